@@ -1,0 +1,3 @@
+from zongzhi_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Domain layer: models, code tables, validation, deadlines and workflows. Never imports Qt."""

@@ -1,0 +1,44 @@
+"""Domain errors. Messages are Simplified Chinese because they reach clerks verbatim."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class for refusals that a user caused and can correct."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(DomainError):
+    """A field value breaks a rule. `field` is the model field, `label` its Chinese name."""
+
+    def __init__(self, field: str, label: str, rule: str, message: str) -> None:
+        super().__init__(f"{label}（{field}）：{message}")
+        self.field = field
+        self.label = label
+        self.rule = rule
+        self.detail = message
+
+
+class ValidationErrors(DomainError):
+    """Several field errors collected from one input, reported together."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__("；".join(e.message for e in errors))
+        self.errors = errors
+
+
+class TransitionError(DomainError):
+    """A workflow action that the record's current state does not allow."""
+
+
+class PermissionDenied(DomainError):
+    """The user's role may not perform the action."""
+
+
+class NotFound(DomainError):
+    """No record with the given id or serial."""

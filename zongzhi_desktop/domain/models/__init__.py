@@ -1,0 +1,91 @@
+"""All SQLModel tables. Importing this package registers them on SQLModel.metadata."""
+
+from .base import Record, new_uuid, utcnow
+from .dispatch import DispatchItem
+from .dispute import Dispute, DisputeParty, DisputeVisit
+from .package import CasePackage, PackageLink, PackageProgress
+from .petition import Petition, WorkflowEvent
+from .reference import (
+    Department,
+    Grid,
+    GridWorker,
+    Leader,
+    MediationCommittee,
+    Mediator,
+    Township,
+    Village,
+)
+from .system import (
+    GENESIS_HASH,
+    AuditEntry,
+    AuditHead,
+    CodeItem,
+    Holiday,
+    SerialCounter,
+    Setting,
+    User,
+)
+from .volunteer import Activity, ActivityParticipant, TeamMember, Volunteer, VolunteerTeam
+
+# Every table that syncs to the county (carries the Record columns).
+SYNCED_MODELS: tuple[type[Record], ...] = (
+    Township,
+    Village,
+    Grid,
+    GridWorker,
+    Department,
+    Leader,
+    MediationCommittee,
+    Mediator,
+    Petition,
+    WorkflowEvent,
+    Dispute,
+    DisputeParty,
+    DisputeVisit,
+    CasePackage,
+    PackageLink,
+    PackageProgress,
+    VolunteerTeam,
+    Volunteer,
+    TeamMember,
+    Activity,
+    ActivityParticipant,
+    DispatchItem,
+)
+
+__all__ = [
+    "GENESIS_HASH",
+    "SYNCED_MODELS",
+    "Activity",
+    "ActivityParticipant",
+    "AuditEntry",
+    "AuditHead",
+    "CasePackage",
+    "CodeItem",
+    "Department",
+    "DispatchItem",
+    "Dispute",
+    "DisputeParty",
+    "DisputeVisit",
+    "Grid",
+    "GridWorker",
+    "Holiday",
+    "Leader",
+    "MediationCommittee",
+    "Mediator",
+    "PackageLink",
+    "PackageProgress",
+    "Petition",
+    "Record",
+    "SerialCounter",
+    "Setting",
+    "TeamMember",
+    "Township",
+    "User",
+    "Village",
+    "Volunteer",
+    "VolunteerTeam",
+    "WorkflowEvent",
+    "new_uuid",
+    "utcnow",
+]

@@ -1,0 +1,30 @@
+"""Columns every synced record carries: identity, owner, revision, timestamps, void flag."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+def new_uuid() -> str:
+    """A random UUID as 36-character text, generated where the record is created."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Aware UTC timestamp; every stored timestamp is UTC."""
+    return datetime.now(UTC)
+
+
+class Record(SQLModel):
+    """Mixin for every table that syncs to the county. Rows are voided, never deleted."""
+
+    id: str = Field(default_factory=new_uuid, primary_key=True, max_length=36)
+    township_code: str = Field(index=True, max_length=9)
+    revision: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(default="", max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: str = Field(default="", max_length=64)
+    voided: bool = Field(default=False)
+    void_reason: str | None = Field(default=None)

@@ -1,0 +1,242 @@
+"""Installation setup, users and passwords, code tables, settings and the holiday calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ..domain import models as m
+from ..domain.deadlines import DeadlineRule
+from ..domain.errors import DomainError, NotFound, ValidationError
+from ..domain.roles import ROLE_LABELS, Perm, Role
+from ..store import audit
+from ..store.serialize import to_row
+
+if TYPE_CHECKING:
+    from .context import Actor, Services
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 8
+SETTING_LABELS = {
+    "township_code": "本乡镇代码",
+    "deadline_rule": "期限计算规则",
+    "idle_lock_minutes": "空闲锁定时间(分钟)",
+}
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rule(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError("password", "密码", "min_length", f"密码至少{MIN_PASSWORD}位")
+
+
+def validate_division_codes(township_code: str, county_code: str) -> None:
+    """Township codes are 9 digits and start with their county's 6-digit code."""
+    if not re.fullmatch(r"\d{6}", county_code or ""):
+        raise ValidationError("county_code", "县级区划代码", "format", "应为6位数字")
+    if not re.fullmatch(r"\d{9}", township_code or ""):
+        raise ValidationError("township_code", "乡镇区划代码", "format", "应为9位数字")
+    if not township_code.startswith(county_code):
+        raise ValidationError("township_code", "乡镇区划代码", "prefix", f"前6位应为所属县级代码{county_code}")
+
+
+def is_initialized(session: Session) -> bool:
+    return session.get(m.Setting, "township_code") is not None
+
+
+class AdminOps:
+    """Administrative operations (mixed into Services)."""
+
+    def initialize(self: Services, *, township_code: str, township_name: str, county_code: str,
+                   county_name: str, admin_username: str, admin_password: str,
+                   admin_display_name: str = "管理员") -> None:
+        """First-run setup: township, code tables, default settings and the administrator account."""
+        validate_division_codes(township_code, county_code)
+        for field, label, value in (("township_name", "乡镇名称", township_name), ("county_name", "县名称", county_name),
+                                    ("admin", "管理员用户名", admin_username)):
+            if not value or not value.strip():
+                raise ValidationError(field, label, "required", "必填项，不能为空")
+        check_password_rule(admin_password)
+        from .context import default_codes
+
+        with self.session() as session, session.begin():
+            if is_initialized(session):
+                raise DomainError("数据库已初始化，不能重复初始化")
+            now = m.utcnow()
+            t = m.Township(code=township_code, name=township_name.strip(), county_code=county_code,
+                           county_name=county_name.strip(), township_code=township_code,
+                           created_at=now, updated_at=now, created_by=self.actor.username, updated_by=self.actor.username)
+            session.add(t)
+            session.add(m.Setting(key="township_code", value=township_code))
+            session.add(m.Setting(key="deadline_rule", value=DeadlineRule.CALENDAR.value))
+            session.add(m.Setting(key="idle_lock_minutes", value="15"))
+            for name, table in default_codes().tables.items():
+                for i, (code, label) in enumerate(table.items.items()):
+                    session.add(m.CodeItem(table_name=name, code=code, label=label, sort_order=i, active=True))
+            user = m.User(username=admin_username.strip(), display_name=admin_display_name, role=Role.ADMIN.value,
+                          password_hash=hash_password(admin_password), township_code=township_code,
+                          created_at=now, updated_at=now, created_by=self.actor.username, updated_by=self.actor.username)
+            session.add(user)
+            session.flush()
+            audit.append(session, username=self.actor.username, action="init", record_kind="township",
+                         record_id=t.id, before=None, after=to_row(t))
+            audit.append(session, username=self.actor.username, action="create", record_kind="app_user",
+                         record_id=user.id, before=None, after=_user_audit_row(user))
+        self.invalidate_caches()
+
+    # -- users --------------------------------------------------------------------------------
+    def create_user(self: Services, username: str, display_name: str, role: str, password: str) -> m.User:
+        self.require(Perm.ADMIN, "新增用户")
+        if role not in Role._value2member_map_:
+            raise ValidationError("role", "角色", "choice", "应为 clerk(录入员)、reviewer(审核员) 或 admin(管理员)")
+        if not username.strip():
+            raise ValidationError("username", "用户名", "required", "必填项，不能为空")
+        check_password_rule(password)
+        with self.session() as session, session.begin():
+            exists = session.execute(select(m.User.id).where(m.User.username == username.strip())).first()
+            if exists:
+                raise ValidationError("username", "用户名", "unique", f"用户名“{username}”已存在")
+            user = m.User(username=username.strip(), display_name=display_name or username, role=role,
+                          password_hash=hash_password(password))
+            self._stamp_new(user)
+            session.add(user)
+            session.flush()
+            audit.append(session, username=self.actor.username, action="create", record_kind="app_user",
+                         record_id=user.id, before=None, after=_user_audit_row(user))
+        return user
+
+    def set_password(self: Services, username: str, password: str) -> None:
+        if username != self.actor.username:
+            self.require(Perm.ADMIN, "修改他人密码")
+        check_password_rule(password)
+        with self.session() as session, session.begin():
+            user = session.execute(select(m.User).where(m.User.username == username)).scalar_one_or_none()
+            if user is None:
+                raise NotFound(f"找不到用户“{username}”")
+            before = _user_audit_row(user)
+            user.password_hash = hash_password(password)
+            self._touch(user)
+            session.add(user)
+            audit.append(session, username=self.actor.username, action="set_password", record_kind="app_user",
+                         record_id=user.id, before=before, after=_user_audit_row(user))
+
+    def set_user_active(self: Services, username: str, active: bool) -> None:
+        self.require(Perm.ADMIN, "启用或停用用户")
+        with self.session() as session, session.begin():
+            user = session.execute(select(m.User).where(m.User.username == username)).scalar_one_or_none()
+            if user is None:
+                raise NotFound(f"找不到用户“{username}”")
+            before = _user_audit_row(user)
+            user.active = active
+            self._touch(user)
+            session.add(user)
+            audit.append(session, username=self.actor.username, action="set_active", record_kind="app_user",
+                         record_id=user.id, before=before, after=_user_audit_row(user))
+
+    def list_users(self: Services) -> list[m.User]:
+        with self.session() as session:
+            return list(session.execute(select(m.User).order_by(m.User.username)).scalars())
+
+    # -- code tables --------------------------------------------------------------------------
+    def set_code(self: Services, table: str, code: str, label: str, *, active: bool = True) -> None:
+        """Add a code or rename its label (the code itself never changes)."""
+        self.require(Perm.ADMIN, "修改字典")
+        if table not in self.codes:
+            raise NotFound(f"没有字典“{table}”")
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", code):
+            raise ValidationError("code", "字典代码", "format", "只能使用小写字母、数字和下划线，最长32位")
+        if not label.strip():
+            raise ValidationError("label", "字典名称", "required", "必填项，不能为空")
+        with self.session() as session, session.begin():
+            item = session.get(m.CodeItem, (table, code))
+            before = item.model_dump() if item else None
+            if item is None:
+                sort = session.execute(select(func.max(m.CodeItem.sort_order)).where(m.CodeItem.table_name == table)).scalar()
+                item = m.CodeItem(table_name=table, code=code, label=label.strip(), sort_order=(sort or 0) + 1, active=active)
+            else:
+                item.label, item.active = label.strip(), active
+            session.add(item)
+            audit.append(session, username=self.actor.username, action="set_code", record_kind="code_item",
+                         record_id=None, before=before, after=item.model_dump())
+        self.invalidate_caches()
+
+    # -- settings and holidays ----------------------------------------------------------------
+    def get_setting(self: Services, key: str, default: str | None = None) -> str | None:
+        with self.session() as session:
+            s = session.get(m.Setting, key)
+            return s.value if s else default
+
+    def set_setting(self: Services, key: str, value: str) -> None:
+        self.require(Perm.ADMIN, "修改设置")
+        if key == "township_code":
+            raise DomainError("本乡镇代码在初始化时确定，不能修改")
+        if key == "deadline_rule" and value not in DeadlineRule._value2member_map_:
+            raise ValidationError("deadline_rule", "期限计算规则", "choice",
+                                  "应为 calendar(自然日)、calendar_shift(自然日，节假日顺延) 或 working(工作日)")
+        with self.session() as session, session.begin():
+            s = session.get(m.Setting, key)
+            before = {"key": key, "value": s.value} if s else None
+            if s is None:
+                s = m.Setting(key=key, value=value)
+            s.value = value
+            session.add(s)
+            audit.append(session, username=self.actor.username, action="set_setting", record_kind="setting",
+                         record_id=None, before=before, after={"key": key, "value": value})
+        self.invalidate_caches()
+
+    def set_holiday(self: Services, day: date, *, is_workday: bool = False, name: str = "", remove: bool = False) -> None:
+        """Add, change or remove a holiday / make-up working day in the deadline calendar."""
+        self.require(Perm.ADMIN, "修改节假日")
+        with self.session() as session, session.begin():
+            h = session.get(m.Holiday, day)
+            before = h.model_dump(mode="json") if h else None
+            if remove:
+                if h is None:
+                    raise NotFound(f"{day.isoformat()} 不在节假日表中")
+                session.delete(h)  # calendar data, not a record: removal is allowed and audited
+                after = None
+            else:
+                h = h or m.Holiday(day=day)
+                h.is_workday, h.name = is_workday, name
+                session.add(h)
+                after = h.model_dump(mode="json")
+            audit.append(session, username=self.actor.username, action="set_holiday", record_kind="holiday",
+                         record_id=None, before=before, after=after)
+        self.invalidate_caches()
+
+    def verify_audit(self: Services) -> tuple[int, list[audit.AuditProblem]]:
+        with self.session() as session:
+            return audit.verify(session)
+
+
+def _user_audit_row(user: m.User) -> dict[str, Any]:
+    row = to_row(user)
+    row["password_hash"] = "***"  # never copy password hashes into the audit trail
+    return row
+
+
+def authenticate(services: Services, username: str, password: str) -> Actor:
+    """Check a password; returns the Actor or raises DomainError with a Chinese message."""
+    from .context import Actor
+
+    with services.session() as session:
+        user = session.execute(select(m.User).where(m.User.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        raise DomainError("用户名或密码错误")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise DomainError("用户名或密码错误") from None
+    return Actor(user.username, user.role, user.display_name)
+
+
+ROLE_CHOICES = {r.value: ROLE_LABELS[r] for r in Role}

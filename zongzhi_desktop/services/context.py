@@ -1,0 +1,112 @@
+"""The service facade: who is acting, on which store, under which deadline policy and code tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ..domain.codes import CodeTables
+from ..domain.deadlines import DeadlinePolicy, DeadlineRule
+from ..domain.errors import DomainError
+from ..domain.models import CodeItem, Holiday, Setting, Township
+from ..domain.roles import Perm, require
+from ..resources import resource_path
+from ..store.database import Store
+from .admin import AdminOps
+from .queries import QueryOps
+from .records import RecordOps
+
+SYSTEM_USER = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user every change is attributed to."""
+
+    username: str
+    role: str
+    display_name: str = ""
+
+
+_DEFAULT_CODES: CodeTables | None = None
+
+
+def default_codes() -> CodeTables:
+    """The shipped code tables from resources/codes/codes.json (loaded once)."""
+    global _DEFAULT_CODES
+    if _DEFAULT_CODES is None:
+        _DEFAULT_CODES = CodeTables.from_json(resource_path("codes", "codes.json"))
+    return _DEFAULT_CODES
+
+
+class Services(RecordOps, QueryOps, AdminOps):
+    """Every operation on a store, performed as `actor`. Each write is one transaction."""
+
+    def __init__(self, store: Store, actor: Actor, *, today: Callable[[], date] = date.today) -> None:
+        self.store = store
+        self.actor = actor
+        self._today = today
+        self._codes: CodeTables | None = None
+        self._policy: DeadlinePolicy | None = None
+        self._township: Township | None = None
+
+    # -- context ------------------------------------------------------------------------------
+    def today(self) -> date:
+        return self._today()
+
+    def session(self) -> Session:
+        return self.store.session()
+
+    def require(self, perm: Perm, what: str) -> None:
+        require(self.actor.role, perm, what)
+
+    @property
+    def township(self) -> Township:
+        """This installation's own township (set by `initialize`)."""
+        if self._township is None:
+            with self.session() as s:
+                code = s.get(Setting, "township_code")
+                if code is None:
+                    raise DomainError("数据库尚未初始化，请先运行 zongzhi init 或 zongzhi demo")
+                t = s.execute(select(Township).where(Township.code == code.value)).scalar_one()
+                self._township = t
+        return self._township
+
+    @property
+    def codes(self) -> CodeTables:
+        if self._codes is None:
+            with self.session() as s:
+                rows = s.execute(
+                    select(CodeItem.table_name, CodeItem.code, CodeItem.label, CodeItem.sort_order, CodeItem.active)
+                ).all()
+            self._codes = CodeTables.from_rows(default_codes(), [tuple(r) for r in rows])
+        return self._codes
+
+    @property
+    def policy(self) -> DeadlinePolicy:
+        if self._policy is None:
+            with self.session() as s:
+                rule = s.get(Setting, "deadline_rule")
+                days = s.execute(select(Holiday.day, Holiday.is_workday)).all()
+            self._policy = DeadlinePolicy(
+                rule=DeadlineRule(rule.value) if rule else DeadlineRule.CALENDAR,
+                holidays=frozenset(d for d, w in days if not w),
+                workdays=frozenset(d for d, w in days if w),
+            )
+        return self._policy
+
+    def invalidate_caches(self) -> None:
+        self._codes = None
+        self._policy = None
+        self._township = None
+
+
+def open_services(path: str | Path, actor: Actor | None = None, **kw: object) -> Services:
+    """Open (and upgrade) a store and return services acting as `actor` (system by default)."""
+    store = Store(path)
+    return Services(store, actor or Actor(SYSTEM_USER, "admin", "系统"), **kw)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Storage: engine and sessions, Alembic migrations, the audit trail. Never imports Qt."""

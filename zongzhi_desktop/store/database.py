@@ -1,0 +1,37 @@
+"""Opening a store: engine, schema upgrade, sessions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session
+
+from .engine import is_url, make_engine
+from .engine import session as new_session
+from .migrate import upgrade
+
+
+class Store:
+    """One database (a township's SQLite file, or the county's SQLite/PostgreSQL)."""
+
+    def __init__(self, target: str | Path, *, migrate: bool = True) -> None:
+        self.target = target
+        self.engine: Engine = make_engine(target)
+        self.backup_path: Path | None = None
+        if migrate:
+            self.backup_path = upgrade(self.engine)
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        return None if is_url(self.target) else Path(self.target)
+
+    def session(self) -> Session:
+        return new_session(self.engine)
+
+    def has_table(self, name: str) -> bool:
+        return inspect(self.engine).has_table(name)
+
+    def close(self) -> None:
+        self.engine.dispose()

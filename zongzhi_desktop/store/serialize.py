@@ -1,0 +1,45 @@
+"""Row <-> plain dict conversion used by the audit trail and bundles (JSON-safe values)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import SQLModel
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_row(obj: SQLModel) -> dict[str, Any]:
+    """Every column of a table object as JSON-safe values, in column order."""
+    table = type(obj).__table__  # type: ignore[attr-defined]
+    return {c.name: _plain(getattr(obj, c.name)) for c in table.columns}
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON (sorted keys, no spaces, UTF-8 characters kept) for hashing."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain)
+
+
+def from_row(model: type[SQLModel], row: dict[str, Any]) -> dict[str, Any]:
+    """Convert a JSON row back to Python values for `model`'s columns (unknown keys dropped)."""
+    out: dict[str, Any] = {}
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        if column.name not in row:
+            continue
+        value = row[column.name]
+        if value is not None:
+            py = column.type.python_type
+            if py is datetime and isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            elif py is date and isinstance(value, str):
+                value = date.fromisoformat(value)
+        out[column.name] = value
+    return out
