@@ -81,6 +81,12 @@ class RecordOps:
             specs, data, codes=self.codes, today=self.today(), resolve_ref=self._resolver(session), partial=partial
         )
 
+    def check_fields(self: Services, specs: list, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        """Validate input against field specs without storing anything (a form checks one field or one
+        sub-table row early); raises the same ValidationError(s) a write would."""
+        with self.session() as session:
+            return self._coerce(session, specs, data, partial=partial)
+
     def _stamp_new(self: Services, rec: m.Record) -> None:
         now = m.utcnow()
         rec.township_code = rec.township_code or self.township.code
