@@ -137,6 +137,7 @@ def _extend(p: Any, v: dict[str, Any], policy: dl.DeadlinePolicy) -> date:
     if not 1 <= days <= dl.MAX_EXTENSION_DAYS:
         raise ValidationError("extension_days", "延长天数", "range", f"应为1至{dl.MAX_EXTENSION_DAYS}天")
     d = v["extension_date"]
+    _not_before("extension_date", "延期批准日期", d, p.decision_date, "受理日期")
     p.extension_days = days
     p.extension_reason = v["extension_reason"]
     p.extension_approver = v["extension_approver"]
