@@ -120,7 +120,7 @@ def test_leap_day_2028(admin: Services) -> None:
     assert p.accept_deadline == D("2028-02-29")
     p = svc.act("petition", p.id, "accept", {"decision_date": "2028-02-29", "decision": "accept"})
     assert p.conclude_deadline == D("2028-04-29")
-    p = svc.act("petition", p.id, "reply", {"reply_date": "2028-01-31" if False else "2028-03-31",
+    p = svc.act("petition", p.id, "reply", {"reply_date": "2028-03-31",
                                               "reply_result": "support"})
     assert p.review_request_deadline == D("2028-04-30")
     p = svc.act("petition", p.id, "request_review", {"review_request_date": "2028-04-30"})
