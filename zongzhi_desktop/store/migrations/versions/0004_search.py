@@ -1,0 +1,32 @@
+"""search: FTS5 trigram tables kept in sync by triggers, and partial indexes for the record lists
+
+Revision ID: 0004
+Revises: 0001
+Create Date: 2026-11-21
+
+The definitions live in zongzhi_desktop/store/search_index.py (the app can rebuild them after a
+batch migration drops the triggers). The upgrade fills the search tables from existing rows.
+SQLite only: on PostgreSQL (the county hub) this revision does nothing.
+"""
+from collections.abc import Sequence
+
+from alembic import op
+
+from zongzhi_desktop.store import search_index
+
+revision: str = '0004'
+down_revision: str | Sequence[str] | None = '0001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    search_index.create_all(op.execute)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    search_index.drop_all(op.execute)
