@@ -1,0 +1,200 @@
+"""County hub setup: the county store's identity and keys, township registration, key status."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ..domain.errors import ValidationError
+from ..domain.models import Setting, utcnow
+from ..domain.models.sync import CountyTownship, CountyTownshipKey, SyncKey
+from ..store import audit
+from ..store.database import Store
+from ..sync.errors import BundleRefused, SyncError
+from ..sync.keys import (
+    COUNTY_ENCRYPTION,
+    COUNTY_SIGNING,
+    active_key,
+    b64,
+    check_passphrase_rule,
+    fingerprint,
+    new_encryption_key,
+    new_signing_key,
+    store_key,
+    unlock_encryption,
+    unlock_signing,
+)
+from ..sync.profiles import Registration, make_profile, read_profile, read_registration
+from ..sync.trust import check_expected
+
+ROLE_KEY = "store_role"
+
+
+def _setting(s: Session, key: str) -> str | None:
+    row = s.get(Setting, key)
+    return row.value if row else None
+
+
+def _put(s: Session, key: str, value: str) -> None:
+    row = s.get(Setting, key) or Setting(key=key, value=value)
+    row.value = value
+    s.add(row)
+
+
+def is_county_store(store: Store) -> bool:
+    with store.session() as s:
+        return _setting(s, ROLE_KEY) == "county"
+
+
+@dataclass(frozen=True)
+class CountyIdentity:
+    county_code: str
+    county_name: str
+    profile: bytes
+    profile_id: str
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.profile_id)
+
+
+def county_identity(store: Store) -> CountyIdentity:
+    """Who this county store is; a clear message if the store was never set up as a county hub."""
+    with store.session() as s:
+        role, code, name, prof = (_setting(s, k) for k in (ROLE_KEY, "county_code", "county_name", "county_profile"))
+    if role != "county" or not code or not prof:
+        raise SyncError("这不是县级数据库：请先运行 zongzhi county init --county-code … --county-name …", "not_county")
+    profile = read_profile(prof.encode("utf-8"))
+    return CountyIdentity(code, name or "", profile.raw, profile.profile_id)
+
+
+def init_county(store: Store, county_code: str, county_name: str, passphrase: str, *, actor: str = "county",
+                upload_url: str | None = None, now: datetime | None = None) -> CountyIdentity:
+    """Create the county's signing and encryption keys (sealed with `passphrase`) and its profile."""
+    if not re.fullmatch(r"\d{6}", county_code or ""):
+        raise ValidationError("county_code", "县级区划代码", "format", "应为6位数字")
+    if not county_name or not county_name.strip():
+        raise ValidationError("county_name", "县名称", "required", "必填项，不能为空")
+    check_passphrase_rule(passphrase)
+    now = now or utcnow()
+    signing, encryption = new_signing_key(), new_encryption_key()
+    profile = make_profile(county_code, county_name.strip(), signing, bytes(encryption.public_key), now, upload_url)
+    with store.session() as s, s.begin():
+        if _setting(s, ROLE_KEY) is not None or _setting(s, "township_code") is not None:
+            raise SyncError("该数据库已初始化（县级或乡镇），不能重复初始化", "already_initialized")
+        _put(s, ROLE_KEY, "county")
+        _put(s, "county_code", county_code)
+        _put(s, "county_name", county_name.strip())
+        _put(s, "county_profile", profile.decode("utf-8"))
+        store_key(s, COUNTY_SIGNING, bytes(signing.verify_key), bytes(signing), passphrase, actor, now=now)
+        store_key(s, COUNTY_ENCRYPTION, bytes(encryption.public_key), bytes(encryption), passphrase, actor, now=now)
+        audit.append(s, username=actor, action="county_init", record_kind="county", record_id=None, before=None,
+                     after={"county_code": county_code, "county_name": county_name.strip(),
+                            "profile_id": read_profile(profile).profile_id})
+    return county_identity(store)
+
+
+@dataclass
+class CountyKeys:
+    """The county's private keys, unlocked once (a server holds them for its lifetime)."""
+
+    county_code: str
+    county_name: str
+    signing: SigningKey
+    signing_key_id: str
+    encryption: dict[str, PrivateKey] = field(repr=False)  # by key id; retired keys still decrypt
+
+
+def unlock_county_keys(store: Store, passphrase: str) -> CountyKeys:
+    ident = county_identity(store)
+    with store.session() as s:
+        sign_row = active_key(s, COUNTY_SIGNING)
+        enc_rows = s.execute(select(SyncKey).where(SyncKey.purpose == COUNTY_ENCRYPTION)).scalars().all()
+    if sign_row is None or not enc_rows:
+        raise SyncError("县级密钥缺失：数据库不完整", "no_key")
+    signing = unlock_signing(sign_row, passphrase)
+    enc = {r.key_id: unlock_encryption(r, passphrase) for r in enc_rows}
+    return CountyKeys(ident.county_code, ident.county_name, signing, sign_row.key_id, enc)
+
+
+@dataclass
+class RegisterResult:
+    registration: Registration
+    new_township: bool
+    already_registered: bool
+    retired: list[str]
+
+
+def preview_registration(data: bytes) -> Registration:
+    return read_registration(data)
+
+
+def register_township(store: Store, data: bytes, *, actor: str = "county",
+                      expected_fingerprint: str | None = None) -> RegisterResult:
+    """Register a township's signing key (after its fingerprint was confirmed by phone).
+
+    A new key for a known township is a rotation: it becomes active and the township's earlier
+    keys are retired (they still verify bundles signed before the rotation).
+    """
+    ident = county_identity(store)
+    reg = read_registration(data)
+    check_expected(reg.fingerprint, expected_fingerprint, "乡镇登记文件")
+    if reg.county_code != ident.county_code:
+        raise BundleRefused(f"登记文件属于其他县（{reg.county_code}），本县为 {ident.county_name}（{ident.county_code}）",
+                            "wrong_county")
+    if reg.county_profile_id != ident.profile_id:
+        raise BundleRefused("该乡镇导入的县级配置文件不是本县当前的配置（指纹不符）：请把本县配置文件重新发给该乡镇，"
+                            "核对指纹后重新生成登记文件", "wrong_county")
+    now = utcnow()
+    with store.session() as s, s.begin():
+        existing = s.get(CountyTownshipKey, reg.key_id)
+        if existing is not None:
+            if existing.township_code != reg.township_code:
+                raise BundleRefused("该密钥已登记给其他乡镇，拒绝登记", "malformed")
+            if existing.status == "revoked":
+                raise BundleRefused("该密钥已被吊销，不能重新登记：请乡镇生成新密钥", "revoked_key")
+            return RegisterResult(reg, False, True, [])
+        town = s.get(CountyTownship, reg.township_code)
+        new_township = town is None
+        if town is None:
+            town = CountyTownship(code=reg.township_code, name=reg.township_name, registered_at=now, registered_by=actor)
+        town.name = reg.township_name
+        s.add(town)
+        s.flush()
+        retired = []
+        for old in s.execute(select(CountyTownshipKey).where(CountyTownshipKey.township_code == reg.township_code,
+                                                             CountyTownshipKey.status == "active")).scalars():
+            old.status, old.status_changed_at = "retired", now
+            s.add(old)
+            retired.append(old.key_id)
+        s.add(CountyTownshipKey(key_id=reg.key_id, township_code=reg.township_code, public_key=b64(reg.signing_key),
+                                status="active", registered_at=now, registered_by=actor,
+                                registration=reg.raw.decode("utf-8")))
+        audit.append(s, username=actor, action="county_register", record_kind="county_township",
+                     record_id=None, before={"retired": retired} if retired else None,
+                     after={"township_code": reg.township_code, "key_id": reg.key_id, "replaces": reg.replaces})
+    return RegisterResult(reg, new_township, False, retired)
+
+
+def revoke_key(store: Store, key_id_prefix: str, *, actor: str = "county") -> CountyTownshipKey:
+    """Revoke a township key (lost or stolen PC): bundles signed with it are refused from now on."""
+    if len(key_id_prefix) < 8:
+        raise SyncError("请至少给出密钥标识的前8位", "bad_key_id")
+    with store.session() as s, s.begin():
+        rows = s.execute(select(CountyTownshipKey).where(CountyTownshipKey.key_id.startswith(key_id_prefix.lower())))\
+            .scalars().all()
+        if len(rows) != 1:
+            raise SyncError(f"找不到唯一的密钥“{key_id_prefix}”", "bad_key_id")
+        row = rows[0]
+        before = {"status": row.status}
+        row.status, row.status_changed_at = "revoked", utcnow()
+        s.add(row)
+        audit.append(s, username=actor, action="county_revoke_key", record_kind="county_township_key",
+                     record_id=None, before=before, after={"key_id": row.key_id, "status": "revoked"})
+    return row

@@ -1,0 +1,147 @@
+"""The two files that establish trust: the county profile and the township registration.
+
+County profile (ZONGZHI-SIGNED county-profile): the county's code and name, its Ed25519 signing key
+(verifies receipts) and X25519 encryption key (bundles are sealed to it), self-signed. A township
+imports it after reading its fingerprint back to the county over the phone.
+
+Registration (ZONGZHI-SIGNED registration): the township's code and name, its Ed25519 signing key,
+the id of the county profile it trusts and, on rotation, the id of the key it replaces; signed by
+the new key itself (proof that the sender holds the private key). The county registers it after
+the same phone check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from nacl.signing import SigningKey
+
+from . import envelope
+from .errors import BundleRefused
+from .keys import b64, fingerprint, key_id, profile_id, unb64
+
+PROFILE_FORMAT = "zongzhi-county-profile"
+REGISTRATION_FORMAT = "zongzhi-registration"
+
+
+@dataclass(frozen=True)
+class CountyProfile:
+    county_code: str
+    county_name: str
+    signing_key: bytes
+    encryption_key: bytes
+    profile_id: str
+    upload_url: str | None
+    created_at: str
+    raw: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.profile_id)
+
+    @property
+    def signing_key_id(self) -> str:
+        return key_id(self.signing_key)
+
+    @property
+    def encryption_key_id(self) -> str:
+        return key_id(self.encryption_key)
+
+
+@dataclass(frozen=True)
+class Registration:
+    township_code: str
+    township_name: str
+    county_code: str
+    county_profile_id: str
+    signing_key: bytes
+    key_id: str
+    replaces: str | None
+    created_at: str
+    raw: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.key_id)
+
+
+def make_profile(county_code: str, county_name: str, signing: SigningKey, encryption_public: bytes,
+                 created_at: datetime, upload_url: str | None = None) -> bytes:
+    sign_pub = bytes(signing.verify_key)
+    payload = {
+        "format": PROFILE_FORMAT, "version": 1, "county_code": county_code, "county_name": county_name,
+        "signing_key": b64(sign_pub), "encryption_key": b64(encryption_public),
+        "profile_id": profile_id(sign_pub, encryption_public), "upload_url": upload_url,
+        "created_at": created_at.isoformat(timespec="seconds"),
+    }
+    return envelope.sign("county-profile", payload, signing)
+
+
+def _field(p: dict[str, Any], key: str, pattern: str | None, label: str) -> str:
+    v = p.get(key)
+    if not isinstance(v, str) or (pattern and not re.fullmatch(pattern, v)):
+        raise BundleRefused(f"{label}格式错误（字段 {key}）", "malformed")
+    return v
+
+
+def read_profile(data: bytes) -> CountyProfile:
+    """Parse a county profile and check its self-signature and its id (it is still to be confirmed by phone)."""
+    label = "县级配置文件"
+    body, sig, p = envelope.parse(data, "county-profile")
+    if p.get("format") != PROFILE_FORMAT or p.get("version") != 1:
+        raise BundleRefused(f"不支持的{label}格式", "unsupported")
+    code = _field(p, "county_code", r"\d{6}", label)
+    name = _field(p, "county_name", None, label)
+    try:
+        sign_pub = unb64(_field(p, "signing_key", None, label), 32)
+        enc_pub = unb64(_field(p, "encryption_key", None, label), 32)
+    except ValueError:
+        raise BundleRefused(f"{label}中的公钥格式错误", "malformed") from None
+    envelope.verify("county-profile", body, sig, sign_pub)
+    pid = profile_id(sign_pub, enc_pub)
+    if p.get("profile_id") != pid:
+        raise BundleRefused(f"{label}的指纹与其中的公钥不一致", "tampered")
+    url = p.get("upload_url")
+    if url is not None and not isinstance(url, str):
+        raise BundleRefused(f"{label}格式错误（字段 upload_url）", "malformed")
+    return CountyProfile(code, name, sign_pub, enc_pub, pid, url, str(p.get("created_at", "")), data)
+
+
+def make_registration(township_code: str, township_name: str, county_code: str, county_profile_id: str,
+                      signing: SigningKey, created_at: datetime, replaces: str | None = None) -> bytes:
+    pub = bytes(signing.verify_key)
+    payload = {
+        "format": REGISTRATION_FORMAT, "version": 1, "township_code": township_code,
+        "township_name": township_name, "county_code": county_code, "county_profile_id": county_profile_id,
+        "signing_key": b64(pub), "key_id": key_id(pub), "replaces": replaces,
+        "created_at": created_at.isoformat(timespec="seconds"),
+    }
+    return envelope.sign("registration", payload, signing)
+
+
+def read_registration(data: bytes) -> Registration:
+    """Parse a registration file and check it is signed by the key it carries."""
+    label = "乡镇登记文件"
+    body, sig, p = envelope.parse(data, "registration")
+    if p.get("format") != REGISTRATION_FORMAT or p.get("version") != 1:
+        raise BundleRefused(f"不支持的{label}格式", "unsupported")
+    code = _field(p, "township_code", r"\d{9}", label)
+    name = _field(p, "township_name", None, label)
+    county = _field(p, "county_code", r"\d{6}", label)
+    cpid = _field(p, "county_profile_id", r"[0-9a-f]{64}", label)
+    try:
+        pub = unb64(_field(p, "signing_key", None, label), 32)
+    except ValueError:
+        raise BundleRefused(f"{label}中的公钥格式错误", "malformed") from None
+    envelope.verify("registration", body, sig, pub)
+    if p.get("key_id") != key_id(pub):
+        raise BundleRefused(f"{label}的密钥标识与公钥不一致", "tampered")
+    replaces = p.get("replaces")
+    if replaces is not None and (not isinstance(replaces, str) or not re.fullmatch(r"[0-9a-f]{64}", replaces)):
+        raise BundleRefused(f"{label}格式错误（字段 replaces）", "malformed")
+    if not code.startswith(county):
+        raise BundleRefused(f"{label}中的乡镇代码 {code} 不属于县 {county}", "malformed")
+    return Registration(code, name, county, cpid, pub, key_id(pub), replaces, str(p.get("created_at", "")), data)

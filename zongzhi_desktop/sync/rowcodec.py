@@ -1,0 +1,235 @@
+"""Full row states as JSON (the payload of a bundle) and their strict validation on import.
+
+Encoding is `store.serialize.to_row` applied to a Core row: datetimes as ISO 8601 with microseconds
+and offset, dates as YYYY-MM-DD, binary columns as base64, everything else as its JSON value.
+Decoding checks every column against the county's schema and returns either Python values ready
+for insert or a Chinese reason naming the field and the rule (values are never echoed: they may be
+personal data).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Table
+
+from ..domain.models import SYNCED_MODELS
+
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def synced_tables() -> dict[str, Table]:
+    """Every table that travels in bundles, by name, in SYNCED_MODELS order (parents first)."""
+    return {m.__tablename__: m.__table__ for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+
+
+# -- encoding ---------------------------------------------------------------------------------
+def _iso_dt(v: datetime) -> str:
+    return v.isoformat(timespec="microseconds")
+
+
+def _iso_d(v: date) -> str:
+    return v.isoformat()
+
+
+def _b64(v: bytes) -> str:
+    return base64.b64encode(v).decode("ascii")
+
+
+def encoders(table: Table) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """(column name, converter or None) for each column, in column order."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for c in table.columns:
+        kind = column_kind(c)
+        conv = {"datetime": _iso_dt, "date": _iso_d, "bytes": _b64}.get(kind)
+        out.append((c.name, conv))
+    return out
+
+
+def encode_row(encs: list[tuple[str, Callable[[Any], Any] | None]], row: Any) -> dict[str, Any]:
+    """A Core row (tuple in column order) as its JSON-ready dict."""
+    return {name: (conv(v) if conv is not None and v is not None else v) for (name, conv), v in zip(encs, row, strict=True)}
+
+
+# -- decoding and validation ------------------------------------------------------------------
+def column_kind(c: sa.Column) -> str:
+    t = c.type
+    if isinstance(t, sa.types.TypeDecorator):
+        t = t.impl if not isinstance(t.impl, type) else t.impl()
+    if isinstance(t, sa.DateTime):
+        return "datetime"
+    if isinstance(t, sa.Date):
+        return "date"
+    if isinstance(t, sa.Boolean):
+        return "bool"
+    if isinstance(t, sa.BigInteger):
+        return "int64"
+    if isinstance(t, sa.Integer):
+        return "int"
+    if isinstance(t, sa.Float | sa.Numeric):
+        return "float"
+    if isinstance(t, sa.LargeBinary):
+        return "bytes"
+    if isinstance(t, sa.JSON):
+        return "json"
+    return "str"
+
+
+class RowRejected(Exception):
+    """One row failed validation; `reason` is the Chinese message for the receipt."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _check_str(name: str, maxlen: int | None) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        if type(v) is not str:
+            raise RowRejected(f"字段 {name}：应为文本")
+        if maxlen is not None and len(v) > maxlen:
+            raise RowRejected(f"字段 {name}：长度超过上限 {maxlen}")
+        if "\x00" in v:
+            raise RowRejected(f"字段 {name}：含有不允许的空字符")
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RowRejected(f"字段 {name}：含有无效的字符编码") from None
+        return v
+    return check
+
+
+def _check_int(name: str, bounds: tuple[int, int]) -> Callable[[Any], Any]:
+    lo, hi = bounds
+
+    def check(v: Any) -> Any:
+        if type(v) is not int:
+            raise RowRejected(f"字段 {name}：应为整数")
+        if not lo <= v <= hi:
+            raise RowRejected(f"字段 {name}：整数超出范围")
+        return v
+    return check
+
+
+def _check_bool(name: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        if type(v) is not bool:
+            raise RowRejected(f"字段 {name}：应为 true 或 false")
+        return v
+    return check
+
+
+def _check_float(name: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        if type(v) not in (int, float) or not math.isfinite(v):
+            raise RowRejected(f"字段 {name}：应为数值")
+        return float(v)
+    return check
+
+
+def _check_datetime(name: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        try:
+            if type(v) is not str:
+                raise ValueError
+            d = datetime.fromisoformat(v)
+        except ValueError:
+            raise RowRejected(f"字段 {name}：应为带时区的 ISO 8601 时间") from None
+        if d.utcoffset() is None:
+            raise RowRejected(f"字段 {name}：时间缺少时区")
+        return d
+    return check
+
+
+def _check_date(name: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        try:
+            if type(v) is not str or len(v) != 10:
+                raise ValueError
+            return date.fromisoformat(v)
+        except ValueError:
+            raise RowRejected(f"字段 {name}：应为 YYYY-MM-DD 格式的日期") from None
+    return check
+
+
+def _check_bytes(name: str) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        try:
+            if type(v) is not str:
+                raise ValueError
+            return base64.b64decode(v, validate=True)
+        except (ValueError, binascii.Error):
+            raise RowRejected(f"字段 {name}：应为 base64 编码的二进制数据") from None
+    return check
+
+
+@dataclass
+class TableCodec:
+    """Validation of incoming rows for one table of the county schema."""
+
+    table: Table
+    names: frozenset[str]
+    checks: list[tuple[str, bool, Callable[[Any], Any]]]
+    foreign_keys: list[tuple[str, str, str]]  # (column, target table, target column)
+    unique: list[str]  # single columns with a unique constraint besides the primary key
+
+    @classmethod
+    def for_table(cls, table: Table) -> TableCodec:
+        checks: list[tuple[str, bool, Callable[[Any], Any]]] = []
+        for c in table.columns:
+            kind = column_kind(c)
+            maker: Callable[[Any], Any]
+            if kind == "str":
+                maker = _check_str(c.name, getattr(c.type, "length", None))
+            elif kind == "int":
+                maker = _check_int(c.name, INT32)
+            elif kind == "int64":
+                maker = _check_int(c.name, INT64)
+            elif kind == "bool":
+                maker = _check_bool(c.name)
+            elif kind == "float":
+                maker = _check_float(c.name)
+            elif kind == "datetime":
+                maker = _check_datetime(c.name)
+            elif kind == "date":
+                maker = _check_date(c.name)
+            elif kind == "bytes":
+                maker = _check_bytes(c.name)
+            else:
+                maker = lambda v: v  # noqa: E731  (JSON columns take any JSON value)
+            checks.append((c.name, bool(c.nullable) and not c.primary_key, maker))
+        fks = [(c.name, fk.column.table.name, fk.column.name) for c in table.columns for fk in c.foreign_keys]
+        unique = [c.name for c in table.columns if c.unique and not c.primary_key]
+        unique += [next(iter(ix.columns)).name for ix in table.indexes if ix.unique and len(ix.columns) == 1]
+        unique += [next(iter(uc.columns)).name for uc in table.constraints
+                   if isinstance(uc, sa.UniqueConstraint) and len(uc.columns) == 1]
+        return cls(table, frozenset(c.name for c in table.columns), checks, fks, sorted(set(unique)))
+
+    def decode(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Validated Python values for every column, or RowRejected with the first problem."""
+        if obj.keys() != self.names:
+            missing = sorted(self.names - obj.keys())
+            if missing:
+                raise RowRejected(f"缺少字段 {'、'.join(missing)}")
+            extra = sorted(obj.keys() - self.names)
+            raise RowRejected(f"县级系统没有字段 {'、'.join(extra)}（请先升级县级软件）")
+        out: dict[str, Any] = {}
+        for name, nullable, check in self.checks:
+            v = obj[name]
+            if v is None:
+                if not nullable:
+                    raise RowRejected(f"字段 {name}：不能为空")
+                out[name] = None
+            else:
+                out[name] = check(v)
+        if out["revision"] < 1:
+            raise RowRejected("字段 revision：应为正整数")
+        return out
