@@ -1,5 +1,6 @@
 """All SQLModel tables. Importing this package registers them on SQLModel.metadata."""
 
+from . import sync  # noqa: F401  (sync bookkeeping tables; they do not travel in bundles)
 from .base import Record, new_uuid, utcnow
 from .dispatch import DispatchItem
 from .dispute import Dispute, DisputeParty, DisputeVisit
