@@ -17,6 +17,7 @@ from .reference import (
     Township,
     Village,
 )
+from .sheets import ReportSheet  # saved and signed-off report sheets
 from .system import (
     GENESIS_HASH,
     AuditEntry,
@@ -53,6 +54,7 @@ SYNCED_MODELS: tuple[type[Record], ...] = (
     Activity,
     ActivityParticipant,
     DispatchItem,
+    ReportSheet,
 )
 
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
     "PackageProgress",
     "Petition",
     "Record",
+    "ReportSheet",
     "SerialCounter",
     "Setting",
     "TeamMember",

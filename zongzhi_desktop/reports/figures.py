@@ -1,0 +1,457 @@
+"""Every figure on the sheets, defined exactly once: a record set (SQL condition), a rate, or a sum.
+
+A *set* is "the records of one table that satisfy a condition for period P" — its count is the
+figure, its ids are what the preview opens when the number is clicked. A *rate* is one union of
+sets over another; an empty denominator gives no value and prints "—" (never 0% or 100%).
+Voided records never count, and the township is a parameter (a list of codes, or None for every
+township in the store) so the county hub runs the same queries with a township dimension.
+
+The `definition` strings are the documentation: docs/figures.md is generated from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select
+
+from ..domain import models as m
+from ..domain import workflows as wf
+from .model import Refs, Value
+from .periods import Period
+
+DUE_SOON_DAYS = 7  # "due within 7 days" on the weekly sheet
+
+T_PETITION: Table = m.Petition.__table__  # type: ignore[attr-defined]
+T_DISPUTE: Table = m.Dispute.__table__  # type: ignore[attr-defined]
+T_PACKAGE: Table = m.CasePackage.__table__  # type: ignore[attr-defined]
+T_PROGRESS: Table = m.PackageProgress.__table__  # type: ignore[attr-defined]
+T_DISPATCH: Table = m.DispatchItem.__table__  # type: ignore[attr-defined]
+T_ACTIVITY: Table = m.Activity.__table__  # type: ignore[attr-defined]
+T_PARTICIPANT: Table = m.ActivityParticipant.__table__  # type: ignore[attr-defined]
+T_TEAM: Table = m.VolunteerTeam.__table__  # type: ignore[attr-defined]
+
+TABLES: dict[str, Table] = {
+    "petition": T_PETITION, "dispute": T_DISPUTE, "package": T_PACKAGE,
+    "dispatch": T_DISPATCH, "activity": T_ACTIVITY,
+}
+# Columns fetched with every set so tables by village/unit/type/township group in Python.
+DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "petition": ("township_code", "village_id", "assigned_department_id", "form", "subject"),
+    "dispute": ("township_code", "village_id", "committee_id", "type", "source"),
+    "package": ("township_code", "unit_department_id", "leader_id"),
+    "dispatch": ("township_code", "department_id"),
+    "activity": ("township_code", "village_id", "team_id", "type"),
+}
+
+OPEN = {
+    "petition": sorted(wf.PETITION.open_states),
+    "dispute": sorted(wf.DISPUTE.open_states),
+    "package": sorted(wf.PACKAGE.open_states),
+    "dispatch": sorted(wf.DISPATCH.open_states),
+}
+
+Where = Callable[[Table, Period], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class SetDef:
+    """Records of `kind` satisfying `where` for a period; the figure is their count."""
+
+    key: str
+    label: str
+    kind: str
+    definition: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class RateDef:
+    """|union of numerator sets| ÷ |union of denominator sets|, "—" when the denominator is empty."""
+
+    key: str
+    label: str
+    num: tuple[SetDef, ...]
+    den: tuple[SetDef, ...]
+    definition: str
+
+
+@dataclass(frozen=True)
+class SumDef:
+    """A volunteer total summed over the activities of the period (refs are the activities)."""
+
+    key: str
+    label: str
+    unit: str
+    definition: str
+
+
+def _in(col: Any, p: Period) -> ColumnElement[bool]:
+    return col.between(p.start, p.end)
+
+
+def _open(kind: str, date_col: str) -> Where:
+    """Open now (an open workflow state) and registered on or before the period's last day."""
+    return lambda t, p: and_(t.c.status.in_(OPEN[kind]), t.c[date_col] <= p.end)
+
+
+def _overdue(kind: str, date_col: str) -> Where:
+    # "Before the end of P": the deadline's last day passed by the time P ends.
+    return lambda t, p: and_(_open(kind, date_col)(t, p), t.c.next_deadline <= p.end)
+
+
+def _due_soon(kind: str, date_col: str) -> Where:
+    return lambda t, p: and_(_open(kind, date_col)(t, p), t.c.next_deadline > p.end,
+                             t.c.next_deadline <= p.end + timedelta(days=DUE_SOON_DAYS))
+
+
+OPEN_TEXT = "当前处于在办状态（{states}）且登记日期不晚于本期最后一天"
+OVERDUE_TEXT = "在办（同上）且当前办理期限（next_deadline）不晚于本期最后一天，即到本期结束时期限已过"
+DUE_SOON_TEXT = "在办（同上）且当前办理期限在本期结束后7日内（本期最后一天之后第1至第7日）"
+
+
+def _states(kind: str) -> str:
+    names = {"petition": wf.PETITION, "dispute": wf.DISPUTE, "package": wf.PACKAGE, "dispatch": wf.DISPATCH}
+    w = names[kind]
+    return "、".join(w.states[s] for s in OPEN[kind])
+
+
+# ---------------------------------------------------------------------------------------------
+# Petitions (信访件)
+P_NEW = SetDef("petition.new", "新增信访件", "petition", "收件日期（received_date）在本期内的信访件",
+               lambda t, p: _in(t.c.received_date, p))
+P_GROUP = SetDef("petition.new.group", "其中集体访", "petition", "新增信访件中来访人数≥5人（集体访）的",
+                 lambda t, p: and_(_in(t.c.received_date, p), t.c.is_group.is_(True)))
+P_SKIP = SetDef("petition.new.skip_level", "其中越级访", "petition", "新增信访件中标记为越级访的",
+                lambda t, p: and_(_in(t.c.received_date, p), t.c.is_skip_level.is_(True)))
+P_REPEAT = SetDef("petition.new.repeat", "其中重复访", "petition", "新增信访件中标记为重复访的",
+                  lambda t, p: and_(_in(t.c.received_date, p), t.c.is_repeat.is_(True)))
+P_DECIDED = SetDef("petition.decided", "作出受理决定", "petition",
+                   "受理决定日期（decision_date）在本期内的信访件（受理、不予受理、不再受理均计）",
+                   lambda t, p: _in(t.c.decision_date, p))
+P_DECIDED_TIMELY = SetDef("petition.decided.timely", "及时作出受理决定", "petition",
+                          "本期作出受理决定且决定日期不晚于受理告知期限（收件后15日，按期限规则计算）的",
+                          lambda t, p: and_(_in(t.c.decision_date, p), t.c.decision_date <= t.c.accept_deadline))
+P_CONCLUDED = SetDef("petition.concluded", "信访件办结", "petition",
+                     "答复日期（出具处理意见书，reply_date）在本期内的信访件",
+                     lambda t, p: _in(t.c.reply_date, p))
+P_ON_TIME = SetDef("petition.concluded.on_time", "按期办结", "petition",
+                   "本期办结且答复日期不晚于办结期限（受理后60日，加经批准的延长期）的",
+                   lambda t, p: and_(_in(t.c.reply_date, p), t.c.conclude_deadline.is_not(None),
+                                     t.c.reply_date <= t.c.conclude_deadline))
+P_RATED = SetDef("petition.rated", "参评", "petition",
+                 "本期办结的信访件中，评价日期不晚于本期最后一天、已作满意度评价的",
+                 lambda t, p: and_(_in(t.c.reply_date, p), t.c.rating.is_not(None), t.c.rating_date <= p.end))
+P_SATISFIED = SetDef("petition.rated.satisfied", "满意和基本满意", "petition",
+                     "参评信访件中评价为“满意”或“基本满意”的",
+                     lambda t, p: and_(P_RATED.where(t, p), t.c.rating.in_(["satisfied", "basically"])))
+P_CONCLUDED_VILLAGE = SetDef("petition.concluded.village", "村级办结信访件", "petition",
+                             "本期办结且化解层级为“村级”的信访件",
+                             lambda t, p: and_(_in(t.c.reply_date, p), t.c.resolution_level == "village"))
+P_ASSIGNED = SetDef("petition.assigned", "交办信访件", "petition", "交办日期（assigned_date）在本期内的信访件",
+                    lambda t, p: _in(t.c.assigned_date, p))
+P_OPEN = SetDef("petition.open", "在办信访件", "petition", OPEN_TEXT.format(states=_states("petition")),
+                _open("petition", "received_date"))
+P_OVERDUE = SetDef("petition.overdue", "逾期信访件", "petition", OVERDUE_TEXT, _overdue("petition", "received_date"))
+P_DUE_SOON = SetDef("petition.due_soon", "7日内到期信访件", "petition", DUE_SOON_TEXT,
+                    _due_soon("petition", "received_date"))
+
+# ---------------------------------------------------------------------------------------------
+# Disputes (矛盾纠纷)
+D_NEW = SetDef("dispute.new", "新增矛盾纠纷", "dispute", "发现（排查登记）日期（found_date）在本期内的矛盾纠纷",
+               lambda t, p: _in(t.c.found_date, p))
+D_NEW_HIGH = SetDef("dispute.new.high", "其中高风险", "dispute", "新增纠纷中风险等级为“高”的",
+                    lambda t, p: and_(_in(t.c.found_date, p), t.c.risk_level == "high"))
+D_NEW_HOMICIDE = SetDef("dispute.new.homicide", "其中易引发命案", "dispute", "新增纠纷中标记为易引发命案的",
+                        lambda t, p: and_(_in(t.c.found_date, p), t.c.homicide_risk.is_(True)))
+D_RESOLVED = SetDef("dispute.resolved", "化解矛盾纠纷", "dispute",
+                    "调解结果为调解成功且调解结束日期（mediation_end_date）在本期内的纠纷（之后的司法确认不改变化解日期）",
+                    lambda t, p: and_(t.c.outcome == "success", _in(t.c.mediation_end_date, p)))
+D_ENDED = SetDef("dispute.mediation_ended", "调解终结", "dispute",
+                 "调解结束日期在本期内、结果为调解成功或调解不成的纠纷",
+                 lambda t, p: and_(t.c.outcome.in_(["success", "failed"]), _in(t.c.mediation_end_date, p)))
+D_RESOLVED_VILLAGE = SetDef("dispute.resolved.village", "村级化解纠纷", "dispute", "本期化解且化解层级为“村级”的纠纷",
+                            lambda t, p: and_(D_RESOLVED.where(t, p), t.c.resolution_level == "village"))
+D_OPEN = SetDef("dispute.open", "在办矛盾纠纷", "dispute", OPEN_TEXT.format(states=_states("dispute")),
+                _open("dispute", "found_date"))
+D_OPEN_HIGH = SetDef("dispute.open.high", "在办高风险纠纷", "dispute", "在办纠纷中风险等级为“高”的",
+                     lambda t, p: and_(_open("dispute", "found_date")(t, p), t.c.risk_level == "high"))
+D_OPEN_HOMICIDE = SetDef("dispute.open.homicide", "在办易引发命案纠纷", "dispute", "在办纠纷中标记为易引发命案的",
+                         lambda t, p: and_(_open("dispute", "found_date")(t, p), t.c.homicide_risk.is_(True)))
+D_OVERDUE = SetDef("dispute.overdue", "超期调解纠纷", "dispute",
+                   OVERDUE_TEXT + "；纠纷的期限为调解开始后30日的调解期限", _overdue("dispute", "found_date"))
+D_DUE_SOON = SetDef("dispute.due_soon", "7日内到期纠纷", "dispute", DUE_SOON_TEXT, _due_soon("dispute", "found_date"))
+
+# ---------------------------------------------------------------------------------------------
+# Leader case-packages (领导包案)
+K_NEW = SetDef("package.new", "新增包案", "package", "包案日期（start_date）在本期内的包案",
+               lambda t, p: _in(t.c.start_date, p))
+K_CLOSED = SetDef("package.closed", "包案销号", "package", "销号批准日期（closed_date）在本期内的包案",
+                  lambda t, p: _in(t.c.closed_date, p))
+K_BACKLOG_CLOSED = SetDef("package.closed.backlog", "积案化解（销号）", "package", "本期销号的包案中标记为积案的",
+                          lambda t, p: and_(_in(t.c.closed_date, p), t.c.is_backlog.is_(True)))
+K_DUE_OR_CLOSED = SetDef(
+    "package.due_or_closed", "应化解包案", "package",
+    "本期销号的包案，加上化解时限（target_date，含延期后的时限）在本期内且在本期开始前尚未销号的包案",
+    lambda t, p: or_(_in(t.c.closed_date, p),
+                     and_(_in(t.c.target_date, p), or_(t.c.closed_date.is_(None), t.c.closed_date >= p.start))))
+K_OPEN = SetDef("package.open", "在办包案", "package", OPEN_TEXT.format(states=_states("package")),
+                _open("package", "start_date"))
+K_OVERDUE = SetDef("package.overdue", "逾期包案", "package", OVERDUE_TEXT + "；包案的期限为化解时限",
+                   _overdue("package", "start_date"))
+K_DUE_SOON = SetDef("package.due_soon", "7日内到期包案", "package", DUE_SOON_TEXT, _due_soon("package", "start_date"))
+K_PROGRESS = SetDef("package.progress", "有进展记录的包案", "package",
+                    "本期内（entry_date）登记过工作进展的包案",
+                    lambda t, p: t.c.id.in_(select(T_PROGRESS.c.package_id).where(
+                        T_PROGRESS.c.voided.is_(False), _in(T_PROGRESS.c.entry_date, p))))
+
+# ---------------------------------------------------------------------------------------------
+# Dispatch items (调度事项)
+X_NEW = SetDef("dispatch.new", "新增调度事项", "dispatch", "提出日期（raised_date）在本期内的调度事项",
+               lambda t, p: _in(t.c.raised_date, p))
+X_DONE = SetDef("dispatch.done", "完成调度事项", "dispatch", "完成日期（done_date）在本期内的调度事项",
+                lambda t, p: _in(t.c.done_date, p))
+X_DONE_ON_TIME = SetDef("dispatch.done.on_time", "按时完成调度事项", "dispatch", "本期完成且完成日期不晚于完成时限的",
+                        lambda t, p: and_(_in(t.c.done_date, p), t.c.done_date <= t.c.deadline))
+X_DUE_OR_DONE = SetDef(
+    "dispatch.due_or_done", "应完成调度事项", "dispatch",
+    "本期完成的调度事项，加上完成时限在本期内且在本期开始前尚未完成的调度事项",
+    lambda t, p: or_(_in(t.c.done_date, p),
+                     and_(_in(t.c.deadline, p), or_(t.c.done_date.is_(None), t.c.done_date >= p.start))))
+X_OPEN = SetDef("dispatch.open", "推进中调度事项", "dispatch", OPEN_TEXT.format(states=_states("dispatch")),
+                _open("dispatch", "raised_date"))
+X_OVERDUE = SetDef("dispatch.overdue", "逾期调度事项", "dispatch", OVERDUE_TEXT + "；调度事项的期限为完成时限",
+                   _overdue("dispatch", "raised_date"))
+X_DUE_SOON = SetDef("dispatch.due_soon", "7日内到期调度事项", "dispatch", DUE_SOON_TEXT,
+                    _due_soon("dispatch", "raised_date"))
+
+# ---------------------------------------------------------------------------------------------
+# Volunteer activities (平安志愿者)
+A_ACTIVITIES = SetDef("volunteer.activities", "志愿活动", "activity", "活动日期（activity_date）在本期内的志愿活动",
+                      lambda t, p: _in(t.c.activity_date, p))
+V_PERSON_TIMES = SumDef("volunteer.person_times", "参与人次", "人次",
+                        "本期志愿活动的参与志愿者登记条数（未作废的参与记录，一人参加一次计1人次）")
+V_HOURS = SumDef("volunteer.hours", "服务时长", "小时", "本期志愿活动参与记录的服务时长之和")
+V_SERVED = SumDef("volunteer.people_served", "服务群众", "人次", "本期志愿活动登记的服务群众人次之和")
+V_HAZARDS = SumDef("volunteer.hazards", "发现隐患", "处", "本期志愿活动登记的发现隐患数之和")
+V_DISPUTES = SumDef("volunteer.disputes", "协助化解纠纷", "件", "本期志愿活动登记的化解纠纷数之和")
+VOLUNTEER_SUMS = (V_PERSON_TIMES, V_HOURS, V_SERVED, V_HAZARDS, V_DISPUTES)
+
+# ---------------------------------------------------------------------------------------------
+# Rates
+R_TIMELY_ACCEPT = RateDef("rate.timely_accept", "及时受理率", (P_DECIDED_TIMELY,), (P_DECIDED,),
+                          "本期作出受理决定的信访件中，在15日受理告知期限内作出决定的比例")
+R_ON_TIME = RateDef("rate.on_time_conclude", "按期办结率", (P_ON_TIME,), (P_CONCLUDED,),
+                    "本期办结的信访件中，在办结期限（含经批准的延长期）内办结的比例")
+R_SATISFACTION = RateDef("rate.satisfaction", "满意率", (P_SATISFIED,), (P_RATED,),
+                         "参评信访件中评价为满意或基本满意的比例")
+R_RATED = RateDef("rate.rated", "参评率", (P_RATED,), (P_CONCLUDED,), "本期办结的信访件中已参评的比例")
+R_MEDIATION = RateDef("rate.mediation_success", "调处成功率", (D_RESOLVED,), (D_ENDED,),
+                      "本期调解终结（调解成功或调解不成）的纠纷中调解成功的比例")
+R_PACKAGE = RateDef("rate.package_resolve", "包案化解率", (K_CLOSED,), (K_DUE_OR_CLOSED,),
+                    "本期销号的包案 ÷ 本期应化解包案（本期销号的，加上化解时限在本期内且本期开始前未销号的）")
+R_VILLAGE = RateDef("rate.village_share", "村级化解占比", (P_CONCLUDED_VILLAGE, D_RESOLVED_VILLAGE),
+                    (P_CONCLUDED, D_RESOLVED),
+                    "本期办结的信访件和化解的纠纷中，化解层级为“村级”的比例（未填层级的计入分母）")
+R_DISPATCH = RateDef("rate.dispatch_completion", "调度事项完成率", (X_DONE,), (X_DUE_OR_DONE,),
+                     "本期完成的调度事项 ÷ 本期应完成调度事项")
+R_DISPATCH_ON_TIME = RateDef("rate.dispatch_on_time", "调度事项按时完成率", (X_DONE_ON_TIME,), (X_DONE,),
+                             "本期完成的调度事项中在完成时限内完成的比例")
+
+SETS: tuple[SetDef, ...] = (
+    P_NEW, P_GROUP, P_SKIP, P_REPEAT, P_DECIDED, P_DECIDED_TIMELY, P_CONCLUDED, P_ON_TIME, P_RATED,
+    P_SATISFIED, P_CONCLUDED_VILLAGE, P_ASSIGNED, P_OPEN, P_OVERDUE, P_DUE_SOON,
+    D_NEW, D_NEW_HIGH, D_NEW_HOMICIDE, D_RESOLVED, D_ENDED, D_RESOLVED_VILLAGE, D_OPEN, D_OPEN_HIGH,
+    D_OPEN_HOMICIDE, D_OVERDUE, D_DUE_SOON,
+    K_NEW, K_CLOSED, K_BACKLOG_CLOSED, K_DUE_OR_CLOSED, K_OPEN, K_OVERDUE, K_DUE_SOON, K_PROGRESS,
+    X_NEW, X_DONE, X_DONE_ON_TIME, X_DUE_OR_DONE, X_OPEN, X_OVERDUE, X_DUE_SOON,
+    A_ACTIVITIES,
+)
+RATES: tuple[RateDef, ...] = (R_TIMELY_ACCEPT, R_ON_TIME, R_SATISFACTION, R_RATED, R_MEDIATION, R_PACKAGE,
+                              R_VILLAGE, R_DISPATCH, R_DISPATCH_ON_TIME)
+FIGURES: dict[str, SetDef | RateDef | SumDef] = {
+    f.key: f for f in (*SETS, *RATES, *VOLUNTEER_SUMS)
+}
+assert len(FIGURES) == len(SETS) + len(RATES) + len(VOLUNTEER_SUMS), "duplicate figure key"
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+
+
+def fmt_rate(num: int, den: int) -> tuple[float | None, str]:
+    """A percentage with one decimal, or "—" for an empty denominator."""
+    if den == 0:
+        return None, "—"
+    v = 100.0 * num / den
+    return v, f"{v:.1f}%"
+
+
+def fmt_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+
+
+def merge_refs(*refs: Refs | None) -> Refs:
+    out: dict[str, set[str]] = {}
+    for r in refs:
+        for k, ids in (r or {}).items():
+            out.setdefault(k, set()).update(ids)
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution
+
+
+class FigureQueries:
+    """Runs the definitions over one database connection for a set of townships (None: all)."""
+
+    def __init__(self, conn: Connection, townships: Iterable[str] | None = None) -> None:
+        self.conn = conn
+        self.townships = sorted(townships) if townships is not None else None
+        self._rows: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+
+    def base(self, t: Table) -> ColumnElement[bool]:
+        """Not voided, and in the requested townships."""
+        cond = t.c.voided.is_(False)
+        if self.townships is not None:
+            cond = and_(cond, t.c.township_code.in_(self.townships))
+        return cond
+
+    def rows(self, s: SetDef, p: Period) -> list[tuple[Any, ...]]:
+        """(id, *DIMENSIONS[kind]) of the set's records, ordered by id; cached per period."""
+        key = (s.key, p.kind, p.code)
+        if key not in self._rows:
+            t = TABLES[s.kind]
+            cols = [t.c.id, *(t.c[d] for d in DIMENSIONS[s.kind])]
+            q = select(*cols).where(self.base(t), s.where(t, p)).order_by(t.c.id)
+            self._rows[key] = [tuple(r) for r in self.conn.execute(q)]
+        return self._rows[key]
+
+    def ids(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> list[str]:
+        """Ids of the set, optionally only those whose dimension `dim` equals `value`."""
+        rows = self.rows(s, p)
+        if dim is None:
+            return [r[0] for r in rows]
+        i = 1 + DIMENSIONS[s.kind].index(dim)
+        return [r[0] for r in rows if r[i] == value]
+
+    def groups(self, s: SetDef, p: Period, dim: str) -> dict[Any, list[str]]:
+        """Ids of the set by the value of one dimension."""
+        i = 1 + DIMENSIONS[s.kind].index(dim)
+        out: dict[Any, list[str]] = {}
+        for r in self.rows(s, p):
+            out.setdefault(r[i], []).append(r[0])
+        return out
+
+    def count(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> Value:
+        ids = self.ids(s, p, dim, value)
+        return Value(s.key, s.label, len(ids), str(len(ids)), {s.kind: ids})
+
+    def rate(self, r: RateDef, p: Period, dims: dict[str, tuple[str, Any]] | None = None) -> Value:
+        """The rate for the period; `dims` restricts each kind to one dimension value
+        (e.g. {"petition": ("village_id", v), "dispute": ("village_id", v)})."""
+        def refs(sets: tuple[SetDef, ...]) -> Refs:
+            out: Refs = {}
+            for s in sets:
+                dim, value = (dims or {}).get(s.kind, (None, None))
+                if dims is not None and s.kind not in dims:
+                    continue
+                out.setdefault(s.kind, [])
+                out[s.kind] = sorted(set(out[s.kind]) | set(self.ids(s, p, dim, value)))
+            return out
+
+        num, den = refs(r.num), refs(r.den)
+        n = sum(len(v) for v in num.values())
+        d = sum(len(v) for v in den.values())
+        value, text = fmt_rate(n, d)
+        return Value(r.key, r.label, value, text, num, n, d, den)
+
+    def volunteer(self, p: Period, dim: str | None = None) -> dict[Any, dict[str, Value]]:
+        """Volunteer totals for the period, overall (key None) or by `team` / `village`.
+
+        An activity's village is its own village, or its team's village when it has none.
+        """
+        a, pt, team = T_ACTIVITY, T_PARTICIPANT, T_TEAM
+        village = func.coalesce(a.c.village_id, team.c.village_id)
+        group = {None: None, "team": a.c.team_id, "village": village}[dim]
+        acts = select(a.c.id, group.label("g") if group is not None else a.c.id.label("g"),
+                      a.c.people_served, a.c.hazards_found, a.c.disputes_resolved) \
+            .select_from(a.outerjoin(team, team.c.id == a.c.team_id)) \
+            .where(self.base(a), A_ACTIVITIES.where(a, p)).order_by(a.c.id)
+        parts = select(pt.c.activity_id, func.count(), func.coalesce(func.sum(pt.c.hours), 0)) \
+            .where(pt.c.voided.is_(False), pt.c.activity_id.in_(select(a.c.id).where(self.base(a), A_ACTIVITIES.where(a, p)))) \
+            .group_by(pt.c.activity_id)
+        per_act = {aid: (int(n), float(h)) for aid, n, h in self.conn.execute(parts)}
+        acc: dict[Any, dict[str, Any]] = {}
+        for aid, g, served, hazards, disputes in self.conn.execute(acts):
+            key = None if dim is None else g
+            b = acc.setdefault(key, {"ids": [], "person_times": 0, "hours": 0.0, "people_served": 0,
+                                     "hazards": 0, "disputes": 0})
+            n, h = per_act.get(aid, (0, 0.0))
+            b["ids"].append(aid)
+            b["person_times"] += n
+            b["hours"] += h
+            b["people_served"] += served or 0
+            b["hazards"] += hazards or 0
+            b["disputes"] += disputes or 0
+        if dim is None and None not in acc:
+            acc[None] = {"ids": [], "person_times": 0, "hours": 0.0, "people_served": 0, "hazards": 0, "disputes": 0}
+        out: dict[Any, dict[str, Value]] = {}
+        for key, b in acc.items():
+            refs = {"activity": b["ids"]}
+            vals = {A_ACTIVITIES.key: Value(A_ACTIVITIES.key, A_ACTIVITIES.label, len(b["ids"]), str(len(b["ids"])), refs)}
+            for sd in VOLUNTEER_SUMS:
+                v = b[sd.key.split(".", 1)[1]]
+                vals[sd.key] = Value(sd.key, sd.label, round(v, 2), fmt_number(round(v, 2)), refs)
+            out[key] = vals
+        return out
+
+
+def figures_markdown() -> str:
+    """docs/figures.md: every figure's key, label and definition, generated from this module."""
+    lines = [
+        "# 指标口径 / Figure definitions",
+        "",
+        "Generated from `zongzhi_desktop/reports/figures.py` (the only place figures are defined;",
+        "`tests/reports/test_figures_doc.py` fails when this file and the code disagree). Regenerate with",
+        "`.venv/bin/python -m zongzhi_desktop.reports.figures > docs/figures.md`.",
+        "",
+        "## 通用规则",
+        "",
+        "- 期间 P：ISO 周（周一至周日，含第53周）、自然月、自然季度；日期按日期比较，周日的记录属于截至该周日的那一周，周一的记录属于下一周。",
+        "- 环比对比上一期间；同比对比上一年同一期间（第53周在上一年没有第53周时对比上一年第52周）。",
+        "- 已作废的记录一律不计。乡镇为参数（一个或多个乡镇代码，县级汇总时为全部）。",
+        "- 比率的分母为空时显示“—”，不显示 0% 或 100%；比率保留一位小数。",
+        "- 增减：件数显示差值和百分比（上期为0时百分比为“—”）；比率显示百分点差。",
+        "- “在办”“逾期”“到期”为存量指标，按生成报表时记录的当前状态计算；对比只用于流量指标（新增、办结、化解等）。",
+        "- 每个数字都保留其背后的记录编号，报表预览中点击数字即打开这些记录；签发后的报表连同这些编号一起冻结。",
+        "",
+    ]
+    sections = (
+        ("信访件", [f for f in SETS if f.kind == "petition"]),
+        ("矛盾纠纷", [f for f in SETS if f.kind == "dispute"]),
+        ("领导包案", [f for f in SETS if f.kind == "package"]),
+        ("调度事项", [f for f in SETS if f.kind == "dispatch"]),
+        ("平安志愿者", [A_ACTIVITIES, *VOLUNTEER_SUMS]),
+        ("比率", list(RATES)),
+    )
+    for title, defs in sections:
+        lines += [f"## {title}", "", "| 指标 | 代码 | 口径 |", "| --- | --- | --- |"]
+        for f in defs:
+            if isinstance(f, RateDef):
+                num = " ∪ ".join(s.label for s in f.num)
+                den = " ∪ ".join(s.label for s in f.den)
+                text = f"{f.definition}。计算：{num} ÷ {den}"
+            else:
+                text = f.definition
+            lines.append(f"| {f.label} | `{f.key}` | {text} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(figures_markdown(), end="")

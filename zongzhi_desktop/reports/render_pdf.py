@@ -1,0 +1,456 @@
+"""PDF renderer (reportlab): A4 in the manner of Chinese official documents, black-and-white.
+
+Margins follow GB/T 9704 (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm); the title is
+large and stroked to look bold (the bundled font has no bold face); every page carries
+"第 X 页 共 Y 页". Tables wrap Chinese (wordWrap CJK), repeat their header row on each page and
+split tall rows, so nothing runs off the page. `invariant=1` makes the bytes a function of the
+content alone (no creation date or random document id), which lets a frozen sheet be verified.
+
+`render_pdf(report, hotspots=[])` also reports where each figure was drawn (page, rectangle
+in PDF points, refs), so the preview can open the records behind a clicked number.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+from .fonts import register
+from .model import Block, Cell, Chart, Refs, Report, Signature, Table, Text
+
+MARGINS = {"top": 37 * mm, "bottom": 35 * mm, "left": 28 * mm, "right": 26 * mm}
+PAGE_W, PAGE_H = A4
+FRAME_W = PAGE_W - MARGINS["left"] - MARGINS["right"]
+TITLE_SIZE = 22  # 二号
+SUBTITLE_SIZE = 14
+HEADING_SIZE = 14
+BODY_SIZE = 12
+GREYS = [colors.black, colors.Color(0.45, 0.45, 0.45), colors.Color(0.78, 0.78, 0.78), colors.white]
+CELL_PAD = 3
+HEADER_BG = colors.Color(0.86, 0.86, 0.86)
+SHADE_BG = colors.Color(0.93, 0.93, 0.93)
+
+
+@dataclass
+class Hotspot:
+    """Where a clickable figure was drawn: 0-based page, rectangle in PDF points (origin bottom-left)."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    refs: Refs
+    label: str
+
+
+def _style(size: float, align: int = TA_LEFT, leading: float | None = None, indent: float = 0) -> ParagraphStyle:
+    font = register()
+    return ParagraphStyle(f"s{size}-{align}-{indent}", fontName=font, fontSize=size, leading=leading or size * 1.35,
+                          alignment=align, wordWrap="CJK", firstLineIndent=indent)
+
+
+def para_text(text: str) -> str:
+    """Escape user text for a Paragraph and keep its line breaks."""
+    return "<br/>".join(escape(line) for line in (text or "").split("\n"))
+
+
+class BoldLines(Flowable):
+    """Centered (or left) text stroked slightly to look bold; wraps by character if too wide."""
+
+    def __init__(self, text: str, size: float, align: str = "center", space_after: float = 0) -> None:
+        super().__init__()
+        self.text, self.size, self.align, self.space_after = text, size, align, space_after
+        self.lines: list[str] = []
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        font = register()
+        self.lines, cur = [], ""
+        for ch in self.text:
+            if stringWidth(cur + ch, font, self.size) > avail_w and cur:
+                self.lines.append(cur)
+                cur = ch
+            else:
+                cur += ch
+        self.lines.append(cur)
+        self.width = avail_w
+        self.height = len(self.lines) * self.size * 1.4 + self.space_after
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        font = register()
+        c.saveState()
+        c.setFont(font, self.size)
+        c.setLineWidth(self.size / 40)
+        text_mode = 2  # fill and stroke: a faux bold
+        y = self.height - self.space_after - self.size * 1.1
+        for line in self.lines:
+            w = stringWidth(line, font, self.size)
+            x = (self.width - w) / 2 if self.align == "center" else 0
+            t = c.beginText(x, y)
+            t.setTextRenderMode(text_mode)
+            t.setFont(font, self.size)
+            t.textOut(line)
+            c.drawText(t)
+            y -= self.size * 1.4
+        c.restoreState()
+
+
+class TraceParagraph(Paragraph):
+    """A paragraph that records where it was drawn, for click-through in the preview."""
+
+    def __init__(self, text: str, style: ParagraphStyle, refs: Refs, label: str, sink: list[Hotspot] | None) -> None:
+        super().__init__(text, style)
+        self._refs, self._label, self._sink = refs, label, sink
+
+    def draw(self) -> None:
+        super().draw()
+        sink = getattr(self, "_sink", None)
+        if sink is not None:
+            x, y = self.canv.absolutePosition(0, 0)
+            sink.append(Hotspot(self.canv.getPageNumber() - 1, x, y, x + self.width, y + self.height,
+                                getattr(self, "_refs", {}), getattr(self, "_label", "")))
+
+
+class RuledLines(Flowable):
+    """Blank ruled lines left for handwriting when a staff-written part is empty."""
+
+    def __init__(self, n: int, gap: float = 9 * mm) -> None:
+        super().__init__()
+        self.n, self.gap = n, gap
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width, self.height = avail_w, self.n * self.gap
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(0.4)
+        for i in range(self.n):
+            y = self.height - (i + 1) * self.gap + 2
+            self.canv.line(0, y, self.width, y)
+
+
+def _make_canvas(report: Report) -> type[rl_canvas.Canvas]:
+    """A canvas that defers pages so the footer can say 共 Y 页."""
+    font = register()
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *a: Any, **kw: Any) -> None:
+            # Start every page in the CJK font, so no unembedded base-14 font is referenced.
+            kw.update(initialFontName=font, initialFontSize=10)
+            super().__init__(*a, **kw)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            self.saveState()
+            self.setFont(font, 10.5)
+            self.drawCentredString(PAGE_W / 2, MARGINS["bottom"] - 12 * mm,
+                                   f"第 {self._pageNumber} 页 共 {total} 页")
+            if report.confidential:
+                self.setFont(font, 9)
+                self.drawRightString(PAGE_W - MARGINS["right"], PAGE_H - MARGINS["top"] + 8 * mm, "内部资料 注意保密")
+            if self._pageNumber > 1:
+                self.setFont(font, 9)
+                self.drawString(MARGINS["left"], PAGE_H - MARGINS["top"] + 8 * mm, f"{report.title}　{report.number}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class _Renderer:
+    def __init__(self, report: Report, hotspots: list[Hotspot] | None) -> None:
+        self.report = report
+        self.sink = hotspots
+        register()
+
+    # -- blocks -------------------------------------------------------------------------------
+    def header(self) -> list[Flowable]:
+        r = self.report
+        info = RLTable([[Paragraph(para_text(f"编号：{r.number}"), _style(10.5)),
+                         Paragraph(para_text(f"制表日期：{_cn(r.made_on)}"), _style(10.5, TA_RIGHT))]],
+                       colWidths=[FRAME_W * 0.6, FRAME_W * 0.4])
+        info.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register()), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                  ("LINEBELOW", (0, 0), (-1, 0), 1.2, colors.black),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        out: list[Flowable] = [BoldLines(r.title, TITLE_SIZE, space_after=2 * mm)]
+        if r.subtitle:
+            out.append(Paragraph(para_text(r.subtitle), _style(SUBTITLE_SIZE, TA_CENTER)))
+            out.append(Spacer(1, 3 * mm))
+        out += [info, Spacer(1, 4 * mm)]
+        return out
+
+    def table(self, t: Table) -> list[Flowable]:
+        fs = t.font_size
+        widths = column_widths(t, FRAME_W, CELL_PAD)
+        align = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+        data: list[list[Any]] = []
+        if t.header:
+            data.append([Paragraph(para_text(c.label), _style(fs, TA_CENTER)) for c in t.columns])
+        for row in t.rows:
+            out_row = []
+            for i, cell in enumerate(row):
+                al = align.get(cell.align, TA_LEFT)
+                if cell.align == "left" and i < len(t.columns) and t.columns[i].align != "left" and t.header:
+                    al = align[t.columns[i].align]
+                style = _style(fs, al)
+                refs = self.report.refs_of(cell)
+                if refs and any(refs.values()):
+                    out_row.append(TraceParagraph(para_text(cell.text), style, refs, cell.text, self.sink))
+                else:
+                    out_row.append(Paragraph(para_text(cell.text), style))
+            data.append(out_row)
+        cmds: list[tuple[Any, ...]] = [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        off = 1 if t.header else 0
+        if t.header:
+            cmds.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_BG))
+        for r, row in enumerate(t.rows):
+            for c, cell in enumerate(row):
+                if cell.shade:
+                    cmds.append(("BACKGROUND", (c, r + off), (c, r + off), SHADE_BG))
+        for c0, r0, c1, r1 in t.spans:
+            cmds.append(("SPAN", (c0, r0), (c1, r1)))
+        tbl = RLTable(data, colWidths=widths, repeatRows=1 if t.header else 0, splitInRow=1, hAlign="LEFT")
+        tbl.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register()), *cmds]))
+        out: list[Flowable] = []
+        if t.title:
+            out.append(CondPageBreak(30 * mm))
+            out.append(Paragraph(para_text(t.title), _style(11, TA_LEFT)))
+            out.append(Spacer(1, 1.5 * mm))
+        out.append(tbl)
+        if t.note:
+            out.append(Spacer(1, 1 * mm))
+            out.append(Paragraph(para_text("注：" + t.note), _style(9)))
+        out.append(Spacer(1, 4 * mm))
+        return out
+
+    def chart(self, ch: Chart) -> list[Flowable]:
+        font = register()
+        if ch.kind == "hbar":
+            n = max(len(ch.categories), 1)
+            height = 26 + n * 15
+            d = Drawing(FRAME_W, height + 34)
+            bc = HorizontalBarChart()
+            bc.x, bc.y, bc.width, bc.height = 95, 12, FRAME_W - 130, height
+            bc.data = [list(reversed(s.values)) for s in ch.series]
+            bc.categoryAxis.categoryNames = list(reversed(ch.categories))
+            bc.categoryAxis.labels.fontName = font
+            bc.categoryAxis.labels.fontSize = 8.5
+            bc.categoryAxis.labels.boxAnchor = "e"
+            bc.categoryAxis.labels.dx = -4
+        else:
+            d = Drawing(FRAME_W, 190)
+            bc = VerticalBarChart()
+            bc.x, bc.y, bc.width, bc.height = 40, 40, FRAME_W - 60, 125
+            bc.data = [s.values for s in ch.series]
+            bc.categoryAxis.categoryNames = ch.categories
+            bc.categoryAxis.labels.fontName = font
+            bc.categoryAxis.labels.fontSize = 9
+            bc.categoryAxis.labels.dy = -4
+            bc.groupSpacing = 12
+        top = max([max(s.values, default=0) for s in ch.series] + [0])
+        bc.valueAxis.valueMin = 0
+        bc.valueAxis.valueMax = _nice_max(top)
+        bc.valueAxis.valueStep = bc.valueAxis.valueMax / 5
+        bc.valueAxis.labels.fontName = font
+        bc.valueAxis.labels.fontSize = 8
+        bc.valueAxis.labelTextFormat = lambda v: f"{v:g}"
+        bc.barLabelFormat = lambda v: f"{v:g}"
+        bc.barLabels.fontName = font
+        bc.barLabels.fontSize = 7.5
+        if ch.kind == "hbar":
+            bc.barLabels.boxAnchor = "w"
+            bc.barLabels.dx = 3
+        else:
+            bc.barLabels.nudge = 6
+        for i in range(len(ch.series)):
+            bc.bars[i].fillColor = GREYS[1] if ch.kind == "hbar" else GREYS[i % len(GREYS)]
+            bc.bars[i].strokeColor = colors.black
+            bc.bars[i].strokeWidth = 0.5
+        d.initialFontName = font  # else the drawing starts in (unembedded) Helvetica
+        d.add(bc)
+        if len(ch.series) > 1:
+            lg = Legend()
+            lg.x, lg.y = 40, 8
+            lg.alignment = "right"
+            lg.columnMaximum = 1
+            lg.fontName = font
+            lg.fontSize = 8.5
+            lg.dx = lg.dy = 8
+            lg.deltax = 80
+            lg.strokeColor = colors.black
+            lg.strokeWidth = 0.5
+            lg.colorNamePairs = [(GREYS[i % len(GREYS)], s.name) for i, s in enumerate(ch.series)]
+            d.add(lg)
+        d.add(String(FRAME_W / 2, d.height - 8, ch.title, fontName=font, fontSize=10, textAnchor="middle"))
+        return [KeepTogether([d, Spacer(1, 3 * mm)])]
+
+    def text(self, t: Text) -> list[Flowable]:
+        out: list[Flowable] = []
+        if t.label:
+            out.append(Paragraph(para_text(t.label + "："), _style(BODY_SIZE)))
+        if t.text.strip():
+            for para in t.text.strip().split("\n"):
+                if para.strip():
+                    out.append(Paragraph(escape(para.strip()), ParagraphStyle(
+                        "body", parent=_style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6), firstLineIndent=2 * BODY_SIZE)))
+        elif t.min_lines:
+            out.append(RuledLines(t.min_lines))
+        out.append(Spacer(1, 3 * mm))
+        return out
+
+    def signature(self, s: Signature) -> list[Flowable]:
+        row: list[Any] = []
+        widths: list[float] = []
+        for label, value in zip(s.labels, s.values, strict=True):
+            row += [Paragraph(para_text(label + "："), _style(BODY_SIZE, TA_RIGHT)),
+                    Paragraph(para_text(value), _style(BODY_SIZE, TA_CENTER))]
+            widths += [len(label) * BODY_SIZE + BODY_SIZE * 1.5, 0]
+        free = (FRAME_W - sum(widths)) / len(s.labels)
+        widths = [w if w else free for w in widths]
+        tbl = RLTable([row], colWidths=widths)
+        cmds = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1)]
+        for i in range(len(s.labels)):
+            cmds.append(("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.6, colors.black))
+        tbl.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register()), *cmds]))
+        return [KeepTogether([Spacer(1, 8 * mm), tbl])]
+
+    def block(self, b: Block) -> list[Flowable]:
+        if isinstance(b, Table):
+            return self.table(b)
+        if isinstance(b, Chart):
+            return self.chart(b)
+        if isinstance(b, Text):
+            return self.text(b)
+        return self.signature(b)
+
+    def story(self) -> list[Flowable]:
+        out = self.header()
+        for sec in self.report.sections:
+            blocks: list[Flowable] = []
+            for b in sec.blocks:
+                blocks += self.block(b)
+            if sec.title:
+                heading = BoldLines(sec.title, HEADING_SIZE, align="left", space_after=1.5 * mm)
+                # Keep a heading with the start of what follows it.
+                out += [CondPageBreak(35 * mm), heading]
+            out += blocks
+        return out
+
+
+_UNBREAKABLE = re.compile(r"[\x21-\x7e\u00b7\u2014\u2026]+")
+
+
+def column_widths(t: Table, avail: float, pad: float) -> list[float]:
+    """Widths from the columns' weights, widened so that no serial, date or number has to break
+    (CJK wrapping may split anywhere), taking the room from columns that can spare it."""
+    font = register()
+    weights = [c.width for c in t.columns]
+    total = sum(weights)
+    widths = [avail * w / total for w in weights]
+    need = [0.0] * len(widths)
+    rows = ([[Cell(c.label) for c in t.columns]] if t.header else []) + t.rows
+    # Cells merged across columns (the "另有N件" row) have the whole row's width.
+    spanned = {(c, r) for c0, r0, c1, r1 in t.spans if c1 > c0
+               for c in range(c0, c1 + 1) for r in range(r0, r1 + 1)}
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row[: len(widths)]):
+            if (c, r) in spanned:
+                continue
+            for tok in _UNBREAKABLE.findall(cell.text):
+                need[c] = max(need[c], stringWidth(tok, font, t.font_size) + 2 * pad + 1)
+    need = [min(n, avail * 0.45) for n in need]
+    if sum(need) >= avail:
+        return [avail * n / sum(need) for n in need]
+    for _ in range(len(widths)):
+        short = [i for i, w in enumerate(widths) if w < need[i] - 0.01]
+        if not short:
+            break
+        for i in short:
+            widths[i] = need[i]
+        spare = [i for i in range(len(widths)) if widths[i] > need[i] and i not in short]
+        excess = sum(widths) - avail
+        room = sum(widths[i] - need[i] for i in spare)
+        if room <= 0:
+            break
+        for i in spare:
+            widths[i] -= excess * (widths[i] - need[i]) / room
+    return widths
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0:
+        return 5
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if v <= step * 5:
+            return step * 5 if v < step * 5 else step * 6
+    return v * 1.2
+
+
+def _cn(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def render_pdf(report: Report, hotspots: list[Hotspot] | None = None) -> bytes:
+    """The report as PDF bytes (deterministic for the same report). Fills `hotspots` if given."""
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGINS["left"], rightMargin=MARGINS["right"], topMargin=MARGINS["top"],
+        bottomMargin=MARGINS["bottom"], title=report.title, author=report.township_name,
+        subject=report.subtitle, creator="综治桌面 zongzhi-desktop", invariant=1,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    r = _Renderer(report, hotspots)
+    doc.build(r.story(), canvasmaker=_make_canvas(report))
+    return buf.getvalue()
+
+
+def cell_refs(report: Report, cell: Cell) -> Refs:
+    return report.refs_of(cell)
