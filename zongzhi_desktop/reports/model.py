@@ -84,6 +84,7 @@ class Signature:
 
     labels: list[str]
     values: list[str]
+    per_row: int = 3
     type: str = "signature"
 
 
@@ -127,6 +128,7 @@ class Report:
     parts: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     confidential: bool = False
+    date_label: str = "制表日期"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -142,7 +142,7 @@ class TraceParagraph(Paragraph):
 class RuledLines(Flowable):
     """Blank ruled lines left for handwriting when a staff-written part is empty."""
 
-    def __init__(self, n: int, gap: float = 9 * mm) -> None:
+    def __init__(self, n: int, gap: float = 8 * mm) -> None:
         super().__init__()
         self.n, self.gap = n, gap
 
@@ -206,7 +206,7 @@ class _Renderer:
     def header(self) -> list[Flowable]:
         r = self.report
         info = RLTable([[Paragraph(para_text(f"编号：{r.number}"), _style(10.5)),
-                         Paragraph(para_text(f"制表日期：{_cn(r.made_on)}"), _style(10.5, TA_RIGHT))]],
+                         Paragraph(para_text(f"{r.date_label}：{_cn(r.made_on)}"), _style(10.5, TA_RIGHT))]],
                        colWidths=[FRAME_W * 0.6, FRAME_W * 0.4])
         info.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register()), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                   ("LINEBELOW", (0, 0), (-1, 0), 1.2, colors.black),
@@ -331,33 +331,39 @@ class _Renderer:
     def text(self, t: Text) -> list[Flowable]:
         out: list[Flowable] = []
         if t.label:
-            out.append(Paragraph(para_text(t.label + "："), _style(BODY_SIZE)))
+            out.append(Paragraph(para_text(t.label), _style(BODY_SIZE)))
         if t.text.strip():
             for para in t.text.strip().split("\n"):
                 if para.strip():
-                    out.append(Paragraph(escape(para.strip()), ParagraphStyle(
-                        "body", parent=_style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6), firstLineIndent=2 * BODY_SIZE)))
+                    # No first-line indent: with one, reportlab's CJK wrapping can start a line
+                    # with "，" (its no-line-start rule only holds for an unindented single run).
+                    out.append(Paragraph(escape(para.strip()), _style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6)))
         elif t.min_lines:
             out.append(RuledLines(t.min_lines))
         out.append(Spacer(1, 3 * mm))
         return out
 
     def signature(self, s: Signature) -> list[Flowable]:
-        row: list[Any] = []
-        widths: list[float] = []
-        for label, value in zip(s.labels, s.values, strict=True):
-            row += [Paragraph(para_text(label + "："), _style(BODY_SIZE, TA_RIGHT)),
-                    Paragraph(para_text(value), _style(BODY_SIZE, TA_CENTER))]
-            widths += [len(label) * BODY_SIZE + BODY_SIZE * 1.5, 0]
-        free = (FRAME_W - sum(widths)) / len(s.labels)
-        widths = [w if w else free for w in widths]
-        tbl = RLTable([row], colWidths=widths)
-        cmds = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 1),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 1)]
-        for i in range(len(s.labels)):
-            cmds.append(("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.6, colors.black))
-        tbl.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register()), *cmds]))
-        return [KeepTogether([Spacer(1, 8 * mm), tbl])]
+        """Label: ____ pairs, `per_row` to a line, the value (if any) printed on the line."""
+        pairs = list(zip(s.labels, s.values, strict=True))
+        n = max(1, min(s.per_row, len(pairs)))
+        font = register()
+        label_ws = [max(stringWidth(lbl + "：", font, BODY_SIZE) for lbl in s.labels[i::n]) + 4 for i in range(n)]
+        value_w = (FRAME_W - sum(label_ws)) / n
+        rows, cmds = [], [("FONTNAME", (0, 0), (-1, -1), register()), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                          ("TOPPADDING", (0, 0), (-1, -1), 7)]
+        for r, start in enumerate(range(0, len(pairs), n)):
+            row: list[Any] = []
+            for i, (label, value) in enumerate(pairs[start:start + n]):
+                row += [Paragraph(para_text(label + "："), _style(BODY_SIZE, TA_RIGHT)),
+                        Paragraph(para_text(value), _style(BODY_SIZE, TA_CENTER))]
+                cmds.append(("LINEBELOW", (2 * i + 1, r), (2 * i + 1, r), 0.6, colors.black))
+            row += [""] * (2 * n - len(row))
+            rows.append(row)
+        tbl = RLTable(rows, colWidths=[w for lw in label_ws for w in (lw, value_w)], hAlign="LEFT")
+        tbl.setStyle(TableStyle(cmds))
+        return [KeepTogether([Spacer(1, 4 * mm), tbl])]
 
     def block(self, b: Block) -> list[Flowable]:
         if isinstance(b, Table):
