@@ -15,6 +15,7 @@ benchmark. Never imports Qt.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from array import array
@@ -107,7 +108,7 @@ _STATUS = "status"
 
 def _deadline_cols() -> tuple[Column, ...]:
     return (
-        _c("next_deadline", _("listing", "下一期限"), sort=True, fmt="date", width=10),
+        _c("next_deadline", _("listing", "下一期限"), sort=True, fmt="date", width=7),
         _c("days_left", _("listing", "期限提示"), "t.next_deadline", sort=("t.next_deadline",), fmt="days", width=8),
     )
 
@@ -122,11 +123,11 @@ def _reg(spec: ListSpec) -> None:
 _reg(ListSpec(
     "petition", "petition", _("listing", "信访件"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=14),
-        _c("received_date", _("listing", "收件日期"), sort=("t.received_date", "t.status"), fmt="date", width=10),
+        _c("serial", _("listing", "编号"), sort=True, width=9),
+        _c("received_date", _("listing", "收件日期"), sort=("t.received_date", "t.status"), fmt="date", width=7),
         _c("petitioner_name", _("listing", "信访人"), sort=True, width=8),
-        _c("id_number", _("listing", "身份证号"), fmt="id_number", width=18),
-        _c("phone", _("listing", "联系电话"), fmt="phone", width=12),
+        _c("id_number", _("listing", "身份证号"), fmt="id_number", width=11),
+        _c("phone", _("listing", "联系电话"), fmt="phone", width=8),
         _c("form", _("listing", "形式"), fmt="code", code="petition_form", width=5),
         _c("category", _("listing", "类别"), fmt="code", code="petition_category", width=9),
         _VILLAGE,
@@ -141,8 +142,8 @@ _reg(ListSpec(
 _reg(ListSpec(
     "dispute", "dispute", _("listing", "矛盾纠纷"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=14),
-        _c("found_date", _("listing", "发现日期"), sort=("t.found_date", "t.status"), fmt="date", width=10),
+        _c("serial", _("listing", "编号"), sort=True, width=9),
+        _c("found_date", _("listing", "发现日期"), sort=("t.found_date", "t.status"), fmt="date", width=7),
         _c("title", _("listing", "纠纷名称"), width=20),
         _c("parties", _("listing", "当事人"),
            "(SELECT group_concat(p.name, '、') FROM dispute_party p WHERE p.dispute_id = t.id AND p.voided = 0)",
@@ -164,12 +165,12 @@ _reg(ListSpec(
 _reg(ListSpec(
     "package", "case_package", _("listing", "领导包案"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=14),
-        _c("start_date", _("listing", "包案日期"), sort=("t.start_date", "t.status"), fmt="date", width=10),
+        _c("serial", _("listing", "编号"), sort=True, width=9),
+        _c("start_date", _("listing", "包案日期"), sort=("t.start_date", "t.status"), fmt="date", width=7),
         _c("title", _("listing", "包案事项"), width=22),
         _c("leader", _("listing", "包案领导"), _ref("leader", "leader_id"), width=8),
         _c("unit", _("listing", "责任单位"), _ref("department", "unit_department_id"), width=10),
-        _c("target_date", _("listing", "化解时限"), sort=True, fmt="date", width=10),
+        _c("target_date", _("listing", "化解时限"), sort=True, fmt="date", width=7),
         _c("supervised", _("listing", "挂牌督办"), fmt="bool", width=5),
         _c(_STATUS, _("listing", "状态"), sort=("t.status", "t.start_date"), fmt="state", width=7),
         *_deadline_cols(),
@@ -184,9 +185,9 @@ _reg(ListSpec(
         _c("name", _("listing", "队伍名称"), sort=True, width=14),
         _c("type", _("listing", "队伍类型"), fmt="code", code="team_type", width=8),
         _c("leader_name", _("listing", "负责人"), width=8),
-        _c("phone", _("listing", "负责人电话"), fmt="phone", width=12),
+        _c("phone", _("listing", "负责人电话"), fmt="phone", width=8),
         _VILLAGE,
-        _c("founded_date", _("listing", "成立日期"), fmt="date", width=10),
+        _c("founded_date", _("listing", "成立日期"), fmt="date", width=7),
         _c("members", _("listing", "队员数"),
            "(SELECT count(*) FROM team_member m WHERE m.team_id = t.id AND m.voided = 0)", fmt="int", width=5),
     ),
@@ -198,8 +199,8 @@ _reg(ListSpec(
     (
         _c("name", _("listing", "姓名"), sort=True, width=8),
         _c("gender", _("listing", "性别"), fmt="code", code="gender", width=3),
-        _c("phone", _("listing", "电话"), fmt="phone", width=12),
-        _c("id_number", _("listing", "身份证号"), fmt="id_number", width=18),
+        _c("phone", _("listing", "电话"), fmt="phone", width=8),
+        _c("id_number", _("listing", "身份证号"), fmt="id_number", width=11),
         _VILLAGE,
         _c("teams", _("listing", "所属队伍"),
            "(SELECT group_concat(vt.name, '、') FROM team_member m JOIN volunteer_team vt ON vt.id = m.team_id "
@@ -212,8 +213,8 @@ _reg(ListSpec(
 _reg(ListSpec(
     "activity", "activity", _("listing", "志愿活动"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=14),
-        _c("activity_date", _("listing", "活动日期"), sort=True, fmt="date", width=10),
+        _c("serial", _("listing", "编号"), sort=True, width=9),
+        _c("activity_date", _("listing", "活动日期"), sort=True, fmt="date", width=7),
         _c("team", _("listing", "志愿服务队"), _ref("volunteer_team", "team_id"), width=12),
         _c("type", _("listing", "活动类型"), fmt="code", code="activity_type", width=8),
         _c("place", _("listing", "地点"), width=10),
@@ -230,13 +231,13 @@ _reg(ListSpec(
 _reg(ListSpec(
     "dispatch", "dispatch_item", _("listing", "调度事项"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=14),
-        _c("raised_date", _("listing", "提出日期"), sort=("t.raised_date", "t.status"), fmt="date", width=10),
+        _c("serial", _("listing", "编号"), sort=True, width=9),
+        _c("raised_date", _("listing", "提出日期"), sort=("t.raised_date", "t.status"), fmt="date", width=7),
         _c("title", _("listing", "调度事项"), width=24),
         _c("department", _("listing", "责任单位"), _ref("department", "department_id"), width=10),
-        _c("deadline", _("listing", "完成时限"), fmt="date", width=10),
+        _c("deadline", _("listing", "完成时限"), fmt="date", width=7),
         _c(_STATUS, _("listing", "状态"), sort=("t.status", "t.raised_date"), fmt="state", width=6),
-        _c("done_date", _("listing", "完成日期"), fmt="date", width=10),
+        _c("done_date", _("listing", "完成日期"), fmt="date", width=7),
         *_deadline_cols(),
     ),
     "raised_date", date_field="raised_date", date_label=_("listing", "提出日期"), resolved_field="done_date",
@@ -270,6 +271,7 @@ class ListQuery:
     date_from: date | None = None
     date_to: date | None = None
     date_basis: str = "registered"  # or "resolved": the date range applies to the resolution date
+    ids: tuple[str, ...] | None = None  # exactly these records (a report's drill-down)
     sort: str | None = None  # column key; None = the kind's default
     descending: bool | None = None
     title: str = ""  # a preset's description, shown above the list
@@ -403,6 +405,9 @@ class Lister:
             params.append(q.date_to.isoformat())
         if q.date_basis == "resolved" and spec.kind == "dispute":
             conds.append("t.outcome = 'success'")  # resolved = mediation ended in success
+        if q.ids is not None:
+            conds.append("t.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(q.ids)))
         for term in search_terms(q.search):
             if len(term) >= FTS_MIN_CHARS and spec.table in SOURCES:
                 conds.append(f"t.rowid IN (SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?)")

@@ -1,0 +1,203 @@
+"""Start-up: display check, Qt application, font, translations, logging, exception hook, then
+setup wizard (first run) → login → main window, with the idle lock.
+
+`run(args)` is what `zongzhi` without a command calls. `AppController` is the same flow without
+the event loop, so tests drive the real wizard, login and window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .display import display_problem
+
+log = logging.getLogger(__name__)
+APP_NAME = "综治桌面"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window. Returns the process exit code."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    controller = AppController(getattr(args, "data_dir", None), language=getattr(args, "lang", None))
+    if not controller.start():
+        return 1
+    code = app.exec()
+    controller.shutdown()
+    return int(code)
+
+
+class AppController:
+    """Owns the store, the dialogs of the start-up sequence and the main window."""
+
+    def __init__(self, data_dir: str | Path | None, *, language: str | None = None,
+                 today: Callable[[], date] | None = None, install_hook: bool = True,
+                 populate_demo: Callable[..., Any] | None = None) -> None:
+        from PySide6.QtCore import QObject, Signal
+        from PySide6.QtWidgets import QApplication
+
+        from ..paths import data_dir as resolve_data_dir
+        from .fonts import register_cjk_font
+        from .i18n import install_translators, normalize_language
+        from .logs import setup_logging
+        from .state import UiState
+
+        class _Signals(QObject):
+            window_shown = Signal(object)
+            wizard_shown = Signal(object)
+            login_shown = Signal(object)
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "create the QApplication first"
+        self.app = app
+        self.signals = _Signals()
+        self.data_dir = resolve_data_dir(data_dir)
+        self.log_path = setup_logging(self.data_dir)
+        self.hook = None
+        if install_hook:
+            from .errors import ExceptionHook
+
+            self.hook = ExceptionHook(self.log_path)
+            self.hook.install()
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName("zongzhi")
+        self.font_family = register_cjk_font(app)
+        self.state = UiState(self.data_dir)
+        self.language = normalize_language(language or self.state.language)
+        self.translators = install_translators(app, self.language)
+        self.today = today
+        self.populate_demo = populate_demo
+        self.store: Any = None
+        self.wizard: Any = None
+        self.login: Any = None
+        self.window: Any = None
+        self.idle: Any = None
+        self.services: Any = None
+
+    def _kw(self) -> dict[str, Any]:
+        return {"today": self.today} if self.today else {}
+
+    def start(self) -> bool:
+        """Open the store and show the wizard or the login dialog. False if the store cannot open."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from ..paths import store_path
+        from ..services import Actor, Services
+        from ..services.admin import is_initialized
+        from ..store.database import Store
+
+        log.info("启动，数据目录 %s", self.data_dir)
+        try:
+            self.store = Store(store_path(self.data_dir))
+        except Exception as e:
+            log.exception("无法打开数据库")
+            QMessageBox.critical(None, APP_NAME, _t("无法打开数据库：{error}\n日志：{log}").format(
+                error=e, log=self.log_path))
+            return False
+        boot = Services(self.store, Actor("system", "admin", "系统"), **self._kw())
+        with self.store.session() as s:
+            ready = is_initialized(s)
+        if ready:
+            self._check_search_index(boot)
+            self.show_login()
+        else:
+            self.show_wizard()
+        return True
+
+    def _check_search_index(self, services: Any) -> None:
+        """A batch migration drops the search triggers; put them back before anyone searches."""
+        from ..services.listing import rebuild_search_index, search_index_problems
+
+        missing = search_index_problems(services)
+        if missing:
+            log.warning("搜索索引缺失 %s，正在重建", ", ".join(missing))
+            rebuild_search_index(services)
+
+    def show_wizard(self) -> Any:
+        from .wizard import SetupWizard
+
+        kwargs: dict[str, Any] = {}
+        if self.populate_demo is not None:
+            kwargs["populate"] = self.populate_demo
+        self.wizard = SetupWizard(self.store, today=self.today, **kwargs)
+        self.wizard.accepted.connect(self._wizard_done)
+        self.wizard.rejected.connect(self.app.quit)
+        self.wizard.show()
+        self.signals.wizard_shown.emit(self.wizard)
+        return self.wizard
+
+    def _wizard_done(self) -> None:
+        admin = self.wizard.admin_page.username.text().strip()
+        self.state.last_user = admin
+        self.wizard.deleteLater()
+        self.wizard = None
+        self.show_login()
+
+    def show_login(self) -> Any:
+        from ..services import Actor, Services
+        from .login import LoginDialog
+
+        probe = Services(self.store, Actor("system", "clerk"), **self._kw())
+        self.login = LoginDialog(probe, last_user=self.state.last_user)
+        self.login.accepted.connect(self._logged_in)
+        self.login.rejected.connect(self.app.quit)
+        self.login.show()
+        self.signals.login_shown.emit(self.login)
+        return self.login
+
+    def _logged_in(self) -> None:
+        from ..services import Services
+
+        actor = self.login.actor
+        self.state.last_user = actor.username
+        self.login.deleteLater()
+        self.login = None
+        self.services = Services(self.store, actor, **self._kw())
+        log.info("用户 %s 登录", actor.username)
+        self.show_window()
+
+    def show_window(self) -> Any:
+        from .idle import IdleLock
+        from .main_window import MainWindow
+
+        self.window = MainWindow(self.services, self.state, log_path=self.log_path)
+        self.window.show()
+        minutes = int(self.services.get_setting("idle_lock_minutes", "15") or 0)
+        self.idle = IdleLock(self.window, self.services, minutes)
+        self.window.records_changed.connect(self._settings_may_have_changed)
+        self.signals.window_shown.emit(self.window)
+        return self.window
+
+    def _settings_may_have_changed(self) -> None:
+        if self.idle is not None and self.services is not None:
+            self.idle.set_minutes(int(self.services.get_setting("idle_lock_minutes", "15") or 0))
+
+    def shutdown(self) -> None:
+        from .i18n import remove_translators
+
+        if self.idle is not None:
+            self.idle.shutdown()
+        if self.window is not None:
+            self.window.runner.wait(10_000)
+        if self.hook is not None:
+            self.hook.uninstall()
+        remove_translators(self.app, self.translators)
+        if self.store is not None:
+            self.store.close()
+
+
+def _t(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("App", text)

@@ -1,0 +1,292 @@
+"""首页: what is due or overdue, today's counts, risk, case-packages near their target date, and a
+12-week chart. Every number is a button that opens the list of exactly the records it counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services import Services
+from ..services.dashboard import (
+    CHART_KINDS,
+    DEADLINE_KINDS,
+    NEW_KINDS,
+    Dashboard,
+    Figure,
+    build_dashboard,
+)
+from ..services.listing import Lister, ListRow, list_spec
+from .chart import WeeklyChart
+from .icons import icon
+from .list_model import DUE_SOON_BG, OVERDUE_BG
+
+TITLE_COLUMN = {"petition": "petitioner_name", "dispute": "title", "package": "title", "dispatch": "title"}
+GRID_KINDS = ("petition", "dispute", "package", "dispatch", "activity")
+GRID_KEYS = ("new_today", "resolved_today", "open", "overdue", "due_soon")
+
+
+def kind_label(kind: str) -> str:
+    return QCoreApplication.translate("listing", list_spec(kind).label)
+
+
+def figure_title(fig: Figure) -> str:
+    """What a dashboard number counts, in words (the banner above the list it opens)."""
+    t = QCoreApplication.translate
+    kind = kind_label(fig.kind)
+    q = fig.query
+    templates = {
+        "new_today": t("Dashboard", "今日新登记的{kind}"),
+        "resolved_today": t("Dashboard", "今日办结（化解、销号、完成）的{kind}"),
+        "open": t("Dashboard", "在办的{kind}"),
+        "overdue": t("Dashboard", "已逾期的{kind}"),
+        "due_soon": t("Dashboard", "7日内到期的{kind}"),
+        "high_risk": t("Dashboard", "在办的高风险矛盾纠纷"),
+        "homicide": t("Dashboard", "在办的易引发命案矛盾纠纷"),
+        "packages_near": t("Dashboard", "化解时限已过或{days}日内到期的领导包案"),
+        "week_new": t("Dashboard", "{start}至{end}新登记的{kind}"),
+        "week_resolved": t("Dashboard", "{start}至{end}办结（化解）的{kind}"),
+    }
+    return templates.get(fig.key, fig.key).format(kind=kind, start=q.date_from, end=q.date_to,
+                                                  days=q.due_within)
+
+
+class DashboardPage(QWidget):
+    """The first screen. `open_list(query, title)` and `open_record(kind, id)` go to the main window."""
+
+    open_list = Signal(object, str)
+    open_record = Signal(str, str)
+
+    def __init__(self, services: Services, lister: Lister, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.lister = lister
+        self.dashboard: Dashboard | None = None
+        self.buttons: dict[tuple[str, str], QPushButton] = {}
+        self.setObjectName("dashboard_page")
+        self._build()
+        self.refresh()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 6)
+        head = QHBoxLayout()
+        self.heading = QLabel("")
+        self.heading.setObjectName("dashboard_heading")
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        head.addWidget(self.heading, 1)
+        refresh = QPushButton(icon("refresh"), self.tr("刷新"))
+        refresh.setObjectName("dashboard_refresh")
+        refresh.clicked.connect(self.refresh)
+        head.addWidget(refresh)
+        layout.addLayout(head)
+
+        top = QHBoxLayout()
+        grid_box = QGroupBox(self.tr("今日与在办"))
+        grid = QGridLayout(grid_box)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(2)
+        headers = (self.tr("今日新登记"), self.tr("今日办结"), self.tr("在办"), self.tr("已逾期"), self.tr("7日内到期"))
+        for c, text in enumerate(headers, start=1):
+            h = QLabel(text)
+            h.setStyleSheet("color: #5a6270;")
+            grid.addWidget(h, 0, c, alignment=Qt.AlignmentFlag.AlignCenter)
+        for r, kind in enumerate(GRID_KINDS, start=1):
+            grid.addWidget(QLabel(kind_label(kind)), r, 0)
+            for c, key in enumerate(GRID_KEYS, start=1):
+                applies = (key == "new_today" and kind in NEW_KINDS) or (key != "new_today" and kind in DEADLINE_KINDS)
+                if not applies:
+                    dash = QLabel("—")
+                    dash.setStyleSheet("color: #b0b6c0;")
+                    grid.addWidget(dash, r, c, alignment=Qt.AlignmentFlag.AlignCenter)
+                    continue
+                grid.addWidget(self._button(key, kind), r, c, alignment=Qt.AlignmentFlag.AlignCenter)
+        top.addWidget(grid_box, 3)
+
+        risk_box = QGroupBox(self.tr("重点关注"))
+        risk = QGridLayout(risk_box)
+        for r, (key, kind, text) in enumerate((
+            ("high_risk", "dispute", self.tr("高风险在办纠纷")),
+            ("homicide", "dispute", self.tr("易引发命案在办纠纷")),
+            ("packages_near", "package", self.tr("包案临近化解时限")),
+        )):
+            risk.addWidget(QLabel(text), r, 0)
+            risk.addWidget(self._button(key, kind), r, 1, alignment=Qt.AlignmentFlag.AlignRight)
+        top.addWidget(risk_box, 2)
+        layout.addLayout(top)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("dashboard_splitter")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboard_tabs")
+        self.overdue_table = self._table("dash_overdue", (self.tr("类型"), self.tr("编号"), self.tr("事项"),
+                                                          self.tr("状态"), self.tr("期限"), self.tr("提示")))
+        self.due_table = self._table("dash_due", (self.tr("类型"), self.tr("编号"), self.tr("事项"), self.tr("状态"),
+                                                  self.tr("期限"), self.tr("提示")))
+        self.risk_table = self._table("dash_risk", (self.tr("编号"), self.tr("纠纷名称"), self.tr("当事人"),
+                                                    self.tr("风险"), self.tr("易引发命案"), self.tr("状态")))
+        self.package_table = self._table("dash_packages", (self.tr("编号"), self.tr("包案事项"), self.tr("包案领导"),
+                                                           self.tr("化解时限"), self.tr("提示")))
+        self.tabs.addTab(self.overdue_table, "")
+        self.tabs.addTab(self.due_table, "")
+        self.tabs.addTab(self.risk_table, "")
+        self.tabs.addTab(self.package_table, "")
+        self.splitter.addWidget(self.tabs)
+
+        chart_box = QGroupBox(self.tr("近12周新增与办结"))
+        chart_layout = QVBoxLayout(chart_box)
+        self.chart_kind = QComboBox()
+        self.chart_kind.setObjectName("chart_kind")
+        for kind in CHART_KINDS:
+            self.chart_kind.addItem(kind_label(kind), kind)
+        self.chart_kind.currentIndexChanged.connect(self._show_chart)
+        chart_layout.addWidget(self.chart_kind, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.chart = WeeklyChart()
+        self.chart.bar_clicked.connect(self._figure_clicked)
+        chart_layout.addWidget(self.chart, 1)
+        self.splitter.addWidget(chart_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 420])
+        layout.addWidget(self.splitter, 1)
+
+    def _button(self, key: str, kind: str) -> QPushButton:
+        b = QPushButton("0")
+        b.setObjectName(f"fig_{key}_{kind}")
+        b.setFlat(True)
+        b.setCursor(Qt.CursorShape.PointingHandCursor)
+        b.setMinimumWidth(56)
+        b.clicked.connect(lambda _c=False, k=key, kd=kind: self._button_clicked(k, kd))
+        self.buttons[(key, kind)] = b
+        return b
+
+    def _table(self, name: str, headers: tuple[str, ...]) -> QTableWidget:
+        t = QTableWidget(0, len(headers))
+        t.setObjectName(name)
+        t.setHorizontalHeaderLabels(list(headers))
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.verticalHeader().setVisible(False)
+        t.horizontalHeader().setStretchLastSection(True)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        t.setWordWrap(False)
+        t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
+        t.itemActivated.connect(self._row_activated)
+        return t
+
+    # -- data -----------------------------------------------------------------------------------
+    def figure(self, key: str, kind: str) -> Figure | None:
+        d = self.dashboard
+        if d is None:
+            return None
+        if key in ("high_risk", "homicide", "packages_near"):
+            return getattr(d, key)
+        for fig in getattr(d, key):
+            if fig.kind == kind:
+                return fig
+        return None
+
+    def refresh(self) -> None:
+        self.lister.invalidate()
+        self.dashboard = d = build_dashboard(self.lister)
+        try:
+            township = self.services.township.name
+        except Exception:  # the heading must not break the dashboard
+            township = ""
+        self.heading.setText(self.tr("{township}综治中心 · {today}").format(township=township,
+                                                                           today=d.today.isoformat()))
+        for (key, kind), button in self.buttons.items():
+            fig = self.figure(key, kind)
+            n = fig.count if fig else 0
+            button.setText(f"{n:,}")
+            button.setToolTip(figure_title(fig) if fig else "")
+            alert = key in ("overdue", "high_risk", "homicide", "packages_near") and n > 0
+            color = "#c62828" if alert else ("#1f5fa8" if n else "#9aa2ae")
+            button.setStyleSheet(f"QPushButton {{ color: {color}; font-size: 13pt; font-weight: bold; "
+                                 "border: none; text-decoration: underline; }")
+        self._fill_due(self.overdue_table, d.overdue_rows)
+        self._fill_due(self.due_table, d.due_rows)
+        self._fill_risk(d.risk_rows)
+        self._fill_packages(d.package_rows)
+        self.tabs.setTabText(0, self.tr("已逾期 {n}").format(n=sum(f.count for f in d.overdue)))
+        self.tabs.setTabText(1, self.tr("7日内到期 {n}").format(n=sum(f.count for f in d.due_soon)))
+        self.tabs.setTabText(2, self.tr("高风险/命案风险 {n}").format(n=len(d.risk_rows)))
+        self.tabs.setTabText(3, self.tr("包案临近时限 {n}").format(
+            n=d.packages_near.count if d.packages_near else 0))
+        self._show_chart()
+
+    def _show_chart(self) -> None:
+        if self.dashboard is not None:
+            self.chart.set_bins(self.dashboard.weeks.get(self.chart_kind.currentData(), []))
+
+    def _cells(self, kind: str, row: ListRow, keys: tuple[str, ...]) -> list[str]:
+        spec = list_spec(kind)
+        index = {c.key: i for i, c in enumerate(spec.columns)}
+        return [row.cells[index[k]] if k in index else "" for k in keys]
+
+    def _set_row(self, table: QTableWidget, r: int, values: list[str], kind: str, rid: str, state: int) -> None:
+        for c, v in enumerate(values):
+            item = QTableWidgetItem(v)
+            item.setData(Qt.ItemDataRole.UserRole, (kind, rid))
+            if state == -1:
+                item.setBackground(OVERDUE_BG)
+            elif state == 1:
+                item.setBackground(DUE_SOON_BG)
+            table.setItem(r, c, item)
+
+    def _fill_due(self, table: QTableWidget, rows: list) -> None:  # type: ignore[type-arg]
+        rows = sorted(rows, key=lambda dr: (self._cells(dr.kind, dr.row, ("next_deadline",))[0], dr.kind))
+        table.setRowCount(len(rows))
+        for r, dr in enumerate(rows):
+            vals = self._cells(dr.kind, dr.row, ("serial", TITLE_COLUMN[dr.kind], "status", "next_deadline",
+                                                 "days_left"))
+            self._set_row(table, r, [kind_label(dr.kind), *vals], dr.kind, dr.row.id, dr.row.deadline_state)
+        table.resizeColumnsToContents()
+
+    def _fill_risk(self, rows: list[ListRow]) -> None:
+        self.risk_table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            vals = self._cells("dispute", row, ("serial", "title", "parties", "risk_level", "homicide_risk", "status"))
+            self._set_row(self.risk_table, r, vals, "dispute", row.id, 0)
+        self.risk_table.resizeColumnsToContents()
+
+    def _fill_packages(self, rows: list[ListRow]) -> None:
+        self.package_table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            vals = self._cells("package", row, ("serial", "title", "leader", "target_date", "days_left"))
+            self._set_row(self.package_table, r, vals, "package", row.id, row.deadline_state)
+        self.package_table.resizeColumnsToContents()
+
+    # -- clicks ---------------------------------------------------------------------------------
+    def _button_clicked(self, key: str, kind: str) -> None:
+        fig = self.figure(key, kind)
+        if fig is not None:
+            self._figure_clicked(fig)
+
+    def _figure_clicked(self, fig: Figure) -> None:
+        self.open_list.emit(fig.query, figure_title(fig))
+
+    def _row_activated(self, item: QTableWidgetItem) -> None:
+        self._open_row(item.tableWidget(), item.row())
+
+    def _open_row(self, table: QTableWidget, r: int) -> None:
+        item = table.item(r, 0)
+        if item is not None:
+            kind, rid = item.data(Qt.ItemDataRole.UserRole)
+            self.open_record.emit(kind, rid)
+

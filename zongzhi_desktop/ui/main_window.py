@@ -1,0 +1,461 @@
+"""The main window: navigation on the left, one page at a time on the right, a status bar."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
+from ..services import Services
+from ..services.listing import Lister, ListQuery
+from .dashboard_page import DashboardPage
+from .icons import icon
+from .list_page import RecordListPage
+from .runner import OperationRunner
+from .state import UiState
+
+log = logging.getLogger(__name__)
+
+VOLUNTEER_KINDS = ("team", "volunteer", "activity")
+# Role labels come from domain/roles.py; listed here so the translation catalog has them.
+_ROLE_NAMES = (QT_TRANSLATE_NOOP("roles", "录入员"), QT_TRANSLATE_NOOP("roles", "审核员"),
+               QT_TRANSLATE_NOOP("roles", "管理员"))
+LIST_PAGE_OF_KIND = {"petition": "petition", "dispute": "dispute", "package": "package", "dispatch": "dispatch",
+                     "team": "volunteer", "volunteer": "volunteer", "activity": "volunteer"}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def page_titles() -> list[tuple[str, str, str]]:
+    """(key, icon name, translated label) of every navigation entry, in order."""
+    return [
+        ("home", "home", _t("首页")),
+        ("petition", "petition", _t("信访")),
+        ("dispute", "dispute", _t("矛盾纠纷")),
+        ("package", "package", _t("领导包案")),
+        ("volunteer", "volunteer", _t("志愿服务")),
+        ("dispatch", "dispatch", _t("调度事项")),
+        ("reports", "reports", _t("报表")),
+        ("sync", "sync", _t("同步")),
+        ("settings", "settings", _t("设置")),
+    ]
+
+
+class MessagePage(QWidget):
+    """A page that explains why it has nothing to show (e.g. a module not installed)."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("message_page")
+        layout = QVBoxLayout(self)
+        head = QLabel(title)
+        head.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        body = QLabel(text)
+        body.setObjectName("message_text")
+        body.setWordWrap(True)
+        layout.addWidget(head)
+        layout.addWidget(body)
+        layout.addStretch(1)
+
+
+class VolunteerPage(QTabWidget):
+    """志愿服务: teams, volunteers and activities, one list each."""
+
+    def __init__(self, pages: dict[str, RecordListPage], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("volunteer_page")
+        self.lists = pages
+        for kind, page in pages.items():
+            self.addTab(page, icon({"team": "volunteer", "volunteer": "user", "activity": "calendar"}[kind]),
+                        QCoreApplication.translate("listing", page.spec.label))
+
+    def show_kind(self, kind: str) -> RecordListPage:
+        page = self.lists[kind]
+        self.setCurrentWidget(page)
+        return page
+
+    def current_list(self) -> RecordListPage:
+        return self.currentWidget()  # type: ignore[return-value]
+
+
+class MainWindow(QMainWindow):
+    """Navigation, pages, status bar; opens the record form and detail dialogs."""
+
+    page_changed = Signal(str)
+    records_changed = Signal()
+    logout_requested = Signal()
+
+    def __init__(self, services: Services, state: UiState, *, runner: OperationRunner | None = None,
+                 log_path: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.state = state
+        self.log_path = log_path
+        self.runner = runner or OperationRunner(self, log_path=log_path)
+        self.runner.parent_widget = self
+        self.lister = Lister(services)
+        self.pages: dict[str, QWidget] = {}
+        self.list_pages: dict[str, RecordListPage] = {}
+        self.dialogs: list[QWidget] = []  # open record dialogs (kept alive while shown)
+        self.setObjectName("main_window")
+        self.setWindowTitle(self.tr("综治桌面 — {township}综治中心").format(township=self._township_name()))
+        self.setWindowIcon(icon("home"))
+        self.resize(1280, 760)
+        self.setMinimumSize(1024, 640)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setMinimumWidth(120)
+        self.nav.setMaximumWidth(220)
+        self.nav.setStyleSheet("QListWidget#nav { font-size: 11pt; } QListWidget#nav::item { padding: 8px 6px; }"
+                               "QListWidget#nav::item:selected { background: #1f5fa8; color: white; }")
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        self._keys: list[str] = []
+        for key, icon_name, label in page_titles():
+            if key == "settings" and not self._may_open_settings():
+                continue
+            item = QListWidgetItem(icon(icon_name), label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self._keys.append(key)
+            holder = QWidget()  # filled on first visit, so start-up builds only the first page
+            holder.setObjectName(f"holder_{key}")
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(holder)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([150, 1130])
+        self.setCentralWidget(self.splitter)
+        self.nav.currentRowChanged.connect(self._row_changed)
+
+        self._build_status_bar()
+        self._shortcuts()
+        state.restore_geometry(self, "main")
+        state.restore_splitter(self.splitter, "main")
+        last = state.last_page if state.last_page in self._keys else "home"
+        self.navigate(last or "home")
+
+    # -- status bar -----------------------------------------------------------------------------
+    def _township_name(self) -> str:
+        try:
+            return self.services.township.name
+        except Exception:  # the title must not stop the window
+            return ""
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        actor = self.services.actor
+        role = ROLE_LABELS.get(Role(actor.role), actor.role) if actor.role in Role._value2member_map_ else actor.role
+        self.user_label = QLabel(self.tr("用户：{name}（{role}）").format(
+            name=actor.display_name or actor.username, role=QCoreApplication.translate("roles", role)))
+        self.user_label.setObjectName("status_user")
+        self.township_label = QLabel(self.tr("乡镇：{name}").format(name=self._township_name()))
+        self.township_label.setObjectName("status_township")
+        self.size_label = QLabel("")
+        self.size_label.setObjectName("status_size")
+        self.sync_label = QLabel("")
+        self.sync_label.setObjectName("status_sync")
+        for w in (self.user_label, self.township_label, self.size_label, self.sync_label):
+            bar.addPermanentWidget(w)
+        self.update_status()
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self.update_status)
+        self._status_timer.start(60_000)
+
+    def update_status(self) -> None:
+        path = self.services.store.path
+        size = store_size(path) if path else 0
+        self.size_label.setText(self.tr("数据库：{size}").format(size=human_size(size)))
+        self.sync_label.setText(last_sync_text(path))
+
+    # -- navigation -----------------------------------------------------------------------------
+    def _may_open_settings(self) -> bool:
+        return True  # every user has 我的账户; the admin sections check Perm.ADMIN
+
+    def _shortcuts(self) -> None:
+        for i, key in enumerate(self._keys[:9], start=1):
+            QShortcut(QKeySequence(f"Ctrl+{i}"), self, activated=lambda k=key: self.navigate(k))
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_in_current_list)
+
+    def page_keys(self) -> list[str]:
+        return list(self._keys)
+
+    def current_key(self) -> str:
+        return self._keys[self.nav.currentRow()] if self.nav.currentRow() >= 0 else "home"
+
+    def navigate(self, key: str) -> QWidget:
+        """Show a page (building it on first visit)."""
+        row = self._keys.index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # → _row_changed
+        return self.page(key)
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self._keys[row]
+        page = self.page(key)
+        self.stack.setCurrentIndex(row)
+        self.state.last_page = key
+        if key == "home" and isinstance(page, DashboardPage) and getattr(self, "_dashboard_stale", False):
+            self._dashboard_stale = False
+            page.refresh()
+        self.page_changed.emit(key)
+
+    def page(self, key: str) -> QWidget:
+        if key not in self.pages:
+            page = self._build_page(key)
+            holder = self.stack.widget(self._keys.index(key))
+            holder.layout().addWidget(page)
+            self.pages[key] = page
+        return self.pages[key]
+
+    def _build_page(self, key: str) -> QWidget:
+        if key == "home":
+            dash = DashboardPage(self.services, self.lister)
+            dash.open_list.connect(self.open_list)
+            dash.open_record.connect(self.open_record)
+            self.state.restore_splitter(dash.splitter, "dashboard")
+            return dash
+        if key in ("petition", "dispute", "package", "dispatch"):
+            return self._list_page(key)
+        if key == "volunteer":
+            return VolunteerPage({k: self._list_page(k) for k in VOLUNTEER_KINDS})
+        if key == "reports":
+            return self._optional_page("zongzhi_desktop.ui.report_page", "ReportPage", self.tr("报表"),
+                                       self._connect_reports)
+        if key == "sync":
+            return self._optional_page("zongzhi_desktop.ui.sync_page", "SyncPage", self.tr("同步"))
+        if key == "settings":
+            from .settings_page import SettingsPage
+
+            page = SettingsPage(self.services, self.state)
+            page.settings_changed.connect(self.settings_changed)
+            return page
+        raise KeyError(key)
+
+    def _list_page(self, kind: str) -> RecordListPage:
+        page = RecordListPage(self.services, self.lister, kind, self.runner)
+        page.open_record.connect(self.open_record)
+        page.new_record.connect(self.new_record)
+        page.exported.connect(lambda path, n: self.statusBar().showMessage(
+            self.tr("已导出 {n} 条记录到 {path}").format(n=n, path=path), 10_000))
+        self.list_pages[kind] = page
+        return page
+
+    def _optional_page(self, module: str, cls: str, title: str,
+                       connect: Callable[[Any], None] | None = None) -> QWidget:
+        """A page provided by another area; if its module is missing, say so instead of failing."""
+        try:
+            page_cls = getattr(importlib.import_module(module), cls)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+            log.warning("模块 %s 不存在", module)
+            return MessagePage(title, self.tr("此版本未包含“{title}”功能模块（{module}）。").format(
+                title=title, module=module))
+        page = page_cls(self.services, self)
+        if connect is not None:
+            connect(page)
+        return page
+
+    def _connect_reports(self, page: Any) -> None:
+        if hasattr(page, "open_records"):
+            page.open_records.connect(self.open_records)
+
+    def list_page(self, kind: str) -> RecordListPage:
+        """The list page of a kind, shown."""
+        key = LIST_PAGE_OF_KIND[kind]
+        page = self.navigate(key)
+        if isinstance(page, VolunteerPage):
+            return page.show_kind(kind)
+        return page  # type: ignore[return-value]
+
+    def open_list(self, query: ListQuery, title: str = "") -> RecordListPage:
+        """Go to the kind's list showing exactly `query` (dashboard and report drill-downs)."""
+        page = self.list_page(query.kind)
+        page.apply_preset(query, title)
+        return page
+
+    def open_records(self, kind: str, ids: list[str]) -> None:
+        """Report drill-down: open one record, or list several by their serials."""
+        ids = list(ids)
+        if len(ids) == 1:
+            self.open_record(kind, ids[0])
+            return
+        page = self.list_page(kind)
+        if ids:
+            page.show_ids(ids, self.tr("报表中的 {n} 条记录").format(n=len(ids)))
+
+    def current_list(self) -> RecordListPage | None:
+        page = self.pages.get(self.current_key())
+        if isinstance(page, VolunteerPage):
+            return page.current_list()
+        return page if isinstance(page, RecordListPage) else None
+
+    # -- record dialogs -------------------------------------------------------------------------
+    def new_in_current_list(self) -> None:
+        page = self.current_list()
+        self.new_record(page.kind if page else "petition")
+
+    def new_record(self, kind: str) -> QWidget | None:
+        """Open the data-entry form for a new record (ui/forms)."""
+        try:
+            from .forms import RecordFormDialog  # type: ignore[attr-defined]
+        except ImportError:
+            QMessageBox.information(self, self.tr("新建"), self.tr("录入表单模块尚未安装。"))
+            return None
+        dlg = RecordFormDialog(self.services, kind, None, self)
+        dlg.saved.connect(lambda _rid: self.record_saved())
+        self._show_dialog(dlg)
+        return dlg
+
+    def open_record(self, kind: str, record_id: str) -> QWidget | None:
+        """Open a record's detail (workflow actions, timeline, history)."""
+        try:
+            from .detail import RecordDetailDialog
+        except ImportError:
+            QMessageBox.information(self, self.tr("查看记录"), self.tr("记录详情模块尚未安装。"))
+            return None
+        dlg = RecordDetailDialog(self.services, kind, record_id, self)
+        dlg.changed.connect(self.record_saved)
+        self._show_dialog(dlg)
+        return dlg
+
+    def _show_dialog(self, dlg: QWidget) -> None:
+        self.dialogs.append(dlg)
+        dlg.destroyed.connect(lambda _o=None, d=dlg: self.dialogs.remove(d) if d in self.dialogs else None)
+        if hasattr(dlg, "finished"):
+            dlg.finished.connect(lambda _r, d=dlg: self.dialogs.remove(d) if d in self.dialogs else None)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+
+    def record_saved(self) -> None:
+        """A record changed: lists and the dashboard re-read."""
+        self.lister.invalidate()
+        for page in self.list_pages.values():
+            page.refresh()
+        dash = self.pages.get("home")
+        if isinstance(dash, DashboardPage):
+            if self.current_key() == "home":
+                dash.refresh()
+            else:
+                self._dashboard_stale = True
+        self.update_status()
+        self.records_changed.emit()
+
+    def settings_changed(self) -> None:
+        self.services.invalidate_caches()
+        self.record_saved()
+
+    # -- closing --------------------------------------------------------------------------------
+    def save_state(self) -> None:
+        self.state.save_geometry(self, "main")
+        self.state.save_splitter(self.splitter, "main")
+        dash = self.pages.get("home")
+        if isinstance(dash, DashboardPage):
+            self.state.save_splitter(dash.splitter, "dashboard")
+        self.state.last_page = self.current_key()
+        self.state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        for dlg in list(self.dialogs):
+            if not dlg.close():  # a form with unsaved input may refuse
+                event.ignore()
+                return
+        if self.runner.busy:
+            answer = QMessageBox.question(self, self.tr("退出"), self.tr("仍有后台操作在进行，确定退出吗？"))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.lister.close()
+        event.accept()
+
+
+def may_administer(services: Services) -> bool:
+    return has_perm(services.actor.role, Perm.ADMIN)
+
+
+def store_size(path: Path) -> int:
+    """Bytes of the SQLite file with its WAL."""
+    total = 0
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def last_sync_text(path: Path | None) -> str:
+    """'最近同步：…' from the sync_bundle table (the newest exported bundle), or '未同步'."""
+    never = _t("未同步")
+    if path is None or not Path(path).exists():
+        return never
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT sequence, created_at, receipt_at FROM sync_bundle "
+                              "ORDER BY sequence DESC LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return never  # no sync tables in this store
+    if row is None:
+        return never
+    seq, created, receipt = row
+    when = _local_time(created)
+    if receipt:
+        return _t("最近同步：{when}（第{seq}包，县级已回执）").format(when=when, seq=seq)
+    return _t("最近同步：{when}（第{seq}包，待回执）").format(when=when, seq=seq)
+
+
+def _local_time(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        dt = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)[:16]
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")

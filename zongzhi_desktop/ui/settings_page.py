@@ -1,0 +1,647 @@
+"""设置: my account and language for everyone; users, code tables, deadline rule, holidays, idle lock
+and reference data (villages, departments, leaders…) for the administrator."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ..domain import models as m
+from ..domain.deadlines import DeadlineRule
+from ..domain.errors import DomainError
+from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
+from ..services import Services
+from ..services.admin import authenticate
+from ..services.kinds import KINDS
+from .i18n import LANGUAGES, normalize_language
+from .state import UiState
+
+REFERENCE_KINDS = ("village", "grid", "grid_worker", "department", "leader", "committee", "mediator")
+
+
+def _table(name: str, headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], keys: list[Any]) -> None:
+    table.setRowCount(len(rows))
+    for r, (values, key) in enumerate(zip(rows, keys, strict=True)):
+        for c, v in enumerate(values):
+            item = QTableWidgetItem(v)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+def _selected_key(table: QTableWidget) -> Any:
+    item = table.item(table.currentRow(), 0) if table.currentRow() >= 0 else None
+    return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+class AccountTab(QWidget):
+    """Change my password; choose the interface language."""
+
+    def __init__(self, services: Services, state: UiState) -> None:
+        super().__init__()
+        self.services = services
+        self.state = state
+        self.setObjectName("settings_account")
+        actor = services.actor
+        role = ROLE_LABELS.get(Role(actor.role), actor.role) if actor.role in Role._value2member_map_ else actor.role
+        info = QLabel(self.tr("当前用户：{name}（{user}），角色：{role}").format(
+            name=actor.display_name or actor.username, user=actor.username, role=role))
+        pw_box = QGroupBox(self.tr("修改密码"))
+        self.current = QLineEdit()
+        self.current.setObjectName("account_current")
+        self.new = QLineEdit()
+        self.new.setObjectName("account_new")
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("account_confirm")
+        for w in (self.current, self.new, self.confirm):
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(pw_box)
+        form.addRow(self.tr("当前密码"), self.current)
+        form.addRow(self.tr("新密码（至少8位）"), self.new)
+        form.addRow(self.tr("确认新密码"), self.confirm)
+        change = QPushButton(self.tr("修改密码"))
+        change.setObjectName("account_change_password")
+        change.clicked.connect(self.change_password)
+        form.addRow("", change)
+        lang_box = QGroupBox(self.tr("界面语言"))
+        lang = QFormLayout(lang_box)
+        self.language = QComboBox()
+        self.language.setObjectName("account_language")
+        for code, label in LANGUAGES.items():
+            self.language.addItem(label, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(normalize_language(state.language))))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.language_note = QLabel("")
+        lang.addRow(self.tr("语言"), self.language)
+        lang.addRow("", self.language_note)
+        for box in (pw_box, lang_box):
+            box.setMaximumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addWidget(pw_box)
+        layout.addWidget(lang_box)
+        layout.addStretch(1)
+
+    def change_password(self) -> None:
+        try:
+            authenticate(self.services, self.services.actor.username, self.current.text())
+        except DomainError:
+            QMessageBox.warning(self, self.tr("修改密码"), self.tr("当前密码不正确"))
+            return
+        if self.new.text() != self.confirm.text():
+            QMessageBox.warning(self, self.tr("修改密码"), self.tr("两次输入的新密码不一致"))
+            return
+        try:
+            self.services.set_password(self.services.actor.username, self.new.text())
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("修改密码"), e.message)
+            return
+        for w in (self.current, self.new, self.confirm):
+            w.clear()
+        QMessageBox.information(self, self.tr("修改密码"), self.tr("密码已修改"))
+
+    def _language_changed(self) -> None:
+        self.state.language = self.language.currentData()
+        self.state.sync()
+        self.language_note.setText(self.tr("重新启动综治桌面后生效"))
+
+
+class NewUserDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("新增用户"))
+        self.username = QLineEdit()
+        self.username.setObjectName("new_user_username")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("new_user_display")
+        self.role = QComboBox()
+        self.role.setObjectName("new_user_role")
+        for role in Role:
+            self.role.addItem(ROLE_LABELS[role], role.value)
+        self.password = QLineEdit()
+        self.password.setObjectName("new_user_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout(self)
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("姓名"), self.display_name)
+        form.addRow(self.tr("角色"), self.role)
+        form.addRow(self.tr("初始密码（至少8位）"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class UsersTab(QWidget):
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("settings_users")
+        self.table = _table("users_table", [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("状态")])
+        add = QPushButton(self.tr("新增用户"))
+        add.setObjectName("users_add")
+        reset = QPushButton(self.tr("重置密码"))
+        reset.setObjectName("users_reset")
+        toggle = QPushButton(self.tr("停用/启用"))
+        toggle.setObjectName("users_toggle")
+        add.clicked.connect(self.add_user)
+        reset.clicked.connect(self.reset_password)
+        toggle.clicked.connect(self.toggle_active)
+        buttons = QHBoxLayout()
+        for b in (add, reset, toggle):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.reload()
+
+    def reload(self) -> None:
+        users = self.services.list_users()
+        _fill(self.table, [[u.username, u.display_name, ROLE_LABELS.get(Role(u.role), u.role),
+                            self.tr("启用") if u.active else self.tr("停用")] for u in users],
+              [u.username for u in users])
+
+    def create(self, username: str, display_name: str, role: str, password: str) -> bool:
+        try:
+            self.services.create_user(username, display_name, role, password)
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("新增用户"), e.message)
+            return False
+        self.reload()
+        return True
+
+    def add_user(self) -> None:
+        dlg = NewUserDialog(self)
+        while dlg.exec() == QDialog.DialogCode.Accepted:
+            if self.create(dlg.username.text().strip(), dlg.display_name.text().strip(), dlg.role.currentData(),
+                           dlg.password.text()):
+                return
+
+    def reset_password(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        user = _selected_key(self.table)
+        if not user:
+            return
+        pw, ok = QInputDialog.getText(self, self.tr("重置密码"), self.tr("用户 {user} 的新密码（至少8位）").format(user=user),
+                                      QLineEdit.EchoMode.Password)
+        if ok:
+            try:
+                self.services.set_password(user, pw)
+            except DomainError as e:
+                QMessageBox.warning(self, self.tr("重置密码"), e.message)
+
+    def toggle_active(self) -> None:
+        user = _selected_key(self.table)
+        if not user:
+            return
+        if user == self.services.actor.username:
+            QMessageBox.warning(self, self.tr("停用用户"), self.tr("不能停用当前登录的用户"))
+            return
+        current = next((u for u in self.services.list_users() if u.username == user), None)
+        if current is None:
+            return
+        try:
+            self.services.set_user_active(user, not current.active)
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("停用用户"), e.message)
+        self.reload()
+
+
+class CodesTab(QWidget):
+    """Code tables (字典): codes stay, labels can be renamed, entries deactivated."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("settings_codes")
+        self.table_choice = QComboBox()
+        self.table_choice.setObjectName("codes_table_choice")
+        for name, table in services.codes.tables.items():
+            self.table_choice.addItem(table.label, name)
+        self.table = _table("codes_table", [self.tr("代码"), self.tr("名称"), self.tr("状态")])
+        self.code = QLineEdit()
+        self.code.setObjectName("codes_code")
+        self.code.setPlaceholderText(self.tr("代码（小写字母、数字、下划线）"))
+        self.label = QLineEdit()
+        self.label.setObjectName("codes_label")
+        self.label.setPlaceholderText(self.tr("名称"))
+        save = QPushButton(self.tr("新增或改名"))
+        save.setObjectName("codes_save")
+        toggle = QPushButton(self.tr("停用/启用"))
+        toggle.setObjectName("codes_toggle")
+        save.clicked.connect(self.save)
+        toggle.clicked.connect(self.toggle)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.table_choice.currentIndexChanged.connect(self.reload)
+        edit = QHBoxLayout()
+        edit.addWidget(self.code)
+        edit.addWidget(self.label, 1)
+        edit.addWidget(save)
+        edit.addWidget(toggle)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table_choice)
+        layout.addWidget(self.table)
+        layout.addLayout(edit)
+        note = QLabel(self.tr("代码一经使用不可修改；改名只改变显示名称，已登记的记录自动显示新名称。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6270;")
+        layout.addWidget(note)
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.services.codes[self.table_choice.currentData()]
+        items = list(table.items.items())
+        _fill(self.table, [[c, lbl, self.tr("停用") if c in table.inactive else self.tr("启用")] for c, lbl in items],
+              [c for c, _l in items])
+
+    def _selected(self) -> None:
+        code = _selected_key(self.table)
+        if code:
+            self.code.setText(code)
+            self.label.setText(self.services.codes[self.table_choice.currentData()].label_of(code))
+
+    def save(self) -> None:
+        name = self.table_choice.currentData()
+        code = self.code.text().strip()
+        active = code not in self.services.codes[name].inactive
+        try:
+            self.services.set_code(name, code, self.label.text(), active=active)
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("字典"), e.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+    def toggle(self) -> None:
+        name = self.table_choice.currentData()
+        code = _selected_key(self.table)
+        if not code:
+            return
+        table = self.services.codes[name]
+        try:
+            self.services.set_code(name, code, table.label_of(code), active=code in table.inactive)
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("字典"), e.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+
+class RulesTab(QWidget):
+    """Deadline counting rule and idle lock minutes."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("settings_rules")
+        rule_box = QGroupBox(self.tr("期限计算规则"))
+        self.rule = QComboBox()
+        self.rule.setObjectName("rules_deadline")
+        for value in DeadlineRule:
+            self.rule.addItem(self.tr(_rule_label(value.value)), value.value)
+        current = services.get_setting("deadline_rule", DeadlineRule.CALENDAR.value)
+        self.rule.setCurrentIndex(max(0, self.rule.findData(current)))
+        save_rule = QPushButton(self.tr("保存"))
+        save_rule.setObjectName("rules_save_deadline")
+        save_rule.clicked.connect(self.save_rule)
+        rl = QFormLayout(rule_box)
+        rl.addRow(self.tr("规则"), self.rule)
+        note = QLabel(self.tr("信访工作条例规定的期限按日计算（不含起算当日）。部分省份规定期限末日为法定节假日的顺延，"
+                              "少数按工作日计算。修改只影响此后计算的期限。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6270;")
+        rl.addRow(note)
+        rl.addRow("", save_rule)
+        lock_box = QGroupBox(self.tr("空闲锁定"))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("rules_idle_minutes")
+        self.minutes.setRange(0, 240)
+        self.minutes.setSuffix(self.tr(" 分钟"))
+        self.minutes.setSpecialValueText(self.tr("不锁定"))
+        self.minutes.setValue(int(services.get_setting("idle_lock_minutes", "15") or 15))
+        save_lock = QPushButton(self.tr("保存"))
+        save_lock.setObjectName("rules_save_idle")
+        save_lock.clicked.connect(self.save_idle)
+        ll = QFormLayout(lock_box)
+        ll.addRow(self.tr("无操作多久后锁定"), self.minutes)
+        ll.addRow("", save_lock)
+        for box in (rule_box, lock_box):
+            box.setMaximumWidth(640)
+        layout = QVBoxLayout(self)
+        layout.addWidget(rule_box)
+        layout.addWidget(lock_box)
+        layout.addStretch(1)
+
+    def save_rule(self) -> None:
+        try:
+            self.services.set_setting("deadline_rule", self.rule.currentData())
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("期限计算规则"), e.message)
+            return
+        self.changed.emit()
+
+    def save_idle(self) -> None:
+        try:
+            self.services.set_setting("idle_lock_minutes", str(self.minutes.value()))
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("空闲锁定"), e.message)
+            return
+        self.changed.emit()
+
+
+_RULE_LABELS = {
+    "calendar": QT_TRANSLATE_NOOP("RulesTab", "自然日"),
+    "calendar_shift": QT_TRANSLATE_NOOP("RulesTab", "自然日（末日遇节假日顺延）"),
+    "working": QT_TRANSLATE_NOOP("RulesTab", "工作日"),
+}
+
+
+def _rule_label(value: str) -> str:
+    return _RULE_LABELS.get(value, value)
+
+
+class HolidaysTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("settings_holidays")
+        self.table = _table("holidays_table", [self.tr("日期"), self.tr("名称"), self.tr("类型")])
+        self.day = QDateEdit()
+        self.day.setObjectName("holiday_day")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        t = services.today()
+        self.day.setDate(QDate(t.year, t.month, t.day))
+        self.name = QLineEdit()
+        self.name.setObjectName("holiday_name")
+        self.name.setPlaceholderText(self.tr("如 国庆节"))
+        self.workday = QCheckBox(self.tr("调休上班日"))
+        self.workday.setObjectName("holiday_workday")
+        add = QPushButton(self.tr("添加/修改"))
+        add.setObjectName("holiday_add")
+        remove = QPushButton(self.tr("删除所选"))
+        remove.setObjectName("holiday_remove")
+        add.clicked.connect(self.add)
+        remove.clicked.connect(self.remove)
+        edit = QHBoxLayout()
+        for w in (self.day, self.name, self.workday, add, remove):
+            edit.addWidget(w)
+        layout = QVBoxLayout(self)
+        note = QLabel(self.tr("国务院每年公布法定节假日和调休安排；按“顺延”或“工作日”规则计算期限时使用。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6270;")
+        layout.addWidget(note)
+        layout.addWidget(self.table)
+        layout.addLayout(edit)
+        self.reload()
+
+    def reload(self) -> None:
+        with self.services.session() as s:
+            rows = list(s.execute(select(m.Holiday).order_by(m.Holiday.day)).scalars())
+        _fill(self.table, [[h.day.isoformat(), h.name, self.tr("调休上班") if h.is_workday else self.tr("放假")]
+                           for h in rows], [h.day for h in rows])
+
+    def add(self) -> None:
+        d = self.day.date()
+        try:
+            self.services.set_holiday(date(d.year(), d.month(), d.day()), is_workday=self.workday.isChecked(),
+                                      name=self.name.text().strip())
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("节假日"), e.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+    def remove(self) -> None:
+        day = _selected_key(self.table)
+        if day is None:
+            return
+        try:
+            self.services.set_holiday(day, remove=True)
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("节假日"), e.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+
+class ReferenceDialog(QDialog):
+    """A small generic form for one reference record (village, department, leader…)."""
+
+    def __init__(self, services: Services, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.kind = kind
+        spec = KINDS[kind]
+        self.setWindowTitle(self.tr("新增{label}").format(label=spec.label))
+        self.inputs: dict[str, QWidget] = {}
+        form = QFormLayout(self)
+        for fs in spec.fields:
+            w: QWidget
+            if fs.type == "code" and fs.code_table:
+                combo = QComboBox()
+                for code, label in services.codes[fs.code_table].active_items():
+                    combo.addItem(label, code)
+                w = combo
+            elif fs.type == "ref" and fs.ref:
+                combo = QComboBox()
+                combo.addItem("", None)
+                for rid, name in reference_rows(services, fs.ref):
+                    combo.addItem(name, rid)
+                w = combo
+            else:
+                w = QLineEdit()
+            w.setObjectName(f"ref_{fs.name}")
+            self.inputs[fs.name] = w
+            form.addRow(fs.label + (" *" if fs.required else ""), w)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, w in self.inputs.items():
+            value = w.currentData() if isinstance(w, QComboBox) else w.text().strip()  # type: ignore[attr-defined]
+            if value not in (None, ""):
+                out[name] = value
+        return out
+
+    def save(self) -> None:
+        try:
+            self.services.create(self.kind, self.values())
+        except DomainError as e:
+            self.error.setText(e.message)
+            return
+        self.accept()
+
+
+def reference_rows(services: Services, kind: str) -> list[tuple[str, str]]:
+    spec = KINDS[kind]
+    model: Any = spec.model
+    title = getattr(model, spec.title_field)
+    with services.session() as s:
+        rows = s.execute(select(model.id, title).where(model.voided.is_(False)).order_by(title)).all()
+    return [(r[0], str(r[1])) for r in rows]
+
+
+class ReferenceTab(QWidget):
+    """基础数据: villages, grids, grid workers, departments, leaders, committees, mediators."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("settings_reference")
+        self.kind = QComboBox()
+        self.kind.setObjectName("reference_kind")
+        for k in REFERENCE_KINDS:
+            if has_perm(services.actor.role, KINDS[k].perm):
+                self.kind.addItem(KINDS[k].label, k)
+        self.kind.currentIndexChanged.connect(self.reload)
+        self.table = _table("reference_table", [])
+        add = QPushButton(self.tr("新增"))
+        add.setObjectName("reference_add")
+        void = QPushButton(self.tr("作废所选"))
+        void.setObjectName("reference_void")
+        add.clicked.connect(self.add)
+        void.clicked.connect(self.void)
+        top = QHBoxLayout()
+        top.addWidget(self.kind)
+        top.addStretch(1)
+        top.addWidget(add)
+        top.addWidget(void)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self.reload()
+
+    def reload(self) -> None:
+        kind = self.kind.currentData()
+        spec = KINDS[kind]
+        model: Any = spec.model
+        with self.services.session() as s:
+            recs = list(s.execute(select(model).where(model.voided.is_(False))
+                                  .order_by(getattr(model, spec.title_field))).scalars())
+        names = {f.name: f for f in spec.fields}
+        self.table.setColumnCount(len(names))
+        self.table.setHorizontalHeaderLabels([f.label for f in spec.fields])
+        refs: dict[str, dict[str, str]] = {}
+        for f in spec.fields:
+            if f.type == "ref" and f.ref:
+                refs[f.name] = dict(reference_rows(self.services, f.ref))
+        rows = []
+        for rec in recs:
+            row = []
+            for f in spec.fields:
+                v = getattr(rec, f.name)
+                if f.type == "code" and f.code_table and v:
+                    v = self.services.codes[f.code_table].label_of(v)
+                elif f.type == "ref" and v:
+                    v = refs[f.name].get(v, v)
+                row.append("" if v is None else str(v))
+            rows.append(row)
+        _fill(self.table, rows, [r.id for r in recs])
+
+    def add(self) -> None:
+        dlg = ReferenceDialog(self.services, self.kind.currentData(), self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.changed.emit()
+
+    def void(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        rid = _selected_key(self.table)
+        if not rid:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("作废"), self.tr("作废原因"))
+        if not ok:
+            return
+        try:
+            self.services.void(self.kind.currentData(), rid, reason)
+        except DomainError as e:
+            QMessageBox.warning(self, self.tr("作废"), e.message)
+            return
+        self.reload()
+        self.changed.emit()
+
+
+class SettingsPage(QTabWidget):
+    """Everyone: 我的账户. Administrators: the rest."""
+
+    settings_changed = Signal()
+
+    def __init__(self, services: Services, state: UiState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settings_page")
+        self.account = AccountTab(services, state)
+        self.addTab(self.account, self.tr("我的账户"))
+        self.admin = has_perm(services.actor.role, Perm.ADMIN)
+        if self.admin:
+            self.users = UsersTab(services)
+            self.codes = CodesTab(services)
+            self.rules = RulesTab(services)
+            self.holidays = HolidaysTab(services)
+            self.reference = ReferenceTab(services)
+            self.addTab(self.users, self.tr("用户"))
+            self.addTab(self.codes, self.tr("字典"))
+            self.addTab(self.rules, self.tr("期限与锁定"))
+            self.addTab(self.holidays, self.tr("节假日"))
+            self.addTab(self.reference, self.tr("基础数据"))
+            for tab in (self.codes, self.rules, self.holidays, self.reference):
+                tab.changed.connect(self.settings_changed)
+        elif has_perm(services.actor.role, Perm.ENTER):
+            # Clerks and reviewers maintain departments and leaders (交办 and 包案 pick them).
+            self.reference = ReferenceTab(services)
+            self.addTab(self.reference, self.tr("基础数据"))
+            self.reference.changed.connect(self.settings_changed)
