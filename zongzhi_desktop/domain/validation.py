@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: Python's \d also matches other scripts' digits, which int() would accept.
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # Landline: area code 0 + 2-3 digits, then a 7-8 digit local number, optional extension.
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$")
+_LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
 
 
 def id_check_digit(first17: str) -> str:
@@ -20,8 +22,8 @@ def id_check_digit(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    """Strip spaces and upper-case a trailing x so equal numbers compare equal."""
-    return value.strip().replace(" ", "").upper()
+    """Strip spaces, turn full-width characters (IME input) into ASCII and upper-case a trailing x."""
+    return unicodedata.normalize("NFKC", value).strip().replace(" ", "").upper()
 
 
 def id_number_problem(value: str) -> str | None:
@@ -44,7 +46,7 @@ def id_number_problem(value: str) -> str | None:
 
 def normalize_phone(value: str) -> str:
     """Remove spaces and a leading +86 so numbers are stored one way."""
-    v = value.strip().replace(" ", "")
+    v = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
     if v.startswith("+86"):
         v = v[3:]
     elif v.startswith("0086"):
@@ -57,7 +59,7 @@ def phone_problem(value: str) -> str | None:
     v = normalize_phone(value)
     if _MOBILE_RE.match(v) or _LANDLINE_RE.match(v):
         return None
-    return "应为11位手机号码（1开头）或带区号的固定电话（如 0570-1234567）"
+    return "应为11位手机号码（1开头）或带区号的固定电话（如 0570-7012345）"
 
 
 def date_problem(value: date, *, today: date, allow_future: bool) -> str | None:
