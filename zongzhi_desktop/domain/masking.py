@@ -18,7 +18,7 @@ def mask_phone(value: str | None) -> str:
     if not value:
         return ""
     v = value.strip()
-    if len(v) == 11 and v.isdigit():
+    if len(v) == 11 and v.isdigit() and v.startswith("1"):
         return v[:3] + "****" + v[-4:]
     if "-" in v:
         area, _, rest = v.partition("-")
