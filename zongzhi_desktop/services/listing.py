@@ -412,6 +412,18 @@ class Lister:
             if len(term) >= FTS_MIN_CHARS and spec.table in SOURCES:
                 conds.append(f"t.rowid IN (SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?)")
                 params.append(fts_phrase(term))
+            elif spec.table in SOURCES:
+                # Too short for the trigram index: scan the search table's stored text (the same
+                # columns as the base table, parties included, without the rest of each row).
+                like = True
+                cols = ("c0", "c1", "c2")
+                if term.isascii() and any(ch.isalpha() for ch in term):
+                    test = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in cols)  # ASCII case-insensitive
+                    params.extend([like_pattern(term)] * len(cols))
+                else:
+                    test = " OR ".join(f"instr({c}, ?) > 0" for c in cols)
+                    params.extend([term] * len(cols))
+                conds.append(f"t.rowid IN (SELECT id FROM {spec.table}_fts_content WHERE {test})")
             else:
                 like = True
                 n = len(params) + 1
@@ -447,16 +459,26 @@ class Lister:
             n = len(self._rowids(q))
         else:
             spec = list_spec(q.kind)
-            hint = ""
-            if compiled.where == "t.voided = 0":
-                # SQLite scans the table for count(*) with only this condition; a list index holds
-                # exactly the live rows and is far smaller.
-                hint = f" INDEXED BY {index_name(spec.table, LIST_INDEXES[spec.table][0])}"
-            sql = f"SELECT count(*) FROM {spec.table} t{hint} WHERE {compiled.where}"
+            sql = f"SELECT count(*) FROM {spec.table} t{self._count_hint(q, compiled)} WHERE {compiled.where}"
             n = int(self.connection().execute(sql, compiled.params).fetchone()[0])
         with self._lock:
             self._counts[key] = n
         return n
+
+    def _count_hint(self, q: ListQuery, compiled: _Compiled) -> str:
+        """Name the index for counts SQLite tends to plan as a table scan.
+
+        With only `voided = 0`, or with a status list (在办), the planner may scan the whole table;
+        the partial list indexes hold exactly the live rows and answer the count by themselves.
+        """
+        spec = list_spec(q.kind)
+        indexes = LIST_INDEXES.get(spec.table, ())
+        if compiled.where == "t.voided = 0" and indexes:
+            return f" INDEXED BY {index_name(spec.table, indexes[0])}"
+        status_only = replace(q, status=None, sort=None, descending=None, title="") == ListQuery(q.kind)
+        if q.status and status_only and spec.date_field and ("status", spec.date_field) in indexes:
+            return f" INDEXED BY {index_name(spec.table, ('status', spec.date_field))}"
+        return ""
 
     def _rowids(self, q: ListQuery) -> array[int]:
         """The ordered rowids of a search result (computed once per query)."""
@@ -594,12 +616,21 @@ class Lister:
         return done
 
 
-def rebuild_search_index(services: Services) -> None:
-    """Recreate the search tables, triggers and list indexes (after a batch migration or VACUUM)."""
+def rebuild_search_index(services: Services, missing: list[str] | None = None) -> None:
+    """Recreate missing search tables, triggers and list indexes (after a batch migration).
+
+    With `missing=None` everything is rebuilt and every search table refilled.
+    """
     from ..store import search_index
 
     with services.store.engine.begin() as conn:
-        search_index.create_all(lambda sql: conn.exec_driver_sql(sql))
+        def execute(sql: str) -> None:
+            conn.exec_driver_sql(sql)
+
+        if missing is None:
+            search_index.create_all(execute)
+        else:
+            search_index.repair(execute, missing)
 
 
 def search_index_problems(services: Services) -> list[str]:

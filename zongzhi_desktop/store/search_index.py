@@ -57,9 +57,10 @@ WATCHED: dict[str, tuple[str, ...]] = {
 # table -> column tuples that get a partial index WHERE voided = 0 (sort keys, filter + default sort).
 LIST_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
     "petition": (("received_date", "status"), ("status", "received_date"), ("serial",), ("petitioner_name",),
-                 ("next_deadline",)),
+                 ("next_deadline",), ("category", "received_date"), ("village_id", "received_date")),
     "dispute": (("found_date", "status"), ("status", "found_date"), ("serial",), ("type", "found_date"),
-                ("risk_level", "found_date"), ("next_deadline",)),
+                ("risk_level", "found_date"), ("next_deadline",), ("village_id", "found_date"),
+                ("risk_level", "status"), ("homicide_risk", "status")),
     "case_package": (("start_date", "status"), ("status", "start_date"), ("serial",), ("target_date",),
                      ("next_deadline",)),
     "volunteer_team": (("name",),),
@@ -125,6 +126,35 @@ def create_all(execute: Execute) -> None:
         for cols in indexes:
             execute(f"CREATE INDEX IF NOT EXISTS {index_name(table, cols)} ON {table} ({', '.join(cols)}) "
                     "WHERE voided = 0")
+
+
+def repair(execute: Execute, missing: list[str]) -> None:
+    """Create the missing objects named by `missing_objects`; refill a search table only if it or
+    one of its triggers was missing (its rows may be stale or its rowids renumbered)."""
+    gone = set(missing)
+    if not gone:
+        return
+    trig = triggers()
+    stale = {t for t in SOURCES if f"{t}_fts" in gone or any(n in gone and n.startswith(f"{t}_fts_") for n in trig)}
+    if gone & {"dispute_party_fts_ins", "dispute_party_fts_upd", "dispute_party_fts_del", "dispute_party_fts_move"}:
+        stale.add("dispute")
+    if "leader_fts_au" in gone:
+        stale.add("case_package")
+    for table in sorted(stale):
+        name, ident, content = SOURCES[table]
+        execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts USING fts5(name, ident, content, tokenize='trigram')")
+        execute(f"DELETE FROM {table}_fts")
+        execute(f"INSERT INTO {table}_fts(rowid, name, ident, content) "
+                f"SELECT r.rowid, {name}, {ident}, {content} FROM {table} r")
+    for name, ddl in trig.items():
+        if name in gone:
+            execute(f"DROP TRIGGER IF EXISTS {name}")
+            execute(ddl)
+    for table, indexes in LIST_INDEXES.items():
+        for cols in indexes:
+            if index_name(table, cols) in gone:
+                execute(f"CREATE INDEX IF NOT EXISTS {index_name(table, cols)} ON {table} ({', '.join(cols)}) "
+                        "WHERE voided = 0")
 
 
 def drop_all(execute: Execute) -> None:

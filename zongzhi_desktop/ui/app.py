@@ -122,7 +122,7 @@ class AppController:
         missing = search_index_problems(services)
         if missing:
             log.warning("搜索索引缺失 %s，正在重建", ", ".join(missing))
-            rebuild_search_index(services)
+            rebuild_search_index(services, missing)
 
     def show_wizard(self) -> Any:
         from .wizard import SetupWizard
