@@ -84,11 +84,12 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, list[AuditProblem]
         AuditEntry.seq, AuditEntry.at, AuditEntry.username, AuditEntry.action, AuditEntry.record_kind,
         AuditEntry.record_id, AuditEntry.before, AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash,
     )
-    after_seq = 0
+    after_seq: int | None = None  # no lower bound at first: a forged seq 0 or -1 must be seen too
     while True:
-        rows = session.execute(
-            select(*cols).where(AuditEntry.seq > after_seq).order_by(AuditEntry.seq).limit(batch)
-        ).all()
+        q = select(*cols).order_by(AuditEntry.seq).limit(batch)
+        if after_seq is not None:
+            q = q.where(AuditEntry.seq > after_seq)
+        rows = session.execute(q).all()
         if not rows:
             break
         for seq, at, user, action, kind, rid, before, after, stored_prev, stored_hash in rows:
@@ -99,7 +100,9 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, list[AuditProblem]
                 else:
                     problems.append(AuditProblem(seq, f"第{seq}条审计记录序号重复（被插入）"))
             if stored_prev != prev_hash:
-                problems.append(AuditProblem(seq, f"第{seq}条审计记录与前一条的链接不符（前一条被删除、插入或修改）"))
+                before_it = f"第{last_seq}条" if last_seq else "链首"
+                problems.append(AuditProblem(
+                    seq, f"第{seq}条审计记录与前一条（{before_it}）的链接不符（{before_it}被删除、插入、替换或修改）"))
             if entry_hash(seq, at, user, action, kind, rid, before, after, stored_prev) != stored_hash:
                 problems.append(AuditProblem(seq, f"第{seq}条审计记录内容与其哈希不符（记录被修改）"))
             prev_hash = stored_hash
@@ -112,8 +115,10 @@ def verify(session: Session, batch: int = 5000) -> tuple[int, list[AuditProblem]
     if head_seq != last_seq or head_hash != prev_hash:
         if head_seq > last_seq:
             problems.append(AuditProblem(last_seq + 1, f"第{last_seq + 1}至{head_seq}条审计记录缺失（末尾被删除）"))
+        elif head_seq < last_seq:
+            problems.append(AuditProblem(head_seq + 1, f"第{head_seq + 1}至{last_seq}条审计记录在审计链末端标记之后（被插入）"))
         else:
-            problems.append(AuditProblem(head_seq, "审计链末端标记与最后一条记录不符（审计记录被插入或修改）"))
+            problems.append(AuditProblem(last_seq, f"第{last_seq}条审计记录与审计链末端标记不符（被替换或修改）"))
     return checked, problems
 
 
