@@ -60,6 +60,13 @@ def link(svc: Services, county: County) -> bytes:
     return reg.data
 
 
+def id_number(seq: int) -> str:
+    """A valid GB 11643 ID number, different for each seq."""
+    body = f"110105194912{seq % 28 + 1:02d}{seq % 1000:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+
+
 def populate(svc: Services, tag: str = "", n: int = 2) -> dict[str, Any]:
     """Records of every kind (with children and workflow steps) — a small but complete township."""
     ids: dict[str, Any] = {}
@@ -73,7 +80,7 @@ def populate(svc: Services, tag: str = "", n: int = 2) -> dict[str, Any]:
     ids["petitions"] = []
     for i in range(n):
         p = svc.create("petition", {"received_date": "2026-11-02", "form": "来访", "petitioner_name": f"{tag}张{i}",
-                                    "id_number": "11010519491231002X", "phone": "13912345678",
+                                    "id_number": id_number(i + 1), "phone": "13912345678",
                                     "category": "申诉求决类", "request": "要求解决拖欠工资", "village_id": v.id}).record
         svc.act("petition", p.id, "accept", {"decision_date": "2026-11-05", "decision": "accept"})
         ids["petitions"].append(p.id)

@@ -92,11 +92,15 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
                        "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
 
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    dumps_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
     for table, rows in tables:
         lines: list[bytes] = []
         size = n = voided = 0
         for row in rows:
-            line = dumps(row).encode("utf-8")
+            try:
+                line = dumps(row).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: travel escaped, the county rejects the row
+                line = dumps_ascii(row).encode("ascii")
             lines.append(line)
             size += len(line) + 1
             n += 1

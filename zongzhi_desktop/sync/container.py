@@ -123,12 +123,12 @@ def read_directory(fh: BinaryIO, size: int) -> list[Entry]:
         raise BundleRefused(f"批次文件过大（{size} 字节，上限 {MAX_BUNDLE_BYTES} 字节），已拒收", "too_large")
     if size < END_SIZE:
         raise _damaged("文件过短，可能未写完或被截断")
-    sig, _d, _cd, n_disk, n_total, cd_size, cd_offset, comment = struct.unpack(END_FMT, read_exact(fh, size - END_SIZE, END_SIZE))
+    sig, disk, cd_disk, n_disk, n_total, cd_size, cd_offset, comment = struct.unpack(END_FMT, read_exact(fh, size - END_SIZE, END_SIZE))
     if sig != END_SIG:
         raise _damaged("找不到文件末尾的目录记录，可能未写完或被截断")
     if n_total > MAX_ENTRIES:
         raise BundleRefused(f"批次文件条目过多（{n_total} 个，上限 {MAX_ENTRIES} 个），已拒收", "too_large")
-    if comment or n_disk != n_total or cd_offset + cd_size != size - END_SIZE or cd_size < n_total * CENTRAL_SIZE:
+    if comment or disk or cd_disk or n_disk != n_total or cd_offset + cd_size != size - END_SIZE or cd_size < n_total * CENTRAL_SIZE:
         raise _damaged("目录位置或大小不符")
     cd = read_exact(fh, cd_offset, cd_size)
     raw_entries: list[tuple[bytes, int, int, int, int, int, int]] = []

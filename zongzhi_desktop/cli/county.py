@@ -1,0 +1,213 @@
+"""County hub commands: `zongzhi county init|profile|register|import|status|revoke-key`.
+
+The county store is <data dir>/county.sqlite3, or the database named by --db / ZONGZHI_COUNTY_DB
+(e.g. postgresql+psycopg://user@host/zongzhi). Key passphrase as for the township commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+from pathlib import Path
+
+from ..domain.errors import DomainError
+from ..paths import data_dir
+from ..store.database import Store
+from . import add_data_dir
+from .common import print_json
+from .sync import add_passphrase_args, confirm_fingerprint, read_file, read_passphrase, write_file
+
+COUNTY_STORE_FILE = "county.sqlite3"
+
+
+def add_db_arg(parser: argparse.ArgumentParser) -> None:
+    add_data_dir(parser)
+    parser.add_argument("--db", default=None,
+                        help="县级数据库：文件路径或 postgresql+psycopg://… 地址（默认 数据目录/county.sqlite3，或环境变量 ZONGZHI_COUNTY_DB）")
+
+
+def county_target(args: argparse.Namespace) -> str | Path:
+    """Where the county store is: --db, ZONGZHI_COUNTY_DB, else <data dir>/county.sqlite3."""
+    target = getattr(args, "db", None) or os.environ.get("ZONGZHI_COUNTY_DB")
+    if target:
+        return target
+    return data_dir(getattr(args, "data_dir", None)) / COUNTY_STORE_FILE
+
+
+def open_county_store(args: argparse.Namespace) -> Store:
+    try:
+        return Store(county_target(args))
+    except Exception as e:  # connection refused, bad URL: say which database
+        if isinstance(e, DomainError):
+            raise
+        raise DomainError(f"无法打开县级数据库 {county_target(args)}：{type(e).__name__}: {e}") from None
+
+
+def operator() -> str:
+    """Who runs the county command (for the audit trail)."""
+    try:
+        name = os.environ.get("ZONGZHI_USER") or getpass.getuser()
+    except (OSError, KeyError):
+        name = "county"
+    return name[:64]
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ..county.setup import init_county
+
+    store = open_county_store(args)
+    passphrase = read_passphrase(args, "设置县级密钥口令（至少8位）：", confirm=True)
+    ident = init_county(store, args.county_code, args.county_name, passphrase, actor=operator(), upload_url=args.url)
+    out = Path(args.output) if args.output else (
+        Path(store.path).parent if store.path else Path.cwd()) / f"{args.county_code}.zzcounty"
+    write_file(str(out), ident.profile)
+    print(f"县级数据库已初始化：{store.path or county_target(args)}")
+    print(f"县级配置文件已写入 {out}（发给各乡镇，由其导入）")
+    print(f"县级配置指纹：{ident.fingerprint}")
+    print("各乡镇导入时请电话逐组核对上面的指纹。请牢记密钥口令：遗失后需重新生成县级密钥并让各乡镇重新导入配置。")
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from ..county.setup import county_identity
+
+    ident = county_identity(open_county_store(args))
+    path = write_file(args.output, ident.profile)
+    print(f"县级配置文件已写入 {path}，指纹 {ident.fingerprint}")
+    return 0
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from ..county.setup import preview_registration, register_township
+
+    data = read_file(args.file)
+    store = open_county_store(args)
+    reg = preview_registration(data)
+    print(f"乡镇：{reg.township_name}（{reg.township_code}）")
+    if reg.replaces:
+        print(f"更换密钥：替换旧密钥 {reg.replaces[:16]}…")
+    expected = confirm_fingerprint(args, "乡镇登记文件", reg.fingerprint)
+    r = register_township(store, data, actor=operator(), expected_fingerprint=expected)
+    if r.already_registered:
+        print(f"该密钥此前已登记，未作改变（指纹 {reg.fingerprint}）")
+    else:
+        print(f"已登记{'新乡镇' if r.new_township else ''} {reg.township_name}（{reg.township_code}），密钥指纹 {reg.fingerprint}")
+        if r.retired:
+            print(f"该乡镇的旧密钥已停用（{len(r.retired)} 个），用旧密钥签发的批次仍可导入")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from ..county.importer import import_bundle
+    from ..county.setup import unlock_county_keys
+    from ..county.status import ranges
+    from ..sync.bundle import receipt_file_name
+    from ..sync.errors import BundleRefused, SyncError
+
+    store = open_county_store(args)
+    keys = unlock_county_keys(store, read_passphrase(args))
+    refused = 0
+    for f in args.files:
+        try:
+            r = import_bundle(store, f, keys, actor=operator(), via="file")
+        except (BundleRefused, SyncError) as e:
+            refused += 1
+            print(f"{f}：拒收 — {e.message}")
+            continue
+        target_dir = Path(args.receipts) if args.receipts else Path(f).parent
+        try:
+            rpath = write_file(str(target_dir / receipt_file_name(r.township_code, r.sequence)), r.receipt)
+        except DomainError as e:
+            rpath = None
+            print(f"  警告：{e.message}")
+        head = "重复导入，县级数据未改变" if r.replay else f"接收 {r.accepted} 条（新写入 {r.applied} 条），拒收 {r.rejected} 条"
+        print(f"{f}：乡镇 {r.township_code} 批次 {r.sequence}：{head}")
+        for rej in r.payload["rejections"][:50]:
+            print(f"  拒收 {rej['table']} {rej['id']}：{rej['reason']}")
+        if r.missing_sequences:
+            print(f"  注意：该乡镇的批次 {ranges(r.missing_sequences)} 尚未收到")
+        if rpath:
+            print(f"  回执：{rpath}（带回乡镇导入）")
+    return 2 if refused else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from ..county.setup import county_identity
+    from ..county.status import county_status, ranges
+
+    store = open_county_store(args)
+    ident = county_identity(store)
+    states = county_status(store)
+    if args.json:
+        print_json({"county_code": ident.county_code, "county_name": ident.county_name,
+                    "fingerprint": ident.fingerprint, "townships": [s.as_dict() for s in states]})
+        return 0
+    print(f"{ident.county_name}（{ident.county_code}）县级配置指纹 {ident.fingerprint}")
+    if not states:
+        print("尚无登记的乡镇（zongzhi county register 登记文件）")
+    for s in states:
+        last = s.last_received_at.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_received_at else "从未收到"
+        line = f"{s.code} {s.name}：批次 {s.bundle_count} 个，最新序号 {s.last_sequence}，最近接收 {last}"
+        if s.missing:
+            line += f"；缺少批次 {ranges(s.missing)}"
+        if s.chain_breaks:
+            line += f"；批次链断开于 {ranges(s.chain_breaks)}"
+        if s.forks:
+            line += f"；序号重复 {ranges(s.forks)}"
+        print(line)
+        for k in s.keys:
+            label = {"active": "在用", "retired": "已停用", "revoked": "已吊销"}.get(k.status, k.status)
+            print(f"    密钥 {k.key_id[:16]}… 指纹 {k.fingerprint}（{label}）")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from ..county.setup import revoke_key
+
+    row = revoke_key(open_county_store(args), args.key_id, actor=operator())
+    print(f"已吊销乡镇 {row.township_code} 的密钥 {row.key_id[:16]}…：此后用它签发的批次一律拒收")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    county = subparsers.add_parser("county", help="县级：初始化、登记乡镇、导入批次、查看状态")
+    sub = county.add_subparsers(dest="county_command", metavar="子命令", required=True)
+
+    p = sub.add_parser("init", help="初始化县级数据库、生成县级密钥和配置文件")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("--county-code", required=True, help="县级区划代码（6位）")
+    p.add_argument("--county-name", required=True, help="县名称")
+    p.add_argument("--url", default=None, help="县级服务器上传地址（写入配置文件，可省略）")
+    p.add_argument("-o", "--output", default=None, help="配置文件路径（默认 数据目录/<县代码>.zzcounty）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("profile", help="再次输出县级配置文件")
+    add_db_arg(p)
+    p.add_argument("-o", "--output", required=True, help="配置文件路径")
+    p.set_defaults(func=cmd_profile)
+
+    p = sub.add_parser("register", help="登记乡镇的登记文件（显示指纹供电话核对）")
+    add_db_arg(p)
+    p.add_argument("file", help="乡镇登记文件（.zzreg）")
+    p.add_argument("--fingerprint", help="电话核对过的指纹（不一致则拒绝登记）")
+    p.add_argument("--yes", action="store_true", help="已核对指纹，不再询问")
+    p.set_defaults(func=cmd_register)
+
+    p = sub.add_parser("import", help="导入乡镇批次文件，生成回执")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("files", nargs="+", help="批次文件（.zzb）")
+    p.add_argument("--receipts", default=None, help="回执输出目录（默认与批次文件同目录，如U盘）")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("status", help="各乡镇批次接收情况、缺失批次")
+    add_db_arg(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("revoke-key", help="吊销乡镇密钥（电脑丢失或密钥泄露时）")
+    add_db_arg(p)
+    p.add_argument("key_id", help="密钥标识（至少前8位，见 county status）")
+    p.set_defaults(func=cmd_revoke)

@@ -1,0 +1,119 @@
+"""Upload client: send bundles to the county server over HTTP(S); the response body is the receipt.
+
+Bundles still awaiting a receipt are sent first (oldest first), so an interrupted upload or a lost
+USB stick leaves no gap; then a new bundle with whatever is still unacknowledged. Connection
+failures, timeouts, 429 and 5xx are retried with exponential backoff; a 4xx refusal is final and
+its Chinese message is shown as is.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ..domain.roles import Perm
+from .errors import SyncError
+from .export import ExportResult, export_bundle, pending_bundles
+from .receipts import ReceiptResult, apply_receipt
+from .trust import trusted_county
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+UPLOAD_PATH = "/api/v1/bundles"
+RETRIES = 4
+BACKOFF = 1.0  # seconds before the first retry; doubles each time
+TIMEOUT = httpx.Timeout(30.0, read=300.0)
+
+
+def upload_url(base: str) -> str:
+    base = base.strip()
+    if not base.startswith(("http://", "https://")):
+        raise SyncError(f"上传地址“{base}”无效：应以 http:// 或 https:// 开头", "bad_url")
+    return base if base.rstrip("/").endswith(UPLOAD_PATH) else base.rstrip("/") + UPLOAD_PATH
+
+
+def _body(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while block := fh.read(1024 * 1024):
+            yield block
+
+
+def post_bundle(path: Path, base_url: str, *, retries: int = RETRIES, backoff: float = BACKOFF,
+                timeout: httpx.Timeout | float = TIMEOUT, sleep: Callable[[float], None] = time.sleep,
+                transport: httpx.BaseTransport | None = None) -> bytes:
+    """POST one bundle file; returns the receipt bytes or raises SyncError with a Chinese message."""
+    url = upload_url(base_url)
+    size = os.path.getsize(path)
+    last = ""
+    with httpx.Client(timeout=timeout, transport=transport, follow_redirects=False) as client:
+        for attempt in range(retries + 1):
+            if attempt:
+                sleep(backoff * 2 ** (attempt - 1))
+            try:
+                r = client.post(url, content=_body(path), headers={
+                    "Content-Type": "application/octet-stream", "Content-Length": str(size)})
+            except httpx.TimeoutException:
+                last = "连接超时"
+                continue
+            except httpx.TransportError as e:
+                last = f"无法连接（{type(e).__name__}）"
+                continue
+            if r.status_code == 200:
+                return r.content
+            message = _server_message(r)
+            if r.status_code == 429 or r.status_code >= 500:
+                last = f"服务器暂时无法处理（HTTP {r.status_code}{'：' + message if message else ''}）"
+                continue
+            raise SyncError(f"县级服务器拒收批次 {path.name}（HTTP {r.status_code}）：{message or '无说明'}",
+                            "refused")
+    raise SyncError(f"无法上传到县级服务器 {url}：{last}，已重试 {retries} 次。请检查网络连接；"
+                    "也可以改用U盘导出（zongzhi export --out U盘目录），批次已保存在本机待发目录", "offline")
+
+
+def _server_message(r: httpx.Response) -> str:
+    try:
+        data = r.json()
+        return str(data.get("message") or data.get("detail") or "")
+    except (ValueError, AttributeError):
+        return r.text[:200]
+
+
+@dataclass
+class UploadResult:
+    sent: list[int] = field(default_factory=list)  # sequences uploaded, in order
+    receipts: list[ReceiptResult] = field(default_factory=list)
+    exported: ExportResult | None = None
+
+
+def upload(services: Services, passphrase: str, url: str | None = None, *, retries: int = RETRIES,
+           backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep) -> UploadResult:
+    """Send pending bundles, then a new one; apply each receipt as it comes back."""
+    services.require(Perm.ENTER, "上传批次")
+    county = trusted_county(services)
+    base = url or county.upload_url
+    if not base:
+        raise SyncError("未设置县级上传地址：请用 --url 指定，或在“同步”页填写县级服务器地址", "no_url")
+    upload_url(base)
+    result = UploadResult()
+
+    def send(path: Path, sequence: int) -> None:
+        receipt = post_bundle(path, base, retries=retries, backoff=backoff, sleep=sleep)
+        result.sent.append(sequence)
+        result.receipts.append(apply_receipt(services, receipt))
+
+    for b in pending_bundles(services):
+        if b.outbox_path and Path(b.outbox_path).exists():
+            send(Path(b.outbox_path), b.sequence)
+    from .status import sync_status
+
+    if not result.sent or sync_status(services).unacked_total:
+        result.exported = export_bundle(services, passphrase)
+        send(result.exported.outbox_path, result.exported.sequence)
+    return result
