@@ -1,0 +1,254 @@
+"""An independent recomputation of every figure from the raw table rows (sqlite3 + plain Python).
+
+Nothing here imports the report code: periods, open states and figure rules are written out again
+from domain.md, so a mistake in zongzhi_desktop/reports/ shows up as a disagreement.
+"""
+
+from __future__ import annotations
+
+import calendar
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+OPEN = {
+    "petition": {"registered", "accepted", "assigned", "reviewing", "rechecking"},
+    "dispute": {"registered", "accepted", "mediating", "failed"},
+    "package": {"in_progress", "close_requested"},
+    "dispatch": {"open"},
+}
+REG = {"petition": "received_date", "dispute": "found_date", "package": "start_date", "dispatch": "raised_date",
+       "activity": "activity_date"}
+TABLE = {"petition": "petition", "dispute": "dispute", "package": "case_package", "dispatch": "dispatch_item",
+         "activity": "activity"}
+
+
+def period_range(code: str) -> tuple[str, str]:
+    """(first, last) ISO dates of 2026-W47 / 2026-11 / 2026-Q4, computed without the app's code."""
+    year = int(code[:4])
+    rest = code[5:]
+    if rest.startswith("W"):
+        monday = date.fromisocalendar(year, int(rest[1:]), 1)
+        return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+    if rest.startswith("Q"):
+        q = int(rest[1:])
+        first_month, last_month = 3 * q - 2, 3 * q
+        return (date(year, first_month, 1).isoformat(),
+                date(year, last_month, calendar.monthrange(year, last_month)[1]).isoformat())
+    month = int(rest)
+    return date(year, month, 1).isoformat(), date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def previous(code: str) -> str:
+    start, _ = period_range(code)
+    d = date.fromisoformat(start) - timedelta(days=1)
+    if "W" in code:
+        y, w, _ = d.isocalendar()
+        return f"{y}-W{w:02d}"
+    if "Q" in code:
+        return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    return f"{d.year}-{d.month:02d}"
+
+
+def last_year(code: str) -> str:
+    y = int(code[:4]) - 1
+    if "W" in code:
+        weeks = date(y, 12, 28).isocalendar()[1]
+        return f"{y}-W{min(int(code[6:]), weeks):02d}"
+    return f"{y}{code[4:]}"
+
+
+class Oracle:
+    def __init__(self, db: Path, townships: list[str] | None) -> None:
+        con = sqlite3.connect(db)
+        con.row_factory = sqlite3.Row
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        for kind, table in {**TABLE, "progress": "package_progress", "participant": "activity_participant",
+                            "team": "volunteer_team"}.items():
+            rows = [dict(r) for r in con.execute(f"SELECT * FROM {table}")]
+            self.rows[kind] = [r for r in rows if not r["voided"]
+                               and (townships is None or kind in ("participant", "progress") or r["township_code"] in townships)]
+        con.close()
+
+    # -- sets ---------------------------------------------------------------------------------
+    def member(self, key: str, kind: str, r: dict[str, Any], s: str, e: str) -> bool:
+        def within(col: str) -> bool:
+            return r[col] is not None and s <= r[col] <= e
+
+        def is_open() -> bool:
+            return r["status"] in OPEN[kind] and r[REG[kind]] <= e
+
+        end7 = (date.fromisoformat(e) + timedelta(days=7)).isoformat()
+        rules = {
+            "petition.new": lambda: within("received_date"),
+            "petition.new.group": lambda: within("received_date") and r["is_group"] == 1,
+            "petition.new.skip_level": lambda: within("received_date") and r["is_skip_level"] == 1,
+            "petition.new.repeat": lambda: within("received_date") and r["is_repeat"] == 1,
+            "petition.decided": lambda: within("decision_date"),
+            "petition.decided.timely": lambda: within("decision_date") and r["decision_date"] <= r["accept_deadline"],
+            "petition.concluded": lambda: within("reply_date"),
+            "petition.concluded.on_time": lambda: within("reply_date") and r["conclude_deadline"] is not None
+            and r["reply_date"] <= r["conclude_deadline"],
+            "petition.rated": lambda: within("reply_date") and r["rating"] is not None and r["rating_date"] <= e,
+            "petition.rated.satisfied": lambda: within("reply_date") and r["rating"] in ("satisfied", "basically")
+            and r["rating_date"] <= e,
+            "petition.concluded.village": lambda: within("reply_date") and r["resolution_level"] == "village",
+            "petition.assigned": lambda: within("assigned_date"),
+            "dispute.new": lambda: within("found_date"),
+            "dispute.new.high": lambda: within("found_date") and r["risk_level"] == "high",
+            "dispute.new.homicide": lambda: within("found_date") and r["homicide_risk"] == 1,
+            "dispute.resolved": lambda: r["outcome"] == "success" and within("mediation_end_date"),
+            "dispute.mediation_ended": lambda: r["outcome"] in ("success", "failed") and within("mediation_end_date"),
+            "dispute.resolved.village": lambda: r["outcome"] == "success" and within("mediation_end_date")
+            and r["resolution_level"] == "village",
+            "dispute.open.high": lambda: is_open() and r["risk_level"] == "high",
+            "dispute.open.homicide": lambda: is_open() and r["homicide_risk"] == 1,
+            "package.new": lambda: within("start_date"),
+            "package.closed": lambda: within("closed_date"),
+            "package.closed.backlog": lambda: within("closed_date") and r["is_backlog"] == 1,
+            "package.due_or_closed": lambda: within("closed_date") or (
+                within("target_date") and (r["closed_date"] is None or r["closed_date"] >= s)),
+            "package.progress": lambda: any(x["package_id"] == r["id"] and s <= x["entry_date"] <= e
+                                            for x in self.rows["progress"]),
+            "dispatch.new": lambda: within("raised_date"),
+            "dispatch.done": lambda: within("done_date"),
+            "dispatch.done.on_time": lambda: within("done_date") and r["done_date"] <= r["deadline"],
+            "dispatch.due_or_done": lambda: within("done_date") or (
+                within("deadline") and (r["done_date"] is None or r["done_date"] >= s)),
+            "volunteer.activities": lambda: within("activity_date"),
+        }
+        suffix = key.split(".", 1)[1]
+        if suffix == "open":
+            return is_open()
+        if suffix == "overdue":
+            return is_open() and r["next_deadline"] is not None and r["next_deadline"] <= e
+        if suffix == "due_soon":
+            return is_open() and r["next_deadline"] is not None and e < r["next_deadline"] <= end7
+        return rules[key]()
+
+    def ids(self, key: str, code: str, where: dict[str, Any] | None = None) -> set[str]:
+        kind = "activity" if key.startswith("volunteer.") else key.split(".")[0]
+        s, e = period_range(code)
+        out = set()
+        for r in self.rows[kind]:
+            if where and any(r[c] != v for c, v in where.items()):
+                continue
+            if self.member(key, kind, r, s, e):
+                out.add(r["id"])
+        return out
+
+    # -- rates --------------------------------------------------------------------------------
+    RATES = {
+        "rate.timely_accept": (["petition.decided.timely"], ["petition.decided"]),
+        "rate.on_time_conclude": (["petition.concluded.on_time"], ["petition.concluded"]),
+        "rate.satisfaction": (["petition.rated.satisfied"], ["petition.rated"]),
+        "rate.rated": (["petition.rated"], ["petition.concluded"]),
+        "rate.mediation_success": (["dispute.resolved"], ["dispute.mediation_ended"]),
+        "rate.package_resolve": (["package.closed"], ["package.due_or_closed"]),
+        "rate.village_share": (["petition.concluded.village", "dispute.resolved.village"],
+                               ["petition.concluded", "dispute.resolved"]),
+        "rate.dispatch_completion": (["dispatch.done"], ["dispatch.due_or_done"]),
+        "rate.dispatch_on_time": (["dispatch.done.on_time"], ["dispatch.done"]),
+    }
+
+    def rate(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None) -> tuple[int, int, str]:
+        num_keys, den_keys = self.RATES[key]
+
+        def count(keys: list[str]) -> int:
+            n = 0
+            for k in keys:
+                kind = k.split(".")[0]
+                if where is not None and kind not in where:
+                    continue
+                n += len(self.ids(k, code, (where or {}).get(kind)))
+            return n
+
+        num, den = count(num_keys), count(den_keys)
+        return num, den, "—" if den == 0 else f"{100.0 * num / den:.1f}%"
+
+    # -- volunteers ---------------------------------------------------------------------------
+    def volunteer(self, key: str, code: str, dim: str | None, value: Any) -> float:
+        s, e = period_range(code)
+        team_village = {t["id"]: t["village_id"] for t in self.rows["team"]}
+        acts = []
+        for a in self.rows["activity"]:
+            if not s <= a["activity_date"] <= e:
+                continue
+            village = a["village_id"] if a["village_id"] is not None else team_village.get(a["team_id"])
+            if dim == "team" and a["team_id"] != value:
+                continue
+            if dim == "village" and village != value:
+                continue
+            acts.append(a)
+        ids = {a["id"] for a in acts}
+        parts = [p for p in self.rows["participant"] if p["activity_id"] in ids]
+        return {
+            "volunteer.activities": len(acts),
+            "volunteer.person_times": len(parts),
+            "volunteer.hours": round(sum(p["hours"] for p in parts), 2),
+            "volunteer.people_served": sum(a["people_served"] for a in acts),
+            "volunteer.hazards": sum(a["hazards_found"] for a in acts),
+            "volunteer.disputes": sum(a["disputes_resolved"] for a in acts),
+        }[key]
+
+
+AREA_DIMS = {"village": ("village_id", "village_id"), "unit": ("assigned_department_id", "committee_id"),
+             "township": ("township_code", "township_code")}
+AREA_SETS = {"new": ("petition.new", "dispute.new"), "done": ("petition.concluded", "dispute.resolved"),
+             "open": ("petition.open", "dispute.open"), "overdue": ("petition.overdue", "dispute.overdue")}
+SIMPLE_DIMS = {"form": ("petition", "form"), "type": ("dispute", "type"), "subject": ("petition", "subject")}
+
+
+def _val(text: str) -> Any:
+    return None if text == "None" else text
+
+
+def expected(o: Oracle, key: str, code: str) -> tuple[Any, str | None, dict[str, set[str]] | None]:
+    """(value, text, refs) the oracle expects for one report value key of a sheet for `code`."""
+    base, _, qual = key.partition("|")
+    period = code
+    where: dict[str, Any] | None = None
+    dim: tuple[str, Any] | None = None
+    if qual == "prev":
+        period = previous(code)
+    elif qual == "yoy":
+        period = last_year(code)
+    elif qual.startswith("month="):
+        period = qual[6:]
+    elif qual and qual != "total":
+        dim = (qual.split("=", 1)[0], _val(qual.split("=", 1)[1]))
+    if base.startswith("area."):
+        which = base[5:]
+        pset, dset = AREA_SETS[which]
+        if dim is None:
+            ids = {"petition": o.ids(pset, period), "dispute": o.ids(dset, period)}
+        else:
+            pc, dc = AREA_DIMS[dim[0]]
+            ids = {"petition": o.ids(pset, period, {pc: dim[1]}), "dispute": o.ids(dset, period, {dc: dim[1]})}
+        n = len(ids["petition"]) + len(ids["dispute"])
+        return n, str(n), ids
+    if base.startswith("rate."):
+        w: dict[str, dict[str, Any]] | None = None
+        if dim is not None:
+            if dim[0] in AREA_DIMS:
+                pc, dc = AREA_DIMS[dim[0]]
+                w = {"petition": {pc: dim[1]}} if base == "rate.on_time_conclude" else {"dispute": {dc: dim[1]}}
+            else:
+                kind, col = SIMPLE_DIMS[dim[0]]
+                w = {kind: {col: dim[1]}}
+        num, den, text = o.rate(base, period, w)
+        return (None if den == 0 else 100.0 * num / den), text, None
+    if base.startswith("volunteer.") and base != "volunteer.activities" or (
+            base == "volunteer.activities" and dim is not None):
+        v = o.volunteer(base, period, dim[0] if dim else None, dim[1] if dim else None)
+        return v, None, None
+    if base == "volunteer.activities":
+        v = o.volunteer(base, period, None, None)
+        return v, str(int(v)), None
+    if dim is not None:
+        kind, col = SIMPLE_DIMS[dim[0]]
+        where = {col: dim[1]}
+    ids_ = o.ids(base, period, where)
+    kind = base.split(".")[0]
+    return len(ids_), str(len(ids_)), {kind: ids_}
