@@ -23,14 +23,20 @@ class CodeTable:
         return self.items.get(code, code)
 
     def resolve(self, value: str) -> str | None:
-        """Accept a code or a label and return the code, or None if neither matches."""
+        """Accept a code or a label and return the code, or None if neither matches.
+
+        A label shared by a retired and a current code resolves to the current one.
+        """
         v = value.strip()
         if v in self.items:
             return v
-        for code, label in self.items.items():
-            if label == v:
-                return code
-        return None
+        matches = [code for code, label in self.items.items() if label == v]
+        current = [code for code in matches if code not in self.inactive]
+        return (current or matches or [None])[0]
+
+    def is_active(self, code: str) -> bool:
+        """Whether a code may be chosen for new input (inactive codes only stay valid in old records)."""
+        return code in self.items and code not in self.inactive
 
     def active_items(self) -> list[tuple[str, str]]:
         """(code, label) pairs offered for new entries."""

@@ -61,8 +61,13 @@ def coerce_value(
     codes: CodeTables,
     today: date,
     resolve_ref: RefResolver | None = None,
+    current: Any = None,
 ) -> Any:
-    """Convert raw input (JSON value or form text) to the stored value, or raise ValidationError."""
+    """Convert raw input (JSON value or form text) to the stored value, or raise ValidationError.
+
+    `current` is the value the record already holds: a code that has since been deactivated is
+    accepted only if it is that value (old records stay editable; new input uses active codes).
+    """
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         if spec.required:
             raise _bad(spec, "required", "必填项，不能为空")
@@ -119,8 +124,10 @@ def coerce_value(
         assert spec.code_table
         table = codes[spec.code_table]
         code = table.resolve(str(raw))
-        if code is None:
+        if code is None or (not table.is_active(code) and code != current):
             allowed = "、".join(lbl for _c, lbl in table.active_items())
+            if code is not None:
+                raise _bad(spec, "inactive", f"“{table.label_of(code)}”已停用，不能用于新录入，可选：{allowed}")
             raise _bad(spec, "code", f"“{raw}”不在字典“{table.label}”中，可选：{allowed}")
         return code
     if t == "ref":
@@ -140,10 +147,12 @@ def coerce_fields(
     today: date,
     resolve_ref: RefResolver | None = None,
     partial: bool = False,
+    keep: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Validate a dict against specs; unknown keys and every bad field are reported together.
 
     With `partial`, absent fields are left out (an update); present ones are still checked.
+    `keep` holds the record's stored values when editing (see `coerce_value`'s `current`).
     """
     by_name = {s.name: s for s in specs}
     errors: list[ValidationError] = []
@@ -159,7 +168,8 @@ def coerce_fields(
         else:
             raw = data[spec.name]
         try:
-            out[spec.name] = coerce_value(spec, raw, codes=codes, today=today, resolve_ref=resolve_ref)
+            out[spec.name] = coerce_value(spec, raw, codes=codes, today=today, resolve_ref=resolve_ref,
+                                          current=(keep or {}).get(spec.name))
         except ValidationError as e:
             errors.append(e)
     if len(errors) == 1:

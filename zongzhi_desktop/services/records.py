@@ -76,16 +76,20 @@ class RecordOps:
 
         return resolve
 
-    def _coerce(self: Services, session: Session, specs: list, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    def _coerce(self: Services, session: Session, specs: list, data: dict[str, Any], *, partial: bool = False,
+                keep: dict[str, Any] | None = None) -> dict[str, Any]:
         return coerce_fields(
-            specs, data, codes=self.codes, today=self.today(), resolve_ref=self._resolver(session), partial=partial
+            specs, data, codes=self.codes, today=self.today(), resolve_ref=self._resolver(session), partial=partial,
+            keep=keep,
         )
 
-    def check_fields(self: Services, specs: list, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    def check_fields(self: Services, specs: list, data: dict[str, Any], *, partial: bool = False,
+                     keep: dict[str, Any] | None = None) -> dict[str, Any]:
         """Validate input against field specs without storing anything (a form checks one field or one
-        sub-table row early); raises the same ValidationError(s) a write would."""
+        sub-table row early); raises the same ValidationError(s) a write would. When editing a record,
+        pass its stored values as `keep` so a since-deactivated code it holds is still accepted."""
         with self.session() as session:
-            return self._coerce(session, specs, data, partial=partial)
+            return self._coerce(session, specs, data, partial=partial, keep=keep)
 
     def _stamp_new(self: Services, rec: m.Record) -> None:
         now = m.utcnow()
@@ -244,7 +248,7 @@ class RecordOps:
                 raise TransitionError(f"{spec.label}“{ident}”已作废，不能修改")
             data = dict(data)
             children = self._build_children(session, spec, data)
-            values = self._coerce(session, spec.fields, data, partial=True)
+            values = self._coerce(session, spec.fields, data, partial=True, keep=to_row(rec))
             if not values and not children:
                 raise DomainError("没有要修改的字段")
             columns = spec.model.__table__.columns  # type: ignore[attr-defined]
