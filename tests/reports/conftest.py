@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reports_storegen import Gen  # noqa: E402
+from reports_storegen import Gen
 
-from zongzhi_desktop.services import Actor, Services, open_services  # noqa: E402
+from zongzhi_desktop.services import Actor, Services, open_services
 
 GEN_TODAY = date(2027, 1, 20)
 # Boundary days the generator favours: Sunday/Monday pairs, month and quarter ends, ISO week 53.

@@ -10,7 +10,7 @@ import calendar
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 OPEN = {
     "petition": {"registered", "accepted", "assigned", "reviewing", "rechecking"},
@@ -139,7 +139,7 @@ class Oracle:
         return out
 
     # -- rates --------------------------------------------------------------------------------
-    RATES = {
+    RATES: ClassVar[dict[str, tuple[list[str], list[str]]]] = {
         "rate.timely_accept": (["petition.decided.timely"], ["petition.decided"]),
         "rate.on_time_conclude": (["petition.concluded.on_time"], ["petition.concluded"]),
         "rate.satisfaction": (["petition.rated.satisfied"], ["petition.rated"]),
@@ -239,7 +239,7 @@ def expected(o: Oracle, key: str, code: str) -> tuple[Any, str | None, dict[str,
                 w = {kind: {col: dim[1]}}
         num, den, text = o.rate(base, period, w)
         return (None if den == 0 else 100.0 * num / den), text, None
-    if base.startswith("volunteer.") and base != "volunteer.activities" or (
+    if (base.startswith("volunteer.") and base != "volunteer.activities") or (
             base == "volunteer.activities" and dim is not None):
         v = o.volunteer(base, period, dim[0] if dim else None, dim[1] if dim else None)
         return v, None, None

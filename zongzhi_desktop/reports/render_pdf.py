@@ -37,9 +37,9 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 
 from .fonts import register
 from .model import Block, Cell, Chart, Refs, Report, Signature, Table, Text
@@ -168,7 +168,7 @@ def _make_canvas(report: Report) -> type[rl_canvas.Canvas]:
             super().__init__(*a, **kw)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -81,12 +81,13 @@ def check_parts(kind: str, parts: dict[str, str] | None) -> dict[str, str]:
 
 
 def build_report(svc: Services, kind: str, period: str | Period, *, parts: dict[str, str] | None = None,
-                 sign: SignInfo | None = None, townships: list[str] | None = None,
+                 sign: SignInfo | None = None, townships: list[str] | None = None, all_townships: bool = False,
                  township_name: str | None = None, list_limit: int | None = None) -> Report:
-    """Compute a sheet from the records now (never the frozen copy)."""
+    """Compute a sheet from the records now (never the frozen copy): for this installation's
+    township, the given `townships`, or (`all_townships`) every township in the store."""
     kind = sheet_kind(kind)
     p = period_for(kind, period)
-    codes = townships if townships is not None else [svc.township.code]
+    codes = None if all_townships else (townships if townships is not None else [svc.township.code])
     name = township_name or svc.township.name
     kw: dict[str, Any] = {} if list_limit is None else {"list_limit": list_limit}
     with svc.store.engine.connect() as conn:
