@@ -15,15 +15,24 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config() -> Config:
+def alembic_config(script_location: Path | None = None) -> Config:
+    """Alembic configuration for the shipped migrations (or another script folder, for tests)."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
     return cfg
 
 
-def head_revisions() -> set[str]:
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Schema objects that exist only in migrations, not on the models (0004: FTS tables, list
+    indexes); autogenerate and the schema-equals-models test leave them out."""
+    if type_ == "table" and name and "_fts" in name:
+        return False
+    return not (type_ == "index" and name and name.startswith("ixl_"))
+
+
+def head_revisions(script_location: Path | None = None) -> set[str]:
     """Every head of the migration graph (branches from parallel features are all applied)."""
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return set(ScriptDirectory.from_config(alembic_config(script_location)).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
@@ -47,7 +56,8 @@ def backup_sqlite(path: Path) -> Path:
     return target
 
 
-def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True) -> Path | None:
+def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True,
+            script_location: Path | None = None) -> Path | None:
     """Upgrade the database to `revision` in one transaction; returns the backup path if one was made.
 
     A fresh (empty) database gets no backup. On SQLite the whole upgrade is one transaction, so a
@@ -55,14 +65,41 @@ def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True) -> 
     """
     backup_path: Path | None = None
     current = current_revisions(engine)
-    target = head_revisions() if revision == "heads" else {revision}
+    target = head_revisions(script_location) if revision == "heads" else {revision}
     if current == target:
         return None
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config(script_location)).walk_revisions()}
+    if current - known:
+        from ..domain.errors import DomainError
+
+        newer = "、".join(sorted(current - known))
+        raise DomainError(f"此数据库由更新版本的综治桌面创建（数据库版本 {newer}），请先升级本程序再打开")
     db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if backup and db_file and current and Path(db_file).exists():
         backup_path = backup_sqlite(Path(db_file))
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    cfg = alembic_config(script_location)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode recreates a table (copy, DROP, rename); with foreign keys enforced, dropping
+            # a table that other rows reference fails. SQLite honours this PRAGMA only outside a
+            # transaction, so it is set on the raw connection before BEGIN and checked before COMMIT.
+            # legacy_alter_table: the final RENAME must not re-parse triggers of other tables that
+            # name the table being rebuilt (0004's search triggers), which fails mid-rebuild.
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            raw.execute("PRAGMA legacy_alter_table=ON")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        table, rowid = broken[0][0], broken[0][1]
+                        raise RuntimeError(f"数据库升级后外键检查未通过（{table} 第{rowid}行等{len(broken)}处），升级已撤销")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA legacy_alter_table=OFF")  # type: ignore[union-attr]
+                raw.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     return backup_path

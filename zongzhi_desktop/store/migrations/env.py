@@ -4,16 +4,10 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import zongzhi_desktop.domain.models  # noqa: F401  (registers every table on the metadata)
+from zongzhi_desktop.store.migrate import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Keep autogenerate away from objects defined only in migrations (0004: FTS tables, list indexes)."""
-    if type_ == "table" and name and "_fts" in name:
-        return False
-    return not (type_ == "index" and name and name.startswith("ixl_"))
 
 
 def run_migrations_online() -> None:
@@ -25,7 +19,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
-        include_name=_include_name,
+        include_name=include_name,  # skip objects defined only in migrations (store/migrate.py)
     )
     with context.begin_transaction():
         context.run_migrations()
