@@ -23,7 +23,7 @@ from ..store.serialize import canonical_json, to_row
 from .fonts import glyph_warnings
 from .model import Report
 from .periods import SHEET_PERIOD, Period, parse_period
-from .render_pdf import render_pdf
+from .render_pdf import Hotspot, render_pdf
 from .render_xlsx import render_xlsx
 from .sheets import PARTS, SHEETS, SignInfo, build_sheet, sheet_number
 
@@ -244,9 +244,10 @@ def frozen_pdf(sheet: m.ReportSheet) -> bytes:
 
 
 def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf", *,
-                 parts: dict[str, str] | None = None) -> Rendered:
+                 parts: dict[str, str] | None = None, hotspots: list[Hotspot] | None = None) -> Rendered:
     """The sheet as PDF or XLSX: the frozen copy once signed, else computed now with the saved parts
-    (overridden by `parts`, which are not saved)."""
+    (overridden by `parts`, which are not saved). `hotspots` (PDF only) receives where each
+    figure is drawn, for the preview's click-through."""
     kind = sheet_kind(kind)
     p = period_for(kind, period)
     if fmt not in ("pdf", "xlsx"):
@@ -257,9 +258,11 @@ def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf
             raise TransitionError(f"{SHEET_LABELS[kind]}（{p.short_label}）已签发，不能再修改填写内容")
         report = frozen_report(sheet)
         data = frozen_pdf(sheet) if fmt == "pdf" else render_xlsx(report)
+        if fmt == "pdf" and hotspots is not None:
+            render_pdf(report, hotspots)  # same layout as the stored bytes; only the positions are kept
         return Rendered(data, report, True, sheet)
     merged = {**sheet_parts(sheet), **check_parts(kind, parts)}
     filler = sheet.filled_by if sheet and sheet.filled_by else ""
     report = build_report(svc, kind, p, parts=merged, sign=SignInfo(filled_by=filler))
-    data = render_pdf(report) if fmt == "pdf" else render_xlsx(report)
+    data = render_pdf(report, hotspots) if fmt == "pdf" else render_xlsx(report)
     return Rendered(data, report, False, sheet)

@@ -1,0 +1,89 @@
+"""The 报表 page with real widgets (pytest-qt, offscreen): preview, click-through, save, sign, export."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import role
+
+from zongzhi_desktop.reports import service as rs
+from zongzhi_desktop.services import Services
+
+pytest.importorskip("PySide6")
+pytestmark = pytest.mark.usefixtures("qapp")
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "samples"
+
+
+@pytest.fixture
+def page(qtbot, gen_svc: Services):  # type: ignore[no-untyped-def]
+    from zongzhi_desktop.ui.report_page import ReportPage
+
+    w = ReportPage(role(gen_svc, "leader", "reviewer"))
+    qtbot.addWidget(w)
+    w.resize(1366, 860)
+    w.show()
+    return w
+
+
+def test_preview_shows_the_real_pages_and_numbers_open_their_records(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint, Qt
+
+    page.set_sheet("weekly", "2026-W47")
+    assert len(page.pages) >= 2 and page.rendered.report.period == "2026-W47"
+    value = page.rendered.report.values["petition.new"]
+    spot = next(h for h in page.hotspots if h.page == 0 and h.refs == value.refs)
+    pv = page.pages[0]
+    center = pv.rect_of(spot).center().toPoint()
+    with qtbot.waitSignal(page.open_records, timeout=2000) as sig:
+        qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=center)
+    assert sig.args == ["petition", value.refs["petition"]]
+    with qtbot.assertNotEmitted(page.open_records):
+        qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))  # the margin is not a figure
+
+
+def test_fill_in_save_sign_and_export(page, qtbot, gen_svc: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.set_sheet("monthly", "2026-11")
+    assert set(page.editors) == {"next_plan"}
+    page.editors["next_plan"].setPlainText("1. 开展矛盾纠纷大排查。\n2. 做好元旦春节期间信访维稳。")
+    page.filled_by.setText("张干事")
+    assert page.save()
+    con = sqlite3.connect(gen_svc.store.path)  # type: ignore[arg-type]
+    assert con.execute("SELECT status, filled_by FROM report_sheet").fetchall() == [("draft", "张干事")]
+    con.close()
+    assert "草稿" in page.status.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    qtbot.wait(200)
+    page.scroll.verticalScrollBar().setValue(int(page.pages[0].height() * 0.15))
+    qtbot.wait(100)
+    page.grab().save(str(SHOTS / "report-page.png"))
+    assert page.sign(confirm=False)
+    assert "已签发" in page.status.text() and page.editors["next_plan"].isReadOnly()
+    pdf = page.export(str(tmp_path / "m.pdf"), "pdf")
+    assert pdf is not None and pdf.read_bytes() == rs.render_sheet(gen_svc, "monthly", "2026-11").data
+    xlsx = page.export(str(tmp_path / "m.xlsx"), "xlsx")
+    assert xlsx is not None and xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_clerk_cannot_sign(qtbot, gen_svc: Services) -> None:  # type: ignore[no-untyped-def]
+    from zongzhi_desktop.ui.report_page import ReportPage
+
+    w = ReportPage(role(gen_svc, "clerk", "clerk"))
+    qtbot.addWidget(w)
+    assert not w.sign_btn.isVisibleTo(w)
+
+
+def test_print_to_a_pdf_printer(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinter
+
+    page.set_sheet("quarterly", "2026-Q4")
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert page.print_sheet(printer)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(out).pages) == len(page.pages)

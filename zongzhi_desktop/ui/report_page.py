@@ -1,0 +1,395 @@
+"""报表 page: pick a sheet and period, preview the real PDF pages, fill in the staff-written parts,
+save, sign off, print and export; clicking a number in the preview opens the records behind it.
+
+The preview shows the very PDF that prints (pages rendered with pdfium), and the renderer tells
+where each figure was drawn, so a click maps back to the figure's records.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QImage, QMouseEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import DomainError
+from ..domain.roles import Perm, has_perm
+from ..reports import service as rs
+from ..reports.model import Refs
+from ..reports.periods import SHEET_PERIOD, Period
+from ..reports.render_pdf import Hotspot
+from ..reports.render_xlsx import render_xlsx
+from ..reports.sheets import PARTS
+from ..services import Services
+from .errors import show_domain_error
+
+PREVIEW_DPI = 96
+KIND_LABELS = {"petition": "信访件", "dispute": "矛盾纠纷", "package": "领导包案", "dispatch": "调度事项",
+               "activity": "志愿活动"}
+
+
+def render_pages(pdf: bytes, dpi: float = PREVIEW_DPI) -> list[QImage]:
+    """Every page of a PDF as an image (pdfium; QtPdf is not part of PySide6-Essentials)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    images = []
+    try:
+        for i in range(len(doc)):
+            pil = doc[i].render(scale=dpi / 72).to_pil().convert("RGB")
+            w, h = pil.size
+            images.append(QImage(pil.tobytes("raw", "RGB"), w, h, 3 * w, QImage.Format.Format_RGB888).copy())
+    finally:
+        doc.close()
+    return images
+
+
+class PageView(QLabel):
+    """One rendered page; reports clicks on figures (hotspots) with their records."""
+
+    figure_clicked = Signal(object, str)  # refs, label
+
+    def __init__(self, image: QImage, page: int, hotspots: list[Hotspot], dpi: float) -> None:
+        super().__init__()
+        self.setPixmap(QPixmap.fromImage(image))
+        self.setFixedSize(image.size())
+        self.setMouseTracking(True)
+        self.page = page
+        self.scale = dpi / 72
+        self.height_pt = image.height() / self.scale
+        self.hotspots = [h for h in hotspots if h.page == page]
+        self.setStyleSheet("background: white; border: 1px solid #999;")
+
+    def rect_of(self, h: Hotspot) -> QRectF:
+        """The hotspot in widget pixels (PDF origin is bottom-left)."""
+        s = self.scale
+        return QRectF(h.x0 * s, (self.height_pt - h.y1) * s, (h.x1 - h.x0) * s, (h.y1 - h.y0) * s)
+
+    def hotspot_at(self, pos: QPoint) -> Hotspot | None:
+        for h in self.hotspots:
+            if self.rect_of(h).adjusted(-2, -2, 2, 2).contains(pos.toPointF()):
+                return h
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        h = self.hotspot_at(event.position().toPoint())
+        self.setCursor(Qt.CursorShape.PointingHandCursor if h else Qt.CursorShape.ArrowCursor)
+        if h:
+            n = sum(len(v) for v in h.refs.values())
+            QToolTip.showText(event.globalPosition().toPoint(), self.tr("点击查看这 {n} 条记录").format(n=n), self)
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        h = self.hotspot_at(event.position().toPoint())
+        if h is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.figure_clicked.emit(h.refs, h.label)
+            return
+        super().mousePressEvent(event)
+
+
+class ReportPage(QWidget):
+    """The 报表 page, mounted by the main window; emits `open_records` for drill-down."""
+
+    open_records = Signal(str, list)  # kind, record ids
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.pdf: bytes = b""
+        self.rendered: rs.Rendered | None = None
+        self.hotspots: list[Hotspot] = []
+        self.pages: list[PageView] = []
+        self.editors: dict[str, QPlainTextEdit] = {}
+        self._build()
+        self._kind_changed()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        self.sheet_combo = QComboBox()
+        for kind, label in rs.SHEET_LABELS.items():
+            self.sheet_combo.addItem(label, kind)
+        self.period_combo = QComboBox()
+        self.period_combo.setEditable(True)
+        self.period_combo.setMinimumWidth(260)
+        self.generate_btn = QPushButton(self.tr("生成预览"))
+        self.save_btn = QPushButton(self.tr("保存填写内容"))
+        self.sign_btn = QPushButton(self.tr("审核签发"))
+        self.print_btn = QPushButton(self.tr("打印…"))
+        self.pdf_btn = QPushButton(self.tr("导出PDF…"))
+        self.xlsx_btn = QPushButton(self.tr("导出Excel…"))
+        top.addWidget(QLabel(self.tr("报表")))
+        top.addWidget(self.sheet_combo)
+        top.addWidget(QLabel(self.tr("期间")))
+        top.addWidget(self.period_combo)
+        for b in (self.generate_btn, self.save_btn, self.sign_btn, self.print_btn, self.pdf_btn, self.xlsx_btn):
+            top.addWidget(b)
+        top.addStretch(1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        self.pages_box = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages_box)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.pages_layout.setSpacing(12)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.pages_box)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setStyleSheet("QScrollArea { background: #d8d8d8; }")
+
+        self.parts_box = QGroupBox(self.tr("填写内容"))
+        self.parts_form = QFormLayout(self.parts_box)
+        self.filled_by = QLineEdit()
+        self.filled_by.setPlaceholderText(self.tr("默认为当前用户"))
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #a33;")
+        side = QWidget()
+        side.setMinimumWidth(300)
+        side.setMaximumWidth(460)
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.parts_box)
+        side_layout.addWidget(self.warnings)
+        side_layout.addStretch(1)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 380])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.splitter, 1)
+
+        self.sheet_combo.currentIndexChanged.connect(self._kind_changed)
+        self.period_combo.activated.connect(lambda _i: self.refresh())
+        self.period_combo.lineEdit().returnPressed.connect(self.refresh)
+        self.generate_btn.clicked.connect(self.refresh)
+        self.save_btn.clicked.connect(self.save)
+        self.sign_btn.clicked.connect(self.sign)
+        self.pdf_btn.clicked.connect(lambda: self.export(fmt="pdf"))
+        self.xlsx_btn.clicked.connect(lambda: self.export(fmt="xlsx"))
+        self.print_btn.clicked.connect(self.print_sheet)
+        self.sign_btn.setVisible(has_perm(self.services.actor.role, Perm.REVIEW))
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return str(self.sheet_combo.currentData())
+
+    def period(self) -> Period:
+        text = self.period_combo.currentText().split(" ", 1)[0].strip()
+        return rs.period_for(self.kind, text)
+
+    def set_sheet(self, kind: str, period: str) -> None:
+        """Select a sheet and period and show it (also used by tests and the main window)."""
+        self.sheet_combo.setCurrentIndex(self.sheet_combo.findData(kind))
+        self.period_combo.setEditText(period)
+        self.refresh()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind
+        today = self.services.today()
+        p = Period.containing(SHEET_PERIOD[kind], today)
+        self.period_combo.blockSignals(True)
+        self.period_combo.clear()
+        for _ in range(12):
+            self.period_combo.addItem(f"{p.code}  {p.label}", p.code)
+            p = p.previous()
+        self.period_combo.setCurrentIndex(0)
+        self.period_combo.blockSignals(False)
+        while self.parts_form.rowCount():
+            self.parts_form.removeRow(0)
+        self.editors = {}
+        for key, label in PARTS[kind].items():
+            ed = QPlainTextEdit()
+            ed.setObjectName(f"part_{key}")
+            ed.setMinimumHeight(110)
+            self.editors[key] = ed
+            self.parts_form.addRow(label, ed)
+        self.filled_by = QLineEdit()
+        self.filled_by.setPlaceholderText(self.tr("默认为当前用户"))
+        self.parts_form.addRow(self.tr("填报人"), self.filled_by)
+        self.refresh()
+
+    def parts(self) -> dict[str, str]:
+        return {k: ed.toPlainText() for k, ed in self.editors.items()}
+
+    def _busy(self) -> None:
+        QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+
+    def _idle(self) -> None:
+        QGuiApplication.restoreOverrideCursor()
+
+    # -- actions ------------------------------------------------------------------------------
+    def refresh(self, *, keep_parts: bool = False) -> None:
+        """Compute (or load the frozen) sheet and show its pages."""
+        try:
+            period = self.period()
+        except DomainError as e:
+            show_domain_error(self, e)
+            return
+        self._busy()
+        try:
+            sheet = rs.get_sheet(self.services, self.kind, period)
+            if not keep_parts:
+                saved = rs.sheet_parts(sheet)
+                for k, ed in self.editors.items():
+                    ed.setPlainText(saved.get(k, ""))
+                self.filled_by.setText(sheet.filled_by if sheet and sheet.filled_by else "")
+            frozen = sheet is not None and sheet.status == "signed"
+            overrides = None if frozen else {k: v for k, v in self.parts().items() if v.strip()}
+            self.hotspots = []
+            self.rendered = rs.render_sheet(self.services, self.kind, period, "pdf", parts=overrides,
+                                            hotspots=self.hotspots)
+            self.pdf = self.rendered.data
+            self._show_pages(render_pages(self.pdf))
+        except DomainError as e:
+            self._idle()
+            show_domain_error(self, e)
+            return
+        self._idle()
+        self._update_status()
+
+    def _show_pages(self, images: list[QImage]) -> None:
+        for pv in self.pages:
+            pv.setParent(None)
+            pv.deleteLater()
+        self.pages = []
+        for i, img in enumerate(images):
+            pv = PageView(img, i, self.hotspots, PREVIEW_DPI)
+            pv.figure_clicked.connect(self._figure_clicked)
+            self.pages_layout.addWidget(pv)
+            self.pages.append(pv)
+
+    def _update_status(self) -> None:
+        r = self.rendered
+        if r is None:
+            return
+        frozen = r.frozen
+        sheet = r.sheet
+        if frozen and sheet is not None:
+            text = self.tr("已签发：审核人 {who}，{when}；内容已冻结，重印与签发时完全一致（内容哈希 {h}）").format(
+                who=sheet.signed_by_name or "", when=sheet.signed_date, h=(sheet.content_sha256 or "")[:12])
+        elif sheet is not None:
+            text = self.tr("草稿（已保存，填报人 {who}）；数字按当前记录计算").format(who=sheet.filled_by or "")
+        else:
+            text = self.tr("未保存；数字按当前记录计算")
+        self.status.setText(f"{r.report.number}　{len(self.pages)}页　{text}")
+        for ed in self.editors.values():
+            ed.setReadOnly(frozen)
+        self.filled_by.setReadOnly(frozen)
+        self.save_btn.setEnabled(not frozen)
+        self.sign_btn.setEnabled(not frozen)
+        self.warnings.setText("\n".join(r.warnings))
+
+    def _figure_clicked(self, refs: Refs, label: str) -> None:
+        kinds = [(k, ids) for k, ids in refs.items() if ids]
+        if not kinds:
+            return
+        if len(kinds) == 1:
+            self.open_records.emit(kinds[0][0], list(kinds[0][1]))
+            return
+        menu = QMenu(self)
+        for k, ids in kinds:
+            act = menu.addAction(self.tr("{kind}（{n}条）").format(kind=KIND_LABELS.get(k, k), n=len(ids)))
+            act.triggered.connect(lambda _c=False, k=k, ids=ids: self.open_records.emit(k, list(ids)))
+        menu.popup(QCursor.pos())
+
+    def save(self) -> bool:
+        try:
+            rs.save_sheet(self.services, self.kind, self.period(), self.parts(), filled_by=self.filled_by.text())
+        except DomainError as e:
+            show_domain_error(self, e)
+            return False
+        self.refresh()
+        return True
+
+    def sign(self, *, confirm: bool = True) -> bool:
+        p = self.period()
+        if confirm:
+            answer = QMessageBox.question(self, self.tr("审核签发"), self.tr(
+                "签发后报表内容将冻结，不能再修改，重印与签发时完全一致。确定签发{sheet}（{period}）？").format(
+                sheet=rs.SHEET_LABELS[self.kind], period=p.short_label))
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            rs.save_sheet(self.services, self.kind, p, self.parts(), filled_by=self.filled_by.text())
+            rs.sign_sheet(self.services, self.kind, p)
+        except DomainError as e:
+            show_domain_error(self, e)
+            return False
+        self.refresh()
+        return True
+
+    def export(self, path: str | None = None, fmt: str = "pdf") -> Path | None:
+        """Write the previewed sheet as PDF (exactly the previewed bytes) or XLSX."""
+        if self.rendered is None:
+            return None
+        if path is None:
+            suggested = f"{rs.SHEET_LABELS[self.kind]}-{self.period().code}.{fmt}"
+            filt = self.tr("PDF 文件 (*.pdf)") if fmt == "pdf" else self.tr("Excel 文件 (*.xlsx)")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出"), str(Path.home() / suggested), filt)
+            if not path:
+                return None
+        data = self.pdf if fmt == "pdf" else render_xlsx(self.rendered.report)
+        try:
+            Path(path).write_bytes(data)
+        except OSError as e:
+            show_domain_error(self, DomainError(self.tr("无法写入文件“{p}”：{e}").format(p=path, e=e.strerror)))
+            return None
+        return Path(path)
+
+    def print_sheet(self, printer: object | None = None) -> bool:
+        """Print the pages at the printer's resolution (QPrintDialog unless a printer is given)."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if not self.pdf:
+            return False
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        assert isinstance(printer, QPrinter)
+        self._busy()
+        try:
+            images = render_pages(self.pdf, dpi=min(printer.resolution(), 300))
+            painter = QPainter(printer)
+            try:
+                for i, img in enumerate(images):
+                    if i:
+                        printer.newPage()
+                    target = painter.viewport()
+                    scaled = img.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                    painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), img)
+            finally:
+                painter.end()
+        finally:
+            self._idle()
+        return True
+
+
+def default_period(kind: str, today: date) -> str:
+    return Period.containing(SHEET_PERIOD[kind], today).code
