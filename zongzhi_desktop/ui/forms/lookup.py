@@ -1,0 +1,109 @@
+"""Searching reference records for `ref` fields and pickers (Qt-free, plain SQL through the store).
+
+Each searchable kind names the columns matched by the typed text and how a hit is shown. Lists stay
+small (LIMIT), so a combo over 50,000 petitions costs one indexed query per keystroke pause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from ...domain import models as m
+from ...services import Services
+from ...services.kinds import KINDS
+
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class RefOption:
+    """One record offered in a ref combo or picker."""
+
+    kind: str
+    id: str
+    label: str  # what the field shows: "城东村", "XF-2026-000001 张三"
+    detail: str = ""  # extra columns in pickers: date, status, village…
+
+
+@dataclass(frozen=True)
+class _Source:
+    model: Any
+    columns: tuple[str, ...]  # matched with LIKE %text%
+    label: Callable[[Any], str]
+    order: tuple[str, ...]
+    detail: Callable[[Services, Any], str] = lambda svc, r: ""
+
+
+def _status(kind: str) -> Callable[[Services, Any], str]:
+    def detail(svc: Services, r: Any) -> str:
+        wf = KINDS[kind].workflow
+        date = getattr(r, KINDS[kind].date_field or "", None)
+        status = wf.states.get(r.status, r.status) if wf else ""
+        return "  ".join(x for x in (date.isoformat() if date else "", status) if x)
+
+    return detail
+
+
+SOURCES: dict[str, _Source] = {
+    "village": _Source(m.Village, ("name", "code"), lambda r: r.name, ("code",), lambda s, r: r.code),
+    "grid": _Source(m.Grid, ("name", "code"), lambda r: r.name, ("name",)),
+    "department": _Source(m.Department, ("name",), lambda r: r.name, ("name",)),
+    "leader": _Source(m.Leader, ("name", "post"), lambda r: r.name, ("name",), lambda s, r: r.post),
+    "committee": _Source(m.MediationCommittee, ("name",), lambda r: r.name, ("name",)),
+    "mediator": _Source(m.Mediator, ("name",), lambda r: r.name, ("name",)),
+    "team": _Source(m.VolunteerTeam, ("name", "leader_name"), lambda r: r.name, ("name",),
+                    lambda s, r: s.codes["team_type"].label_of(r.type)),
+    "volunteer": _Source(m.Volunteer, ("name", "skills"), lambda r: r.name, ("name",),
+                         lambda s, r: r.skills or ""),
+    "petition": _Source(m.Petition, ("serial", "petitioner_name"), lambda r: f"{r.serial} {r.petitioner_name}",
+                        ("received_date",), _status("petition")),
+    "dispute": _Source(m.Dispute, ("serial", "title"), lambda r: f"{r.serial} {r.title}", ("found_date",),
+                       _status("dispute")),
+    "package": _Source(m.CasePackage, ("serial", "title"), lambda r: f"{r.serial} {r.title}", ("start_date",),
+                       _status("package")),
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_LIMIT) -> list[RefOption]:
+    """Records of `kind` whose searchable columns contain `text` (all when empty), newest first for cases."""
+    src = SOURCES[kind]
+    model = src.model
+    q = select(model).where(model.voided.is_(False))
+    t = text.strip()
+    if t:
+        pattern = f"%{_escape_like(t)}%"
+        q = q.where(or_(*(getattr(model, c).like(pattern, escape="\\") for c in src.columns)))
+    desc = kind in ("petition", "dispute", "package")
+    for col in src.order:
+        q = q.order_by(getattr(model, col).desc() if desc else getattr(model, col))
+    q = q.limit(limit)
+    with services.session() as s:
+        rows = list(s.execute(q).scalars())
+        return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows]
+
+
+def label_of(services: Services, kind: str, record_id: str | None) -> str:
+    """How a referenced record is shown ("" for None; the id itself if it no longer exists)."""
+    if not record_id:
+        return ""
+    src = SOURCES.get(kind)
+    if src is None:
+        return record_id
+    with services.session() as s:
+        row = s.get(src.model, record_id)
+        return src.label(row) if row is not None else record_id
+
+
+def option_of(services: Services, kind: str, record_id: str) -> RefOption | None:
+    src = SOURCES[kind]
+    with services.session() as s:
+        row = s.get(src.model, record_id)
+        return RefOption(kind, row.id, src.label(row), src.detail(services, row)) if row is not None else None
