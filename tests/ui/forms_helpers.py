@@ -126,6 +126,11 @@ def fill(editor: QWidget, text: str) -> None:
 
 def choose(combo: Any, label: str) -> None:
     """Pick a code by typing its label into the drop-down (keyboard search)."""
+    from PySide6.QtTest import QTest
+
+    if combo.property("typed_into"):  # the keyboard search would append to the last search
+        QTest.qWait(QApplication.keyboardInputInterval() + 50)
+    combo.setProperty("typed_into", True)
     focus(combo)
     type_text(combo, label)
     assert combo.currentText() == label, f"{combo.objectName()}: got {combo.currentText()!r}"

@@ -134,6 +134,11 @@ class DateEditor(_NoStrayWheel, QDateEdit):
             self.setSelectedSection(QDateTimeEdit.Section.YearSection)
         super().keyPressEvent(event)
 
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab leaves the field (QDateTimeEdit would step through year/month/day instead;
+        # typing 20261101 or 2026-11-01 moves between the parts already)
+        return QWidget.focusNextPrevChild(self, next)
+
     def mousePressEvent(self, event: Any) -> None:
         if self.is_empty() and not self.isReadOnly():
             # the popup opens on the selected date; start it at today, not at 1900
