@@ -1,0 +1,178 @@
+"""Fill an empty store with a realistic demo township through the bulk path."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from random import Random
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ..domain import models as m
+from ..domain.errors import DomainError
+from ..services import Actor, Services, bulk
+from ..services.admin import is_initialized
+from ..store.database import Store
+from .context import Ctx, Staff
+from .disputes import DisputeMaker
+from .packages import DispatchMaker, PackageMaker
+from .people import PeopleFactory
+from .petitions import PetitionMaker
+from .reference import build_reference
+from .rows import MemoPolicy, RowFactory, Sink
+from .volunteers import make_activities, make_volunteers
+
+MIN_RECORDS = 200
+DEMO_USER = "demo"  # audit entries of the generated batches are attributed to this name
+
+# The demo's sign-in accounts: (username, display name, role, password). Documented in docs/cli.md.
+DEMO_ACCOUNTS = (
+    ("admin", "系统管理员", "admin", "zongzhi-admin"),
+    ("clerk", "王芳", "clerk", "zongzhi-clerk"),
+    ("reviewer", "李建国", "reviewer", "zongzhi-review"),
+)
+DEMO_TOWNSHIP = {"township_code": "330825101", "township_name": "湖镇镇", "county_code": "330825", "county_name": "龙游县"}
+
+# Share of the main records per kind (teams come first, from the village count).
+MIX = (("petition", 0.38), ("dispute", 0.34), ("activity", 0.16), ("volunteer", 0.08), ("package", 0.02), ("dispatch", 0.02))
+
+# Every table the generator fills: their indexes and triggers are rebuilt once at the end.
+BULK_TABLES = (
+    "village", "grid", "grid_worker", "department", "leader", "mediation_committee", "mediator",
+    "petition", "workflow_event", "dispute", "dispute_party", "dispute_visit", "case_package", "package_link",
+    "package_progress", "volunteer_team", "volunteer", "team_member", "activity", "activity_participant",
+    "dispatch_item",
+)
+
+
+@dataclass
+class DemoResult:
+    records: int
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    accounts: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # password None: kept
+    township: dict[str, str] = field(default_factory=dict)
+
+
+def split_records(total: int, teams: int) -> dict[str, int]:
+    """How many main records of each kind make up `total` (teams counted first)."""
+    rest = total - teams
+    out = {kind: max(4, round(rest * share)) for kind, share in MIX[1:]}
+    out["petition"] = rest - sum(out.values())
+    out["team"] = teams
+    return out
+
+
+def existing_records(session: Session) -> dict[str, int]:
+    """Rows already stored in the record tables (the township row and users do not count)."""
+    out = {}
+    for model in m.SYNCED_MODELS:
+        if model is m.Township:
+            continue
+        n = session.execute(select(func.count()).select_from(model)).scalar_one()
+        if n:
+            out[model.__tablename__] = n  # type: ignore[assignment]
+    return out
+
+
+def _bound_session(store: Store) -> Session:
+    """A session on one long-lived connection with a large page cache (for the writer)."""
+    conn = store.engine.connect()
+    if store.engine.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB
+    conn.commit()
+    return Session(bind=conn, expire_on_commit=False)
+
+
+def generate(
+    store: Store,
+    *,
+    records: int = 5000,
+    seed: int = 1,
+    today: date | None = None,
+    township: dict[str, str] | None = None,
+    actor: Actor | None = None,
+    progress: Callable[[str], None] | None = None,
+    threaded: bool = True,
+) -> DemoResult:
+    """Initialize (if needed) and fill an empty store with `records` main records.
+
+    On an uninitialized store the township (default 龙游县湖镇镇) and the DEMO_ACCOUNTS are
+    created. On an initialized store without records, `actor` must be an administrator; demo
+    accounts missing from it are added. A store that holds records is refused.
+    """
+    if records < MIN_RECORDS:
+        raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
+    started = time.perf_counter()
+    today = today or date.today()
+    say = progress or (lambda _msg: None)
+    svc = Services(store, actor or Actor("system", "admin", "系统"), today=lambda: today)
+    result = DemoResult(records)
+    with store.session() as s:
+        initialized = is_initialized(s)
+        held = existing_records(s)
+    if held:
+        listing = "、".join(f"{k} {v}行" for k, v in sorted(held.items()))
+        raise DomainError(f"数据库中已有记录（{listing}），演示数据只能生成到空数据库；请换一个 --data-dir")
+    if not initialized:
+        info = dict(DEMO_TOWNSHIP, **(township or {}))
+        username, display, _role, password = DEMO_ACCOUNTS[0]
+        svc.initialize(admin_username=username, admin_password=password, admin_display_name=display, **info)
+        svc = Services(store, Actor(username, "admin", display), today=lambda: today)
+    elif svc.actor.role != "admin":
+        raise DomainError("向已初始化的数据库生成演示数据需要管理员账号（--user）")
+    existing = {u.username for u in svc.list_users()}
+    for username, display, role, password in DEMO_ACCOUNTS:
+        if username in existing:
+            result.accounts.append((username, display, role, password if not initialized and role == "admin" else None))
+            continue
+        svc.create_user(username, display, role, password)
+        result.accounts.append((username, display, role, password))
+    t = svc.township
+    result.township = {"township_code": t.code, "township_name": t.name, "county_code": t.county_code,
+                       "county_name": t.county_name}
+
+    rnd = Random(seed)
+    now = datetime.now(UTC)
+    factory = RowFactory(rnd, t.code, now)
+    sink = Sink(lambda: _bound_session(store), DEMO_USER, threaded=threaded)
+    ctx = Ctx(
+        rnd=rnd, today=today, township_code=t.code, township_name=t.name, county_code=t.county_code,
+        factory=factory, policy=MemoPolicy(svc.policy), sink=sink,
+        people=PeopleFactory(rnd, t.code[:6], today),
+        staff=Staff(clerk="clerk", reviewer="reviewer", reviewer_name=DEMO_ACCOUNTS[2][1], approvers=[]),
+    )
+    with store.session() as session, bulk.deferred_indexes(session, BULK_TABLES):
+        try:
+            say("参考数据：村(社区)、网格、部门、领导、调委会、志愿服务队")
+            build_reference(ctx)
+            plan = split_records(records, len(ctx.teams))
+            say("信访件 {petition}、矛盾纠纷 {dispute}、领导包案 {package}、调度事项 {dispatch}、"
+                "志愿者 {volunteer}、志愿活动 {activity}、志愿服务队 {team}".format(**plan))
+            PetitionMaker(ctx).run(plan["petition"])
+            say(f"信访件完成（{time.perf_counter() - started:.0f} 秒）")
+            DisputeMaker(ctx).run(plan["dispute"])
+            say(f"矛盾纠纷完成（{time.perf_counter() - started:.0f} 秒）")
+            PackageMaker(ctx).run(plan["package"])
+            DispatchMaker(ctx).run(plan["dispatch"])
+            make_volunteers(ctx, plan["volunteer"])
+            make_activities(ctx, plan["activity"])
+            sink.close()
+        except BaseException:
+            sink.abort()
+            raise
+        say(f"写入完成（{time.perf_counter() - started:.0f} 秒），重建索引与全文检索")
+    counters = [{"kind": kind, "year": year, "last": last} for (kind, year), last in sorted(ctx.serials.items())]
+    with store.session() as session:
+        bulk.insert_rows(session, m.SerialCounter, counters, username=DEMO_USER)
+    svc.set_setting("demo", json.dumps({"seed": seed, "records": records, "today": today.isoformat()}))
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA optimize")
+    result.rows = dict(sink.counts)
+    result.seconds = time.perf_counter() - started
+    return result

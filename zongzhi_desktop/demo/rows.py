@@ -1,0 +1,287 @@
+"""Building blocks of the generator: row factory, workflow runner and the batching sink.
+
+Records are plain objects whose ``__dict__`` is the row. Workflow steps run through the same
+`Action.apply` functions and deadline refreshers the services use, with the store's deadline
+policy, so stored deadlines are exactly what the services would have computed.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from random import Random
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlmodel import Session, SQLModel
+
+from ..domain import models as m
+from ..domain import workflows as wf
+from ..domain.deadlines import DeadlinePolicy
+from ..services import bulk
+
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+LOCAL_OFFSET = timedelta(hours=8)
+# Event data as `Services._event` writes it: json.dumps(values, ensure_ascii=False, default=str).
+_EVENT_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # Beijing time: office hours are stamped in UTC
+
+
+class Rec:
+    """A row under construction; workflow `apply` functions set its attributes."""
+
+
+class MemoPolicy:
+    """The store's DeadlinePolicy with `add` memoized (the working-day rule loops day by day)."""
+
+    def __init__(self, policy: DeadlinePolicy) -> None:
+        self.policy = policy
+        self._cache: dict[tuple[date, int], date] = {}
+
+    def add(self, start: date, days: int) -> date:
+        key = (start, days)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self.policy.add(start, days)
+        return hit
+
+
+def _defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """Every column with its plain default (None where the default is a factory or absent)."""
+    out: dict[str, Any] = {}
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        info = model.model_fields.get(column.name)  # type: ignore[attr-defined]
+        default = getattr(info, "default", None)
+        out[column.name] = default if isinstance(default, (str, int, float, bool)) else None
+    return out
+
+
+class RowFactory:
+    """Deterministic ids and timestamps, and new rows carrying the Record columns."""
+
+    def __init__(self, rnd: Random, township_code: str, now: datetime) -> None:
+        self.rnd = rnd
+        self.township = township_code
+        self.now = now
+        self._bits = rnd.getrandbits
+        self._defaults: dict[type[SQLModel], dict[str, Any]] = {}
+        self._stamps: dict[int, tuple[datetime, str]] = {}
+
+    def uuid(self, prefix: str) -> str:
+        """A time-ordered UUID (RFC 9562 version 7): `prefix` carries the moment (see `stamp`),
+        the random bits come from the seeded source (same seed, same ids). Ids that grow with
+        time keep B-tree inserts local."""
+        r = f"{self._bits(80):020x}"
+        return f"{prefix}{r[1:4]}-{_VARIANT[r[4]]}{r[5:8]}-{r[8:]}"
+
+    def stamp(self, day: date) -> tuple[datetime, str]:
+        """A minute during office hours (08:30-17:00 Beijing time) on `day` in UTC, never after
+        now, with the UUID prefix for that moment. Stamps are shared objects, so converting them
+        to text is cached by the bulk path."""
+        minute = self._bits(9) if self._bits(1) else self._bits(8)  # mornings a little busier
+        key = day.toordinal() * 512 + minute
+        hit = self._stamps.get(key)
+        if hit is None:
+            ts = datetime(day.year, day.month, day.day, 8, 30, tzinfo=UTC) - LOCAL_OFFSET + timedelta(minutes=minute)
+            ts = min(ts, self.now)
+            h = f"{int(ts.timestamp() * 1000):012x}"
+            hit = self._stamps[key] = (ts, f"{h[:8]}-{h[8:12]}-7")
+        return hit
+
+    def new(self, model: type[SQLModel], day: date, actor: str) -> Any:
+        """A fresh row of `model` with defaults, a new id and created/updated stamps on `day`."""
+        defaults = self._defaults.get(model)
+        if defaults is None:
+            defaults = self._defaults[model] = _defaults(model)
+        rec = Rec()
+        d = rec.__dict__
+        d.update(defaults)
+        ts, prefix = self.stamp(day)
+        d["id"] = self.uuid(prefix)
+        d["township_code"] = self.township
+        d["created_at"] = d["updated_at"] = ts
+        d["created_by"] = d["updated_by"] = actor
+        return rec
+
+
+class Flow:
+    """Runs workflow steps on demo rows exactly as `Services.act` does, and records the events."""
+
+    def __init__(self, kind: str, factory: RowFactory, policy: MemoPolicy, sink: Sink) -> None:
+        self.kind = kind
+        self.workflow = wf.WORKFLOWS[kind]
+        self.refresh = wf.REFRESHERS[kind]
+        self.factory = factory
+        self.policy = policy
+        self.sink = sink
+        self.field_names = {name: [f.name for f in a.fields] for name, a in self.workflow.actions.items()}
+
+    def event(self, rec: Any, action: str, day: date, actor: str, note: str | None,
+              data: dict[str, Any] | None = None) -> None:
+        """A timeline row, as `Services._event` writes it (built as a literal: events are most rows)."""
+        f = self.factory
+        ts, prefix = f.stamp(day)
+        self.sink.add(m.WorkflowEvent, {
+            "id": f.uuid(prefix), "township_code": f.township, "revision": 1, "created_at": ts, "created_by": actor,
+            "updated_at": ts, "updated_by": actor, "voided": False, "void_reason": None,
+            "record_kind": self.kind, "record_id": rec.id, "action": action, "event_date": day, "actor": actor,
+            "note": note, "data": _EVENT_JSON(data) if data else None,
+        })
+
+    def register(self, rec: Any, day: date, actor: str) -> None:
+        """The creation step: deadlines refreshed and the 登记 event, as `Services.create` does."""
+        self.refresh(rec)
+        self.event(rec, "register", day, actor, "登记")
+
+    def act(self, rec: Any, action: str, actor: str, values: dict[str, Any]) -> date:
+        """Apply a step (all its fields present, absent ones None) and bump the revision."""
+        step = self.workflow.actions[action]
+        if rec.status not in step.sources:
+            raise AssertionError(f"demo: {self.kind} {action} from {rec.status}")
+        full = {name: values.get(name) for name in self.field_names[action]}
+        day = step.apply(rec, full, self.policy)  # type: ignore[arg-type]
+        self.refresh(rec)
+        self.touch(rec, day, actor)
+        self.event(rec, action, day, actor, step.label, full)
+        return day
+
+    def touch(self, rec: Any, day: date, actor: str) -> None:
+        rec.revision += 1
+        ts = self.factory.stamp(day)[0]
+        rec.updated_at = ts if ts > rec.created_at else rec.created_at
+        rec.updated_by = actor
+
+
+# Tables whose rows reference another table's rows: flush the parent's buffer first.
+PARENTS: dict[type[SQLModel], tuple[type[SQLModel], ...]] = {
+    m.Grid: (m.Village,),
+    m.GridWorker: (m.Grid,),
+    m.MediationCommittee: (m.Village,),
+    m.Mediator: (m.MediationCommittee,),
+    m.Petition: (m.Village, m.Department),
+    m.Dispute: (m.Petition, m.Grid, m.Mediator),
+    m.DisputeParty: (m.Dispute,),
+    m.DisputeVisit: (m.Dispute,),
+    m.CasePackage: (m.Leader, m.Department),
+    m.PackageLink: (m.CasePackage,),
+    m.PackageProgress: (m.CasePackage,),
+    m.VolunteerTeam: (m.Village,),
+    m.Volunteer: (m.Village,),
+    m.TeamMember: (m.Volunteer, m.VolunteerTeam),
+    m.Activity: (m.VolunteerTeam,),
+    m.ActivityParticipant: (m.Activity, m.Volunteer),
+    m.DispatchItem: (m.Department,),
+}
+
+
+class Sink:
+    """Buffers rows per table and writes full batches through `services.bulk`.
+
+    With `threaded`, batches are written by a background thread while generation goes on: the
+    sqlite3 module releases the GIL inside SQLite, so B-tree work overlaps with Python work on
+    the second core. Batches are written in the order they were flushed (parents first).
+    """
+
+    def __init__(self, session_factory: Callable[[], Session], username: str, *,
+                 batch_size: int = bulk.DEFAULT_BATCH, threaded: bool = True) -> None:
+        self.username = username
+        self.batch_size = batch_size
+        self.buffers: dict[type[SQLModel], list[dict[str, Any]]] = {}
+        self.counts: dict[str, int] = {}
+        self._session_factory = session_factory
+        self._error: BaseException | None = None
+        self._queue: queue.Queue[tuple[type[SQLModel], list[dict[str, Any]]] | None] | None = None
+        self._thread: threading.Thread | None = None
+        self._session: Session | None = None
+        if threaded:
+            self._queue = queue.Queue(maxsize=4)
+            self._thread = threading.Thread(target=self._writer, name="demo-writer", daemon=True)
+            self._thread.start()
+        else:
+            self._session = session_factory()
+
+    def add(self, model: type[SQLModel], row: dict[str, Any]) -> None:
+        buf = self.buffers.get(model)
+        if buf is None:
+            buf = self.buffers[model] = []
+        buf.append(row)
+        if len(buf) >= self.batch_size:
+            self.flush(model)
+
+    def flush(self, model: type[SQLModel]) -> None:
+        for parent in PARENTS.get(model, ()):
+            if self.buffers.get(parent):
+                self.flush(parent)
+        rows = self.buffers.get(model)
+        if not rows:
+            return
+        self.buffers[model] = []
+        table = model.__tablename__  # type: ignore[attr-defined]
+        self.counts[table] = self.counts.get(table, 0) + len(rows)
+        if self._queue is not None:
+            self._check()
+            self._queue.put((model, rows))
+        else:
+            self._write(self._session, model, rows)  # type: ignore[arg-type]
+
+    def flush_all(self) -> None:
+        for model in list(self.buffers):
+            self.flush(model)
+
+    def close(self) -> None:
+        """Write everything still buffered and wait for the writer."""
+        self.flush_all()
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+        if self._session is not None:
+            _close(self._session)
+            self._session = None
+        self._check()
+
+    def abort(self) -> None:
+        """Stop the writer without writing what is still buffered (after an error)."""
+        self.buffers.clear()
+        if self._queue is not None and self._thread is not None:
+            self._error = self._error or RuntimeError("aborted")  # the writer skips what is queued
+            self._queue.put(None)
+            self._thread.join()
+            self._queue = None
+        if self._session is not None:
+            _close(self._session)
+            self._session = None
+
+    def _write(self, session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        with session.begin():
+            bulk.insert_batch(session, model, rows, username=self.username)
+
+    def _writer(self) -> None:
+        session = self._session_factory()
+        try:
+            while True:
+                assert self._queue is not None
+                item = self._queue.get()
+                if item is None:
+                    return
+                if self._error is None:
+                    try:
+                        self._write(session, *item)
+                    except BaseException as e:  # reported on the generating thread
+                        self._error = e
+        finally:
+            _close(session)
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+def _close(session: Session) -> None:
+    """Close a session and the connection it was bound to, if it owns one."""
+    bind = session.bind
+    session.close()
+    if isinstance(bind, Connection):
+        bind.close()

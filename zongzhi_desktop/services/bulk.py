@@ -1,0 +1,295 @@
+"""Bulk inserts: many rows of one table through SQLAlchemy Core, audited per batch.
+
+Used by the demo generator, importers and benchmarks. Rows never become ORM objects: each batch
+is one compiled Core `insert()` executed with the DB-API's executemany inside one transaction,
+together with ONE audit entry (action ``bulk_create``) whose ``after`` carries the row count and
+a SHA-256 over the canonical JSON of the inserted rows, so the hash chain covers every row.
+
+Rows are plain dicts of Python values (date, datetime, bool…), keyed by column name; absent
+columns get the model's defaults (new UUID, revision 1, timestamps now…). They are converted to
+the driver's values once, by a per-table function built from the column types, and that same
+converted form is what the batch hash covers (on SQLite: exactly what is stored, so a batch can
+be re-hashed from the table later — see `verify_batch`).
+
+`deferred_indexes` (SQLite) drops a table's secondary indexes and triggers for the duration of a
+load into empty tables and rebuilds them afterwards, including the full-text search tables the
+triggers would have filled row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic_core import PydanticUndefined
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel
+
+from ..domain import models as m
+from ..store import audit
+from ..store.serialize import canonical_json
+from .kinds import kind_of_model
+
+DEFAULT_BATCH = 20_000
+BULK_ACTION = "bulk_create"
+
+RowConverter = Callable[[Mapping[str, Any]], tuple[Any, ...]]
+
+
+@dataclass
+class BulkResult:
+    """What one `insert_rows` call stored."""
+
+    table: str
+    count: int = 0
+    audit_seqs: list[int] = field(default_factory=list)
+
+
+# -- value conversion -------------------------------------------------------------------------
+
+def _sqlite_date(v: date | None) -> str | None:
+    return None if v is None else v.isoformat()
+
+
+_DATETIME_TEXT: dict[datetime, str] = {}
+
+
+def _sqlite_datetime(v: datetime | None) -> str | None:
+    # Same text SQLAlchemy's SQLite DATETIME stores: naive UTC with microseconds. Generated rows
+    # share timestamps (a record and its events), so the text is memoized (bounded).
+    if v is None:
+        return None
+    text = _DATETIME_TEXT.get(v)
+    if text is None:
+        if v.utcoffset() is None:
+            raise ValueError("Datetime values must have timezone information")
+        text = v.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+        if len(_DATETIME_TEXT) >= 1_000_000:
+            _DATETIME_TEXT.clear()
+        _DATETIME_TEXT[v] = text
+    return text
+
+
+def _sqlite_bool(v: bool | None) -> int | None:
+    return None if v is None else int(v)
+
+
+def _aware(v: datetime | None) -> datetime | None:
+    if v is not None and v.utcoffset() is None:
+        raise ValueError("Datetime values must have timezone information")
+    return v
+
+
+def _converter_for(column: sa.Column[Any], dialect: str) -> Callable[[Any], Any] | None:
+    t = column.type
+    impl = getattr(t, "impl", t)  # TypeDecorator (UTCDateTime) -> its DateTime
+    if isinstance(impl, sa.DateTime):
+        return _sqlite_datetime if dialect == "sqlite" else _aware
+    if dialect != "sqlite":
+        return None  # psycopg adapts date, bool and numbers itself
+    if isinstance(impl, sa.Date):
+        return _sqlite_date
+    if isinstance(impl, sa.Boolean):
+        return _sqlite_bool
+    return None
+
+
+_CONVERTERS: dict[tuple[str, str], tuple[list[str], RowConverter]] = {}
+
+
+def row_converter(model: type[SQLModel], dialect: str) -> tuple[list[str], RowConverter]:
+    """(column names, function turning a row dict into the driver's tuple) for a table.
+
+    The function is generated once per table and dialect: one expression per column with the
+    model's default for an absent key and the type conversion the dialect needs.
+    """
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    key = (table.name, dialect)
+    if key in _CONVERTERS:
+        return _CONVERTERS[key]
+    env: dict[str, Any] = {}
+    exprs: list[str] = []  # tolerant: absent keys get the model default
+    direct: list[str] = []  # fast path: every column present (generated rows)
+    columns = [c.name for c in table.columns]
+    for i, column in enumerate(table.columns):
+        name = repr(column.name)
+        info = model.model_fields.get(column.name)  # type: ignore[attr-defined]
+        if info is not None and info.default_factory is not None:
+            env[f"f{i}"] = info.default_factory
+            get = f"(r[{name}] if {name} in r else f{i}())"
+        elif info is not None and info.default is not PydanticUndefined and info.default is not None:
+            env[f"d{i}"] = info.default
+            get = f"r.get({name}, d{i})"
+        else:
+            get = f"r.get({name})"
+        plain = f"r[{name}]"
+        conv = _converter_for(column, dialect)
+        if conv is not None:
+            env[f"c{i}"] = conv
+            get, plain = f"c{i}({get})", f"c{i}({plain})"
+        exprs.append(get)
+        direct.append(plain)
+    source = (
+        f"def convert(r):\n"
+        f"    if len(r) == {len(columns)}:\n"
+        f"        try:\n"
+        f"            return ({', '.join(direct)},)\n"
+        f"        except KeyError:\n"
+        f"            pass\n"
+        f"    return ({', '.join(exprs)},)\n"
+    )
+    exec(compile(source, f"<bulk converter {table.name}>", "exec"), env)  # generated from column metadata only
+    result = (columns, env["convert"])
+    _CONVERTERS[key] = result
+    return result
+
+
+def batch_digest(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """SHA-256 over the canonical JSON of a batch: table name, column names and row values."""
+    payload = canonical_json({"table": table, "columns": list(columns), "rows": rows})
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# -- inserting --------------------------------------------------------------------------------
+
+def _audit_kind(model: type[SQLModel]) -> str:
+    table: str = model.__tablename__  # type: ignore[attr-defined, assignment]
+    if issubclass(model, m.Record):
+        return kind_of_model(model) or table
+    return table
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    chunk: list[Mapping[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def insert_batch(session: Session, model: type[SQLModel], rows: Sequence[Mapping[str, Any]], *,
+                 username: str) -> int:
+    """Insert one batch and its audit entry in the session's current transaction; returns the
+    audit entry's seq. The caller owns the transaction (commit makes rows and entry durable together)."""
+    conn = session.connection()
+    dialect = conn.dialect
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    columns, convert = row_converter(model, dialect.name)
+    tuples = [convert(r) for r in rows]
+    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+    sqlite = dialect.name == "sqlite"
+    if sqlite:
+        before = conn.exec_driver_sql(f"SELECT max(rowid) FROM {table.name}").scalar() or 0
+    if dialect.positional:
+        order = [columns.index(k) for k in compiled.positiontup or columns]
+        params: list[Any] = tuples if order == list(range(len(columns))) else [tuple(t[i] for i in order) for t in tuples]
+    else:
+        params = [dict(zip(columns, t, strict=True)) for t in tuples]
+    conn.exec_driver_sql(compiled.string, params)
+    after: dict[str, Any] = {
+        "table": table.name,
+        "count": len(tuples),
+        "sha256": batch_digest(table.name, columns, tuples),
+    }
+    if "id" in columns:
+        idx = columns.index("id")
+        after["first_id"], after["last_id"] = tuples[0][idx], tuples[-1][idx]
+    if sqlite:
+        # Rows of one batch occupy a contiguous rowid range (the write lock is held), which lets
+        # verify_batch re-hash them from the table.
+        after["rowids"] = [before + 1, conn.exec_driver_sql(f"SELECT max(rowid) FROM {table.name}").scalar()]
+    entry = audit.append(session, username=username, action=BULK_ACTION, record_kind=_audit_kind(model),
+                         record_id=None, before=None, after=after)
+    return entry.seq
+
+
+def insert_rows(session: Session, model: type[SQLModel], rows: Iterable[Mapping[str, Any]], *,
+                username: str, batch_size: int = DEFAULT_BATCH) -> BulkResult:
+    """Insert rows in batches, each batch one transaction with one ``bulk_create`` audit entry.
+
+    Never adds ORM objects: rows go through a compiled Core insert with executemany.
+    """
+    if session.in_transaction():
+        session.commit()  # batches are our own transactions
+    result = BulkResult(model.__tablename__)  # type: ignore[arg-type]
+    for chunk in _chunks(rows, batch_size):
+        with session.begin():
+            result.audit_seqs.append(insert_batch(session, model, chunk, username=username))
+        result.count += len(chunk)
+    return result
+
+
+def verify_batch(session: Session, seq: int) -> bool:
+    """Re-hash the rows of a SQLite ``bulk_create`` entry from the table (true when unchanged since)."""
+    entry = session.get(m.AuditEntry, seq)
+    if entry is None or entry.action != BULK_ACTION or not entry.after:
+        raise LookupError(f"audit entry {seq} is not a bulk insert")
+    after = json.loads(entry.after)
+    table = SQLModel.metadata.tables[after["table"]]
+    columns = [c.name for c in table.columns]
+    first, last = after["rowids"]
+    rows = session.connection().exec_driver_sql(
+        f"SELECT {', '.join(columns)} FROM {table.name} WHERE rowid BETWEEN ? AND ? ORDER BY rowid", (first, last)
+    ).all()
+    return batch_digest(table.name, columns, [tuple(r) for r in rows]) == after["sha256"]
+
+
+# -- deferring indexes and triggers for a load into empty tables -----------------------------
+
+@contextmanager
+def deferred_indexes(session: Session, tables: Iterable[str]) -> Iterator[None]:
+    """SQLite: drop the secondary indexes and triggers of `tables`, rebuild them on exit.
+
+    Building an index once over sorted data is much faster than updating it row by row, and the
+    search triggers would re-tokenize a dispute's whole search row for every party inserted. On
+    exit the saved DDL is replayed and the search tables of the loaded tables are refilled. Meant
+    for loads into empty tables (the demo); other dialects get a plain pass-through.
+    """
+    if session.in_transaction():
+        session.commit()
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    from ..store import search_index
+
+    names = sorted(set(tables))
+    marks = ", ".join("?" for _ in names)
+    with session.begin():
+        conn = session.connection()
+        saved = conn.exec_driver_sql(
+            f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            f"AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY type, name", tuple(names)
+        ).all()
+        for typ, name, _sql in saved:
+            conn.exec_driver_sql(f'DROP {typ.upper()} "{name}"')
+    try:
+        yield
+    finally:
+        if session.in_transaction():
+            session.rollback()
+        with session.begin():
+            conn = session.connection()
+
+            def execute(sql: str) -> None:
+                conn.exec_driver_sql(sql)
+
+            for typ, _name, sql in saved:
+                if typ == "index":
+                    execute(sql)
+            known = set(search_index.triggers())
+            dropped = [name for typ, name, _sql in saved if typ == "trigger"]
+            # repair() recreates the search triggers and refills the search tables they feed.
+            search_index.repair(execute, [n for n in dropped if n in known])
+            for typ, name, sql in saved:
+                if typ == "trigger" and name not in known:
+                    execute(sql)
+
