@@ -176,3 +176,38 @@ def test_every_record_kind_voidable(kind: str, clerk: Services, reviewer: Servic
     assert voided.voided and voided.revision == 2
     assert rec.id not in {r.id for r in clerk.list_records(kind)}
     assert clerk.get(kind, rec.id).void_reason == "测试"
+
+
+def test_concurrent_writers_wait_instead_of_failing(admin: Services) -> None:
+    """Several threads (a background job and the window, say) writing at once: nothing is lost."""
+    import threading
+
+    from zongzhi_desktop.services import Actor
+
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        svc = Services(admin.store, Actor(f"clerk{n}", "clerk"), today=admin._today)
+        for _ in range(15):
+            try:
+                new_petition(svc, "2026-03-01", petitioner_name=f"信访人{n}")
+            except BaseException as e:
+                errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    serials = [p.serial for p in admin.list_records("petition")]
+    assert len(serials) == len(set(serials)) == 60
+    assert admin.verify_audit()[1] == []
+
+
+def test_open_read_does_not_block_a_writer(clerk: Services) -> None:
+    p = new_petition(clerk, "2026-03-01")
+    with clerk.session() as reader:
+        assert reader.get(m.Petition, p.id) is not None  # a read transaction stays open…
+        clerk.update("petition", p.id, {"address": "东村"})  # …and a write still goes through
+    assert clerk.get("petition", p.id).address == "东村"

@@ -146,3 +146,27 @@ def test_dispatch_item(clerk: Services) -> None:
     assert [(d.kind, d.days_left, d.overdue) for d in due] == [("dispatch", -10, True)]
     item = clerk.act("dispatch", item.id, "complete", {"done_date": "2026-11-15", "result": "已补偿到位"})
     assert item.status == "done" and item.next_deadline is None and clerk.due() == []
+
+
+def test_step_dates_cannot_precede_the_steps_they_follow(clerk: Services, reviewer: Services) -> None:
+    clerk.create("leader", {"name": "王镇长", "post": "镇长"})
+    pkg = clerk.create("package", {"title": "t", "leader_id": "王镇长", "start_date": "2026-03-01",
+                                   "target_date": "2026-06-30"}).record
+    refused(clerk, ValidationError, lambda: clerk.act("package", pkg.id, "extend", {
+        "extension_date": "2026-02-01", "target_date": "2026-09-30", "extension_reason": "r"}), "包案日期")
+    clerk.act("package", pkg.id, "request_close", {"close_request_date": "2026-05-01"})
+    refused(reviewer, ValidationError, lambda: reviewer.act("package", pkg.id, "return", {
+        "return_date": "2026-04-30", "reviewer": "李主任", "review_opinion": "退回"}), "申请销号日期")
+    d = new_dispute(clerk, "2026-03-01")
+    clerk.act("dispute", d.id, "accept", {"accepted_date": "2026-03-02"})
+    clerk.act("dispute", d.id, "start_mediation", {"mediation_start_date": "2026-03-05", "route": "people"})
+    refused(clerk, ValidationError, lambda: clerk.act("dispute", d.id, "succeed", {
+        "mediation_end_date": "2026-03-10", "agreement_form": "oral", "agreement_date": "2026-03-04",
+        "resolution_level": "village"}), "协议生效日期")
+
+
+def test_child_voided_once(clerk: Services) -> None:
+    d = new_dispute(clerk, "2026-03-01", parties=[{"name": "甲"}])
+    party = clerk.children("dispute", d.id)["parties"][0]
+    clerk.void_child("dispute", "parties", party.id, "录错")
+    refused(clerk, TransitionError, lambda: clerk.void_child("dispute", "parties", party.id, "录错"), "已作废")

@@ -406,7 +406,7 @@ class PackageMachine(WorkflowMachine):
     def do_return(self, off: int, role: str, opinion: str) -> None:
         d = self.cursor + off * DAY
         data = {"return_date": d.isoformat(), "reviewer": "李主任", "review_opinion": opinion}
-        if self.attempt("return", data, self.ok_date(d) and bool(opinion), {"close_requested"},
+        if self.attempt("return", data, self.ok_date(d, self.requested) and bool(opinion), {"close_requested"},
                         role=role, review=True):
             self.cursor, self.state, self.requested = d, "in_progress", None
 
@@ -414,7 +414,7 @@ class PackageMachine(WorkflowMachine):
         d = self.cursor + off * DAY
         new_target = self.target + delta * DAY
         data = {"extension_date": d.isoformat(), "target_date": new_target.isoformat(), "extension_reason": "等待判决"}
-        if self.attempt("extend", data, self.ok_date(d) and delta > 0, {"in_progress"}):
+        if self.attempt("extend", data, self.ok_date(d, self.start) and delta > 0, {"in_progress"}):
             self.target = new_target
 
 

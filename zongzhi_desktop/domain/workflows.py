@@ -359,6 +359,7 @@ def _d_succeed(r: Any, v: dict[str, Any], policy: dl.DeadlinePolicy) -> date:
     if r.agreement_form == "written" and not v.get("agreement_terms"):
         raise ValidationError("agreement_terms", "协议内容", "required", "书面调解协议须载明协议内容（人民调解法第二十九条）")
     r.agreement_date = v.get("agreement_date") or d
+    _not_before("agreement_date", "协议生效日期", r.agreement_date, r.mediation_start_date, "调解开始日期")
     r.agreement_terms = v.get("agreement_terms")
     r.performance_manner = v.get("performance_manner")
     r.performance_deadline = v.get("performance_deadline")
@@ -557,6 +558,7 @@ PACKAGE.add(Action(
 
 def _p_return(r: Any, v: dict[str, Any], policy: dl.DeadlinePolicy) -> date:
     d = v["return_date"]
+    _not_before("return_date", "退回日期", d, r.close_request_date, "申请销号日期")
     r.reviewer = v["reviewer"]
     r.review_opinion = v["review_opinion"]
     r.close_request_date = None
@@ -578,6 +580,7 @@ PACKAGE.add(Action(
 
 def _p_extend(r: Any, v: dict[str, Any], policy: dl.DeadlinePolicy) -> date:
     new_target = v["target_date"]
+    _not_before("extension_date", "延期日期", v["extension_date"], r.start_date, "包案日期")
     if new_target <= r.target_date:
         raise ValidationError("target_date", "新的化解时限", "date_order", f"应晚于原时限（{r.target_date.isoformat()}）")
     r.target_date = new_target

@@ -376,6 +376,8 @@ class RecordOps:
             row: Any = session.get(child.model, child_id)
             if row is None:
                 raise NotFound(f"找不到{child.label}“{child_id}”")
+            if row.voided:
+                raise TransitionError(f"{child.label}“{child_id}”已作废")
             before = to_row(row)
             row.voided, row.void_reason = True, reason.strip()
             self._touch(row)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import SessionTransactionOrigin
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
+
+# Execution option naming the statement that opens a SQLite transaction (see StoreSession).
+SQLITE_BEGIN = "zongzhi_sqlite_begin"
 
 
 def is_url(target: str | Path) -> bool:
@@ -36,11 +41,40 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql(conn.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
 
     return engine
 
 
+def _immediate(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions start with BEGIN IMMEDIATE."""
+    cached = engine.__dict__.get("_zongzhi_immediate")
+    if cached is None:
+        cached = engine.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+        engine.__dict__["_zongzhi_immediate"] = cached
+    return cached
+
+
+class StoreSession(Session):
+    """A session whose explicit transactions (`with session.begin():`, i.e. writes) take SQLite's
+    write lock up front.
+
+    A deferred transaction that has read and then tries to write after another connection
+    committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT: the busy timeout
+    cannot help), so concurrent writers — a background job and the window, the CLI and the
+    window — would lose work. BEGIN IMMEDIATE waits for the lock instead. Reads (autobegun
+    transactions) stay deferred and never block anyone in WAL mode.
+    """
+
+    def get_bind(self, *args: Any, **kw: Any) -> Any:
+        bind = super().get_bind(*args, **kw)
+        tx = self.get_transaction()
+        if (tx is not None and tx.origin is SessionTransactionOrigin.BEGIN and isinstance(bind, Engine)
+                and bind.dialect.name == "sqlite"):
+            return _immediate(bind)
+        return bind
+
+
 def session(engine: Engine) -> Session:
-    """A session that keeps loaded objects usable after commit."""
-    return Session(engine, expire_on_commit=False)
+    """A session that keeps loaded objects usable after commit (writes take the lock first)."""
+    return StoreSession(engine, expire_on_commit=False)
