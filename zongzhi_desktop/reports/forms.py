@@ -71,7 +71,7 @@ class _Grid:
 
     def table(self, key: str, title: str | None = None) -> Table:
         cols = [Column("", 1.25), Column("", 2.4), Column("", 1.25), Column("", 2.4)]
-        return Table(key, title, cols, self.rows, header=False, spans=self.spans, font_size=10.5)
+        return Table(key, title, cols, self.rows, header=False, spans=self.spans, font_size=10.5, split_rows=True)
 
 
 class FormBuilder:
@@ -180,7 +180,7 @@ class FormBuilder:
         labels = [f"当事人（{self.label('party_role', x.role)}）" for x in parties] + ["人民调解员", "人民调解委员会（盖章）", "日期"]
         values = ["" for _ in parties] + [mediator, "", _d(d.agreement_date)]
         return self.report("agreement", d.serial, [
-            Section("一、当事人基本情况", [Table("parties", None, cols, rows, font_size=10)]),
+            Section("一、当事人基本情况", [Table("parties", None, cols, rows, font_size=10, split_rows=True)]),
             Section("二、纠纷主要事实、争议事项", [Text(None, facts)]),
             Section("三、经调解，各方自愿达成如下协议", [Text(None, d.agreement_terms or "")]),
             Section("四、履行方式、时限", [Text(None, manner, min_lines=2)]),

@@ -44,6 +44,7 @@ class Table:
     note: str | None = None
     spans: list[tuple[int, int, int, int]] = field(default_factory=list)
     font_size: float = 10.5
+    split_rows: bool = False  # let a row taller than the page break across pages (form grids)
     type: str = "table"
 
 

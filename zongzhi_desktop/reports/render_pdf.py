@@ -25,6 +25,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_START
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
@@ -70,10 +71,16 @@ class Hotspot:
     label: str
 
 
-def _style(size: float, align: int = TA_LEFT, leading: float | None = None, indent: float = 0) -> ParagraphStyle:
+def _style(size: float, align: int = TA_LEFT, leading: float | None = None, hang: bool = False) -> ParagraphStyle:
+    """A CJK-wrapping style. `hang`: keep one character of room on the right, because reportlab
+    lets a closing punctuation mark (。，、…) that cannot start a line hang past the line's end."""
     font = register()
-    return ParagraphStyle(f"s{size}-{align}-{indent}", fontName=font, fontSize=size, leading=leading or size * 1.35,
-                          alignment=align, wordWrap="CJK", firstLineIndent=indent)
+    return ParagraphStyle(f"s{size}-{align}-{hang}", fontName=font, fontSize=size, leading=leading or size * 1.35,
+                          alignment=align, wordWrap="CJK", rightIndent=size if hang else 0)
+
+
+def can_hang(text: str) -> bool:
+    return any(ch in ALL_CANNOT_START and ord(ch) > 0x2000 for ch in text or "")
 
 
 def para_text(text: str) -> str:
@@ -231,7 +238,7 @@ class _Renderer:
                 al = align.get(cell.align, TA_LEFT)
                 if cell.align == "left" and i < len(t.columns) and t.columns[i].align != "left" and t.header:
                     al = align[t.columns[i].align]
-                style = _style(fs, al)
+                style = _style(fs, al, hang=can_hang(cell.text))
                 refs = self.report.refs_of(cell)
                 if refs and any(refs.values()):
                     out_row.append(TraceParagraph(para_text(cell.text), style, refs, cell.text, self.sink))
@@ -253,7 +260,10 @@ class _Renderer:
                     cmds.append(("BACKGROUND", (c, r + off), (c, r + off), SHADE_BG))
         for c0, r0, c1, r1 in t.spans:
             cmds.append(("SPAN", (c0, r0), (c1, r1)))
-        tbl = RLTable(data, colWidths=widths, repeatRows=1 if t.header else 0, splitInRow=1, hAlign="LEFT")
+        # Rows split across pages only where a cell may hold a long text (forms): reportlab's
+        # in-row splitting can leave a header with an empty sliver of a row at a page's foot.
+        tbl = RLTable(data, colWidths=widths, repeatRows=1 if t.header else 0, splitInRow=1 if t.split_rows else 0,
+                      hAlign="LEFT")
         tbl.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register()), *cmds]))
         out: list[Flowable] = []
         if t.title:
@@ -337,7 +347,7 @@ class _Renderer:
                 if para.strip():
                     # No first-line indent: with one, reportlab's CJK wrapping can start a line
                     # with "，" (its no-line-start rule only holds for an unindented single run).
-                    out.append(Paragraph(escape(para.strip()), _style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6)))
+                    out.append(Paragraph(escape(para.strip()), _style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6, hang=True)))
         elif t.min_lines:
             out.append(RuledLines(t.min_lines))
         out.append(Spacer(1, 3 * mm))

@@ -23,6 +23,7 @@ from .model import Cell, Chart, Column, Report, Section, Series, Signature, Tabl
 from .names import NO_UNIT, NO_VILLAGE, Names
 from .periods import Period
 
+PROGRESS_CHARS = 240  # progress text printed per package on the monthly sheet
 LIST_LIMIT = 30  # rows printed in a list before "另有N件"; the count above the list stays exact
 
 SHEETS = {
@@ -265,7 +266,7 @@ def progress_list(b: Builder, key: str, p: Period) -> Table:
          .order_by(t.c.entry_date, k.c.serial, t.c.id))
     entries = list(b.conn.execute(q))
     rows = [[Cell(d.isoformat(), align="center"), Cell(serial, refs={"package": [pid]}), Cell(_short(title, 40)),
-             Cell(Names.name(b.names.leaders, leader, "")), Cell(content), Cell(by)]
+             Cell(Names.name(b.names.leaders, leader, "")), Cell(_short(content, PROGRESS_CHARS)), Cell(_short(by, 20))]
             for d, content, by, pid, serial, title, leader in entries]
     cols = [Column("日期", 1.3, "center"), Column("编号", 1.5), Column("包案事项", 2.2), Column("包案领导", 1.5),
             Column("工作进展", 3.4), Column("办理人", 1)]
@@ -398,7 +399,11 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
                Cell(Names.name(b.names.leaders, r["leader_id"], "")), Cell(r["target_date"].isoformat(), align="center"),
                Cell(status)]
         if with_progress:
-            row.append(Cell("；".join(progress.get(r["id"], [])) or "本期无进展记录"))
+            entries = progress.get(r["id"], [])
+            text = "；".join(entries) or "本期无进展记录"
+            if len(text) > PROGRESS_CHARS:  # keep every row shorter than a page
+                text = text[: PROGRESS_CHARS - 1] + f"…（本期共{len(entries)}条）"
+            row.append(Cell(text))
         rows.append(row)
     cols = [Column("编号", 1.5), Column("包案事项", 2.4), Column("包案领导", 1.5), Column("化解时限", 1.3, "center"),
             Column("状态", 1.3)]
