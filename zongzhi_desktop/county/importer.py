@@ -196,6 +196,35 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
                         applier.accepted, applier.applied, len(applier.rejections), missing)
 
 
+class Compiled:
+    """A statement compiled once and run through the DBAPI's executemany.
+
+    The column types' own bind processors convert each value (so the stored form is exactly what
+    SQLAlchemy would write), without SQLAlchemy's per-row parameter machinery: for 100,000 rows
+    that machinery cost more than the inserts themselves.
+    """
+
+    def __init__(self, conn: Connection, stmt: Any) -> None:
+        compiled = stmt.compile(dialect=conn.dialect)
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        names = list(compiled.positiontup or []) if self.positional else list(compiled.binds)
+        self.names = names
+        self.procs = [(i, p) for i, n in enumerate(names)
+                      if (p := compiled.binds[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect))]
+
+    def run(self, conn: Connection, rows: list[dict[str, Any]]) -> int:
+        names, procs = self.names, self.procs
+        params: list[Any] = []
+        for r in rows:
+            vals = [r[n] for n in names]
+            for i, p in procs:
+                if vals[i] is not None:
+                    vals[i] = p(vals[i])
+            params.append(tuple(vals) if self.positional else dict(zip(names, vals, strict=True)))
+        return conn.exec_driver_sql(self.sql, params).rowcount
+
+
 class Applier:
     """Validates and upserts the rows of one bundle inside the caller's transaction."""
 
@@ -213,7 +242,8 @@ class Applier:
         self.ack: dict[str, list[list[Any]]] = {}
         self.rejections: list[dict[str, Any]] = []
         self.rows = self.accepted = self.applied = 0
-        self._updates: dict[str, Any] = {}
+        self._inserts: dict[str, Compiled] = {}
+        self._updates: dict[str, Compiled] = {}
 
     # -- bookkeeping --------------------------------------------------------------------------
     def reject(self, table: str, rid: str, revision: Any, reason: str) -> None:
@@ -340,21 +370,25 @@ class Applier:
     def _write(self, table: str, inserts: list[dict[str, Any]], updates: list[tuple[dict[str, Any], int]]) -> None:
         t = self.tables[table]
         if inserts:
-            self.conn.execute(insert(t), inserts)
+            stmt = self._inserts.get(table)
+            if stmt is None:
+                stmt = self._inserts[table] = Compiled(self.conn, insert(t))
+            stmt.run(self.conn, inserts)
         if updates:
             stmt = self._updates.get(table)
             if stmt is None:
-                stmt = self._updates[table] = (
-                    update(t).where(t.c.id == bindparam("k_id"), t.c.revision == bindparam("k_old"),
-                                    t.c.township_code == self.township)
-                    .values({c.name: bindparam("b_" + c.name) for c in t.columns if c.name != "id"}))
+                stmt = self._updates[table] = Compiled(self.conn, (
+                    update(t).where(t.c.id == bindparam("k_id", type_=t.c.id.type),
+                                    t.c.revision == bindparam("k_old", type_=t.c.revision.type),
+                                    t.c.township_code == bindparam("k_town", type_=t.c.township_code.type))
+                    .values({c.name: bindparam("b_" + c.name, type_=c.type) for c in t.columns if c.name != "id"})))
             params = []
             for v, old in updates:
                 p = {"b_" + k: val for k, val in v.items() if k != "id"}
-                p["k_id"], p["k_old"] = v["id"], old
+                p["k_id"], p["k_old"], p["k_town"] = v["id"], old, self.township
                 params.append(p)
-            result = self.conn.execute(stmt, params)
-            if result.rowcount not in (-1, len(params)):
+            changed = stmt.run(self.conn, params)
+            if changed not in (-1, len(params)):
                 raise SyncError("导入时县级数据被同时修改，数据未改变：请重试", "conflict")
 
     # -- end of bundle ------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def verify_file(path: Path, public_keys: dict[str, bytes], content_key: bytes | 
         if expected_hash is not None and bf.bundle_hash != expected_hash:
             raise BundleRefused("读回的批次与写入的不一致", "tampered")
         if content_key is not None:
-            for _table, _rows in bf.iter_chunks(content_key):
+            for _table, _rows in bf.iter_chunks(content_key, parse=False):
                 pass
     return bf
 
