@@ -29,16 +29,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _report import write_section  # noqa: E402
+from _report import write_section
 
-from zongzhi_desktop.county.importer import import_bundle  # noqa: E402
-from zongzhi_desktop.county.setup import init_county, register_township, unlock_county_keys  # noqa: E402
-from zongzhi_desktop.services import Actor, open_services  # noqa: E402
-from zongzhi_desktop.store.database import Store  # noqa: E402
-from zongzhi_desktop.sync.export import export_bundle  # noqa: E402
-from zongzhi_desktop.sync.receipts import apply_receipt  # noqa: E402
-from zongzhi_desktop.sync.rowcodec import synced_tables  # noqa: E402
-from zongzhi_desktop.sync.trust import make_registration_file, trust_county  # noqa: E402
+from zongzhi_desktop.county.importer import import_bundle
+from zongzhi_desktop.county.setup import init_county, register_township, unlock_county_keys
+from zongzhi_desktop.services import Actor, open_services
+from zongzhi_desktop.store.database import Store
+from zongzhi_desktop.sync.export import export_bundle
+from zongzhi_desktop.sync.receipts import apply_receipt
+from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
 PASS = "bench-pass-123"
 TOWN, COUNTY = "330825101", "330825"
@@ -61,7 +61,7 @@ def fill(path: Path, n: int, rnd: random.Random) -> dict[str, int]:
     common = lambda i: (f"{i:08d}-0000-4000-8000-{rnd.getrandbits(48):012x}", TOWN, 1, ts(now - timedelta(minutes=i)),  # noqa: E731
                         "clerk", ts(now - timedelta(minutes=i)), "clerk", 0, None)
     base_cols = "id, township_code, revision, created_at, created_by, updated_at, updated_by, voided, void_reason"
-    village = ("v-bench-1",) + common(0)[1:]
+    village = ("v-bench-1", *common(0)[1:])
     con.execute(f"INSERT INTO village ({base_cols}, code, name, kind) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*village, TOWN + "001", "东村", "village"))
     pets = []
