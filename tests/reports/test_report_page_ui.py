@@ -91,3 +91,32 @@ def test_print_to_a_pdf_printer(page, tmp_path: Path) -> None:  # type: ignore[n
     from pypdf import PdfReader
 
     assert len(PdfReader(out).pages) == len(page.pages)
+
+
+def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The 报表 page inside the real main window: a click on a number lists exactly its records."""
+    from PySide6.QtCore import Qt
+
+    from zongzhi_desktop.ui.main_window import MainWindow
+    from zongzhi_desktop.ui.report_page import ReportPage
+    from zongzhi_desktop.ui.state import UiState
+
+    w = MainWindow(role(gen_svc, "clerk", "clerk"), UiState(tmp_path))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    try:
+        page = w.navigate("reports")
+        assert isinstance(page, ReportPage)
+        page.set_sheet("monthly", "2026-11")
+        value = page.rendered.report.values["dispute.new"]
+        spot = next(h for h in page.hotspots if h.refs == value.refs)
+        pv = page.pages[spot.page]
+        page.scroll.ensureWidgetVisible(pv)
+        qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=pv.rect_of(spot).center().toPoint())
+        lst = w.current_list()
+        assert lst is not None and lst.kind == "dispute"
+        assert set(lst.query.ids) == set(value.refs["dispute"])  # type: ignore[index]
+    finally:
+        w.runner.wait(20_000)
+        w.lister.close()
