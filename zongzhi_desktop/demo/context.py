@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -70,9 +71,22 @@ class Ctx:
     petition_ids: list[str] = field(default_factory=list)
     dispute_days: list[int] = field(default_factory=list)
     dispute_ids: list[str] = field(default_factory=list)
+    # Progress in main records (the caller's callback gets (done, total) about every 1%).
+    total: int = 0
+    done: int = 0
+    progress: Callable[[int, int], None] | None = None
+    _next_report: int = 0
     _village_cum: list[float] = field(default_factory=list)
     _days: list[date] = field(default_factory=list)
     _day_cum: list[float] = field(default_factory=list)
+
+    def tick(self) -> None:
+        """One main record generated."""
+        self.done += 1
+        if self.done >= self._next_report:
+            self._next_report = self.done + max(1, self.total // 100)
+            if self.progress is not None:
+                self.progress(min(self.done, self.total), self.total)
 
     # -- picking (random() based: several times cheaper than randint/choice) -------------------
     def ri(self, lo: int, hi: int) -> int:

@@ -87,6 +87,7 @@ class DisputeMaker:
         ctx.dispute_days.append(d0.toordinal())
         ctx.dispute_ids.append(r.id)
         ctx.sink.add(m.Dispute, r.__dict__)
+        ctx.tick()
         for party in parties:
             ctx.sink.add(m.DisputeParty, party.__dict__)
         for visit in self.visits:

@@ -67,6 +67,19 @@ def split_records(total: int, teams: int) -> dict[str, int]:
     return out
 
 
+def check_empty(session: Session) -> None:
+    """Refuse (DomainError) when the store already holds records: demo data goes into empty stores."""
+    held = existing_records(session)
+    if not held:
+        return
+    from ..services.kinds import KINDS
+
+    labels = {spec.model.__tablename__: spec.label for spec in KINDS.values()}
+    main = "、".join(f"{labels[t]} {n}" for t, n in sorted(held.items()) if t in labels)
+    raise DomainError(f"数据库中已有记录（{main or '共' + str(sum(held.values())) + '行'}），"
+                      "演示数据只能生成到空数据库；请换一个 --data-dir")
+
+
 def existing_records(session: Session) -> dict[str, int]:
     """Rows already stored in the record tables (the township row and users do not count)."""
     out = {}
@@ -96,28 +109,31 @@ def generate(
     today: date | None = None,
     township: dict[str, str] | None = None,
     actor: Actor | None = None,
-    progress: Callable[[str], None] | None = None,
+    log: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     threaded: bool = True,
 ) -> DemoResult:
     """Initialize (if needed) and fill an empty store with `records` main records.
 
     On an uninitialized store the township (default 龙游县湖镇镇) and the DEMO_ACCOUNTS are
     created. On an initialized store without records, `actor` must be an administrator; demo
-    accounts missing from it are added. A store that holds records is refused.
+    accounts missing from it are added. A store that holds records is refused. `log` gets a
+    line per phase; `progress` gets (main records done, total).
     """
     if records < MIN_RECORDS:
         raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
     started = time.perf_counter()
     today = today or date.today()
-    say = progress or (lambda _msg: None)
+    say = log or (lambda _msg: None)
+
+    def elapsed() -> str:
+        return f"{time.perf_counter() - started:.0f} 秒"
+
     svc = Services(store, actor or Actor("system", "admin", "系统"), today=lambda: today)
     result = DemoResult(records)
     with store.session() as s:
         initialized = is_initialized(s)
-        held = existing_records(s)
-    if held:
-        listing = "、".join(f"{k} {v}行" for k, v in sorted(held.items()))
-        raise DomainError(f"数据库中已有记录（{listing}），演示数据只能生成到空数据库；请换一个 --data-dir")
+        check_empty(s)
     if not initialized:
         info = dict(DEMO_TOWNSHIP, **(township or {}))
         username, display, _role, password = DEMO_ACCOUNTS[0]
@@ -128,7 +144,8 @@ def generate(
     existing = {u.username for u in svc.list_users()}
     for username, display, role, password in DEMO_ACCOUNTS:
         if username in existing:
-            result.accounts.append((username, display, role, password if not initialized and role == "admin" else None))
+            kept = password if not initialized and role == "admin" else None
+            result.accounts.append((username, display, role, kept))
             continue
         svc.create_user(username, display, role, password)
         result.accounts.append((username, display, role, password))
@@ -137,26 +154,26 @@ def generate(
                        "county_name": t.county_name}
 
     rnd = Random(seed)
-    now = datetime.now(UTC)
-    factory = RowFactory(rnd, t.code, now)
+    factory = RowFactory(rnd, t.code, datetime.now(UTC))
     sink = Sink(lambda: _bound_session(store), DEMO_USER, threaded=threaded)
     ctx = Ctx(
         rnd=rnd, today=today, township_code=t.code, township_name=t.name, county_code=t.county_code,
         factory=factory, policy=MemoPolicy(svc.policy), sink=sink,
         people=PeopleFactory(rnd, t.code[:6], today),
         staff=Staff(clerk="clerk", reviewer="reviewer", reviewer_name=DEMO_ACCOUNTS[2][1], approvers=[]),
+        total=records, progress=progress,
     )
     with store.session() as session, bulk.deferred_indexes(session, BULK_TABLES):
         try:
             say("参考数据：村(社区)、网格、部门、领导、调委会、志愿服务队")
             build_reference(ctx)
             plan = split_records(records, len(ctx.teams))
-            say("信访件 {petition}、矛盾纠纷 {dispute}、领导包案 {package}、调度事项 {dispatch}、"
+            say("计划：信访件 {petition}、矛盾纠纷 {dispute}、领导包案 {package}、调度事项 {dispatch}、"
                 "志愿者 {volunteer}、志愿活动 {activity}、志愿服务队 {team}".format(**plan))
             PetitionMaker(ctx).run(plan["petition"])
-            say(f"信访件完成（{time.perf_counter() - started:.0f} 秒）")
+            say(f"信访件完成（{elapsed()}）")
             DisputeMaker(ctx).run(plan["dispute"])
-            say(f"矛盾纠纷完成（{time.perf_counter() - started:.0f} 秒）")
+            say(f"矛盾纠纷完成（{elapsed()}）")
             PackageMaker(ctx).run(plan["package"])
             DispatchMaker(ctx).run(plan["dispatch"])
             make_volunteers(ctx, plan["volunteer"])
@@ -165,7 +182,7 @@ def generate(
         except BaseException:
             sink.abort()
             raise
-        say(f"写入完成（{time.perf_counter() - started:.0f} 秒），重建索引与全文检索")
+        say(f"写入完成（{elapsed()}），重建索引与全文检索")
     counters = [{"kind": kind, "year": year, "last": last} for (kind, year), last in sorted(ctx.serials.items())]
     with store.session() as session:
         bulk.insert_rows(session, m.SerialCounter, counters, username=DEMO_USER)
@@ -173,6 +190,16 @@ def generate(
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA optimize")
+    if progress is not None:
+        progress(records, records)
     result.rows = dict(sink.counts)
     result.seconds = time.perf_counter() - started
+    say(f"完成（{elapsed()}）")
     return result
+
+
+def populate(services: Services, *, records: int = 2000, seed: int = 1,
+             progress: Callable[[int, int], None] | None = None) -> DemoResult:
+    """Fill the initialized, empty store behind `services` (an administrator) with demo records."""
+    return generate(services.store, records=records, seed=seed, today=services.today(), actor=services.actor,
+                    progress=progress)

@@ -57,6 +57,7 @@ class PackageMaker:
         self.flow.register(r, d0, clerk)
         self._walk(r, d0, stall)
         ctx.sink.add(m.CasePackage, r.__dict__)
+        ctx.tick()
         for model, row in self.children:
             ctx.sink.add(model, row)
         self.children.clear()
@@ -130,8 +131,11 @@ class DispatchMaker:
         r.department_id = ctx.choice(list(ctx.departments.values()))
         r.deadline = d0 + timedelta(days=ctx.ri(15, 30) if stall else ctx.ri(15, 90))
         self.flow.register(r, d0, clerk)
-        if stall is None and rnd.random() < 0.85:
-            done = d0 + timedelta(days=ctx.ri(5, (r.deadline - d0).days + 30))
+        if stall is None:
+            # Most finish within the deadline or soon after; the rest drag on for months.
+            slack = 30 if rnd.random() < 0.85 else 150
+            done = d0 + timedelta(days=ctx.ri(5, (r.deadline - d0).days + slack))
             if done <= ctx.today:
                 self.flow.act(r, "complete", clerk, {"done_date": done, "result": "已协调解决"})
         ctx.sink.add(m.DispatchItem, r.__dict__)
+        ctx.tick()

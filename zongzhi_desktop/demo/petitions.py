@@ -103,6 +103,7 @@ class PetitionMaker:
         ctx.petition_days.append(d0.toordinal())
         ctx.petition_ids.append(p.id)
         ctx.sink.add(m.Petition, p.__dict__)
+        ctx.tick()
 
     def _repeat(self, p: Any, d0: date) -> None:
         """Mark 重复访 the way `Services.create` does: the latest open or recent petition by the

@@ -95,6 +95,7 @@ def build_teams(ctx: Ctx) -> int:
         team.name, team.type, team.village_id, team.founded_date = name, kind, village.id if village else None, founded
         team.leader_name, team.phone = ctx.people.name()[0], ctx.people.mobile()
         sink.add(m.VolunteerTeam, team.__dict__)
+        ctx.tick()
         ctx.teams.append((team.id, kind, village))
         ctx.team_members[team.id] = []
     return len(specs)

@@ -27,6 +27,7 @@ def make_volunteers(ctx: Ctx, n: int) -> None:
         v.skills = "、".join(rnd.sample(t.SKILLS, ctx.ri(1, 2))) if rnd.random() < 0.5 else None
         v.active = rnd.random() < 0.92
         sink.add(m.Volunteer, v.__dict__)
+        ctx.tick()
         own = by_village.get(village.id) or township_teams
         teams = [ctx.choice(own if rnd.random() < 0.75 or not township_teams else township_teams)]
         if rnd.random() < 0.1:
@@ -63,6 +64,7 @@ def make_activities(ctx: Ctx, n: int) -> None:
         a.disputes_resolved = ctx.ri(0, 2) if a.type == "mediation" else 0
         a.people_served = ctx.ri(5, 120)
         sink.add(m.Activity, a.__dict__)
+        ctx.tick()
         members = ctx.team_members[team_id]
         for vid in rnd.sample(members, min(len(members), ctx.ri(2, 8))):
             p = f.new(m.ActivityParticipant, day, clerk)
