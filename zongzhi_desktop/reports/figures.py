@@ -327,8 +327,9 @@ class FigureQueries:
         if key not in self._rows:
             t = TABLES[s.kind]
             cols = [t.c.id, *(t.c[d] for d in DIMENSIONS[s.kind])]
-            q = select(*cols).where(self.base(t), s.where(t, p)).order_by(t.c.id)
-            self._rows[key] = [tuple(r) for r in self.conn.execute(q)]
+            q = select(*cols).where(self.base(t), s.where(t, p))
+            # Sorted in Python: the same order on SQLite and PostgreSQL whatever the collation.
+            self._rows[key] = sorted((tuple(r) for r in self.conn.execute(q)), key=lambda r: r[0])
         return self._rows[key]
 
     def ids(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> list[str]:
