@@ -1,0 +1,124 @@
+"""The 同步 page driven like a clerk would (offscreen): trust, register, export, receipt, status."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import TOWN_PASS, County, make_township, populate
+
+from zongzhi_desktop.county.importer import import_bundle
+from zongzhi_desktop.county.setup import register_township
+from zongzhi_desktop.services import Actor, Services
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QTableWidget
+
+from zongzhi_desktop.ui.sync_page import SyncPage
+
+
+def click(qtbot, page: SyncPage, name: str) -> None:  # type: ignore[no-untyped-def]
+    button = page.findChild(QPushButton, name)
+    assert button is not None and button.isEnabled(), name
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_idle(qtbot, page: SyncPage) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not page.runner.busy, timeout=60_000)
+
+
+def column(table: QTableWidget, label: str, col: int) -> str | None:
+    for r in range(table.rowCount()):
+        if table.item(r, 0).text() == label:
+            return table.item(r, col).text()
+    return None
+
+
+def test_sync_page_full_cycle(qtbot, tmp_path: Path, county: County) -> None:  # type: ignore[no-untyped-def]
+    town = make_township(tmp_path / "t", "330825101", "城关镇")
+    populate(town, "甲")
+    page = SyncPage(town)
+    qtbot.addWidget(page)
+    page.resize(1100, 900)
+    page.show()
+    assert page.county_label.text() == "尚未导入县级配置文件"
+
+    # 1. Load the profile: its fingerprint is shown for the phone check, nothing trusted yet.
+    profile = tmp_path / "330825.zzcounty"
+    profile.write_bytes(county.profile)
+    page.load_profile(profile)
+    assert page.confirm_panel.isVisible()
+    from zongzhi_desktop.sync.profiles import read_profile
+
+    fp = read_profile(county.profile).fingerprint
+    assert page.confirm_fp.text() == fp
+    assert page.refresh().county_code is None
+    click(qtbot, page, "sync_trust_confirm")
+    assert "龙游县" in page.county_label.text() and page.county_fp.text() == fp
+    assert not page.confirm_panel.isVisible()
+
+    # 2. Create the key with a passphrase typed twice; mismatches are refused.
+    page.new_passphrase.setText(TOWN_PASS)
+    page.new_passphrase_confirm.setText("something-else")
+    reg = tmp_path / "城关镇.zzreg"
+    assert page.write_registration(reg) is None and "不一致" in page.message.text()
+    page.new_passphrase_confirm.setText(TOWN_PASS)
+    result = page.write_registration(reg)
+    assert result is not None and reg.exists() and page.key_fp.text() == result.fingerprint
+    register_township(county.store, reg.read_bytes())
+
+    # 3. What is unacknowledged, per kind.
+    assert column(page.status_table, "信访件", 2) == "2"
+
+    # 4. Export to a "stick": wrong passphrase first, then the right one.
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.target.setText(str(usb))
+    page.passphrase.setText("wrong-passphrase")
+    click(qtbot, page, "sync_export")
+    wait_idle(qtbot, page)
+    assert "密钥口令不正确" in page.message.text() and page.message.property("error")
+    assert list(usb.iterdir()) == []
+    page.passphrase.setText(TOWN_PASS)
+    click(qtbot, page, "sync_export")
+    wait_idle(qtbot, page)
+    assert "已导出批次 ZZ-330825101-000001.zzb" in page.message.text(), page.message.text()
+    assert "信访件 2 条" in page.message.text()
+    bundle = usb / "ZZ-330825101-000001.zzb"
+    assert bundle.exists()
+    assert "等待回执的批次：1" in page.summary.text()
+
+    # 5. The county imports; the receipt comes back on the stick.
+    r = import_bundle(county.store, bundle, county.keys)
+    receipt = usb / "ZZ-330825101-000001.zzr"
+    receipt.write_bytes(r.receipt)
+    assert page.import_receipt(receipt) is not None
+    assert "县级接收" in page.message.text()
+    assert column(page.status_table, "信访件", 2) == "0"
+    assert "未确认记录共 0 条" in page.summary.text()
+    assert page.import_receipt(receipt).already_applied
+
+    page.grab().save(str(tmp_path / "sync_page.png"))
+    if os.environ.get("ZONGZHI_SCREENSHOTS"):
+        page.grab().save(os.environ["ZONGZHI_SCREENSHOTS"] + "/sync_page.png")
+
+
+def test_forged_receipt_shown_as_error(qtbot, tmp_path: Path, county: County, town1: Services) -> None:  # type: ignore[no-untyped-def]
+    page = SyncPage(town1)
+    qtbot.addWidget(page)
+    bad = tmp_path / "bad.zzr"
+    bad.write_bytes(county.profile)  # not a receipt at all
+    assert page.import_receipt(bad) is None
+    assert "不是回执" in page.message.text() and page.message.property("error")
+
+
+def test_clerk_cannot_change_trust(qtbot, county: County, town1: Services) -> None:  # type: ignore[no-untyped-def]
+    clerk = Services(town1.store, Actor("clerk", "clerk"))
+    page = SyncPage(clerk)
+    qtbot.addWidget(page)
+    assert not page.findChild(QPushButton, "sync_load_profile").isEnabled()
+    assert not page.findChild(QPushButton, "sync_rotate_key").isEnabled()
+    assert page.findChild(QPushButton, "sync_export").isEnabled()
+    assert "龙游县" in page.county_label.text()  # town1 already trusts the county
