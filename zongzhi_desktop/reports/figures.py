@@ -403,7 +403,7 @@ class FigureQueries:
             acc[None] = {"ids": [], "person_times": 0, "hours": 0.0, "people_served": 0, "hazards": 0, "disputes": 0}
         out: dict[Any, dict[str, Value]] = {}
         for key, b in acc.items():
-            refs = {"activity": b["ids"]}
+            refs = {"activity": sorted(b["ids"])}
             vals = {A_ACTIVITIES.key: Value(A_ACTIVITIES.key, A_ACTIVITIES.label, len(b["ids"]), str(len(b["ids"])), refs)}
             for sd in VOLUNTEER_SUMS:
                 v = b[sd.key.split(".", 1)[1]]
