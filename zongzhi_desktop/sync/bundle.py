@@ -28,7 +28,7 @@ from ..domain.models import GENESIS_HASH, new_uuid
 from ..store.serialize import canonical_json
 from . import container as ct
 from . import envelope
-from .errors import BundleRefused
+from .errors import BundleRefused, SyncError
 from .keys import b64, fingerprint, key_id, unb64
 
 FORMAT = "zongzhi-bundle"
@@ -101,6 +101,8 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
                 line = dumps(row).encode("utf-8")
             except UnicodeEncodeError:  # a lone surrogate: travel escaped, the county rejects the row
                 line = dumps_ascii(row).encode("ascii")
+            if len(line) + 1 > MAX_CHUNK_PLAIN - chunk_target:
+                raise SyncError(f"记录过大无法上报（表 {table}，id {row.get('id')}，{len(line)} 字节）", "row_too_large")
             lines.append(line)
             size += len(line) + 1
             n += 1
