@@ -238,7 +238,7 @@ class _Renderer:
                 al = align.get(cell.align, TA_LEFT)
                 if cell.align == "left" and i < len(t.columns) and t.columns[i].align != "left" and t.header:
                     al = align[t.columns[i].align]
-                style = _style(fs, al, hang=can_hang(cell.text))
+                style = _style(fs, al, hang=al == TA_LEFT and can_hang(cell.text))
                 refs = self.report.refs_of(cell)
                 if refs and any(refs.values()):
                     out_row.append(TraceParagraph(para_text(cell.text), style, refs, cell.text, self.sink))
