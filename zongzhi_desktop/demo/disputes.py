@@ -180,5 +180,5 @@ class DisputeMaker:
         self.visits.append(v.__dict__)
         r.performance_status = v.performance_status
         r.feedback_date = r.feedback_date or day
-        self.flow.touch(r, day, clerk)
-        self.flow.event(r, "visit", day, clerk, "回访")
+        at = self.flow.touch(r, day, clerk)
+        self.flow.event(r, "visit", day, clerk, "回访", at=at)

@@ -25,6 +25,7 @@ from ..services import bulk
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 LOCAL_OFFSET = timedelta(hours=8)
+_SECOND = timedelta(seconds=1)
 # Event data as `Services._event` writes it: json.dumps(values, ensure_ascii=False, default=str).
 _EVENT_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # Beijing time: office hours are stamped in UTC
 
@@ -76,6 +77,12 @@ class RowFactory:
         r = f"{self._bits(80):020x}"
         return f"{prefix}{r[1:4]}-{_VARIANT[r[4]]}{r[5:8]}-{r[8:]}"
 
+    @staticmethod
+    def prefix(ts: datetime) -> str:
+        """The time part of a version-7 UUID for `ts`."""
+        h = f"{int(ts.timestamp() * 1000):012x}"
+        return f"{h[:8]}-{h[8:12]}-7"
+
     def stamp(self, day: date) -> tuple[datetime, str]:
         """A minute during office hours (08:30-17:00 Beijing time) on `day` in UTC, never after
         now, with the UUID prefix for that moment. Stamps are shared objects, so converting them
@@ -86,8 +93,7 @@ class RowFactory:
         if hit is None:
             ts = datetime(day.year, day.month, day.day, 8, 30, tzinfo=UTC) - LOCAL_OFFSET + timedelta(minutes=minute)
             ts = min(ts, self.now)
-            h = f"{int(ts.timestamp() * 1000):012x}"
-            hit = self._stamps[key] = (ts, f"{h[:8]}-{h[8:12]}-7")
+            hit = self._stamps[key] = (ts, self.prefix(ts))
         return hit
 
     def new(self, model: type[SQLModel], day: date, actor: str) -> Any:
@@ -117,12 +123,24 @@ class Flow:
         self.policy = policy
         self.sink = sink
         self.field_names = {name: [f.name for f in a.fields] for name, a in self.workflow.actions.items()}
+        # The current record's last event time: a record's events get strictly increasing
+        # timestamps, so same-day steps keep their order on the timeline.
+        self.clock = datetime.min.replace(tzinfo=UTC)
+
+    def moment(self, day: date) -> tuple[datetime, str]:
+        """An office-hours stamp on `day`, later than the record's previous event."""
+        ts, prefix = self.factory.stamp(day)
+        if ts <= self.clock:
+            ts = self.clock + _SECOND
+            prefix = self.factory.prefix(ts)
+        self.clock = ts
+        return ts, prefix
 
     def event(self, rec: Any, action: str, day: date, actor: str, note: str | None,
-              data: dict[str, Any] | None = None) -> None:
+              data: dict[str, Any] | None = None, *, at: tuple[datetime, str] | None = None) -> None:
         """A timeline row, as `Services._event` writes it (built as a literal: events are most rows)."""
+        ts, prefix = at or self.moment(day)
         f = self.factory
-        ts, prefix = f.stamp(day)
         self.sink.add(m.WorkflowEvent, {
             "id": f.uuid(prefix), "township_code": f.township, "revision": 1, "created_at": ts, "created_by": actor,
             "updated_at": ts, "updated_by": actor, "voided": False, "void_reason": None,
@@ -133,7 +151,8 @@ class Flow:
     def register(self, rec: Any, day: date, actor: str) -> None:
         """The creation step: deadlines refreshed and the 登记 event, as `Services.create` does."""
         self.refresh(rec)
-        self.event(rec, "register", day, actor, "登记")
+        self.clock = rec.created_at
+        self.event(rec, "register", day, actor, "登记", at=(rec.created_at, self.factory.prefix(rec.created_at)))
 
     def act(self, rec: Any, action: str, actor: str, values: dict[str, Any]) -> date:
         """Apply a step (all its fields present, absent ones None) and bump the revision."""
@@ -143,15 +162,17 @@ class Flow:
         full = {name: values.get(name) for name in self.field_names[action]}
         day = step.apply(rec, full, self.policy)  # type: ignore[arg-type]
         self.refresh(rec)
-        self.touch(rec, day, actor)
-        self.event(rec, action, day, actor, step.label, full)
+        at = self.touch(rec, day, actor)
+        self.event(rec, action, day, actor, step.label, full, at=at)
         return day
 
-    def touch(self, rec: Any, day: date, actor: str) -> None:
+    def touch(self, rec: Any, day: date, actor: str) -> tuple[datetime, str]:
+        """Revision and updated stamp, as `Services._touch`; returns the moment for the event."""
+        at = self.moment(day)
         rec.revision += 1
-        ts = self.factory.stamp(day)[0]
-        rec.updated_at = ts if ts > rec.created_at else rec.created_at
+        rec.updated_at = at[0]
         rec.updated_by = actor
+        return at
 
 
 # Tables whose rows reference another table's rows: flush the parent's buffer first.
