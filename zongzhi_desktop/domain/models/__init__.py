@@ -71,6 +71,7 @@ __all__ = [
     "Dispute",
     "DisputeParty",
     "DisputeVisit",
+    "Draft",
     "Grid",
     "GridWorker",
     "Holiday",
