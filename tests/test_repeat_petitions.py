@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_workflows_petition import new_petition
+from test_workflows_petition import new_petition, refused
 
+from zongzhi_desktop.domain.errors import ValidationError
 from zongzhi_desktop.services import Services
 
 ID = "330825198503150021"
@@ -103,3 +104,15 @@ def test_candidates_query(clerk: Services) -> None:
                                     exclude_id=second.id)
     assert [p.id for p in found] == [first.id]
     assert clerk.repeat_candidates(id_number=None, name="张三", village_id=None, since=date(2026, 1, 1)) == []
+
+
+def test_linking_by_hand_sets_the_flag(clerk: Services) -> None:
+    first = new_petition(clerk, "2026-03-01", id_number=ID)
+    other = new_petition(clerk, "2026-03-05", petitioner_name="张山")  # spelled differently: not detected
+    assert not other.is_repeat
+    linked = clerk.update("petition", other.id, {"repeat_of_id": first.serial})
+    assert linked.is_repeat and linked.repeat_of_id == first.id
+    unlinked = clerk.update("petition", other.id, {"repeat_of_id": None})
+    assert not unlinked.is_repeat and unlinked.repeat_of_id is None
+    refused(clerk, ValidationError, lambda: clerk.update("petition", other.id, {"repeat_of_id": other.serial}),
+            "自身")

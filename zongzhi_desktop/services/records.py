@@ -144,6 +144,8 @@ class RecordOps:
         """Cross-field rules that a single field spec cannot express."""
         if kind == "package" and rec.target_date < rec.start_date:
             raise ValidationError("target_date", "化解时限", "date_order", "不能早于包案日期")
+        if kind == "petition" and rec.repeat_of_id is not None and rec.repeat_of_id == rec.id:
+            raise ValidationError("repeat_of_id", "关联的前次信访", "self", "不能关联信访件自身")
         if kind == "dispatch" and rec.deadline < rec.raised_date:
             raise ValidationError("deadline", "完成时限", "date_order", "不能早于提出日期")
         if kind == "petition" and rec.headcount >= 5 and not rec.representatives:
@@ -261,6 +263,9 @@ class RecordOps:
                 setattr(rec, k, v)
             if kind == "petition" and "received_date" in values:
                 rec.accept_deadline = self.policy.add(rec.received_date, dl.ACCEPT_DAYS)
+            if kind == "petition" and "repeat_of_id" in values:
+                # Linking by hand marks 重复访 (the figures count the flag); unlinking clears it.
+                rec.is_repeat = rec.repeat_of_id is not None
             self._check_record(kind, rec)
             self._refresh(kind, rec)
             self._touch(rec)
