@@ -198,3 +198,18 @@ def test_group_visit_rules(clerk: Services) -> None:
     rec = clerk.create("petition", {**BASE, "headcount": 8, "representatives": "甲、乙、丙"}).record
     assert rec.is_group
     assert not clerk.create("petition", {**BASE, "headcount": 4}).record.is_group
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity"])
+def test_non_finite_numbers_refused(clerk: Services, value: str) -> None:
+    with pytest.raises(ValidationError, match="应为数字"):
+        clerk.create("dispute", {"title": "t", "found_date": "2026-03-01", "source": "主动调解", "type": "其他",
+                                 "amount": value})
+
+
+def test_datetime_input_taken_as_its_day(clerk: Services) -> None:
+    from datetime import datetime
+
+    rec = clerk.create("petition", {**BASE, "received_date": datetime(2026, 3, 1, 9, 30)}).record
+    assert rec.received_date == date(2026, 3, 1) and type(rec.received_date) is date
+    assert rec.accept_deadline == date(2026, 3, 16)

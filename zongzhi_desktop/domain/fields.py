@@ -6,9 +6,10 @@ value gets the same Chinese message everywhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from .codes import CodeTables
@@ -90,7 +91,9 @@ def coerce_value(
             return normalize_phone(value)
         return value
     if t == "date":
-        if isinstance(raw, date):
+        if isinstance(raw, datetime):
+            value = raw.date()  # a timestamp from a widget or importer: the day is what counts
+        elif isinstance(raw, date):
             value = raw
         else:
             try:
@@ -108,6 +111,8 @@ def coerce_value(
             value = int(str(raw).strip()) if t == "int" else float(str(raw).strip())
         except ValueError:
             raise _bad(spec, "number", "应为整数" if t == "int" else "应为数字") from None
+        if not math.isfinite(value):
+            raise _bad(spec, "number", "应为数字")  # float() also reads "nan" and "inf"
         if spec.minimum is not None and value < spec.minimum:
             raise _bad(spec, "minimum", f"不能小于{spec.minimum:g}")
         return value
