@@ -46,6 +46,7 @@ from ..sync.errors import BundleRefused, SyncError
 from ..sync.keys import unb64
 from ..sync.receipts import RECEIPT_FORMAT
 from ..sync.rowcodec import RowRejected, TableCodec, synced_tables
+from .search_refresh import SearchRefresh
 from .setup import CountyKeys
 
 IN_BATCH = 500  # ids per IN (...) lookup
@@ -155,10 +156,12 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
         if status not in ("active", "retired"):
             raise BundleRefused("批次的签名密钥已被吊销或未登记，已拒收", "revoked_key")
 
-        applier = Applier(conn, town_code, keys.county_code)
+        search = SearchRefresh(conn)
+        applier = Applier(conn, town_code, keys.county_code, search)
         for table, rows in bf.iter_chunks(content_key):
             applier.chunk(table, rows)
         applier.finish()
+        search.finish()
 
         received = {r[0] for r in conn.execute(select(cb.c.sequence).where(cb.c.township_code == town_code))}
         received.add(m["sequence"])
@@ -228,8 +231,10 @@ class Compiled:
 class Applier:
     """Validates and upserts the rows of one bundle inside the caller's transaction."""
 
-    def __init__(self, conn: Connection, township_code: str, county_code: str) -> None:
+    def __init__(self, conn: Connection, township_code: str, county_code: str,
+                 search: SearchRefresh | None = None) -> None:
         self.conn = conn
+        self.search = search
         self.township = township_code
         self.county = county_code
         self.tables = synced_tables()
@@ -374,6 +379,8 @@ class Applier:
             if stmt is None:
                 stmt = self._inserts[table] = Compiled(self.conn, insert(t))
             stmt.run(self.conn, inserts)
+            if self.search is not None:
+                self.search.written(table, inserts)
         if updates:
             stmt = self._updates.get(table)
             if stmt is None:
@@ -387,9 +394,13 @@ class Applier:
                 p = {"b_" + k: val for k, val in v.items() if k != "id"}
                 p["k_id"], p["k_old"], p["k_town"] = v["id"], old, self.township
                 params.append(p)
+            if self.search is not None:
+                self.search.before_update(table, [v["id"] for v, _ in updates])
             changed = stmt.run(self.conn, params)
             if changed not in (-1, len(params)):
                 raise SyncError("导入时县级数据被同时修改，数据未改变：请重试", "conflict")
+            if self.search is not None:
+                self.search.written(table, [v for v, _ in updates])
 
     # -- end of bundle ------------------------------------------------------------------------
     def finish(self) -> None:
