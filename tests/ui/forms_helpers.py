@@ -60,6 +60,10 @@ def when_modal(action: Callable[[QWidget], None], cls: type[QWidget] = QWidget) 
         if not isinstance(w, cls):
             QTimer.singleShot(20, run)
             return
+        from PySide6.QtTest import QTest
+
+        w.activateWindow()
+        QTest.qWaitForWindowActive(w)
         action(w)
 
     QTimer.singleShot(20, run)

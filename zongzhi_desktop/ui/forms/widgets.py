@@ -116,7 +116,6 @@ class DateEditor(_NoStrayWheel, QDateEdit):
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setDate(EMPTY_DATE)
-        self.calendarWidget().setSelectedDate(self._today)
         self.dateChanged.connect(self.changed)
 
     def is_empty(self) -> bool:

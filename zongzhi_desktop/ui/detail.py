@@ -1,0 +1,596 @@
+"""RecordDetailDialog: one record with its deadline, workflow actions, children, timeline and history.
+
+The action buttons are exactly `services.available_actions(kind, rec)` (state machine and role);
+each opens a `StepDialog` generated from the step's FieldSpecs and calls `services.act`. Child rows
+(parties, visits, progress, links, participants, teams) are added through `services.add_child`.
+Identifiers are masked unless the role may see them and the clerk asks to show them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import workflows as wf
+from ..domain.errors import DomainError, ValidationError, ValidationErrors
+from ..domain.fields import F, FieldSpec
+from ..domain.roles import Perm, has_perm
+from ..forms_loader import load_form
+from ..services import Services
+from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
+from .forms import RecordFormDialog, lookup
+from .forms import display as fmt
+from .forms.entry import EntryDialog
+from .forms.record_form import errors_of
+from .forms.renderer import ERROR_STYLE, FormView, action_groups
+
+VOID_REASON = F("void_reason", "作废原因", "longtext", required=True)
+# Text fields a step may prefill with the signed-in user's name.
+SIGNED_BY_FIELDS = ("reviewer", "by_whom", "visitor")
+# Bookkeeping columns left out of the history view.
+HIDDEN_AUDIT = {"revision", "updated_at", "updated_by", "created_at", "created_by", "township_code", "id"}
+COMMON_LABELS = {
+    "status": "状态", "next_deadline": "下一期限", "next_deadline_kind": "期限类型", "voided": "已作废",
+    "void_reason": "作废原因", "serial": "编号",
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("RecordDetail", text)
+
+
+class StepDialog(EntryDialog):
+    """A small form for one step (受理, 交办, 回访, 作废…) generated from FieldSpecs.
+
+    `perform(values)` does the write; domain errors come back inline and keep the dialog open.
+    """
+
+    def __init__(self, services: Services, title: str, specs: Sequence[FieldSpec],
+                 perform: Callable[[dict[str, Any]], Any], parent: QWidget | None = None,
+                 *, intro: str = "", defaults: dict[str, Any] | None = None, name: str = "step") -> None:
+        super().__init__(parent)
+        self.setObjectName(f"step_{name}")
+        self.setWindowTitle(title)
+        self.services = services
+        self.perform = perform
+        self.result_value: Any = None
+        self.view = FormView(services, action_groups(specs), self, group_boxes=False)
+        self.view.set_defaults()
+        if defaults:
+            self.view.set_values({k: v for k, v in defaults.items() if k in self.view.editors})
+        self.banner = QLabel(self)
+        self.banner.setObjectName("step_error")
+        self.banner.setStyleSheet(ERROR_STYLE + "font-weight: bold;")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.ok_button = QPushButton(self.tr("确定 (Ctrl+S)"), self)
+        self.ok_button.setObjectName("step_ok")
+        self.cancel_button = QPushButton(self.tr("取消"), self)
+        self.cancel_button.setObjectName("step_cancel")
+        self.plain_buttons(self.ok_button, self.cancel_button)
+        self.ok_button.clicked.connect(self.submit)
+        self.cancel_button.clicked.connect(self.reject)
+        lay = QVBoxLayout(self)
+        if intro:
+            head = QLabel(intro, self)
+            head.setWordWrap(True)
+            lay.addWidget(head)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.view)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.ok_button)
+        row.addWidget(self.cancel_button)
+        lay.addLayout(row)
+        self.apply_tab_order()
+        self.resize(max(520, self.sizeHint().width()), self.sizeHint().height())
+        chain = self.view.focus_chain()
+        if chain:
+            chain[0].setFocus()
+
+    def focus_chain(self) -> list[QWidget]:
+        return [*self.view.focus_chain(), self.ok_button]
+
+    def submit(self) -> bool:
+        self.view.clear_errors()
+        self.banner.setVisible(False)
+        try:
+            self.result_value = self.perform(self.view.values())
+        except (ValidationError, ValidationErrors) as e:
+            rest = self.view.show_errors(errors_of(e))
+            if rest:
+                self._banner("；".join(x.message for x in rest))
+            return False
+        except DomainError as e:
+            self._banner(e.message)
+            return False
+        self.accept()
+        return True
+
+    def _banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+
+
+class _WrappingTable(QTableWidget):
+    """Read-only table whose rows grow to show wrapped text at the current column widths."""
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.resizeRowsToContents()
+
+
+def _table(headers: list[str], parent: QWidget, name: str) -> QTableWidget:
+    t = _WrappingTable(0, len(headers), parent)
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setWordWrap(True)
+    t.verticalHeader().setVisible(False)
+    hh = t.horizontalHeader()
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    hh.setStretchLastSection(True)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+    table.resizeRowsToContents()
+
+
+class RecordDetailDialog(QDialog):
+    """Everything about one record, and the buttons to move it on."""
+
+    changed = Signal()  # the record or its children were written
+
+    def __init__(self, services: Services, kind: str, record_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"record_detail_{kind}")
+        self.services = services
+        self.kind = kind
+        self.spec = kind_spec(kind)
+        self.form = load_form(kind) if kind in RECORD_KINDS else None
+        self.record_id = record_id
+        self.record: Any = None
+        self.show_personal = False
+        self.edit_dialog: RecordFormDialog | None = None
+
+        self.serial_label = QLabel(self)
+        self.serial_label.setObjectName("detail_serial")
+        self.serial_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("detail_title")
+        self.title_label.setStyleSheet("font-size: 12pt;")
+        self.title_label.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("detail_status")
+        self.deadline_label = QLabel(self)
+        self.deadline_label.setObjectName("detail_deadline")
+        self.personal_box = QCheckBox(self.tr("显示完整身份证号和电话"), self)
+        self.personal_box.setObjectName("show_personal")
+        self.personal_box.setVisible(services.may_see_personal())
+        self.personal_box.toggled.connect(self._toggle_personal)
+        head = QHBoxLayout()
+        head.addWidget(self.serial_label)
+        head.addWidget(self.status_label)
+        head.addStretch(1)
+        head.addWidget(self.personal_box)
+        sub = QHBoxLayout()
+        sub.addWidget(self.title_label, 1)
+        sub.addWidget(self.deadline_label)
+
+        self.actions_bar = QHBoxLayout()
+        self.actions_box = QFrame(self)
+        self.actions_box.setLayout(self.actions_bar)
+        self.actions_bar.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QPushButton] = {}
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("detail_tabs")
+        self.info = QWidget(self)
+        self.info_layout = QVBoxLayout(self.info)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.info)
+        self.tabs.addTab(scroll, self.tr("基本信息"))
+        self.child_tables: dict[str, QTableWidget] = {}
+        self.child_void_buttons: dict[str, QPushButton] = {}
+        self._child_rows: dict[str, list[Any]] = {}
+        for key, child in self.spec.children.items():
+            page = QWidget(self)
+            lay = QVBoxLayout(page)
+            headers = [QCoreApplication.translate("forms", s.label) for s in child.fields]
+            table = _table(headers, page, f"children_{key}")
+            lay.addWidget(table)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            void = QPushButton(self.tr("作废所选行…"), page)
+            void.setObjectName(f"void_child_{key}")
+            void.clicked.connect(lambda _=False, k=key: self.void_child(k))
+            row.addWidget(void)
+            lay.addLayout(row)
+            self.child_tables[key] = table
+            self.child_void_buttons[key] = void
+            self.tabs.addTab(page, QCoreApplication.translate("forms", child.label))
+        self.timeline_table = _table([self.tr("日期"), self.tr("办理步骤"), self.tr("经办人"), self.tr("内容")],
+                                     self, "timeline")
+        self.audit_table = _table([self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("变更内容")],
+                                  self, "audit_history")
+        if self.spec.workflow is not None:
+            self.tabs.addTab(self.timeline_table, self.tr("办理记录"))
+        self.tabs.addTab(self.audit_table, self.tr("修改历史"))
+
+        close = QPushButton(self.tr("关闭"), self)
+        close.setObjectName("close")
+        close.setAutoDefault(False)
+        close.clicked.connect(self.accept)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.actions_box, 1)
+        bottom.addWidget(close)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(head)
+        lay.addLayout(sub)
+        lay.addWidget(self.tabs, 1)
+        lay.addLayout(bottom)
+        self.resize(1000, 680)
+        self.refresh()
+
+    # -- reading ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the record and rebuild every part of the dialog."""
+        self.record = self.services.get(self.kind, self.record_id)
+        rec = self.record
+        serial = getattr(rec, "serial", None)
+        title = str(getattr(rec, self.spec.title_field, "") or "")
+        self.serial_label.setText(serial or title)
+        self.title_label.setText(title if serial else self.spec.label)
+        self.setWindowTitle(self.tr("{label} {serial}").format(label=self.spec.label, serial=serial or title))
+        self._header_status(rec)
+        self._build_info(rec)
+        self._build_children()
+        if self.spec.workflow is not None:
+            self._build_timeline()
+        self._build_audit()
+        self._build_actions(rec)
+
+    def _personal(self) -> bool:
+        return self.show_personal and self.services.may_see_personal()
+
+    def _toggle_personal(self, on: bool) -> None:
+        self.show_personal = on
+        self.refresh()
+
+    def _header_status(self, rec: Any) -> None:
+        if rec.voided:
+            self.status_label.setText(self.tr("已作废"))
+            self.status_label.setStyleSheet("color: white; background: #757575; padding: 2px 8px; border-radius: 3px;")
+        elif self.spec.workflow is not None:
+            self.status_label.setText(self.spec.workflow.states.get(rec.status, rec.status))
+            open_ = rec.status in self.spec.workflow.open_states
+            color = "#1565c0" if open_ else "#2e7d32"
+            self.status_label.setStyleSheet(f"color: white; background: {color}; padding: 2px 8px; border-radius: 3px;")
+        else:
+            self.status_label.setText("")
+            self.status_label.setStyleSheet("")
+        deadline = getattr(rec, "next_deadline", None)
+        if deadline is None or rec.voided:
+            self.deadline_label.setText("")
+            return
+        days = wf.days_left(deadline, self.services.today()) or 0
+        what = rec.next_deadline_kind or self.tr("期限")
+        if days < 0:
+            text = self.tr("{what}期限 {date}（已超期 {n} 天）").format(what=what, date=deadline.isoformat(), n=-days)
+            style = "color: #c62828; font-weight: bold;"
+        elif days == 0:
+            text = self.tr("{what}期限 {date}（今天到期）").format(what=what, date=deadline.isoformat())
+            style = "color: #e65100; font-weight: bold;"
+        else:
+            text = self.tr("{what}期限 {date}（还剩 {n} 天）").format(what=what, date=deadline.isoformat(), n=days)
+            style = "color: #e65100;" if days <= 7 else ""
+        self.deadline_label.setText(text)
+        self.deadline_label.setStyleSheet(style)
+        self.deadline_label.setProperty("overdue", days < 0)
+
+    def _label_map(self) -> dict[str, tuple[str, FieldSpec | None]]:
+        """Column → (label, FieldSpec if any) for everything a record of this kind may show."""
+        out: dict[str, tuple[str, FieldSpec | None]] = {k: (v, None) for k, v in COMMON_LABELS.items()}
+        if self.spec.workflow is not None:
+            for action in self.spec.workflow.actions.values():
+                for s in action.fields:
+                    out.setdefault(s.name, (s.label, s))
+        if self.form is not None:
+            out.update({k: (v, None) for k, v in self.form.detail_labels.items()})
+            out.update({f.name: (f.label, f.spec) for f in self.form.fields})
+        out.update({s.name: (s.label, s) for s in self.spec.fields if s.name not in out})
+        return out
+
+    def _value_text(self, column: str, spec: FieldSpec | None, value: Any) -> str:
+        if column == "status" and self.spec.workflow is not None and value:
+            return self.spec.workflow.states.get(value, value)
+        if spec is not None:
+            return fmt.show(self.services, spec, value, personal=self._personal())
+        return fmt.show_column(column, value, personal=self._personal())
+
+    def _clear_info(self) -> None:
+        while self.info_layout.count():
+            item = self.info_layout.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.setParent(None)  # gone at once, so lookups by name find only the new labels
+                w.deleteLater()
+
+    def _group(self, title: str, rows: list[tuple[str, str, str]]) -> QGroupBox:
+        box = QGroupBox(title, self.info)
+        form = QFormLayout(box)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name, label, text in rows:
+            value = QLabel(text or "—", box)
+            value.setObjectName(f"value_{name}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if not text:
+                value.setStyleSheet("color: #9e9e9e;")
+            form.addRow(QCoreApplication.translate("forms", label) + "：", value)
+        return box
+
+    def _build_info(self, rec: Any) -> None:
+        self._clear_info()
+        if rec.voided:
+            banner = QLabel(self.tr("此记录已作废。原因：{reason}").format(reason=rec.void_reason or ""), self.info)
+            banner.setObjectName("voided_banner")
+            banner.setStyleSheet("background: #eeeeee; color: #424242; padding: 6px; font-weight: bold;")
+            banner.setWordWrap(True)
+            self.info_layout.addWidget(banner)
+        labels = self._label_map()
+        shown: set[str] = set()
+        if self.form is not None:
+            for group in self.form.groups:
+                rows = []
+                for f in group.fields:
+                    rows.append((f.name, f.label, self._value_text(f.name, f.spec, getattr(rec, f.name))))
+                    shown.add(f.name)
+                self.info_layout.addWidget(self._group(QCoreApplication.translate("forms", group.title), rows))
+        else:
+            rows = [(s.name, s.label, self._value_text(s.name, s, getattr(rec, s.name))) for s in self.spec.fields]
+            shown |= {s.name for s in self.spec.fields}
+            self.info_layout.addWidget(self._group(self.spec.label, rows))
+        # workflow results and computed deadlines: only what has a value
+        columns = type(rec).__table__.columns  # type: ignore[attr-defined]
+        extra = []
+        for name, (label, spec) in labels.items():
+            if name in shown or name not in columns or name in ("status", "voided", "void_reason", "serial"):
+                continue
+            value = getattr(rec, name, None)
+            if value in (None, "", False):
+                continue
+            extra.append((name, label, self._value_text(name, spec, value)))
+        if extra:
+            self.info_layout.addWidget(self._group(self.tr("办理情况"), extra))
+        self.info_layout.addStretch(1)
+
+    def _child_cells(self, key: str, row: Any) -> list[str]:
+        child = self.spec.children[key]
+        if key == "links":
+            k = row.record_kind
+            return [KINDS[k].label if k in KINDS else k, lookup.label_of(self.services, k, row.record_id)]
+        return [fmt.show(self.services, s, getattr(row, s.name), personal=self._personal()) for s in child.fields]
+
+    def _build_children(self) -> None:
+        kids = self.services.children(self.kind, self.record_id)
+        for key, table in self.child_tables.items():
+            rows = kids.get(key, [])
+            self._child_rows[key] = rows
+            _fill(table, [self._child_cells(key, r) for r in rows])
+            idx = self.tabs.indexOf(table.parentWidget())
+            label = QCoreApplication.translate("forms", self.spec.children[key].label)
+            self.tabs.setTabText(idx, f"{label}（{len(rows)}）")
+            self.child_void_buttons[key].setEnabled(bool(rows) and self._may_enter())
+
+    def _step_labels(self, action: str) -> tuple[str, list[FieldSpec]]:
+        wfl = self.spec.workflow
+        if wfl is not None and action in wfl.actions:
+            a = wfl.actions[action]
+            return a.label, a.fields
+        return {"register": self.tr("登记"), "void": self.tr("作废"), "visit": self.tr("回访"),
+                "progress": self.tr("工作进展")}.get(action, action), []
+
+    def _build_timeline(self) -> None:
+        rows = []
+        for ev in self.services.timeline(self.kind, self.record_id):
+            label, specs = self._step_labels(ev.action)
+            by_name = {s.name: s for s in specs}
+            details = []
+            if ev.data:
+                for k, v in json.loads(ev.data).items():
+                    if v in (None, ""):
+                        continue
+                    s = by_name.get(k)
+                    text = fmt.show(self.services, s, v, personal=self._personal()) if s else str(v)
+                    details.append(f"{s.label if s else k}：{text}")
+            elif ev.note and ev.note != label:
+                details.append(ev.note)
+            rows.append([ev.event_date.isoformat(), label, ev.actor, "；".join(details)])
+        _fill(self.timeline_table, rows)
+
+    def _build_audit(self) -> None:
+        labels = self._label_map()
+        wfl = self.spec.workflow
+        names = {"create": self.tr("新建"), "update": self.tr("修改"), "void": self.tr("作废"),
+                 "visit": self.tr("回访")}
+        rows = []
+        for entry in reversed(self.services.audit_history(self.record_id)):  # newest first
+            before = json.loads(entry.before) if entry.before else {}
+            after = json.loads(entry.after) if entry.after else {}
+            changes = []
+            for col, new in after.items():
+                if col in HIDDEN_AUDIT or before.get(col) == new:
+                    continue
+                if not before and new in (None, "", False):
+                    continue
+                label, spec = labels.get(col, (col, None))
+                old_t = self._value_text(col, spec, before.get(col)) if before else ""
+                new_t = self._value_text(col, spec, new)
+                changes.append(f"{label}：{old_t or '空'} → {new_t or '空'}" if before else f"{label}：{new_t}")
+            action = names.get(entry.action) or (wfl.actions[entry.action].label if wfl and entry.action in wfl.actions
+                                                  else entry.action)
+            rows.append([entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), entry.username, action, "；".join(changes)])
+        _fill(self.audit_table, rows)
+
+    # -- actions ------------------------------------------------------------------------------
+    def _may_enter(self) -> bool:
+        return has_perm(self.services.actor.role, self.spec.perm) and not self.record.voided
+
+    def _child_allowed(self, key: str, rec: Any) -> bool:
+        if not self._may_enter():
+            return False
+        if key == "visits":
+            return rec.status in wf.DISPUTE_VISIT_STATES
+        if key == "progress":
+            return rec.status in wf.PACKAGE_PROGRESS_STATES
+        if key == "links":
+            return rec.status in wf.PACKAGE.open_states
+        return True
+
+    def _button(self, name: str, text: str, slot: Callable[[], Any]) -> None:
+        b = QPushButton(text, self.actions_box)
+        b.setObjectName(name)
+        b.setAutoDefault(False)
+        b.clicked.connect(slot)
+        self.actions_bar.addWidget(b)
+        self.buttons[name] = b
+
+    def _build_actions(self, rec: Any) -> None:
+        for b in self.buttons.values():
+            self.actions_bar.removeWidget(b)
+            b.deleteLater()
+        self.buttons = {}
+        for action in self.services.available_actions(self.kind, rec):
+            self._button(f"action_{action.name}", action.label, lambda _=False, a=action: self.run_action(a.name))
+        add_labels = {"parties": self.tr("登记当事人"), "visits": self.tr("登记回访"), "progress": self.tr("登记进展"),
+                      "links": self.tr("关联案件"), "participants": self.tr("添加参与志愿者"), "teams": self.tr("加入队伍")}
+        for key in self.spec.children:
+            if self._child_allowed(key, rec):
+                self._button(f"child_{key}", add_labels.get(key, key), lambda _=False, k=key: self.add_child(k))
+        self.actions_bar.addStretch(1)
+        if self._may_enter() and self.kind in RECORD_KINDS:
+            self._button("edit", self.tr("编辑"), self.edit)
+        if not rec.voided and has_perm(self.services.actor.role, Perm.REVIEW):
+            self._button("void", self.tr("作废"), self.void)
+
+    def action_names(self) -> list[str]:
+        """Names of the workflow steps currently offered (for tests and tools)."""
+        return [n.removeprefix("action_") for n in self.buttons if n.startswith("action_")]
+
+    def _done(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _defaults(self, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+        who = self.services.actor.display_name or self.services.actor.username
+        return {s.name: who for s in specs if s.name in SIGNED_BY_FIELDS}
+
+    def run_action(self, name: str) -> bool:
+        """Open the step's dialog; True when the step was performed."""
+        assert self.spec.workflow is not None
+        action = self.spec.workflow.get(name)
+        serial = getattr(self.record, "serial", "")
+        dlg = StepDialog(self.services, f"{action.label} — {serial}", action.fields,
+                         lambda v: self.services.act(self.kind, self.record_id, name, v), self,
+                         defaults=self._defaults(action.fields), name=name)
+        if dlg.exec():
+            self._done()
+            return True
+        return False
+
+    def add_child(self, key: str) -> bool:
+        child = self.spec.children[key]
+        label = QCoreApplication.translate("forms", child.label)
+        if key == "links":
+            from .forms.pickers import RecordPickerDialog
+
+            taken = {r.record_id for r in self._child_rows.get("links", [])}
+            picker = RecordPickerDialog(self.services, ("petition", "dispute"), self.tr("关联案件"), taken, self)
+            if not picker.exec():
+                return False
+            try:
+                for opt in picker.selected():
+                    self.services.add_child(self.kind, self.record_id, key,
+                                            {"record_kind": opt.kind, "record_id": opt.id})
+            except DomainError as e:
+                QMessageBox.warning(self, label, e.message)
+                return False
+            self._done()
+            return True
+        dlg = StepDialog(self.services, self.tr("登记{label}").format(label=label), child.fields,
+                         lambda v: self.services.add_child(self.kind, self.record_id, key, v), self,
+                         defaults=self._defaults(child.fields), name=f"child_{key}")
+        if dlg.exec():
+            self._done()
+            return True
+        return False
+
+    def void_child(self, key: str) -> bool:
+        table = self.child_tables[key]
+        row = table.currentRow()
+        rows = self._child_rows.get(key, [])
+        if not 0 <= row < len(rows):
+            return False
+        child_id = rows[row].id
+        label = QCoreApplication.translate("forms", self.spec.children[key].label)
+        dlg = StepDialog(self.services, self.tr("作废{label}").format(label=label), [VOID_REASON],
+                         lambda v: self.services.void_child(self.kind, key, child_id, v["void_reason"] or ""), self,
+                         intro=self.tr("作废后此行不再计入统计，但保留在修改历史中。"), name=f"void_child_{key}")
+        if dlg.exec():
+            self._done()
+            return True
+        return False
+
+    def void(self) -> bool:
+        dlg = StepDialog(self.services, self.tr("作废{label}").format(label=self.spec.label), [VOID_REASON],
+                         lambda v: self.services.void(self.kind, self.record_id, v["void_reason"] or ""), self,
+                         intro=self.tr("作废的记录保留在数据库中并同步到县级，但不再计入任何统计。请写明原因。"),
+                         name="void")
+        if dlg.exec():
+            self._done()
+            return True
+        return False
+
+    def edit(self) -> RecordFormDialog:
+        dlg = RecordFormDialog(self.services, self.kind, self.record_id, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dlg.saved.connect(lambda _rid: self._done())
+        self.edit_dialog = dlg
+        dlg.show()
+        return dlg
