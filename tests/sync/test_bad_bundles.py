@@ -337,3 +337,27 @@ def test_foreign_township_row_cannot_take_unique_code(county: County, town1: Ser
     reasons = {x["id"]: x["reason"] for x in r.payload["rejections"]}
     assert r.accepted == 1
     assert "重复" in reasons["tw-2"] and "代码或所属县与批次不符" in reasons["tw-3"]
+
+
+def test_chunk_line_with_two_values_refused(county: County, town1: Services) -> None:
+    """Each line is exactly one row: a hostile producer packing two objects on a line is refused."""
+    import hashlib
+    import zlib
+
+    from nacl.secret import SecretBox
+
+    row = good_village(town1, "v-a")
+    header = BundleHeader(town1.township.code, town1.township.name, "330825", 1, "0" * 64,
+                          datetime(2026, 11, 20, tzinfo=UTC), None)
+    buf = io.BytesIO()
+    recipient = bytes(next(iter(county.keys.encryption.values())).public_key)
+    written = write_bundle(buf, header, [("village", [row])], signer_of(town1), recipient)
+    line = json.dumps(row, ensure_ascii=False).encode()
+    plain = line + b"," + json.dumps(dict(row, id="v-b")).encode() + b"\n"
+    blob = bytes(SecretBox(written.content_key).encrypt(zlib.compress(plain)))
+
+    def patch(m: dict[str, Any]) -> None:
+        m["chunks"][0].update(size=len(blob), sha256=hashlib.sha256(blob).hexdigest(), plain_size=len(plain))
+
+    data = resign(buf.getvalue(), town1, patch, lambda _c: [blob])
+    refused(county, data, "每行应恰好一条记录")

@@ -311,10 +311,12 @@ class BundleFile:
             if not parse:
                 yield c["table"], lines
                 continue
-            try:
-                rows = [json.loads(line) for line in lines]
+            try:  # one parse of the whole chunk as an array: much faster than a call per line
+                rows = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
             except (UnicodeDecodeError, ValueError):
                 raise BundleRefused(f"数据块 {e.name} 含有无法解析的记录，已拒收", "malformed") from None
+            if len(rows) != len(lines):  # a line holding two values, e.g. {…},{…}
+                raise BundleRefused(f"数据块 {e.name} 格式错误（每行应恰好一条记录），已拒收", "malformed")
             yield c["table"], rows
 
 
