@@ -268,7 +268,7 @@ def test_package_links_are_picked_and_progress_logged(qtbot: Any, clerk: Service
     pkg = clerk.create("package", {"title": "包案", "leader_id": ref["leader"], "start_date": "2026-11-01",
                                    "target_date": "2026-11-25"}).record
     d = open_detail(qtbot, clerk, "package", pkg.id)
-    assert d.deadline_label.text() == "化解时限期限 2026-11-25（还剩 5 天）"
+    assert d.deadline_label.text() == "化解时限 2026-11-25（还剩 5 天）"
 
     def pick(dlg: RecordPickerDialog) -> None:
         type_text(dlg.search_edit, "XF-2026")

@@ -76,7 +76,7 @@ class StepDialog(EntryDialog):
         self.services = services
         self.perform = perform
         self.result_value: Any = None
-        self.view = FormView(services, action_groups(specs), self, group_boxes=False)
+        self.view = FormView(services, action_groups(specs), self, group_boxes=False, columns=1)
         self.view.set_defaults()
         if defaults:
             self.view.set_values({k: v for k, v in defaults.items() if k in self.view.editors})
@@ -93,6 +93,10 @@ class StepDialog(EntryDialog):
         self.ok_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         lay = QVBoxLayout(self)
+        heading = QLabel(title, self)
+        heading.setObjectName("step_title")
+        heading.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        lay.addWidget(heading)
         if intro:
             head = QLabel(intro, self)
             head.setWordWrap(True)
@@ -105,7 +109,7 @@ class StepDialog(EntryDialog):
         row.addWidget(self.cancel_button)
         lay.addLayout(row)
         self.apply_tab_order()
-        self.resize(max(520, self.sizeHint().width()), self.sizeHint().height())
+        self.resize(max(560, self.sizeHint().width()), self.sizeHint().height())
         chain = self.view.focus_chain()
         if chain:
             chain[0].setFocus()
@@ -308,15 +312,17 @@ class RecordDetailDialog(QDialog):
             self.deadline_label.setText("")
             return
         days = wf.days_left(deadline, self.services.today()) or 0
-        what = rec.next_deadline_kind or self.tr("期限")
+        what = rec.next_deadline_kind or ""
+        if not what.endswith(("期限", "时限")):  # 办结 → 办结期限; 化解时限 stays as it is
+            what += self.tr("期限")
         if days < 0:
-            text = self.tr("{what}期限 {date}（已超期 {n} 天）").format(what=what, date=deadline.isoformat(), n=-days)
+            text = self.tr("{what} {date}（已超期 {n} 天）").format(what=what, date=deadline.isoformat(), n=-days)
             style = "color: #c62828; font-weight: bold;"
         elif days == 0:
-            text = self.tr("{what}期限 {date}（今天到期）").format(what=what, date=deadline.isoformat())
+            text = self.tr("{what} {date}（今天到期）").format(what=what, date=deadline.isoformat())
             style = "color: #e65100; font-weight: bold;"
         else:
-            text = self.tr("{what}期限 {date}（还剩 {n} 天）").format(what=what, date=deadline.isoformat(), n=days)
+            text = self.tr("{what} {date}（还剩 {n} 天）").format(what=what, date=deadline.isoformat(), n=days)
             style = "color: #e65100;" if days <= 7 else ""
         self.deadline_label.setText(text)
         self.deadline_label.setStyleSheet(style)
@@ -390,7 +396,8 @@ class RecordDetailDialog(QDialog):
         columns = type(rec).__table__.columns  # type: ignore[attr-defined]
         extra = []
         for name, (label, spec) in labels.items():
-            if name in shown or name not in columns or name in ("status", "voided", "void_reason", "serial"):
+            if name in shown or name not in columns or name in (
+                    "status", "voided", "void_reason", "serial", "next_deadline", "next_deadline_kind"):
                 continue
             value = getattr(rec, name, None)
             if value in (None, "", False):

@@ -80,9 +80,10 @@ class FormView(QWidget):
     changed = Signal()
 
     def __init__(self, services: Services, groups: Sequence[FormGroup], parent: QWidget | None = None,
-                 *, group_boxes: bool = True) -> None:
+                 *, group_boxes: bool = True, columns: int = 2) -> None:
         super().__init__(parent)
         self.services = services
+        self.columns = columns
         self.fields: dict[str, FormField] = {}
         self.editors: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
@@ -109,7 +110,8 @@ class FormView(QWidget):
         width = max((lbl.sizeHint().width() for lbl in self.labels.values()), default=0)
         for grid in grids:
             grid.setColumnMinimumWidth(0, width)
-            grid.setColumnMinimumWidth(2, width)
+            if columns == 2:
+                grid.setColumnMinimumWidth(2, width)
 
     def _place(self, fields: Iterable[FormField], grid: QGridLayout) -> None:
         row, col = 0, 0
@@ -122,7 +124,7 @@ class FormView(QWidget):
             label.setBuddy(focus_target(editor))
             top = isinstance(editor, LongTextEditor)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | (Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter))
-            if ff.span == 2 or isinstance(editor, LongTextEditor):
+            if ff.span == 2 or isinstance(editor, LongTextEditor) or self.columns == 1:
                 if col:
                     row, col = row + 1, 0
                 grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
