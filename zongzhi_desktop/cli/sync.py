@@ -137,7 +137,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         print("县级：尚未导入县级配置文件（zongzhi sync trust-county）")
     print(f"本乡镇签名密钥：{st.key_fingerprint or '尚未生成（zongzhi sync register-file）'}")
-    print(f"最近批次序号：{st.last_sequence}；最近回执：{st.last_receipt_at.isoformat(timespec='seconds') if st.last_receipt_at else '无'}")
+    last = st.last_receipt_at.astimezone().strftime("%Y-%m-%d %H:%M") if st.last_receipt_at else "无"
+    print(f"最近批次序号：{st.last_sequence}；最近回执：{last}")
     if st.awaiting_receipt:
         print("等待回执的批次：" + "，".join(f"{b.sequence}（{b.rows}条）" for b in st.awaiting_receipt))
     print(f"未确认（下次导出将上报）共 {st.unacked_total} 条：")
