@@ -6,7 +6,7 @@ Each bar is clickable: `bar_clicked` carries the Figure (count + list query) beh
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from ..services.dashboard import Figure, WeekBin
@@ -25,7 +25,6 @@ class WeeklyChart(QWidget):
         super().__init__(parent)
         self.setObjectName("weekly_chart")
         self.bins: list[WeekBin] = []
-        self._bars: list[tuple[QRectF, Figure, str]] = []
         self.setMouseTracking(True)
         self.setMinimumSize(360, 200)
 
@@ -37,17 +36,40 @@ class WeeklyChart(QWidget):
         self.update()
 
     def bar_rects(self) -> list[tuple[QRectF, Figure, str]]:
-        """(rectangle, figure, series) of every bar as last painted (tests click them)."""
-        return list(self._bars)
+        """(clickable rectangle, figure, series) of every bar at the current size."""
+        return [(hit, fig, series) for _bar, hit, fig, series in self._layout(self.fontMetrics())]
+
+    def _plot_rect(self, fm: QFontMetrics) -> QRectF:
+        left, right, top, bottom = fm.horizontalAdvance("0000") + 10, 8, fm.height() + 10, fm.height() + 10
+        return QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+
+    def _scale(self) -> float:
+        top_value = max([1] + [max(b.new.count, b.resolved.count) for b in self.bins])
+        return _nice_ceiling(top_value)
+
+    def _layout(self, fm: QFontMetrics) -> list[tuple[QRectF, QRectF, Figure, str]]:
+        """(bar, clickable area reaching the axis, figure, series) for every bar."""
+        if not self.bins:
+            return []
+        plot = self._plot_rect(fm)
+        scale = self._scale()
+        group = plot.width() / len(self.bins)
+        bar_w = max(2.0, group * 0.34)
+        out = []
+        for i, b in enumerate(self.bins):
+            gx = plot.left() + i * group + (group - 2 * bar_w) / 2
+            for j, (fig, series) in enumerate(((b.new, "new"), (b.resolved, "resolved"))):
+                bh = plot.height() * fig.count / scale
+                bar = QRectF(gx + j * bar_w, plot.bottom() - bh, bar_w - 1, bh)
+                out.append((bar, QRectF(bar.left(), plot.top(), bar.width(), plot.height()), fig, series))
+        return out
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = p.fontMetrics()
-        w, h = self.width(), self.height()
-        left, right, top, bottom = fm.horizontalAdvance("0000") + 10, 8, fm.height() + 10, fm.height() + 10
-        plot = QRectF(left, top, max(10, w - left - right), max(10, h - top - bottom))
-        self._bars = []
+        plot = self._plot_rect(fm)
+        left = plot.left()
         # Legend
         x = left
         for color, text in ((NEW_COLOR, self.tr("新增")), (RESOLVED_COLOR, self.tr("办结/化解"))):
@@ -57,10 +79,9 @@ class WeeklyChart(QWidget):
             x += 14 + fm.horizontalAdvance(text) + 16
         if not self.bins:
             p.drawText(plot, Qt.AlignmentFlag.AlignCenter, self.tr("暂无数据"))
+            p.end()
             return
-        top_value = max(1, *(max(b.new.count, b.resolved.count) for b in self.bins))
-        scale = _nice_ceiling(top_value)
-        # Axis and grid
+        scale = self._scale()
         p.setPen(QPen(AXIS_COLOR, 1))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())
         for i in range(0, 5):
@@ -72,26 +93,21 @@ class WeeklyChart(QWidget):
             p.setPen(AXIS_COLOR)
             label = f"{value:g}"
             p.drawText(QPointF(left - 6 - fm.horizontalAdvance(label), y + fm.ascent() / 2 - 1), label)
+        for bar, _hit, _fig, series in self._layout(fm):
+            p.fillRect(bar, NEW_COLOR if series == "new" else RESOLVED_COLOR)
         group = plot.width() / len(self.bins)
-        bar_w = max(2.0, group * 0.34)
         step = max(1, int(len(self.bins) / max(1, plot.width() / (fm.horizontalAdvance("00-00") + 8))))
+        p.setPen(AXIS_COLOR)
         for i, b in enumerate(self.bins):
-            gx = plot.left() + i * group + (group - 2 * bar_w) / 2
-            for j, (fig, color, series) in enumerate(((b.new, NEW_COLOR, "new"), (b.resolved, RESOLVED_COLOR, "resolved"))):
-                bh = plot.height() * fig.count / scale
-                rect = QRectF(gx + j * bar_w, plot.bottom() - bh, bar_w - 1, bh)
-                p.fillRect(rect, color)
-                # The clickable area reaches the axis even for short bars.
-                self._bars.append((QRectF(rect.left(), plot.top(), rect.width(), plot.height()), fig, series))
             if i % step == 0:
-                p.setPen(AXIS_COLOR)
                 text = f"{b.start:%m-%d}"
-                p.drawText(QPointF(gx + bar_w - fm.horizontalAdvance(text) / 2, plot.bottom() + fm.ascent() + 3), text)
+                cx = plot.left() + i * group + group / 2
+                p.drawText(QPointF(cx - fm.horizontalAdvance(text) / 2, plot.bottom() + fm.ascent() + 3), text)
         p.end()
 
     def _hit(self, pos: QPointF) -> tuple[Figure, str] | None:
-        for rect, fig, series in self._bars:
-            if rect.contains(pos):
+        for _bar, area, fig, series in self._layout(self.fontMetrics()):
+            if area.contains(pos):
                 return fig, series
         return None
 

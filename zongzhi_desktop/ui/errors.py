@@ -22,9 +22,31 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("ErrorDialog", text)
 
 
-def show_domain_error(parent: QWidget | None, error: DomainError, title: str = "") -> None:
-    """A refusal the user can correct: its Chinese message, no stack trace."""
-    QMessageBox.warning(parent, title or QCoreApplication.translate("ErrorDialog", "无法完成操作"), error.message)
+_open_boxes: set[QMessageBox] = set()  # parentless boxes must outlive the Python call that opened them
+
+
+def _keep(box: QMessageBox) -> QMessageBox:
+    _open_boxes.add(box)
+    box.finished.connect(lambda _r: _open_boxes.discard(box))
+    return box
+
+
+def show_message(parent: QWidget | None, title: str, text: str, *, warning: bool = True) -> QMessageBox:
+    """A non-blocking message box (the caller carries on; the box stays until OK)."""
+    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information, title, text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("message_box")
+    box.open()
+    return _keep(box)
+
+
+def show_domain_error(parent: QWidget | None, error: DomainError, title: str = "") -> QMessageBox:
+    """A refusal the user can correct: its Chinese message, no stack trace. Never blocks the caller."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title or QCoreApplication.translate("ErrorDialog", "无法完成操作"),
+                      error.message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("domain_error_dialog")
+    box.open()
+    return _keep(box)
 
 
 def show_unexpected_error(parent: QWidget | None, summary: str, details: str, log_path: Path | None) -> QMessageBox:
@@ -41,7 +63,7 @@ def show_unexpected_error(parent: QWidget | None, summary: str, details: str, lo
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.setObjectName("unexpected_error_dialog")
     box.open()
-    return box
+    return _keep(box)
 
 
 class ExceptionHook(QObject):

@@ -35,13 +35,13 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
             raise FileNotFoundError(f"找不到英文翻译文件 {catalog_path('en')}")
         app.installTranslator(app_tr)
         installed.append(app_tr)
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     else:
         qt_tr = QTranslator(app)
         if qt_tr.load("qtbase_zh_CN", qt_dir):
             app.installTranslator(qt_tr)
             installed.append(qt_tr)
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     return installed
 
 

@@ -29,6 +29,7 @@ from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
 from ..services import Services
 from ..services.listing import Lister, ListQuery
 from .dashboard_page import DashboardPage
+from .errors import show_message
 from .icons import icon
 from .list_page import RecordListPage
 from .runner import OperationRunner
@@ -330,7 +331,7 @@ class MainWindow(QMainWindow):
         try:
             from .forms import RecordFormDialog  # type: ignore[attr-defined]
         except ImportError:
-            QMessageBox.information(self, self.tr("新建"), self.tr("录入表单模块尚未安装。"))
+            show_message(self, self.tr("新建"), self.tr("录入表单模块尚未安装。"))
             return None
         dlg = RecordFormDialog(self.services, kind, None, self)
         dlg.saved.connect(lambda _rid: self.record_saved())
@@ -342,7 +343,7 @@ class MainWindow(QMainWindow):
         try:
             from .detail import RecordDetailDialog
         except ImportError:
-            QMessageBox.information(self, self.tr("查看记录"), self.tr("记录详情模块尚未安装。"))
+            show_message(self, self.tr("查看记录"), self.tr("记录详情模块尚未安装。"))
             return None
         dlg = RecordDetailDialog(self.services, kind, record_id, self)
         dlg.changed.connect(self.record_saved)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -37,6 +36,7 @@ from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
 from ..services import Services
 from ..services.admin import authenticate
 from ..services.kinds import KINDS
+from .errors import show_domain_error, show_message
 from .i18n import LANGUAGES, normalize_language
 from .state import UiState
 
@@ -122,19 +122,19 @@ class AccountTab(QWidget):
         try:
             authenticate(self.services, self.services.actor.username, self.current.text())
         except DomainError:
-            QMessageBox.warning(self, self.tr("修改密码"), self.tr("当前密码不正确"))
+            show_message(self, self.tr("修改密码"), self.tr("当前密码不正确"))
             return
         if self.new.text() != self.confirm.text():
-            QMessageBox.warning(self, self.tr("修改密码"), self.tr("两次输入的新密码不一致"))
+            show_message(self, self.tr("修改密码"), self.tr("两次输入的新密码不一致"))
             return
         try:
             self.services.set_password(self.services.actor.username, self.new.text())
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("修改密码"), e.message)
+            show_domain_error(self, e, self.tr("修改密码"))
             return
         for w in (self.current, self.new, self.confirm):
             w.clear()
-        QMessageBox.information(self, self.tr("修改密码"), self.tr("密码已修改"))
+        show_message(self, self.tr("修改密码"), self.tr("密码已修改"), warning=False)
 
     def _language_changed(self) -> None:
         self.state.language = self.language.currentData()
@@ -202,7 +202,7 @@ class UsersTab(QWidget):
         try:
             self.services.create_user(username, display_name, role, password)
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("新增用户"), e.message)
+            show_domain_error(self, e, self.tr("新增用户"))
             return False
         self.reload()
         return True
@@ -226,14 +226,14 @@ class UsersTab(QWidget):
             try:
                 self.services.set_password(user, pw)
             except DomainError as e:
-                QMessageBox.warning(self, self.tr("重置密码"), e.message)
+                show_domain_error(self, e, self.tr("重置密码"))
 
     def toggle_active(self) -> None:
         user = _selected_key(self.table)
         if not user:
             return
         if user == self.services.actor.username:
-            QMessageBox.warning(self, self.tr("停用用户"), self.tr("不能停用当前登录的用户"))
+            show_message(self, self.tr("停用用户"), self.tr("不能停用当前登录的用户"))
             return
         current = next((u for u in self.services.list_users() if u.username == user), None)
         if current is None:
@@ -241,7 +241,7 @@ class UsersTab(QWidget):
         try:
             self.services.set_user_active(user, not current.active)
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("停用用户"), e.message)
+            show_domain_error(self, e, self.tr("停用用户"))
         self.reload()
 
 
@@ -307,7 +307,7 @@ class CodesTab(QWidget):
         try:
             self.services.set_code(name, code, self.label.text(), active=active)
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("字典"), e.message)
+            show_domain_error(self, e, self.tr("字典"))
             return
         self.reload()
         self.changed.emit()
@@ -321,7 +321,7 @@ class CodesTab(QWidget):
         try:
             self.services.set_code(name, code, table.label_of(code), active=code in table.inactive)
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("字典"), e.message)
+            show_domain_error(self, e, self.tr("字典"))
             return
         self.reload()
         self.changed.emit()
@@ -378,7 +378,7 @@ class RulesTab(QWidget):
         try:
             self.services.set_setting("deadline_rule", self.rule.currentData())
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("期限计算规则"), e.message)
+            show_domain_error(self, e, self.tr("期限计算规则"))
             return
         self.changed.emit()
 
@@ -386,7 +386,7 @@ class RulesTab(QWidget):
         try:
             self.services.set_setting("idle_lock_minutes", str(self.minutes.value()))
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("空闲锁定"), e.message)
+            show_domain_error(self, e, self.tr("空闲锁定"))
             return
         self.changed.emit()
 
@@ -451,7 +451,7 @@ class HolidaysTab(QWidget):
             self.services.set_holiday(date(d.year(), d.month(), d.day()), is_workday=self.workday.isChecked(),
                                       name=self.name.text().strip())
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("节假日"), e.message)
+            show_domain_error(self, e, self.tr("节假日"))
             return
         self.reload()
         self.changed.emit()
@@ -463,7 +463,7 @@ class HolidaysTab(QWidget):
         try:
             self.services.set_holiday(day, remove=True)
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("节假日"), e.message)
+            show_domain_error(self, e, self.tr("节假日"))
             return
         self.reload()
         self.changed.emit()
@@ -610,7 +610,7 @@ class ReferenceTab(QWidget):
         try:
             self.services.void(self.kind.currentData(), rid, reason)
         except DomainError as e:
-            QMessageBox.warning(self, self.tr("作废"), e.message)
+            show_domain_error(self, e, self.tr("作废"))
             return
         self.reload()
         self.changed.emit()

@@ -1,0 +1,189 @@
+"""Start-up: wizard → login → main window, remembered state, idle lock, no-display message."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from conftest import type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWizard
+
+from zongzhi_desktop.services import Services
+from zongzhi_desktop.ui.app import AppController
+from zongzhi_desktop.ui.display import NO_DISPLAY_MESSAGE, display_problem
+
+TODAY = date(2026, 11, 20)
+
+
+def fill_wizard(qtbot, wizard, *, township: str = "330825101") -> None:  # type: ignore[no-untyped-def]
+    page = wizard.township_page
+    qtbot.keyClicks(page.county_code, "330825")
+    page.township_code.clear()
+    qtbot.keyClicks(page.township_code, township)
+    type_text(page.township_name, "城关镇")
+    type_text(page.county_name, "龙游县")
+    wizard.next()
+    admin = wizard.admin_page
+    qtbot.keyClicks(admin.password, "admin-pass-1")
+    qtbot.keyClicks(admin.confirm, "admin-pass-1")
+    wizard.next()
+
+
+def test_wizard_login_main_window(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctl = AppController(tmp_path, today=lambda: TODAY, install_hook=False)
+    assert ctl.start()
+    wizard = ctl.wizard
+    qtbot.addWidget(wizard)
+    # A township code outside the county is refused in Chinese and the wizard stays put.
+    page = wizard.township_page
+    qtbot.keyClicks(page.county_code, "330825")
+    page.township_code.setText("330826101")
+    type_text(page.township_name, "城关镇")
+    type_text(page.county_name, "龙游县")
+    wizard.next()
+    assert wizard.currentPage() is page
+    assert "前6位应为所属县级代码330825" in page.error.text()
+    page.township_code.setText("330825101")
+    wizard.next()
+    assert wizard.currentPage() is wizard.admin_page
+    admin = wizard.admin_page
+    qtbot.keyClicks(admin.password, "short")
+    qtbot.keyClicks(admin.confirm, "short")
+    wizard.next()
+    assert "密码至少8位" in admin.error.text()
+    admin.password.setText("admin-pass-1")
+    admin.confirm.setText("admin-pass-1")
+    wizard.next()
+    assert wizard.currentPage() is wizard.data_page
+    with qtbot.waitSignal(ctl.signals.login_shown, timeout=10_000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    con = sqlite3.connect(tmp_path / "zongzhi.sqlite3")
+    assert con.execute("SELECT code, name, county_name FROM township").fetchall() == [("330825101", "城关镇", "龙游县")]
+    assert con.execute("SELECT username, role FROM app_user").fetchall() == [("admin", "admin")]
+
+    login = ctl.login
+    qtbot.addWidget(login)
+    assert login.username.text() == "admin"  # remembered from the wizard
+    qtbot.keyClicks(login.password, "wrong-password")
+    qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    assert login.error.text() == "用户名或密码错误"
+    assert ctl.window is None
+    login.password.clear()
+    qtbot.keyClicks(login.password, "admin-pass-1")
+    with qtbot.waitSignal(ctl.signals.window_shown, timeout=10_000):
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    window = ctl.window
+    qtbot.addWidget(window)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels == ["首页", "信访", "矛盾纠纷", "领导包案", "志愿服务", "调度事项", "报表", "同步", "设置"]
+    assert window.current_key() == "home"
+    assert "管理员" in window.user_label.text()
+    assert "城关镇" in window.township_label.text()
+    assert window.sync_label.text() == "未同步"
+    assert "KB" in window.size_label.text() or "MB" in window.size_label.text()
+    assert ctl.idle is not None and ctl.idle.interval_ms == 15 * 60_000  # setting idle_lock_minutes
+    window.close()
+    ctl.shutdown()
+
+
+def test_navigation_builds_every_page_and_remembers_state(qtbot, admin: Services, ui_state,  # type: ignore[no-untyped-def]
+                                                          make_window) -> None:
+    from zongzhi_desktop.ui.main_window import MainWindow
+
+    w = make_window(admin)
+    for key in w.page_keys():
+        page = w.navigate(key)
+        assert w.stack.currentWidget().layout().itemAt(0).widget() is page
+        assert w.current_key() == key
+    # Ctrl+2 goes to the petition list.
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w.nav, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert w.current_key() == "petition"
+    w.navigate("dispute")
+    w.resize(1200, 700)
+    w.splitter.setSizes([200, 1000])
+    sizes = w.splitter.sizes()
+    w.close()
+    again = MainWindow(admin, ui_state)
+    qtbot.addWidget(again)
+    assert again.current_key() == "dispute"
+    # (The offscreen screen is 800 px wide, so Qt fits the width back inside it; the height stays.)
+    assert again.size().height() == 700
+    again.show()
+    assert again.splitter.sizes()[0] == sizes[0]
+    again.close()
+
+
+def test_report_and_sync_pages_are_mounted(admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    w = make_window(admin)
+    for key, module in (("reports", "zongzhi_desktop.ui.report_page"), ("sync", "zongzhi_desktop.ui.sync_page")):
+        page = w.navigate(key)
+        try:
+            __import__(module)
+        except ModuleNotFoundError:
+            assert page.objectName() == "message_page"
+            assert module in page.findChild(QLabel, "message_text").text()
+        else:
+            assert page.objectName() != "message_page"
+
+
+def test_clerk_settings_has_no_admin_tabs(clerk: Services, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    page = make_window(clerk).navigate("settings")
+    tabs = [page.tabText(i) for i in range(page.count())]
+    assert tabs == ["我的账户", "基础数据"]
+    admin_page = make_window(admin).navigate("settings")
+    assert [admin_page.tabText(i) for i in range(admin_page.count())] == [
+        "我的账户", "用户", "字典", "期限与锁定", "节假日", "基础数据"]
+
+
+def test_idle_lock_covers_windows_until_password(qtbot, clerk: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    from zongzhi_desktop.ui.idle import IdleLock, LockCover
+
+    w = make_window(clerk)
+    lock = IdleLock(w, clerk, 15)
+    assert lock.interval_ms == 15 * 60_000
+    with qtbot.waitSignal(lock.locked, timeout=5_000):
+        lock.set_interval_ms(50)
+    assert lock.is_locked
+    covers = w.findChildren(LockCover)
+    assert len(covers) == 1 and covers[0].isVisible() and covers[0].geometry() == w.rect()
+    dialog = lock.dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.password, "not-my-password")
+    qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "密码错误" and lock.is_locked
+    dialog.reject()  # Esc does not unlock
+    assert lock.is_locked and dialog.isVisible()
+    qtbot.keyClicks(dialog.password, "clerk-pass-1")
+    with qtbot.waitSignal(lock.unlocked, timeout=5_000):
+        qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    assert not lock.is_locked
+    qtbot.waitUntil(lambda: not w.findChildren(LockCover))
+    lock.set_minutes(0)  # 0 = never lock
+    assert not lock.timer.isActive()
+    lock.shutdown()
+
+
+def test_display_problem_rules() -> None:
+    assert display_problem({}, "linux") == NO_DISPLAY_MESSAGE
+    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert display_problem({"QT_QPA_PLATFORM": "xcb"}, "linux") == NO_DISPLAY_MESSAGE
+    assert display_problem({}, "win32") is None
+
+
+def test_no_display_prints_one_line_and_exits_1(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    proc = subprocess.run([sys.executable, "-m", "zongzhi_desktop", "--data-dir", str(tmp_path)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [NO_DISPLAY_MESSAGE]

@@ -1,0 +1,112 @@
+"""设置: users, code tables, deadline rule, holidays, idle lock, reference data, my password."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import type_text
+from PySide6.QtCore import QDate, Qt
+
+from zongzhi_desktop.services import Services
+from zongzhi_desktop.services.admin import authenticate
+
+
+def q(svc: Services, query: str, *args: object) -> list[tuple]:  # type: ignore[type-arg]
+    return sqlite3.connect(svc.store.path).execute(query, args).fetchall()
+
+
+def test_admin_manages_users_codes_rules_holidays(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    w = make_window(admin)
+    page = w.navigate("settings")
+    # Users
+    assert page.users.table.rowCount() == 3
+    assert not page.users.create("clerk", "重名", "clerk", "password-1")  # refused: name taken
+    assert page.users.create("zhang", "张会计", "reviewer", "zhang-pass-1")
+    assert q(admin, "SELECT display_name, role, active FROM app_user WHERE username='zhang'") == [("张会计", "reviewer", 1)]
+    page.users.table.selectRow([page.users.table.item(r, 0).text() for r in range(4)].index("zhang"))
+    page.users.toggle_active()
+    assert q(admin, "SELECT active FROM app_user WHERE username='zhang'") == [(0,)]
+    # Code tables: rename a label (the code stays)
+    codes = page.codes
+    codes.table_choice.setCurrentIndex(codes.table_choice.findData("dispute_type"))
+    row = [codes.table.item(r, 0).text() for r in range(codes.table.rowCount())].index("neighbour")
+    codes.table.selectRow(row)
+    assert codes.code.text() == "neighbour" and codes.label.text() == "邻里"
+    codes.label.clear()
+    type_text(codes.label, "邻里纠纷")
+    with qtbot.waitSignal(page.settings_changed, timeout=5_000):
+        codes.save()
+    assert q(admin, "SELECT label FROM code_item WHERE table_name='dispute_type' AND code='neighbour'") == [("邻里纠纷",)]
+    # Deadline rule and idle lock
+    rules = page.rules
+    rules.rule.setCurrentIndex(rules.rule.findData("working"))
+    rules.save_rule()
+    rules.minutes.setValue(5)
+    rules.save_idle()
+    settings = dict(q(admin, "SELECT key, value FROM setting"))
+    assert settings["deadline_rule"] == "working" and settings["idle_lock_minutes"] == "5"
+    # Holidays
+    hol = page.holidays
+    hol.day.setDate(QDate(2026, 10, 1))
+    type_text(hol.name, "国庆节")
+    hol.add()
+    hol.day.setDate(QDate(2026, 9, 27))
+    hol.name.clear()
+    hol.workday.setChecked(True)
+    hol.add()
+    assert q(admin, "SELECT day, is_workday, name FROM holiday ORDER BY day") == [
+        ("2026-09-27", 1, ""), ("2026-10-01", 0, "国庆节")]
+    hol.table.selectRow(0)
+    hol.remove()
+    assert q(admin, "SELECT day FROM holiday") == [("2026-10-01",)]
+    # Every change is audited.
+    actions = {r[0] for r in q(admin, "SELECT action FROM audit_log")}
+    assert {"create", "set_active", "set_code", "set_setting", "set_holiday"} <= actions
+
+
+def test_reference_data_dialog_creates_a_department(qtbot, clerk: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    from zongzhi_desktop.ui.settings_page import ReferenceDialog
+
+    page = make_window(clerk).navigate("settings")
+    ref = page.reference
+    kinds = [ref.kind.itemData(i) for i in range(ref.kind.count())]
+    assert kinds == ["department", "leader", "committee", "mediator"]  # villages and grids: administrators
+    ref.kind.setCurrentIndex(kinds.index("department"))
+    dlg = ReferenceDialog(clerk, "department", page)
+    qtbot.addWidget(dlg)
+    dlg.save()
+    assert "部门名称" in dlg.error.text() and "必填" in dlg.error.text()
+    type_text(dlg.inputs["name"], "城关派出所")
+    kind_box = dlg.inputs["kind"]
+    kind_box.setCurrentIndex(kind_box.findData("police"))
+    qtbot.keyClicks(dlg.inputs["phone"], "0570-7012345")
+    dlg.save()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    assert q(clerk, "SELECT name, kind, phone FROM department") == [("城关派出所", "police", "0570-7012345")]
+    ref.reload()
+    assert ref.table.item(0, 1).text() == "派出所"
+
+
+def test_change_my_password(qtbot, clerk: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    page = make_window(clerk).navigate("settings")
+    acc = page.account
+    qtbot.keyClicks(acc.current, "clerk-pass-1")
+    qtbot.keyClicks(acc.new, "new-clerk-pass")
+    qtbot.keyClicks(acc.confirm, "new-clerk-pass")
+
+    button = page.findChild(QPushButton, "account_change_password")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert box.text() == "密码已修改"
+    box.close()
+    assert authenticate(clerk, "clerk", "new-clerk-pass").username == "clerk"
+    assert q(clerk, "SELECT count(*) FROM audit_log WHERE action='set_password'") == [(1,)]
+
+
+def test_language_choice_is_remembered(admin: Services, make_window, ui_state) -> None:  # type: ignore[no-untyped-def]
+    page = make_window(admin).navigate("settings")
+    page.account.language.setCurrentIndex(page.account.language.findData("en"))
+    assert ui_state.language == "en"
+    assert page.account.language_note.text() == "重新启动综治桌面后生效"
