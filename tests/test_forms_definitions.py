@@ -138,3 +138,11 @@ def test_duplicate_field_is_refused() -> None:
     raw["groups"][1]["fields"].append("received_date")
     with pytest.raises(FormDefinitionError, match="两次"):
         parse_form("petition", raw)
+
+
+def test_translatable_strings_cover_labels_help_and_steps() -> None:
+    from zongzhi_desktop.forms_loader import translatable_strings
+
+    strings = set(translatable_strings())
+    assert {"信访件登记", "收件信息", "信访人姓名", "当事人身份证号", "交办", "承办单位", "回访日期"} <= strings
+    assert "18位公民身份号码，末位可为X" in strings and "" not in strings

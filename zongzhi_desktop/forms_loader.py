@@ -225,3 +225,28 @@ def load_form(kind: str) -> FormDef:
 def load_all() -> dict[str, FormDef]:
     """Every record kind's form; raises FormDefinitionError on the first bad definition."""
     return {kind: load_form(kind) for kind in RECORD_KINDS}
+
+
+def translatable_strings() -> list[str]:
+    """Every label, group title and help text the forms and step dialogs show (context "forms").
+
+    lupdate cannot read TOML: a translation build adds these to the catalog under context "forms"
+    (the renderer translates them with QCoreApplication.translate("forms", text)).
+    """
+    out: set[str] = set()
+    for form in load_all().values():
+        out.add(form.title)
+        for g in form.groups:
+            out.add(g.title)
+            for f in g.fields:
+                out |= {f.label, f.help, f.placeholder}
+        for st in form.subtables:
+            out |= {st.label, st.help, st.child.label}
+            out |= {c.label for c in st.columns} | {s.label for s in st.child.fields}
+    for spec in KINDS.values():
+        for ch in spec.children.values():
+            out |= {ch.label} | {s.label for s in ch.fields}
+        if spec.workflow is not None:
+            for action in spec.workflow.actions.values():
+                out |= {action.label} | {s.label for s in action.fields}
+    return sorted(s for s in out if s)

@@ -169,3 +169,27 @@ def test_reviewer_edits_with_identifiers_masked_and_kept(qtbot: Any, clerk: Serv
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     p = clerk.get("petition", rec.id)
     assert (p.address, p.id_number, p.phone) == ("城东村5组", VALID_ID, "13800000001")
+
+
+def test_edit_lists_stored_rows_read_only_and_adds_new_ones(qtbot: Any, clerk: Services, reviewer: Services,
+                                                             ref: dict[str, str]) -> None:
+    rec = clerk.create("dispute", {"title": "宅基地纠纷", "found_date": "2026-11-01", "source": "mass_visit",
+                                   "type": "house_homestead",
+                                   "parties": [{"name": "周大明", "id_number": VALID_ID}]}).record
+    dlg = open_form(qtbot, reviewer, "dispute", rec.id)
+    parties = dlg.subtables[0]
+    assert parties.table.rowCount() == 1 and parties.row_count() == 0
+    assert parties.table.item(0, 0).text() == "周大明"
+    assert parties.table.item(0, 2).text() == "1101**********002X"  # the reviewer's view is masked
+    parties.table.selectRow(0)
+    qtbot.mouseClick(parties.remove_button, Qt.MouseButton.LeftButton)  # stored rows stay
+    assert parties.table.rowCount() == 1
+    qtbot.mouseClick(parties.add_button, Qt.MouseButton.LeftButton)
+    fill(parties.editor(0, "name"), "吴小军")
+    choose(parties.editor(0, "role"), "被申请人")
+    assert dlg.is_dirty()
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert not dlg.isVisible()
+    names = sorted((p.name, p.role) for p in clerk.children("dispute", rec.id)["parties"])
+    assert names == [("吴小军", "respondent"), ("周大明", "applicant")]
+    assert clerk.get("dispute", rec.id).title == "宅基地纠纷"
