@@ -11,7 +11,8 @@ from random import Random
 from typing import Any
 
 from .people import PeopleFactory
-from .rows import MemoPolicy, RowFactory, Sink
+from .rows import MemoPolicy, RowFactory
+from .sink import Sink
 
 HISTORY_DAYS = 730  # records spread over the two years before today
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,10 +24,12 @@ from .packages import DispatchMaker, PackageMaker
 from .people import PeopleFactory
 from .petitions import PetitionMaker
 from .reference import build_reference
-from .rows import MemoPolicy, RowFactory, Sink
+from .rows import MemoPolicy, RowFactory
+from .sink import Sink
 from .volunteers import make_activities, make_volunteers
 
 MIN_RECORDS = 200
+PROCESS_THRESHOLD = 20_000  # from here on a writer process pays for its start-up
 DEMO_USER = "demo"  # audit entries of the generated batches are attributed to this name
 
 # The demo's sign-in accounts: (username, display name, role, password). Documented in docs/cli.md.
@@ -40,7 +43,9 @@ DEMO_TOWNSHIP = {"township_code": "330825101", "township_name": "湖镇镇", "co
 # Share of the main records per kind (teams come first, from the village count).
 MIX = (("petition", 0.38), ("dispute", 0.34), ("activity", 0.16), ("volunteer", 0.08), ("package", 0.02), ("dispatch", 0.02))
 
-# Every table the generator fills: their indexes and triggers are rebuilt once at the end.
+# Every table the generator fills: their indexes and triggers are rebuilt once each table is complete.
+REFERENCE_TABLES = ("village", "grid", "grid_worker", "department", "leader", "mediation_committee", "mediator",
+                    "volunteer_team")
 BULK_TABLES = (
     "village", "grid", "grid_worker", "department", "leader", "mediation_committee", "mediator",
     "petition", "workflow_event", "dispute", "dispute_party", "dispute_visit", "case_package", "package_link",
@@ -92,15 +97,6 @@ def existing_records(session: Session) -> dict[str, int]:
     return out
 
 
-def _bound_session(store: Store) -> Session:
-    """A session on one long-lived connection with a large page cache (for the writer)."""
-    conn = store.engine.connect()
-    if store.engine.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB
-    conn.commit()
-    return Session(bind=conn, expire_on_commit=False)
-
-
 def generate(
     store: Store,
     *,
@@ -111,14 +107,15 @@ def generate(
     actor: Actor | None = None,
     log: Callable[[str], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    threaded: bool = True,
+    writer_process: bool | None = None,
 ) -> DemoResult:
     """Initialize (if needed) and fill an empty store with `records` main records.
 
     On an uninitialized store the township (default 龙游县湖镇镇) and the DEMO_ACCOUNTS are
     created. On an initialized store without records, `actor` must be an administrator; demo
     accounts missing from it are added. A store that holds records is refused. `log` gets a
-    line per phase; `progress` gets (main records done, total).
+    line per phase; `progress` gets (main records done, total). `writer_process` (default: for
+    large runs outside a frozen build) writes batches from a second process.
     """
     if records < MIN_RECORDS:
         raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
@@ -155,7 +152,9 @@ def generate(
 
     rnd = Random(seed)
     factory = RowFactory(rnd, t.code, datetime.now(UTC))
-    sink = Sink(lambda: _bound_session(store), DEMO_USER, threaded=threaded)
+    if writer_process is None:
+        writer_process = records >= PROCESS_THRESHOLD and not getattr(sys, "frozen", False)
+    sink = Sink(store.engine, store.target, DEMO_USER, process=writer_process)
     ctx = Ctx(
         rnd=rnd, today=today, township_code=t.code, township_name=t.name, county_code=t.county_code,
         factory=factory, policy=MemoPolicy(svc.policy), sink=sink,
@@ -163,26 +162,41 @@ def generate(
         staff=Staff(clerk="clerk", reviewer="reviewer", reviewer_name=DEMO_ACCOUNTS[2][1], approvers=[]),
         total=records, progress=progress,
     )
-    with store.session() as session, bulk.deferred_indexes(session, BULK_TABLES):
-        try:
-            say("参考数据：村(社区)、网格、部门、领导、调委会、志愿服务队")
-            build_reference(ctx)
-            plan = split_records(records, len(ctx.teams))
-            say("计划：信访件 {petition}、矛盾纠纷 {dispute}、领导包案 {package}、调度事项 {dispatch}、"
-                "志愿者 {volunteer}、志愿活动 {activity}、志愿服务队 {team}".format(**plan))
-            PetitionMaker(ctx).run(plan["petition"])
-            say(f"信访件完成（{elapsed()}）")
-            DisputeMaker(ctx).run(plan["dispute"])
-            say(f"矛盾纠纷完成（{elapsed()}）")
-            PackageMaker(ctx).run(plan["package"])
-            DispatchMaker(ctx).run(plan["dispatch"])
-            make_volunteers(ctx, plan["volunteer"])
-            make_activities(ctx, plan["activity"])
-            sink.close()
-        except BaseException:
-            sink.abort()
-            raise
-        say(f"写入完成（{elapsed()}），重建索引与全文检索")
+    with store.session() as session:
+        deferred = bulk.drop_indexes(session, BULK_TABLES)
+    dropped = {t: list(objs) for t, objs in deferred.objects.items()}
+    try:
+        say("参考数据：村(社区)、网格、部门、领导、调委会、志愿服务队")
+        build_reference(ctx)
+        sink.restore(deferred, list(REFERENCE_TABLES))
+        plan = split_records(records, len(ctx.teams))
+        say("计划：信访件 {petition}、矛盾纠纷 {dispute}、领导包案 {package}、调度事项 {dispatch}、"
+            "志愿者 {volunteer}、志愿活动 {activity}、志愿服务队 {team}".format(**plan))
+        PetitionMaker(ctx).run(plan["petition"])
+        sink.restore(deferred, ["petition"])
+        say(f"信访件完成（{elapsed()}）")
+        DisputeMaker(ctx).run(plan["dispute"])
+        sink.restore(deferred, ["dispute", "dispute_party", "dispute_visit"])
+        say(f"矛盾纠纷完成（{elapsed()}）")
+        PackageMaker(ctx).run(plan["package"])
+        sink.restore(deferred, ["case_package", "package_link", "package_progress"])
+        DispatchMaker(ctx).run(plan["dispatch"])
+        sink.restore(deferred, ["dispatch_item"])
+        make_volunteers(ctx, plan["volunteer"])
+        sink.restore(deferred, ["volunteer", "team_member"])
+        make_activities(ctx, plan["activity"])
+        sink.restore(deferred, ["activity", "activity_participant"])
+        say(f"生成完成（{elapsed()}），等待写入、重建索引与全文检索")
+        sink.restore(deferred, ["workflow_event"])
+        sink.close()
+    except BaseException:
+        sink.abort()
+        with store.session() as session:  # never leave the store without its indexes and search
+            bulk.restore_indexes(session, bulk.Deferred(dropped))
+        raise
+    with store.session() as session:
+        bulk.restore_indexes(session, deferred)  # anything not restored along the way
+    say(f"写入完成（{elapsed()}）")
     counters = [{"kind": kind, "year": year, "last": last} for (kind, year), last in sorted(ctx.serials.items())]
     with store.session() as session:
         bulk.insert_rows(session, m.SerialCounter, counters, username=DEMO_USER)

@@ -1,4 +1,4 @@
-"""Building blocks of the generator: row factory, workflow runner and the batching sink.
+"""Building blocks of the generator: row factory and workflow runner.
 
 Records are plain objects whose ``__dict__`` is the row. Workflow steps run through the same
 `Action.apply` functions and deadline refreshers the services use, with the store's deadline
@@ -8,26 +8,24 @@ policy, so stored deadlines are exactly what the services would have computed.
 from __future__ import annotations
 
 import json
-import queue
-import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from random import Random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from ..domain import models as m
 from ..domain import workflows as wf
 from ..domain.deadlines import DeadlinePolicy
-from ..services import bulk
+
+if TYPE_CHECKING:
+    from .sink import Sink
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
-LOCAL_OFFSET = timedelta(hours=8)
+LOCAL_OFFSET = timedelta(hours=8)  # Beijing time: office hours are stamped in UTC
 _SECOND = timedelta(seconds=1)
 # Event data as `Services._event` writes it: json.dumps(values, ensure_ascii=False, default=str).
-_EVENT_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # Beijing time: office hours are stamped in UTC
+_EVENT_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 class Rec:
@@ -131,8 +129,7 @@ class Flow:
         """An office-hours stamp on `day`, later than the record's previous event."""
         ts, prefix = self.factory.stamp(day)
         if ts <= self.clock:
-            ts = self.clock + _SECOND
-            prefix = self.factory.prefix(ts)
+            ts = self.clock + _SECOND  # the id keeps the stamp's time: only locality matters there
         self.clock = ts
         return ts, prefix
 
@@ -173,136 +170,3 @@ class Flow:
         rec.updated_at = at[0]
         rec.updated_by = actor
         return at
-
-
-# Tables whose rows reference another table's rows: flush the parent's buffer first.
-PARENTS: dict[type[SQLModel], tuple[type[SQLModel], ...]] = {
-    m.Grid: (m.Village,),
-    m.GridWorker: (m.Grid,),
-    m.MediationCommittee: (m.Village,),
-    m.Mediator: (m.MediationCommittee,),
-    m.Petition: (m.Village, m.Department),
-    m.Dispute: (m.Petition, m.Grid, m.Mediator),
-    m.DisputeParty: (m.Dispute,),
-    m.DisputeVisit: (m.Dispute,),
-    m.CasePackage: (m.Leader, m.Department),
-    m.PackageLink: (m.CasePackage,),
-    m.PackageProgress: (m.CasePackage,),
-    m.VolunteerTeam: (m.Village,),
-    m.Volunteer: (m.Village,),
-    m.TeamMember: (m.Volunteer, m.VolunteerTeam),
-    m.Activity: (m.VolunteerTeam,),
-    m.ActivityParticipant: (m.Activity, m.Volunteer),
-    m.DispatchItem: (m.Department,),
-}
-
-
-class Sink:
-    """Buffers rows per table and writes full batches through `services.bulk`.
-
-    With `threaded`, batches are written by a background thread while generation goes on: the
-    sqlite3 module releases the GIL inside SQLite, so B-tree work overlaps with Python work on
-    the second core. Batches are written in the order they were flushed (parents first).
-    """
-
-    def __init__(self, session_factory: Callable[[], Session], username: str, *,
-                 batch_size: int = bulk.DEFAULT_BATCH, threaded: bool = True) -> None:
-        self.username = username
-        self.batch_size = batch_size
-        self.buffers: dict[type[SQLModel], list[dict[str, Any]]] = {}
-        self.counts: dict[str, int] = {}
-        self._session_factory = session_factory
-        self._error: BaseException | None = None
-        self._queue: queue.Queue[tuple[type[SQLModel], list[dict[str, Any]]] | None] | None = None
-        self._thread: threading.Thread | None = None
-        self._session: Session | None = None
-        if threaded:
-            self._queue = queue.Queue(maxsize=4)
-            self._thread = threading.Thread(target=self._writer, name="demo-writer", daemon=True)
-            self._thread.start()
-        else:
-            self._session = session_factory()
-
-    def add(self, model: type[SQLModel], row: dict[str, Any]) -> None:
-        buf = self.buffers.get(model)
-        if buf is None:
-            buf = self.buffers[model] = []
-        buf.append(row)
-        if len(buf) >= self.batch_size:
-            self.flush(model)
-
-    def flush(self, model: type[SQLModel]) -> None:
-        for parent in PARENTS.get(model, ()):
-            if self.buffers.get(parent):
-                self.flush(parent)
-        rows = self.buffers.get(model)
-        if not rows:
-            return
-        self.buffers[model] = []
-        table = model.__tablename__  # type: ignore[attr-defined]
-        self.counts[table] = self.counts.get(table, 0) + len(rows)
-        if self._queue is not None:
-            self._check()
-            self._queue.put((model, rows))
-        else:
-            self._write(self._session, model, rows)  # type: ignore[arg-type]
-
-    def flush_all(self) -> None:
-        for model in list(self.buffers):
-            self.flush(model)
-
-    def close(self) -> None:
-        """Write everything still buffered and wait for the writer."""
-        self.flush_all()
-        if self._queue is not None and self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._queue = None
-        if self._session is not None:
-            _close(self._session)
-            self._session = None
-        self._check()
-
-    def abort(self) -> None:
-        """Stop the writer without writing what is still buffered (after an error)."""
-        self.buffers.clear()
-        if self._queue is not None and self._thread is not None:
-            self._error = self._error or RuntimeError("aborted")  # the writer skips what is queued
-            self._queue.put(None)
-            self._thread.join()
-            self._queue = None
-        if self._session is not None:
-            _close(self._session)
-            self._session = None
-
-    def _write(self, session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-        with session.begin():
-            bulk.insert_batch(session, model, rows, username=self.username)
-
-    def _writer(self) -> None:
-        session = self._session_factory()
-        try:
-            while True:
-                assert self._queue is not None
-                item = self._queue.get()
-                if item is None:
-                    return
-                if self._error is None:
-                    try:
-                        self._write(session, *item)
-                    except BaseException as e:  # reported on the generating thread
-                        self._error = e
-        finally:
-            _close(session)
-
-    def _check(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-
-def _close(session: Session) -> None:
-    """Close a session and the connection it was bound to, if it owns one."""
-    bind = session.bind
-    session.close()
-    if isinstance(bind, Connection):
-        bind.close()

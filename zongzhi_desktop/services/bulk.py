@@ -53,50 +53,53 @@ class BulkResult:
 
 # -- value conversion -------------------------------------------------------------------------
 
-def _sqlite_date(v: date | None) -> str | None:
-    return None if v is None else v.isoformat()
+class _Memo(dict):  # type: ignore[type-arg]
+    """value -> driver value, computed on first sight. Lookups are plain dict subscripts (C speed);
+    dates and timestamps repeat a lot in bulk data. Bounded: cleared when it grows large."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        out = None if value is None else self.convert(value)
+        if len(self) >= 500_000:
+            self.clear()
+        self[value] = out
+        return out
 
 
-_DATETIME_TEXT: dict[datetime, str] = {}
+def _utc_text(v: datetime) -> str:
+    # The text SQLAlchemy's SQLite DATETIME stores: naive UTC with microseconds.
+    if v.utcoffset() is None:
+        raise ValueError("Datetime values must have timezone information")
+    return v.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
-def _sqlite_datetime(v: datetime | None) -> str | None:
-    # Same text SQLAlchemy's SQLite DATETIME stores: naive UTC with microseconds. Generated rows
-    # share timestamps (a record and its events), so the text is memoized (bounded).
-    if v is None:
-        return None
-    text = _DATETIME_TEXT.get(v)
-    if text is None:
-        if v.utcoffset() is None:
-            raise ValueError("Datetime values must have timezone information")
-        text = v.astimezone(UTC).isoformat(" ", "microseconds")[:26]
-        if len(_DATETIME_TEXT) >= 1_000_000:
-            _DATETIME_TEXT.clear()
-        _DATETIME_TEXT[v] = text
-    return text
-
-
-def _sqlite_bool(v: bool | None) -> int | None:
-    return None if v is None else int(v)
-
-
-def _aware(v: datetime | None) -> datetime | None:
-    if v is not None and v.utcoffset() is None:
+def _aware(v: datetime) -> datetime:
+    if v.utcoffset() is None:
         raise ValueError("Datetime values must have timezone information")
     return v
 
 
-def _converter_for(column: sa.Column[Any], dialect: str) -> Callable[[Any], Any] | None:
+_SQLITE_DATE = _Memo(date.isoformat)
+_SQLITE_DATETIME = _Memo(_utc_text)
+_SQLITE_BOOL = {True: 1, False: 0, None: None}  # 1 and 0 hash like True and False
+_AWARE = _Memo(_aware)
+
+
+def _converter_for(column: sa.Column[Any], dialect: str) -> Mapping[Any, Any] | None:
+    """A mapping from Python value to driver value for the column, or None if passed as is."""
     t = column.type
     impl = getattr(t, "impl", t)  # TypeDecorator (UTCDateTime) -> its DateTime
     if isinstance(impl, sa.DateTime):
-        return _sqlite_datetime if dialect == "sqlite" else _aware
+        return _SQLITE_DATETIME if dialect == "sqlite" else _AWARE
     if dialect != "sqlite":
         return None  # psycopg adapts date, bool and numbers itself
     if isinstance(impl, sa.Date):
-        return _sqlite_date
+        return _SQLITE_DATE
     if isinstance(impl, sa.Boolean):
-        return _sqlite_bool
+        return _SQLITE_BOOL
     return None
 
 
@@ -132,7 +135,7 @@ def row_converter(model: type[SQLModel], dialect: str) -> tuple[list[str], RowCo
         conv = _converter_for(column, dialect)
         if conv is not None:
             env[f"c{i}"] = conv
-            get, plain = f"c{i}({get})", f"c{i}({plain})"
+            get, plain = f"c{i}[{get}]", f"c{i}[{plain}]"
         exprs.append(get)
         direct.append(plain)
     source = (
@@ -176,25 +179,37 @@ def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
         yield chunk
 
 
+def convert_rows(model: type[SQLModel], dialect: str, rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """Row dicts as the driver's tuples in column order (see `row_converter`)."""
+    _columns, convert = row_converter(model, dialect)
+    return [convert(r) for r in rows]
+
+
 def insert_batch(session: Session, model: type[SQLModel], rows: Sequence[Mapping[str, Any]], *,
                  username: str) -> int:
     """Insert one batch and its audit entry in the session's current transaction; returns the
     audit entry's seq. The caller owns the transaction (commit makes rows and entry durable together)."""
+    tuples = convert_rows(model, session.connection().dialect.name, rows)
+    return insert_converted(session, model, tuples, username=username)
+
+
+def insert_converted(session: Session, model: type[SQLModel], tuples: Sequence[tuple[Any, ...]], *,
+                     username: str) -> int:
+    """`insert_batch` for rows already converted by `convert_rows` (e.g. in another process)."""
     conn = session.connection()
     dialect = conn.dialect
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
-    columns, convert = row_converter(model, dialect.name)
-    tuples = [convert(r) for r in rows]
+    columns = [c.name for c in table.columns]
     compiled = insert(table).compile(dialect=dialect, column_keys=columns)
     sqlite = dialect.name == "sqlite"
     if sqlite:
         before = conn.exec_driver_sql(f"SELECT max(rowid) FROM {table.name}").scalar() or 0
     if dialect.positional:
         order = [columns.index(k) for k in compiled.positiontup or columns]
-        params: list[Any] = tuples if order == list(range(len(columns))) else [tuple(t[i] for i in order) for t in tuples]
+        params: Sequence[Any] = tuples if order == list(range(len(columns))) else [tuple(t[i] for i in order) for t in tuples]
     else:
         params = [dict(zip(columns, t, strict=True)) for t in tuples]
-    conn.exec_driver_sql(compiled.string, params)
+    conn.exec_driver_sql(compiled.string, params)  # type: ignore[arg-type]
     after: dict[str, Any] = {
         "table": table.name,
         "count": len(tuples),
@@ -245,51 +260,81 @@ def verify_batch(session: Session, seq: int) -> bool:
 
 # -- deferring indexes and triggers for a load into empty tables -----------------------------
 
-@contextmanager
-def deferred_indexes(session: Session, tables: Iterable[str]) -> Iterator[None]:
-    """SQLite: drop the secondary indexes and triggers of `tables`, rebuild them on exit.
+@dataclass
+class Deferred:
+    """Index and trigger DDL dropped by `drop_indexes`, per table, until `restore_indexes`."""
+
+    objects: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # table -> (type, name, sql)
+
+    def pending(self) -> list[str]:
+        return sorted(self.objects)
+
+
+def drop_indexes(session: Session, tables: Iterable[str]) -> Deferred:
+    """SQLite: drop the secondary indexes and triggers of `tables` (saved for `restore_indexes`).
 
     Building an index once over sorted data is much faster than updating it row by row, and the
-    search triggers would re-tokenize a dispute's whole search row for every party inserted. On
-    exit the saved DDL is replayed and the search tables of the loaded tables are refilled. Meant
-    for loads into empty tables (the demo); other dialects get a plain pass-through.
+    search triggers would re-tokenize a dispute's whole search row for every party inserted.
+    Meant for loads into empty tables (the demo); other dialects drop nothing.
     """
     if session.in_transaction():
         session.commit()
+    deferred = Deferred()
     if session.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    from ..store import search_index
-
+        return deferred
     names = sorted(set(tables))
     marks = ", ".join("?" for _ in names)
     with session.begin():
         conn = session.connection()
         saved = conn.exec_driver_sql(
-            f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
             f"AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY type, name", tuple(names)
         ).all()
-        for typ, name, _sql in saved:
+        for typ, name, table, sql in saved:
             conn.exec_driver_sql(f'DROP {typ.upper()} "{name}"')
+            deferred.objects.setdefault(table, []).append((typ, name, sql))
+    return deferred
+
+
+def restore_indexes(session: Session, deferred: Deferred, tables: Iterable[str] | None = None) -> None:
+    """Recreate what `drop_indexes` dropped for `tables` (default: everything still pending) in
+    one transaction, and refill the search tables those triggers feed from the stored rows."""
+    from ..store import search_index
+
+    chosen = deferred.pending() if tables is None else [t for t in tables if t in deferred.objects]
+    if not chosen:
+        return
+    if session.in_transaction():
+        session.commit()
+    with session.begin():
+        conn = session.connection()
+        # Objects already back (a restore that another connection finished) are left alone.
+        present = {name for (name,) in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        objects = [obj for t in chosen for obj in deferred.objects[t] if obj[1] not in present]
+
+        def execute(sql: str) -> None:
+            conn.exec_driver_sql(sql)
+
+        for typ, _name, sql in objects:
+            if typ == "index":
+                execute(sql)
+        known = set(search_index.triggers())
+        # repair() recreates the search triggers and refills the search tables they feed.
+        search_index.repair(execute, [name for typ, name, _sql in objects if typ == "trigger" and name in known])
+        for typ, name, sql in objects:
+            if typ == "trigger" and name not in known:
+                execute(sql)
+    for t in chosen:
+        del deferred.objects[t]
+
+
+@contextmanager
+def deferred_indexes(session: Session, tables: Iterable[str]) -> Iterator[Deferred]:
+    """`drop_indexes` on entry, `restore_indexes` for whatever is still pending on exit."""
+    deferred = drop_indexes(session, tables)
     try:
-        yield
+        yield deferred
     finally:
         if session.in_transaction():
             session.rollback()
-        with session.begin():
-            conn = session.connection()
-
-            def execute(sql: str) -> None:
-                conn.exec_driver_sql(sql)
-
-            for typ, _name, sql in saved:
-                if typ == "index":
-                    execute(sql)
-            known = set(search_index.triggers())
-            dropped = [name for typ, name, _sql in saved if typ == "trigger"]
-            # repair() recreates the search triggers and refills the search tables they feed.
-            search_index.repair(execute, [n for n in dropped if n in known])
-            for typ, name, sql in saved:
-                if typ == "trigger" and name not in known:
-                    execute(sql)
-
+        restore_indexes(session, deferred)
