@@ -40,8 +40,6 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupda
     return text
 
 
-_ = QT_TRANSLATE_NOOP
-
 PAGE_SIZE = 100
 FTS_MIN_CHARS = 3  # SQLite's trigram tokenizer cannot MATCH shorter strings
 
@@ -102,14 +100,14 @@ def _ref(table: str, col: str) -> str:
     return f"(SELECT x.name FROM {table} x WHERE x.id = t.{col})"
 
 
-_VILLAGE = _c("village", _("listing", "村(社区)"), _ref("village", "village_id"), width=8)
+_VILLAGE = _c("village", QT_TRANSLATE_NOOP("listing", "村(社区)"), _ref("village", "village_id"), width=8)
 _STATUS = "status"
 
 
 def _deadline_cols() -> tuple[Column, ...]:
     return (
-        _c("next_deadline", _("listing", "下一期限"), sort=True, fmt="date", width=7),
-        _c("days_left", _("listing", "期限提示"), "t.next_deadline", sort=("t.next_deadline",), fmt="days", width=8),
+        _c("next_deadline", QT_TRANSLATE_NOOP("listing", "下一期限"), sort=True, fmt="date", width=7),
+        _c("days_left", QT_TRANSLATE_NOOP("listing", "期限提示"), "t.next_deadline", sort=("t.next_deadline",), fmt="days", width=8),
     )
 
 
@@ -121,126 +119,126 @@ def _reg(spec: ListSpec) -> None:
 
 
 _reg(ListSpec(
-    "petition", "petition", _("listing", "信访件"),
+    "petition", "petition", QT_TRANSLATE_NOOP("listing", "信访件"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=9),
-        _c("received_date", _("listing", "收件日期"), sort=("t.received_date", "t.status"), fmt="date", width=7),
-        _c("petitioner_name", _("listing", "信访人"), sort=True, width=8),
-        _c("id_number", _("listing", "身份证号"), fmt="id_number", width=11),
-        _c("phone", _("listing", "联系电话"), fmt="phone", width=8),
-        _c("form", _("listing", "形式"), fmt="code", code="petition_form", width=5),
-        _c("category", _("listing", "类别"), fmt="code", code="petition_category", width=9),
+        _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
+        _c("received_date", QT_TRANSLATE_NOOP("listing", "收件日期"), sort=("t.received_date", "t.status"), fmt="date", width=7),
+        _c("petitioner_name", QT_TRANSLATE_NOOP("listing", "信访人"), sort=True, width=8),
+        _c("id_number", QT_TRANSLATE_NOOP("listing", "身份证号"), fmt="id_number", width=11),
+        _c("phone", QT_TRANSLATE_NOOP("listing", "联系电话"), fmt="phone", width=8),
+        _c("form", QT_TRANSLATE_NOOP("listing", "形式"), fmt="code", code="petition_form", width=5),
+        _c("category", QT_TRANSLATE_NOOP("listing", "类别"), fmt="code", code="petition_category", width=9),
         _VILLAGE,
-        _c("request", _("listing", "信访请求"), "substr(t.request, 1, 60)", width=24),
-        _c(_STATUS, _("listing", "状态"), sort=("t.status", "t.received_date"), fmt="state", width=9),
+        _c("request", QT_TRANSLATE_NOOP("listing", "信访请求"), "substr(t.request, 1, 60)", width=24),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.received_date"), fmt="state", width=9),
         *_deadline_cols(),
     ),
-    "received_date", date_field="received_date", date_label=_("listing", "收件日期"), resolved_field="reply_date",
+    "received_date", date_field="received_date", date_label=QT_TRANSLATE_NOOP("listing", "收件日期"), resolved_field="reply_date",
     workflow=wf.PETITION, type_col="category", type_table="petition_category",
     like_columns=("petitioner_name", "representatives", "id_number", "phone", "request", "facts", "reasons", "address"),
 ))
 _reg(ListSpec(
-    "dispute", "dispute", _("listing", "矛盾纠纷"),
+    "dispute", "dispute", QT_TRANSLATE_NOOP("listing", "矛盾纠纷"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=9),
-        _c("found_date", _("listing", "发现日期"), sort=("t.found_date", "t.status"), fmt="date", width=7),
-        _c("title", _("listing", "纠纷名称"), width=20),
-        _c("parties", _("listing", "当事人"),
+        _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
+        _c("found_date", QT_TRANSLATE_NOOP("listing", "发现日期"), sort=("t.found_date", "t.status"), fmt="date", width=7),
+        _c("title", QT_TRANSLATE_NOOP("listing", "纠纷名称"), width=20),
+        _c("parties", QT_TRANSLATE_NOOP("listing", "当事人"),
            "(SELECT group_concat(p.name, '、') FROM dispute_party p WHERE p.dispute_id = t.id AND p.voided = 0)",
            width=12),
-        _c("type", _("listing", "类型"), sort=("t.type", "t.found_date"), fmt="code", code="dispute_type", width=8),
-        _c("risk_level", _("listing", "风险"), sort=("t.risk_level", "t.found_date"), fmt="code", code="risk_level",
+        _c("type", QT_TRANSLATE_NOOP("listing", "类型"), sort=("t.type", "t.found_date"), fmt="code", code="dispute_type", width=8),
+        _c("risk_level", QT_TRANSLATE_NOOP("listing", "风险"), sort=("t.risk_level", "t.found_date"), fmt="code", code="risk_level",
            width=4),
-        _c("homicide_risk", _("listing", "易引发命案"), fmt="bool", width=5),
+        _c("homicide_risk", QT_TRANSLATE_NOOP("listing", "易引发命案"), fmt="bool", width=5),
         _VILLAGE,
-        _c(_STATUS, _("listing", "状态"), sort=("t.status", "t.found_date"), fmt="state", width=8),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.found_date"), fmt="state", width=8),
         *_deadline_cols(),
     ),
-    "found_date", date_field="found_date", date_label=_("listing", "发现日期"), resolved_field="resolved_date",
+    "found_date", date_field="found_date", date_label=QT_TRANSLATE_NOOP("listing", "发现日期"), resolved_field="resolved_date",
     workflow=wf.DISPUTE, type_col="type", type_table="dispute_type", has_risk=True,
     like_columns=("title", "description"),
     like_extra=("t.id IN (SELECT p.dispute_id FROM dispute_party p WHERE p.voided = 0 AND "
                 "(p.name LIKE ?1 ESCAPE '\\' OR p.id_number LIKE ?1 ESCAPE '\\' OR p.phone LIKE ?1 ESCAPE '\\'))",),
 ))
 _reg(ListSpec(
-    "package", "case_package", _("listing", "领导包案"),
+    "package", "case_package", QT_TRANSLATE_NOOP("listing", "领导包案"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=9),
-        _c("start_date", _("listing", "包案日期"), sort=("t.start_date", "t.status"), fmt="date", width=7),
-        _c("title", _("listing", "包案事项"), width=22),
-        _c("leader", _("listing", "包案领导"), _ref("leader", "leader_id"), width=8),
-        _c("unit", _("listing", "责任单位"), _ref("department", "unit_department_id"), width=10),
-        _c("target_date", _("listing", "化解时限"), sort=True, fmt="date", width=7),
-        _c("supervised", _("listing", "挂牌督办"), fmt="bool", width=5),
-        _c(_STATUS, _("listing", "状态"), sort=("t.status", "t.start_date"), fmt="state", width=7),
+        _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
+        _c("start_date", QT_TRANSLATE_NOOP("listing", "包案日期"), sort=("t.start_date", "t.status"), fmt="date", width=7),
+        _c("title", QT_TRANSLATE_NOOP("listing", "包案事项"), width=22),
+        _c("leader", QT_TRANSLATE_NOOP("listing", "包案领导"), _ref("leader", "leader_id"), width=8),
+        _c("unit", QT_TRANSLATE_NOOP("listing", "责任单位"), _ref("department", "unit_department_id"), width=10),
+        _c("target_date", QT_TRANSLATE_NOOP("listing", "化解时限"), sort=True, fmt="date", width=7),
+        _c("supervised", QT_TRANSLATE_NOOP("listing", "挂牌督办"), fmt="bool", width=5),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.start_date"), fmt="state", width=7),
         *_deadline_cols(),
     ),
-    "start_date", date_field="start_date", date_label=_("listing", "包案日期"), resolved_field="closed_date",
+    "start_date", date_field="start_date", date_label=QT_TRANSLATE_NOOP("listing", "包案日期"), resolved_field="closed_date",
     workflow=wf.PACKAGE, village_col=None, like_columns=("title", "plan", "staff"),
     like_extra=("t.leader_id IN (SELECT l.id FROM leader l WHERE l.name LIKE ?1 ESCAPE '\\')",),
 ))
 _reg(ListSpec(
-    "team", "volunteer_team", _("listing", "志愿服务队"),
+    "team", "volunteer_team", QT_TRANSLATE_NOOP("listing", "志愿服务队"),
     (
-        _c("name", _("listing", "队伍名称"), sort=True, width=14),
-        _c("type", _("listing", "队伍类型"), fmt="code", code="team_type", width=8),
-        _c("leader_name", _("listing", "负责人"), width=8),
-        _c("phone", _("listing", "负责人电话"), fmt="phone", width=8),
+        _c("name", QT_TRANSLATE_NOOP("listing", "队伍名称"), sort=True, width=14),
+        _c("type", QT_TRANSLATE_NOOP("listing", "队伍类型"), fmt="code", code="team_type", width=8),
+        _c("leader_name", QT_TRANSLATE_NOOP("listing", "负责人"), width=8),
+        _c("phone", QT_TRANSLATE_NOOP("listing", "负责人电话"), fmt="phone", width=8),
         _VILLAGE,
-        _c("founded_date", _("listing", "成立日期"), fmt="date", width=7),
-        _c("members", _("listing", "队员数"),
+        _c("founded_date", QT_TRANSLATE_NOOP("listing", "成立日期"), fmt="date", width=7),
+        _c("members", QT_TRANSLATE_NOOP("listing", "队员数"),
            "(SELECT count(*) FROM team_member m WHERE m.team_id = t.id AND m.voided = 0)", fmt="int", width=5),
     ),
     "name", default_desc=False, type_col="type", type_table="team_type",
     like_columns=("name", "leader_name", "phone"),
 ))
 _reg(ListSpec(
-    "volunteer", "volunteer", _("listing", "志愿者"),
+    "volunteer", "volunteer", QT_TRANSLATE_NOOP("listing", "志愿者"),
     (
-        _c("name", _("listing", "姓名"), sort=True, width=8),
-        _c("gender", _("listing", "性别"), fmt="code", code="gender", width=3),
-        _c("phone", _("listing", "电话"), fmt="phone", width=8),
-        _c("id_number", _("listing", "身份证号"), fmt="id_number", width=11),
+        _c("name", QT_TRANSLATE_NOOP("listing", "姓名"), sort=True, width=8),
+        _c("gender", QT_TRANSLATE_NOOP("listing", "性别"), fmt="code", code="gender", width=3),
+        _c("phone", QT_TRANSLATE_NOOP("listing", "电话"), fmt="phone", width=8),
+        _c("id_number", QT_TRANSLATE_NOOP("listing", "身份证号"), fmt="id_number", width=11),
         _VILLAGE,
-        _c("teams", _("listing", "所属队伍"),
+        _c("teams", QT_TRANSLATE_NOOP("listing", "所属队伍"),
            "(SELECT group_concat(vt.name, '、') FROM team_member m JOIN volunteer_team vt ON vt.id = m.team_id "
            "WHERE m.volunteer_id = t.id AND m.voided = 0)", width=14),
-        _c("skills", _("listing", "技能特长"), width=12),
-        _c("active", _("listing", "在册"), fmt="bool", width=3),
+        _c("skills", QT_TRANSLATE_NOOP("listing", "技能特长"), width=12),
+        _c("active", QT_TRANSLATE_NOOP("listing", "在册"), fmt="bool", width=3),
     ),
     "name", default_desc=False, like_columns=("name", "phone", "id_number", "skills"),
 ))
 _reg(ListSpec(
-    "activity", "activity", _("listing", "志愿活动"),
+    "activity", "activity", QT_TRANSLATE_NOOP("listing", "志愿活动"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=9),
-        _c("activity_date", _("listing", "活动日期"), sort=True, fmt="date", width=7),
-        _c("team", _("listing", "志愿服务队"), _ref("volunteer_team", "team_id"), width=12),
-        _c("type", _("listing", "活动类型"), fmt="code", code="activity_type", width=8),
-        _c("place", _("listing", "地点"), width=10),
-        _c("content", _("listing", "活动内容"), "substr(t.content, 1, 60)", width=22),
+        _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
+        _c("activity_date", QT_TRANSLATE_NOOP("listing", "活动日期"), sort=True, fmt="date", width=7),
+        _c("team", QT_TRANSLATE_NOOP("listing", "志愿服务队"), _ref("volunteer_team", "team_id"), width=12),
+        _c("type", QT_TRANSLATE_NOOP("listing", "活动类型"), fmt="code", code="activity_type", width=8),
+        _c("place", QT_TRANSLATE_NOOP("listing", "地点"), width=10),
+        _c("content", QT_TRANSLATE_NOOP("listing", "活动内容"), "substr(t.content, 1, 60)", width=22),
         _VILLAGE,
-        _c("participants", _("listing", "参与人数"),
+        _c("participants", QT_TRANSLATE_NOOP("listing", "参与人数"),
            "(SELECT count(*) FROM activity_participant a WHERE a.activity_id = t.id AND a.voided = 0)",
            fmt="int", width=5),
-        _c("people_served", _("listing", "服务人次"), fmt="int", width=5),
+        _c("people_served", QT_TRANSLATE_NOOP("listing", "服务人次"), fmt="int", width=5),
     ),
-    "activity_date", date_field="activity_date", date_label=_("listing", "活动日期"), type_col="type",
+    "activity_date", date_field="activity_date", date_label=QT_TRANSLATE_NOOP("listing", "活动日期"), type_col="type",
     type_table="activity_type", like_columns=("place", "content"),
 ))
 _reg(ListSpec(
-    "dispatch", "dispatch_item", _("listing", "调度事项"),
+    "dispatch", "dispatch_item", QT_TRANSLATE_NOOP("listing", "调度事项"),
     (
-        _c("serial", _("listing", "编号"), sort=True, width=9),
-        _c("raised_date", _("listing", "提出日期"), sort=("t.raised_date", "t.status"), fmt="date", width=7),
-        _c("title", _("listing", "调度事项"), width=24),
-        _c("department", _("listing", "责任单位"), _ref("department", "department_id"), width=10),
-        _c("deadline", _("listing", "完成时限"), fmt="date", width=7),
-        _c(_STATUS, _("listing", "状态"), sort=("t.status", "t.raised_date"), fmt="state", width=6),
-        _c("done_date", _("listing", "完成日期"), fmt="date", width=7),
+        _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
+        _c("raised_date", QT_TRANSLATE_NOOP("listing", "提出日期"), sort=("t.raised_date", "t.status"), fmt="date", width=7),
+        _c("title", QT_TRANSLATE_NOOP("listing", "调度事项"), width=24),
+        _c("department", QT_TRANSLATE_NOOP("listing", "责任单位"), _ref("department", "department_id"), width=10),
+        _c("deadline", QT_TRANSLATE_NOOP("listing", "完成时限"), fmt="date", width=7),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.raised_date"), fmt="state", width=6),
+        _c("done_date", QT_TRANSLATE_NOOP("listing", "完成日期"), fmt="date", width=7),
         *_deadline_cols(),
     ),
-    "raised_date", date_field="raised_date", date_label=_("listing", "提出日期"), resolved_field="done_date",
+    "raised_date", date_field="raised_date", date_label=QT_TRANSLATE_NOOP("listing", "提出日期"), resolved_field="done_date",
     workflow=wf.DISPATCH, village_col=None, like_columns=("title", "description"),
 ))
 

@@ -90,6 +90,7 @@ class AppController:
 
     def start(self) -> bool:
         """Open the store and show the wizard or the login dialog. False if the store cannot open."""
+        from PySide6.QtCore import QCoreApplication
         from PySide6.QtWidgets import QMessageBox
 
         from ..paths import store_path
@@ -102,7 +103,7 @@ class AppController:
             self.store = Store(store_path(self.data_dir))
         except Exception as e:
             log.exception("无法打开数据库")
-            QMessageBox.critical(None, APP_NAME, _t("无法打开数据库：{error}\n日志：{log}").format(
+            QMessageBox.critical(None, APP_NAME, QCoreApplication.translate("App", "无法打开数据库：{error}\n日志：{log}").format(
                 error=e, log=self.log_path))
             return False
         boot = Services(self.store, Actor("system", "admin", "系统"), **self._kw())
@@ -195,9 +196,3 @@ class AppController:
         remove_translators(self.app, self.translators)
         if self.store is not None:
             self.store.close()
-
-
-def _t(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("App", text)

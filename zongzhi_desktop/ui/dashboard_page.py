@@ -46,20 +46,19 @@ def kind_label(kind: str) -> str:
 
 def figure_title(fig: Figure) -> str:
     """What a dashboard number counts, in words (the banner above the list it opens)."""
-    t = QCoreApplication.translate
     kind = kind_label(fig.kind)
     q = fig.query
     templates = {
-        "new_today": t("Dashboard", "今日新登记的{kind}"),
-        "resolved_today": t("Dashboard", "今日办结（化解、销号、完成）的{kind}"),
-        "open": t("Dashboard", "在办的{kind}"),
-        "overdue": t("Dashboard", "已逾期的{kind}"),
-        "due_soon": t("Dashboard", "7日内到期的{kind}"),
-        "high_risk": t("Dashboard", "在办的高风险矛盾纠纷"),
-        "homicide": t("Dashboard", "在办的易引发命案矛盾纠纷"),
-        "packages_near": t("Dashboard", "化解时限已过或{days}日内到期的领导包案"),
-        "week_new": t("Dashboard", "{start}至{end}新登记的{kind}"),
-        "week_resolved": t("Dashboard", "{start}至{end}办结（化解）的{kind}"),
+        "new_today": QCoreApplication.translate("Dashboard", "今日新登记的{kind}"),
+        "resolved_today": QCoreApplication.translate("Dashboard", "今日办结（化解、销号、完成）的{kind}"),
+        "open": QCoreApplication.translate("Dashboard", "在办的{kind}"),
+        "overdue": QCoreApplication.translate("Dashboard", "已逾期的{kind}"),
+        "due_soon": QCoreApplication.translate("Dashboard", "7日内到期的{kind}"),
+        "high_risk": QCoreApplication.translate("Dashboard", "在办的高风险矛盾纠纷"),
+        "homicide": QCoreApplication.translate("Dashboard", "在办的易引发命案矛盾纠纷"),
+        "packages_near": QCoreApplication.translate("Dashboard", "化解时限已过或{days}日内到期的领导包案"),
+        "week_new": QCoreApplication.translate("Dashboard", "{start}至{end}新登记的{kind}"),
+        "week_resolved": QCoreApplication.translate("Dashboard", "{start}至{end}办结（化解）的{kind}"),
     }
     return templates.get(fig.key, fig.key).format(kind=kind, start=q.date_from, end=q.date_to,
                                                   days=q.due_within)

@@ -45,22 +45,18 @@ LIST_PAGE_OF_KIND = {"petition": "petition", "dispute": "dispute", "package": "p
                      "team": "volunteer", "volunteer": "volunteer", "activity": "volunteer"}
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 def page_titles() -> list[tuple[str, str, str]]:
     """(key, icon name, translated label) of every navigation entry, in order."""
     return [
-        ("home", "home", _t("首页")),
-        ("petition", "petition", _t("信访")),
-        ("dispute", "dispute", _t("矛盾纠纷")),
-        ("package", "package", _t("领导包案")),
-        ("volunteer", "volunteer", _t("志愿服务")),
-        ("dispatch", "dispatch", _t("调度事项")),
-        ("reports", "reports", _t("报表")),
-        ("sync", "sync", _t("同步")),
-        ("settings", "settings", _t("设置")),
+        ("home", "home", QCoreApplication.translate("MainWindow", "首页")),
+        ("petition", "petition", QCoreApplication.translate("MainWindow", "信访")),
+        ("dispute", "dispute", QCoreApplication.translate("MainWindow", "矛盾纠纷")),
+        ("package", "package", QCoreApplication.translate("MainWindow", "领导包案")),
+        ("volunteer", "volunteer", QCoreApplication.translate("MainWindow", "志愿服务")),
+        ("dispatch", "dispatch", QCoreApplication.translate("MainWindow", "调度事项")),
+        ("reports", "reports", QCoreApplication.translate("MainWindow", "报表")),
+        ("sync", "sync", QCoreApplication.translate("MainWindow", "同步")),
+        ("settings", "settings", QCoreApplication.translate("MainWindow", "设置")),
     ]
 
 
@@ -429,7 +425,7 @@ def human_size(n: int) -> str:
 
 def last_sync_text(path: Path | None) -> str:
     """'最近同步：…' from the sync_bundle table (the newest exported bundle), or '未同步'."""
-    never = _t("未同步")
+    never = QCoreApplication.translate("MainWindow", "未同步")
     if path is None or not Path(path).exists():
         return never
     try:
@@ -446,8 +442,8 @@ def last_sync_text(path: Path | None) -> str:
     seq, created, receipt = row
     when = _local_time(created)
     if receipt:
-        return _t("最近同步：{when}（第{seq}包，县级已回执）").format(when=when, seq=seq)
-    return _t("最近同步：{when}（第{seq}包，待回执）").format(when=when, seq=seq)
+        return QCoreApplication.translate("MainWindow", "最近同步：{when}（第{seq}包，县级已回执）").format(when=when, seq=seq)
+    return QCoreApplication.translate("MainWindow", "最近同步：{when}（第{seq}包，待回执）").format(when=when, seq=seq)
 
 
 def _local_time(value: str | None) -> str:

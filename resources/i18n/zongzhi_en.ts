@@ -1,0 +1,1913 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name></name>
+    <message>
+        <source>{label}（已停用）</source>
+        <translation>{label} (disabled)</translation>
+    </message>
+    <message>
+        <source>输入关键字搜索</source>
+        <translation>Type to search</translation>
+    </message>
+    <message>
+        <source>列出可选项 (Alt+↓)</source>
+        <translation>List choices (Alt+↓)</translation>
+    </message>
+</context>
+<context>
+    <name>AccountTab</name>
+    <message>
+        <source>当前用户：{name}（{user}），角色：{role}</source>
+        <translation>Signed in: {name} ({user}), role: {role}</translation>
+    </message>
+    <message>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <source>当前密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <source>新密码（至少8位）</source>
+        <translation>New password (at least 8 characters)</translation>
+    </message>
+    <message>
+        <source>确认新密码</source>
+        <translation>Confirm new password</translation>
+    </message>
+    <message>
+        <source>界面语言</source>
+        <translation>Interface language</translation>
+    </message>
+    <message>
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>当前密码不正确</source>
+        <translation>The current password is wrong</translation>
+    </message>
+    <message>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords differ</translation>
+    </message>
+    <message>
+        <source>密码已修改</source>
+        <translation>Password changed</translation>
+    </message>
+    <message>
+        <source>重新启动综治桌面后生效</source>
+        <translation>Takes effect after restarting Zongzhi Desktop</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <source>管理员账户</source>
+        <translation>Administrator account</translation>
+    </message>
+    <message>
+        <source>管理员负责用户、字典和系统设置。录入员和审核员账户可在“设置”中添加。</source>
+        <translation>The administrator manages users, code tables and settings. Clerk and reviewer accounts are added under Settings.</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>密码（至少8位）</source>
+        <translation>Password (at least 8 characters)</translation>
+    </message>
+    <message>
+        <source>确认密码</source>
+        <translation>Confirm password</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>无法打开数据库：{error}
+日志：{log}</source>
+        <translation>Cannot open the database: {error}
+Log: {log}</translation>
+    </message>
+</context>
+<context>
+    <name>CodesTab</name>
+    <message>
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>代码（小写字母、数字、下划线）</source>
+        <translation>Code (lower-case letters, digits, underscore)</translation>
+    </message>
+    <message>
+        <source>新增或改名</source>
+        <translation>Add or rename</translation>
+    </message>
+    <message>
+        <source>停用/启用</source>
+        <translation>Disable/enable</translation>
+    </message>
+    <message>
+        <source>代码一经使用不可修改；改名只改变显示名称，已登记的记录自动显示新名称。</source>
+        <translation>Codes never change once used; renaming changes only the label, and registered records show the new label.</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>字典</source>
+        <translation>Code tables</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>今日新登记的{kind}</source>
+        <translation>{kind} registered today</translation>
+    </message>
+    <message>
+        <source>今日办结（化解、销号、完成）的{kind}</source>
+        <translation>{kind} concluded today</translation>
+    </message>
+    <message>
+        <source>在办的{kind}</source>
+        <translation>Open {kind}</translation>
+    </message>
+    <message>
+        <source>已逾期的{kind}</source>
+        <translation>Overdue {kind}</translation>
+    </message>
+    <message>
+        <source>7日内到期的{kind}</source>
+        <translation>{kind} due within 7 days</translation>
+    </message>
+    <message>
+        <source>在办的高风险矛盾纠纷</source>
+        <translation>Open high-risk disputes</translation>
+    </message>
+    <message>
+        <source>在办的易引发命案矛盾纠纷</source>
+        <translation>Open disputes with homicide risk</translation>
+    </message>
+    <message>
+        <source>化解时限已过或{days}日内到期的领导包案</source>
+        <translation>Case packages past their target date or due within {days} days</translation>
+    </message>
+    <message>
+        <source>{start}至{end}新登记的{kind}</source>
+        <translation>{kind} registered {start} to {end}</translation>
+    </message>
+    <message>
+        <source>{start}至{end}办结（化解）的{kind}</source>
+        <translation>{kind} concluded {start} to {end}</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>今日与在办</source>
+        <translation>Today and open</translation>
+    </message>
+    <message>
+        <source>今日新登记</source>
+        <translation>New today</translation>
+    </message>
+    <message>
+        <source>今日办结</source>
+        <translation>Concluded today</translation>
+    </message>
+    <message>
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>已逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>7日内到期</source>
+        <translation>Due in 7 days</translation>
+    </message>
+    <message>
+        <source>重点关注</source>
+        <translation>Watch list</translation>
+    </message>
+    <message>
+        <source>高风险在办纠纷</source>
+        <translation>Open high-risk disputes</translation>
+    </message>
+    <message>
+        <source>易引发命案在办纠纷</source>
+        <translation>Open homicide-risk disputes</translation>
+    </message>
+    <message>
+        <source>包案临近化解时限</source>
+        <translation>Packages near target date</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Matter</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>纠纷名称</source>
+        <translation>Dispute</translation>
+    </message>
+    <message>
+        <source>当事人</source>
+        <translation>Parties</translation>
+    </message>
+    <message>
+        <source>风险</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>易引发命案</source>
+        <translation>Homicide risk</translation>
+    </message>
+    <message>
+        <source>包案事项</source>
+        <translation>Case package</translation>
+    </message>
+    <message>
+        <source>包案领导</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>化解时限</source>
+        <translation>Target date</translation>
+    </message>
+    <message>
+        <source>近12周新增与办结</source>
+        <translation>New and concluded, last 12 weeks</translation>
+    </message>
+    <message>
+        <source>{township}综治中心 · {today}</source>
+        <translation>{township} governance centre · {today}</translation>
+    </message>
+    <message>
+        <source>已逾期 {n}</source>
+        <translation>Overdue {n}</translation>
+    </message>
+    <message>
+        <source>7日内到期 {n}</source>
+        <translation>Due in 7 days {n}</translation>
+    </message>
+    <message>
+        <source>高风险/命案风险 {n}</source>
+        <translation>High / homicide risk {n}</translation>
+    </message>
+    <message>
+        <source>包案临近时限 {n}</source>
+        <translation>Packages near target {n}</translation>
+    </message>
+</context>
+<context>
+    <name>DataPage</name>
+    <message>
+        <source>初始数据</source>
+        <translation>Initial data</translation>
+    </message>
+    <message>
+        <source>可以从空白开始，也可以载入一批演示数据用于培训和试用。</source>
+        <translation>Start empty, or load demo data for training and trying the program.</translation>
+    </message>
+    <message>
+        <source>从空白数据开始（正式使用）</source>
+        <translation>Start with an empty database (for real use)</translation>
+    </message>
+    <message>
+        <source>载入演示数据（虚构的信访件、纠纷、包案、志愿活动，用于培训）</source>
+        <translation>Load demo data (fictitious petitions, disputes, case packages and activities, for training)</translation>
+    </message>
+    <message>
+        <source>演示数据中的人名、证件号和电话均为随机生成，不对应真实人员。</source>
+        <translation>Names, ID numbers and phone numbers in the demo data are random and belong to no real person.</translation>
+    </message>
+</context>
+<context>
+    <name>DraftBanner</name>
+    <message>
+        <source>恢复草稿</source>
+        <translation>Restore draft</translation>
+    </message>
+    <message>
+        <source>丢弃</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>发现 {when} 未保存的草稿，可恢复继续填写。</source>
+        <translation>An unsaved draft from {when} was found; restore it to continue.</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>无法完成操作</source>
+        <translation>Cannot complete the operation</translation>
+    </message>
+    <message>
+        <source>程序错误</source>
+        <translation>Program error</translation>
+    </message>
+    <message>
+        <source>程序遇到意外错误：{summary}</source>
+        <translation>An unexpected error occurred: {summary}</translation>
+    </message>
+    <message>
+        <source>详细信息已写入日志文件：{path}</source>
+        <translation>Details were written to the log file: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>HolidaysTab</name>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>如 国庆节</source>
+        <translation>e.g. National Day</translation>
+    </message>
+    <message>
+        <source>调休上班日</source>
+        <translation>Make-up working day</translation>
+    </message>
+    <message>
+        <source>添加/修改</source>
+        <translation>Add/change</translation>
+    </message>
+    <message>
+        <source>删除所选</source>
+        <translation>Remove selected</translation>
+    </message>
+    <message>
+        <source>国务院每年公布法定节假日和调休安排；按“顺延”或“工作日”规则计算期限时使用。</source>
+        <translation>The State Council publishes holidays and make-up working days every year; they are used when deadlines move past holidays or count working days.</translation>
+    </message>
+    <message>
+        <source>调休上班</source>
+        <translation>Working day</translation>
+    </message>
+    <message>
+        <source>放假</source>
+        <translation>Holiday</translation>
+    </message>
+    <message>
+        <source>节假日</source>
+        <translation>Holidays</translation>
+    </message>
+</context>
+<context>
+    <name>LockCover</name>
+    <message>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>综治桌面 — 登录</source>
+        <translation>Zongzhi Desktop — Sign in</translation>
+    </message>
+    <message>
+        <source>综治桌面</source>
+        <translation>Zongzhi Desktop</translation>
+    </message>
+    <message>
+        <source>{township}综治中心</source>
+        <translation>{township} governance centre</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>请输入用户名</source>
+        <translation>Enter your user name</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>综治桌面 — {township}综治中心</source>
+        <translation>Zongzhi Desktop — {township} governance centre</translation>
+    </message>
+    <message>
+        <source>用户：{name}（{role}）</source>
+        <translation>User: {name} ({role})</translation>
+    </message>
+    <message>
+        <source>乡镇：{name}</source>
+        <translation>Township: {name}</translation>
+    </message>
+    <message>
+        <source>数据库：{size}</source>
+        <translation>Database: {size}</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>首页</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <source>信访</source>
+        <translation>Petitions</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷</source>
+        <translation>Disputes</translation>
+    </message>
+    <message>
+        <source>领导包案</source>
+        <translation>Case packages</translation>
+    </message>
+    <message>
+        <source>志愿服务</source>
+        <translation>Volunteers</translation>
+    </message>
+    <message>
+        <source>调度事项</source>
+        <translation>Dispatch items</translation>
+    </message>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>已导出 {n} 条记录到 {path}</source>
+        <translation>Exported {n} records to {path}</translation>
+    </message>
+    <message>
+        <source>此版本未包含“{title}”功能模块（{module}）。</source>
+        <translation>This version does not include the “{title}” module ({module}).</translation>
+    </message>
+    <message>
+        <source>报表中的 {n} 条记录</source>
+        <translation>{n} records from the report</translation>
+    </message>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>录入表单模块尚未安装。</source>
+        <translation>The data-entry forms are not installed.</translation>
+    </message>
+    <message>
+        <source>查看记录</source>
+        <translation>Open record</translation>
+    </message>
+    <message>
+        <source>记录详情模块尚未安装。</source>
+        <translation>The record detail view is not installed.</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>仍有后台操作在进行，确定退出吗？</source>
+        <translation>Background work is still running. Quit anyway?</translation>
+    </message>
+    <message>
+        <source>未同步</source>
+        <translation>Never synced</translation>
+    </message>
+    <message>
+        <source>最近同步：{when}（第{seq}包，县级已回执）</source>
+        <translation>Last sync: {when} (bundle {seq}, receipt received)</translation>
+    </message>
+    <message>
+        <source>最近同步：{when}（第{seq}包，待回执）</source>
+        <translation>Last sync: {when} (bundle {seq}, awaiting receipt)</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>新增用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>初始密码（至少8位）</source>
+        <translation>Initial password (at least 8 characters)</translation>
+    </message>
+</context>
+<context>
+    <name>OperationRunner</name>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>PageView</name>
+    <message>
+        <source>点击查看这 {n} 条记录</source>
+        <translation>Click to list these {n} records</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDetailDialog</name>
+    <message>
+        <source>显示完整身份证号和电话</source>
+        <translation>Show full ID numbers and phones</translation>
+    </message>
+    <message>
+        <source>基本信息</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>作废所选行…</source>
+        <translation>Void selected row…</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>办理步骤</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>用户</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>变更内容</source>
+        <translation>Changes</translation>
+    </message>
+    <message>
+        <source>办理记录</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <source>修改历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>{label} {serial}</source>
+        <translation>{label} {serial}</translation>
+    </message>
+    <message>
+        <source>已作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>{what} {date}（已超期 {n} 天）</source>
+        <translation>{what} {date} ({n} days overdue)</translation>
+    </message>
+    <message>
+        <source>{what} {date}（今天到期）</source>
+        <translation>{what} {date} (due today)</translation>
+    </message>
+    <message>
+        <source>{what} {date}（还剩 {n} 天）</source>
+        <translation>{what} {date} ({n} days left)</translation>
+    </message>
+    <message>
+        <source>此记录已作废。原因：{reason}</source>
+        <translation>This record is void. Reason: {reason}</translation>
+    </message>
+    <message>
+        <source>办理情况</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>登记</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>回访</source>
+        <translation>Follow-up visit</translation>
+    </message>
+    <message>
+        <source>工作进展</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>登记当事人</source>
+        <translation>Add party</translation>
+    </message>
+    <message>
+        <source>登记回访</source>
+        <translation>Record visit</translation>
+    </message>
+    <message>
+        <source>登记进展</source>
+        <translation>Record progress</translation>
+    </message>
+    <message>
+        <source>关联案件</source>
+        <translation>Linked cases</translation>
+    </message>
+    <message>
+        <source>添加参与志愿者</source>
+        <translation>Add participants</translation>
+    </message>
+    <message>
+        <source>加入队伍</source>
+        <translation>Join team</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>登记{label}</source>
+        <translation>Add {label}</translation>
+    </message>
+    <message>
+        <source>作废{label}</source>
+        <translation>Void {label}</translation>
+    </message>
+    <message>
+        <source>作废后此行不再计入统计，但保留在修改历史中。</source>
+        <translation>A voided row no longer counts in any figure but stays in the history.</translation>
+    </message>
+    <message>
+        <source>作废的记录保留在数据库中并同步到县级，但不再计入任何统计。请写明原因。</source>
+        <translation>A voided record stays in the database and syncs to the county, but no longer counts in any figure. Give the reason.</translation>
+    </message>
+</context>
+<context>
+    <name>RecordFormDialog</name>
+    <message>
+        <source>保存并新建 (Ctrl+N)</source>
+        <translation>Save and new (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>保存 (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>{title} — 新建</source>
+        <translation>{title} — new</translation>
+    </message>
+    <message>
+        <source>{masked}（已隐藏，留空则不修改）</source>
+        <translation>{masked} (hidden; leave empty to keep)</translation>
+    </message>
+    <message>
+        <source>修改{label} {serial}</source>
+        <translation>Edit {label} {serial}</translation>
+    </message>
+    <message>
+        <source>草稿已自动保存 {time}</source>
+        <translation>Draft saved automatically {time}</translation>
+    </message>
+    <message>
+        <source>已恢复草稿</source>
+        <translation>Draft restored</translation>
+    </message>
+    <message>
+        <source>已选择不关联前次信访件</source>
+        <translation>Not linked to the earlier petition</translation>
+    </message>
+    <message>
+        <source>未保存：请更正标红的内容</source>
+        <translation>Not saved: correct the fields marked in red</translation>
+    </message>
+    <message>
+        <source>未保存</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <source>已保存 {serial}</source>
+        <translation>Saved {serial}</translation>
+    </message>
+    <message>
+        <source>请录入下一条</source>
+        <translation>Enter the next record</translation>
+    </message>
+    <message>
+        <source>尚未保存</source>
+        <translation>Not saved yet</translation>
+    </message>
+    <message>
+        <source>“{title}”有未保存的内容，是否保存？</source>
+        <translation>“{title}” has unsaved changes. Save them?</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>不保存</source>
+        <translation>Don&apos;t save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>RecordListPage</name>
+    <message>
+        <source>搜索姓名、身份证号、电话、内容（Ctrl+F）</source>
+        <translation>Search names, ID numbers, phones, text (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>新建</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>新建记录（Ctrl+N）</source>
+        <translation>New record (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>重新读取（F5）</source>
+        <translation>Reload (F5)</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>在办（未办结）</source>
+        <translation>Open (not concluded)</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部村(社区)</source>
+        <translation>All villages</translation>
+    </message>
+    <message>
+        <source>易引发命案</source>
+        <translation>Homicide risk</translation>
+    </message>
+    <message>
+        <source>全部风险</source>
+        <translation>All risk levels</translation>
+    </message>
+    <message>
+        <source>风险：{label}</source>
+        <translation>Risk: {label}</translation>
+    </message>
+    <message>
+        <source>已逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>不限</source>
+        <translation>Any date</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>本周</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <source>本月</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <source>本年</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>自定义</source>
+        <translation>Custom</translation>
+    </message>
+    <message>
+        <source>清除筛选</source>
+        <translation>Clear filter</translation>
+    </message>
+    <message>
+        <source>正在搜索…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>筛选：{title}</source>
+        <translation>Filter: {title}</translation>
+    </message>
+    <message>
+        <source>共 {n} 条</source>
+        <translation>{n} records</translation>
+    </message>
+    <message>
+        <source>导出为Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>已导出 {done} / {total} 条</source>
+        <translation>Exported {done} of {total}</translation>
+    </message>
+</context>
+<context>
+    <name>RecordPickerDialog</name>
+    <message>
+        <source>选择</source>
+        <translation>Choose</translation>
+    </message>
+    <message>
+        <source>输入编号、姓名或标题的任意部分</source>
+        <translation>Type any part of a number, name or title</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>查找：</source>
+        <translation>Find:</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>情况</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>选定</source>
+        <translation>Select</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>找到 {n} 条（最多显示每类 {limit} 条）</source>
+        <translation>{n} found (at most {limit} of each kind shown)</translation>
+    </message>
+</context>
+<context>
+    <name>RecordTableModel</name>
+    <message>
+        <source>点击按此列排序</source>
+        <translation>Click to sort by this column</translation>
+    </message>
+    <message>
+        <source>此列不能排序</source>
+        <translation>This column cannot be sorted</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceDialog</name>
+    <message>
+        <source>新增{label}</source>
+        <translation>New {label}</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceTab</name>
+    <message>
+        <source>新增</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <source>作废所选</source>
+        <translation>Void selected</translation>
+    </message>
+    <message>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <source>作废原因</source>
+        <translation>Reason for voiding</translation>
+    </message>
+</context>
+<context>
+    <name>RepeatHint</name>
+    <message>
+        <source>该信访人已有 {n} 件在办或近一年的信访件，可能是重复访：</source>
+        <translation>This petitioner has {n} open or recent petitions; this may be a repeat petition:</translation>
+    </message>
+    <message>
+        <source>已关联</source>
+        <translation>Linked</translation>
+    </message>
+    <message>
+        <source>关联</source>
+        <translation>Link</translation>
+    </message>
+    <message>
+        <source>不是同一事项，不关联</source>
+        <translation>Different matter, do not link</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPage</name>
+    <message>
+        <source>生成预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <source>保存填写内容</source>
+        <translation>Save text</translation>
+    </message>
+    <message>
+        <source>审核签发</source>
+        <translation>Sign off</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>导出PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <source>导出Excel…</source>
+        <translation>Export Excel…</translation>
+    </message>
+    <message>
+        <source>报表</source>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <source>期间</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>填写内容</source>
+        <translation>Written parts</translation>
+    </message>
+    <message>
+        <source>默认为当前用户</source>
+        <translation>Defaults to the current user</translation>
+    </message>
+    <message>
+        <source>填报人</source>
+        <translation>Prepared by</translation>
+    </message>
+    <message>
+        <source>已签发：审核人 {who}，{when}；内容已冻结，重印与签发时完全一致（内容哈希 {h}）</source>
+        <translation>Signed off by {who}, {when}; the content is frozen and reprints exactly (content hash {h})</translation>
+    </message>
+    <message>
+        <source>草稿（已保存，填报人 {who}）；数字按当前记录计算</source>
+        <translation>Draft (saved, prepared by {who}); figures computed from current records</translation>
+    </message>
+    <message>
+        <source>未保存；数字按当前记录计算</source>
+        <translation>Not saved; figures computed from current records</translation>
+    </message>
+    <message>
+        <source>{kind}（{n}条）</source>
+        <translation>{kind} ({n})</translation>
+    </message>
+    <message>
+        <source>签发后报表内容将冻结，不能再修改，重印与签发时完全一致。确定签发{sheet}（{period}）？</source>
+        <translation>After sign-off the sheet is frozen and cannot change; reprints are identical. Sign off {sheet} ({period})?</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation>Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>无法写入文件“{p}”：{e}</source>
+        <translation>Cannot write “{p}”: {e}</translation>
+    </message>
+</context>
+<context>
+    <name>RulesTab</name>
+    <message>
+        <source>期限计算规则</source>
+        <translation>Deadline rule</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>规则</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>信访工作条例规定的期限按日计算（不含起算当日）。部分省份规定期限末日为法定节假日的顺延，少数按工作日计算。修改只影响此后计算的期限。</source>
+        <translation>Statutory periods are counted in days, not counting the starting day. Some provinces move a deadline that falls on a holiday to the next working day; a few count working days. A change affects deadlines computed from now on.</translation>
+    </message>
+    <message>
+        <source>空闲锁定</source>
+        <translation>Idle lock</translation>
+    </message>
+    <message>
+        <source> 分钟</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <source>不锁定</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>无操作多久后锁定</source>
+        <translation>Lock after inactivity of</translation>
+    </message>
+    <message>
+        <source>自然日</source>
+        <translation>Calendar days</translation>
+    </message>
+    <message>
+        <source>自然日（末日遇节假日顺延）</source>
+        <translation>Calendar days (a holiday deadline moves to the next working day)</translation>
+    </message>
+    <message>
+        <source>工作日</source>
+        <translation>Working days</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>我的账户</source>
+        <translation>My account</translation>
+    </message>
+    <message>
+        <source>用户</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <source>字典</source>
+        <translation>Code tables</translation>
+    </message>
+    <message>
+        <source>期限与锁定</source>
+        <translation>Deadlines and lock</translation>
+    </message>
+    <message>
+        <source>节假日</source>
+        <translation>Holidays</translation>
+    </message>
+    <message>
+        <source>基础数据</source>
+        <translation>Reference data</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>综治桌面 — 初次设置</source>
+        <translation>Zongzhi Desktop — First-time setup</translation>
+    </message>
+    <message>
+        <source>下一步 &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; 上一步</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>生成演示数据</source>
+        <translation>Generating demo data</translation>
+    </message>
+    <message>
+        <source>演示数据生成失败：{message}。数据库已初始化，可以直接登录使用。</source>
+        <translation>Demo data could not be generated: {message}. The database is initialized; you can sign in and work.</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialog</name>
+    <message>
+        <source>确定 (Ctrl+S)</source>
+        <translation>OK (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>SubTableEditor</name>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>选择…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>添加一行</source>
+        <translation>Add row</translation>
+    </message>
+    <message>
+        <source>删除所选行</source>
+        <translation>Delete selected row</translation>
+    </message>
+    <message>
+        <source>选择{what}</source>
+        <translation>Choose {what}</translation>
+    </message>
+    <message>
+        <source>已保存；更正请在记录详情中作废此行后重新登记</source>
+        <translation>Saved; to correct it, void this row in the record detail and enter it again</translation>
+    </message>
+    <message>
+        <source>第{n}行 {label}：{msg}</source>
+        <translation>Row {n} {label}: {msg}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>第一步：县级配置（由县综治中心提供）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入县级配置文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已电话逐组核对，确认信任</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>指纹不符，取消</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级指纹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入县级配置和登记密钥需要管理员账号。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第二步：本乡镇签名密钥和登记文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>生成或更换密钥时填写，至少8位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>生成登记文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>更换密钥…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>登记文件交县综治中心登记，并电话核对上面的指纹。密钥口令保护本机保存的私钥，请牢记；口令遗失或电脑更换时点“更换密钥”，设置新口令并把新的登记文件交县级登记——此前已导出的批次仍然有效，未确认的记录会自动重新上报。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密钥指纹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>新密钥口令</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>再次输入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第三步：上报（U盘导出或网络上传）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>U盘或文件夹路径</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择文件夹…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>网络上传</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入回执文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>密钥口令</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>U盘</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导出到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级服务器</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>回执</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上报状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>记录数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>被县级拒收</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>拒收原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级拒收的记录（修正后会在下次上报时重新发送）：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚未导入县级配置文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚未生成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未确认记录共 {n} 条（下次上报将包含）。最近批次序号：{seq}；最近回执：{last}。{wait}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>等待回执的批次：{w}。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未发现U盘（可在下方选择任意文件夹）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{t}中…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入县级配置文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级配置文件 (*.zzcounty);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法读取文件：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级配置：{name}（{code}）。请打电话给县综治中心，请对方念出其县级指纹，与下面的数字逐组核对；一致才能确认。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请核对县级指纹后确认</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已信任 {name} 的县级配置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已取消：未导入县级配置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存登记文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>乡镇登记文件 (*.zzreg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>两次输入的新密钥口令不一致</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法写入登记文件：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>登记文件已保存到 {path}。请交县综治中心登记，并电话核对密钥指纹 {fp}。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择导出文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>请选择U盘或导出文件夹</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>没有新的变更</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>；同时补发未回执的批次 {s}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已导出批次 {name}（{n} 条：{kinds}）到 {dir}，已读回校验{resent}。县级导入后请把回执带回导入。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已上传批次 {seqs}：县级接收 {a} 条，拒收 {r} 条。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入回执文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>回执 (*.zzr);;所有文件 (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法读取回执：{e}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>批次 {s} 的回执此前已导入，未作改变</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>回执已导入：批次 {s} 县级接收 {a} 条，拒收 {r} 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TownshipPage</name>
+    <message>
+        <source>本乡镇（街道）</source>
+        <translation>Township (street office)</translation>
+    </message>
+    <message>
+        <source>填写本综治中心所在乡镇和所属县（区）的行政区划代码与名称。</source>
+        <translation>Enter the division codes and names of this centre&apos;s township and its county.</translation>
+    </message>
+    <message>
+        <source>9位数字，如 330825101</source>
+        <translation>9 digits, e.g. 330825101</translation>
+    </message>
+    <message>
+        <source>如 城关镇</source>
+        <translation>e.g. 城关镇</translation>
+    </message>
+    <message>
+        <source>6位数字，如 330825</source>
+        <translation>6 digits, e.g. 330825</translation>
+    </message>
+    <message>
+        <source>如 龙游县</source>
+        <translation>e.g. 龙游县</translation>
+    </message>
+    <message>
+        <source>乡镇区划代码</source>
+        <translation>Township code</translation>
+    </message>
+    <message>
+        <source>乡镇名称</source>
+        <translation>Township name</translation>
+    </message>
+    <message>
+        <source>县级区划代码</source>
+        <translation>County code</translation>
+    </message>
+    <message>
+        <source>县（区）名称</source>
+        <translation>County name</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>综治桌面已锁定</source>
+        <translation>Zongzhi Desktop is locked</translation>
+    </message>
+    <message>
+        <source>因长时间未操作，界面已锁定。
+请输入 {user} 的密码以继续。</source>
+        <translation>The window locked after a period of inactivity.
+Enter the password of {user} to continue.</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>密码错误</source>
+        <translation>Wrong password</translation>
+    </message>
+</context>
+<context>
+    <name>UsersTab</name>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>新增用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>停用/启用</source>
+        <translation>Disable/enable</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>用户 {user} 的新密码（至少8位）</source>
+        <translation>New password for {user} (at least 8 characters)</translation>
+    </message>
+    <message>
+        <source>停用用户</source>
+        <translation>Disable user</translation>
+    </message>
+    <message>
+        <source>不能停用当前登录的用户</source>
+        <translation>You cannot disable the signed-in user</translation>
+    </message>
+</context>
+<context>
+    <name>WeeklyChart</name>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>办结/化解</source>
+        <translation>Concluded</translation>
+    </message>
+    <message>
+        <source>暂无数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <source>{start} 至 {end}  {what} {n} 件（点击查看）</source>
+        <translation>{start} to {end}  {what}: {n} (click to list)</translation>
+    </message>
+</context>
+<context>
+    <name>display</name>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>listing</name>
+    <message>
+        <source>村(社区)</source>
+        <translation>Village</translation>
+    </message>
+    <message>
+        <source>下一期限</source>
+        <translation>Next deadline</translation>
+    </message>
+    <message>
+        <source>期限提示</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>信访件</source>
+        <translation>Petitions</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>收件日期</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>信访人</source>
+        <translation>Petitioner</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>形式</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>信访请求</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷</source>
+        <translation>Disputes</translation>
+    </message>
+    <message>
+        <source>发现日期</source>
+        <translation>Found</translation>
+    </message>
+    <message>
+        <source>纠纷名称</source>
+        <translation>Dispute</translation>
+    </message>
+    <message>
+        <source>当事人</source>
+        <translation>Parties</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>风险</source>
+        <translation>Risk</translation>
+    </message>
+    <message>
+        <source>易引发命案</source>
+        <translation>Homicide risk</translation>
+    </message>
+    <message>
+        <source>领导包案</source>
+        <translation>Case packages</translation>
+    </message>
+    <message>
+        <source>包案日期</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <source>包案事项</source>
+        <translation>Case package</translation>
+    </message>
+    <message>
+        <source>包案领导</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>责任单位</source>
+        <translation>Responsible unit</translation>
+    </message>
+    <message>
+        <source>化解时限</source>
+        <translation>Target date</translation>
+    </message>
+    <message>
+        <source>挂牌督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <source>志愿服务队</source>
+        <translation>Volunteer teams</translation>
+    </message>
+    <message>
+        <source>队伍名称</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>队伍类型</source>
+        <translation>Team type</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>负责人电话</source>
+        <translation>Leader&apos;s phone</translation>
+    </message>
+    <message>
+        <source>成立日期</source>
+        <translation>Founded</translation>
+    </message>
+    <message>
+        <source>队员数</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <source>志愿者</source>
+        <translation>Volunteers</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>所属队伍</source>
+        <translation>Teams</translation>
+    </message>
+    <message>
+        <source>技能特长</source>
+        <translation>Skills</translation>
+    </message>
+    <message>
+        <source>在册</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>志愿活动</source>
+        <translation>Activities</translation>
+    </message>
+    <message>
+        <source>活动日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>Activity type</translation>
+    </message>
+    <message>
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>活动内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>参与人数</source>
+        <translation>Participants</translation>
+    </message>
+    <message>
+        <source>服务人次</source>
+        <translation>People served</translation>
+    </message>
+    <message>
+        <source>调度事项</source>
+        <translation>Dispatch items</translation>
+    </message>
+    <message>
+        <source>提出日期</source>
+        <translation>Raised</translation>
+    </message>
+    <message>
+        <source>完成时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>完成日期</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>录入员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>审核员</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+</context>
+</TS>
