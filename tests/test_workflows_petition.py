@@ -92,7 +92,7 @@ def test_full_walk_across_month_ends(clerk: Services) -> None:
     assert p.revision == 10
     assert clerk.verify_audit()[1] == []
     # 终结: nothing but nothing is left to do with the petition.
-    assert [a.name for a in clerk.available_actions("petition", p)] == ["rate"]
+    assert [a.name for a in clerk.available_actions("petition", p)] == []  # rated: 评价 is not offered again
     refused(clerk, TransitionError, lambda: clerk.act("petition", p.id, "request_review",
                                                      {"review_request_date": "2026-09-02"}), "已终结")
 

@@ -133,6 +133,7 @@ def test_petition_moves_through_its_workflow_with_the_buttons(qtbot: Any, clerk:
     p = clerk.get("petition", pid)
     assert (p.extension_days, p.extension_approver, p.conclude_deadline) == (30, "王建国", date(2027, 2, 3))
     assert d.deadline_label.text() == "办结期限 2027-02-03（还剩 75 天）"
+    assert set(d.action_names()) == {"assign", "reply"}  # the one extension is used up
 
     def reply(dlg: StepDialog) -> None:
         fill(dlg.view.editors["reply_date"], "20261118")
@@ -154,6 +155,7 @@ def test_petition_moves_through_its_workflow_with_the_buttons(qtbot: Any, clerk:
     step(qtbot, d, "action_rate", rate)
     p = clerk.get("petition", pid)
     assert (p.rating, p.rating_date) == ("satisfied", date(2026, 11, 20))
+    assert d.action_names() == ["request_review"]  # rated once, not offered again
 
     # timeline and history show every step
     steps = [d.timeline_table.item(r, 1).text() for r in range(d.timeline_table.rowCount())]

@@ -31,6 +31,8 @@ class Action:
     apply: Apply
     perm: Perm = Perm.ENTER
     repeatable: bool = True  # False: refused if this step already happened
+    # True when a once-only step is already recorded on the record: not offered again
+    done: Callable[[Any], bool] | None = None
 
 
 @dataclass
@@ -154,6 +156,7 @@ PETITION.add(Action(
         F("extension_approver", "批准人", required=True),
     ],
     _extend,
+    done=lambda p: bool(p.extension_days),
 ))
 
 
@@ -275,6 +278,7 @@ PETITION.add(Action(
         F("rating", "满意度", "code", required=True, code_table="satisfaction"),
     ],
     _rate,
+    done=lambda p: bool(p.rating),
 ))
 
 
@@ -458,6 +462,7 @@ DISPUTE.add(Action(
     "judicial_confirm", "申请司法确认", frozenset({"succeeded"}),
     [F("judicial_confirm_date", "司法确认申请日期", "date", required=True)],
     _d_judicial,
+    done=lambda r: r.judicial_confirm_date is not None,
 ))
 
 

@@ -303,7 +303,8 @@ class RecordOps:
         spec = kind_spec(kind)
         if spec.workflow is None or rec.voided:
             return []
-        return [a for a in spec.workflow.allowed(rec.status) if has_perm(self.actor.role, a.perm)]
+        return [a for a in spec.workflow.allowed(rec.status)
+                if has_perm(self.actor.role, a.perm) and not (a.done is not None and a.done(rec))]
 
     def act(self: Services, kind: str, ident: str, action: str, data: dict[str, Any] | None = None) -> Any:
         """Perform a workflow step (受理, 交办, 答复, 销号…) on a record."""
