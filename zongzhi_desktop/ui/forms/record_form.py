@@ -122,7 +122,6 @@ class RecordFormDialog(EntryDialog):
         self.last_warnings: list[str] = []
         self._explicit_close = False
         self._baseline: dict[str, Any] = {}
-        self._masked: set[str] = set()  # sensitive fields shown masked (role without VIEW_PERSONAL)
 
         self.draft_banner = DraftBanner(self)
         self.error_banner = QLabel(self)
@@ -213,10 +212,9 @@ class RecordFormDialog(EntryDialog):
         self.record_id = None
         self.record = None
         self.link_repeat = True
-        self._masked.clear()
         for name, ed in self.view.editors.items():
             ed.set_value(None)  # type: ignore[attr-defined]
-            if name in self._masked_placeholders():
+            if display.is_sensitive(self.view.fields[name].spec):  # drop a masked hint from an edit
                 ed.setPlaceholderText(self.view.fields[name].placeholder)  # type: ignore[attr-defined]
         self.view.set_defaults(self.kind_spec.model)
         self.view.clear_errors()
@@ -226,9 +224,6 @@ class RecordFormDialog(EntryDialog):
         self.save_new_button.setVisible(True)
         self.setWindowTitle(self.tr("{title} — 新建").format(title=self.form.title))
         self._baseline = self.snapshot()
-
-    def _masked_placeholders(self) -> set[str]:
-        return {n for n, ff in self.view.fields.items() if display.is_sensitive(ff.spec)}
 
     def _load(self, record_id: str) -> None:
         rec = self.services.get(self.kind, record_id)
@@ -244,7 +239,6 @@ class RecordFormDialog(EntryDialog):
                 editor.setPlaceholderText(self.tr("{masked}（已隐藏，留空则不修改）").format(
                     masked=display.mask(ff.spec, values[name])))
                 values[name] = None
-                self._masked.add(name)
         self.view.set_values(values)
         kids = self.services.children(self.kind, rec.id)
         for ed in self.subtables:
