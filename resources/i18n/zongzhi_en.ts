@@ -1230,6 +1230,14 @@ Log: {log}</translation>
         <translation>Generating demo data</translation>
     </message>
     <message>
+        <source>{user} / {password}（{name}）</source>
+        <translation>{user} / {password} ({name})</translation>
+    </message>
+    <message>
+        <source>已载入演示数据。演示账号：{accounts}</source>
+        <translation>Demo data loaded. Demo accounts: {accounts}</translation>
+    </message>
+    <message>
         <source>演示数据生成失败：{message}。数据库已初始化，可以直接登录使用。</source>
         <translation>Demo data could not be generated: {message}. The database is initialized; you can sign in and work.</translation>
     </message>

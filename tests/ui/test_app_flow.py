@@ -38,7 +38,6 @@ def test_wizard_login_main_window(qtbot, tmp_path: Path) -> None:  # type: ignor
     ctl = AppController(tmp_path, today=lambda: TODAY, install_hook=False)
     assert ctl.start()
     wizard = ctl.wizard
-    qtbot.addWidget(wizard)
     # A township code outside the county is refused in Chinese and the wizard stays put.
     page = wizard.township_page
     qtbot.keyClicks(page.county_code, "330825")
@@ -67,7 +66,6 @@ def test_wizard_login_main_window(qtbot, tmp_path: Path) -> None:  # type: ignor
     assert con.execute("SELECT username, role FROM app_user").fetchall() == [("admin", "admin")]
 
     login = ctl.login
-    qtbot.addWidget(login)
     assert login.username.text() == "admin"  # remembered from the wizard
     qtbot.keyClicks(login.password, "wrong-password")
     qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
@@ -187,3 +185,31 @@ def test_no_display_prints_one_line_and_exits_1(tmp_path: Path) -> None:
     assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert lines == [NO_DISPLAY_MESSAGE]
+
+
+def test_wizard_with_demo_data(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ctl = AppController(tmp_path, today=lambda: TODAY, install_hook=False)
+    assert ctl.start()
+    wizard = ctl.wizard
+    fill_wizard(qtbot, wizard)
+    wizard.data_page.demo.setChecked(True)
+    with qtbot.waitSignal(ctl.signals.login_shown, timeout=180_000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    con = sqlite3.connect(tmp_path / "zongzhi.sqlite3")
+    assert con.execute("SELECT name FROM township").fetchall() == [("城关镇",)]  # the wizard's township, not the demo's
+    petitions = con.execute("SELECT count(*) FROM petition").fetchone()[0]
+    assert petitions > 50
+    users = dict(con.execute("SELECT username, role FROM app_user").fetchall())
+    assert users["admin"] == "admin" and users["clerk"] == "clerk" and users["reviewer"] == "reviewer"
+    login = ctl.login
+    assert login.notice.isVisible() and "clerk / zongzhi-clerk" in login.notice.text()
+    assert "admin /" not in login.notice.text()  # the administrator keeps the wizard's password
+    login.username.setText("clerk")
+    qtbot.keyClicks(login.password, "zongzhi-clerk")
+    with qtbot.waitSignal(ctl.signals.window_shown, timeout=20_000):
+        qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    window = ctl.window
+    qtbot.addWidget(window)
+    assert window.list_page("petition").model.rowCount() == petitions
+    window.close()
+    ctl.shutdown()

@@ -43,7 +43,6 @@ def test_english_switch_changes_visible_labels(qtbot, admin: Services, store_pat
         assert ctl.language == "en"
         ctl.start()
         assert ctl.login is not None
-        qtbot.addWidget(ctl.login)
         assert ctl.login.windowTitle() == "Zongzhi Desktop — Sign in"
         assert ctl.login.login_button.text() == "Sign in"
         w = MainWindow(admin, ctl.state)

@@ -141,16 +141,17 @@ class AppController:
     def _wizard_done(self) -> None:
         admin = self.wizard.admin_page.username.text().strip()
         self.state.last_user = admin
+        notice = self.wizard.demo_accounts_text()
         self.wizard.deleteLater()
         self.wizard = None
-        self.show_login()
+        self.show_login(notice)
 
-    def show_login(self) -> Any:
+    def show_login(self, notice: str = "") -> Any:
         from ..services import Actor, Services
         from .login import LoginDialog
 
         probe = Services(self.store, Actor("system", "clerk"), **self._kw())
-        self.login = LoginDialog(probe, last_user=self.state.last_user)
+        self.login = LoginDialog(probe, last_user=self.state.last_user, notice=notice)
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self.app.quit)
         self.login.show()

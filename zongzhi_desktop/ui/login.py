@@ -22,7 +22,8 @@ from .icons import icon
 class LoginDialog(QDialog):
     """Username and password, checked by services.admin.authenticate."""
 
-    def __init__(self, services: Services, *, last_user: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, *, last_user: str = "", notice: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.actor: Actor | None = None
@@ -49,6 +50,11 @@ class LoginDialog(QDialog):
         self.error.setObjectName("login_error")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("login_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #eef4fb; border: 1px solid #b9cbe6; padding: 6px;")
+        self.notice.setVisible(bool(notice))
         form = QFormLayout()
         form.addRow(self.tr("用户名"), self.username)
         form.addRow(self.tr("密码"), self.password)
@@ -63,6 +69,7 @@ class LoginDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(subtitle)
         layout.addSpacing(12)
+        layout.addWidget(self.notice)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)

@@ -184,6 +184,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("取消"))
         self._busy = False
         self._initialized = False
+        self.demo_result: Any = None  # what populate() returned (accounts created…)
 
     def accept(self) -> None:
         if self._busy:
@@ -213,7 +214,20 @@ class SetupWizard(QWizard):
         admin = Services(self.store, Actor(a.username.text().strip(), "admin", a.display_name.text().strip()),
                          **kwargs)
         self.runner.run(self.tr("生成演示数据"), lambda p: self.populate(admin, p),
-                        on_done=lambda _r: self._finish(), on_error=self._demo_failed, cancellable=False)
+                        on_done=self._demo_done, on_error=self._demo_failed, cancellable=False)
+
+    def _demo_done(self, result: Any) -> None:
+        self.demo_result = result
+        self._finish()
+
+    def demo_accounts_text(self) -> str:
+        """The demo sign-in accounts created with the demo data (passwords the wizard did not set)."""
+        accounts = getattr(self.demo_result, "accounts", None) or []
+        shown = [self.tr("{user} / {password}（{name}）").format(user=u, password=pw, name=name)
+                 for u, name, _role, pw in accounts if pw]
+        if not shown:
+            return ""
+        return self.tr("已载入演示数据。演示账号：{accounts}").format(accounts="；".join(shown))
 
     def _demo_failed(self, exc: BaseException) -> None:
         # The store is initialized already; the clerk can still sign in and work without demo data.
