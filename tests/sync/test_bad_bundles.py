@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TOWN_PASS, County, digest, link, make_county, make_township, populate
+from synctools import TOWN_PASS, County, digest, link, make_county, make_township, populate
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.county.setup import register_township, revoke_key

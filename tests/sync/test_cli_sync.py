@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_township, populate, table_counts
+from synctools import make_township, populate, table_counts
 
 from zongzhi_desktop.cli import main
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TOWN_PASS, County, digest, link, table_counts
+from synctools import TOWN_PASS, County, digest, link, table_counts
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.services import Actor, Services

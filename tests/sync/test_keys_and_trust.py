@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import COUNTY_PASS, TOWN_PASS, County, make_county, make_township, populate
+from synctools import COUNTY_PASS, TOWN_PASS, County, make_county, make_township, populate
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.county.setup import register_township, revoke_key, unlock_county_keys

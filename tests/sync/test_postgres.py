@@ -7,8 +7,17 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import COUNTY, COUNTY_NAME, COUNTY_PASS, TOWN_PASS, digest, populate, table_counts
 from sqlalchemy import create_engine, func, select, text
+from synctools import (
+    COUNTY,
+    COUNTY_NAME,
+    COUNTY_PASS,
+    TOWN_PASS,
+    digest,
+    make_township,
+    populate,
+    table_counts,
+)
 from test_bad_bundles import craft, good_village, resign
 
 from zongzhi_desktop.county.importer import import_bundle
@@ -64,8 +73,6 @@ def linked(svc: Services, county: PgCounty) -> Services:
 
 
 def test_round_trip_on_postgres(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from conftest import make_township
-
     county = PgCounty(pg_url)
     t1 = linked(make_township(tmp_path / "t1", "330825101", "城关镇"), county)
     t2 = linked(make_township(tmp_path / "t2", "330825102", "湖镇镇"), county)
@@ -100,8 +107,6 @@ def test_round_trip_on_postgres(pg_url: str, tmp_path) -> None:  # type: ignore[
 
 
 def test_refusals_leave_postgres_untouched(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from conftest import make_township
-
     county = PgCounty(pg_url)
     t1 = linked(make_township(tmp_path / "t1", "330825101", "城关镇"), county)
     populate(t1, "甲")
@@ -127,8 +132,6 @@ def test_refusals_leave_postgres_untouched(pg_url: str, tmp_path) -> None:  # ty
 
 def test_two_instances_same_bundle_concurrently_import_once(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Two server processes (separate engines) on one database receive the same bundle at once."""
-    from conftest import make_township
-
     county = PgCounty(pg_url)
     t1 = linked(make_township(tmp_path / "t1", "330825101", "城关镇"), county)
     populate(t1, "甲", n=40)

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import TOWN_PASS, County, digest, id_number, populate, table_counts
+from synctools import TOWN_PASS, County, digest, id_number, populate, table_counts
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.county.status import county_status

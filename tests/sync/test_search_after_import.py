@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import TOWN_PASS, County, populate
+from synctools import TOWN_PASS, County, populate
 from test_bad_bundles import resign
 
 from zongzhi_desktop.county.importer import import_bundle

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import TOWN_PASS, County, make_township, populate
+from synctools import TOWN_PASS, County, make_township, populate
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.county.setup import register_township

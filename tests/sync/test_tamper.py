@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import TOWN_PASS, County, digest, populate
+from synctools import TOWN_PASS, County, digest, populate
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.services import Services

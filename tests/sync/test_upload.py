@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from conftest import TOWN_PASS, County, populate, table_counts
 from fastapi.responses import JSONResponse
+from synctools import TOWN_PASS, County, make_township, populate, table_counts
 
 from zongzhi_desktop.county.http import RECEIPT_MEDIA_TYPE, UPLOAD_PATH, make_upload_app
 from zongzhi_desktop.services import Services
@@ -133,8 +133,6 @@ def test_offline_message(town1: Services) -> None:
 
 
 def test_refusal_is_final_and_explained(tmp_path: Path, county: County) -> None:
-    from conftest import make_township
-
     from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
     stranger = make_township(tmp_path / "t9", "330825109", "陌生镇")
