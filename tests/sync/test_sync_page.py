@@ -122,3 +122,21 @@ def test_clerk_cannot_change_trust(qtbot, county: County, town1: Services) -> No
     assert not page.findChild(QPushButton, "sync_rotate_key").isEnabled()
     assert page.findChild(QPushButton, "sync_export").isEnabled()
     assert "龙游县" in page.county_label.text()  # town1 already trusts the county
+
+
+def test_upload_from_page(qtbot, county: County, town1: Services) -> None:  # type: ignore[no-untyped-def]
+    from test_upload import serve
+
+    from zongzhi_desktop.county.http import make_upload_app
+
+    populate(town1, "甲")
+    page = SyncPage(town1)
+    qtbot.addWidget(page)
+    page.passphrase.setText(TOWN_PASS)
+    with serve(make_upload_app(county.store, county.keys)) as url:
+        page.url.setText(url)
+        click(qtbot, page, "sync_upload")
+        wait_idle(qtbot, page)
+    assert "已上传批次 1：县级接收" in page.message.text(), page.message.text()
+    assert "未确认记录共 0 条" in page.summary.text()
+    assert page.refresh().upload_url == url  # remembered for next time (administrator)
