@@ -35,7 +35,8 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        # FULL: in WAL mode NORMAL may lose the last commits on power loss; a clerk's saved record must survive.
+        cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
