@@ -66,6 +66,9 @@ class EntryDialog(QDialog):
             chain[idx + 1].setFocus(Qt.FocusReason.TabFocusReason)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Save):  # when the shortcut map did not see it first
+            self.submit()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods & Qt.KeyboardModifier.ControlModifier:
