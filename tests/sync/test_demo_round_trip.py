@@ -23,7 +23,7 @@ TOWNSHIPS = (("330825101", "湖镇镇", 1), ("330825102", "溪口镇", 2))
 def demo_township(root: Path, code: str, name: str, seed: int) -> Services:
     root.mkdir(parents=True)
     store = Store(root / "zongzhi.sqlite3")
-    demo.generate(store, records=demo.MIN_RECORDS, seed=seed, today=date(2026, 11, 20), threaded=False,
+    demo.generate(store, records=demo.MIN_RECORDS, seed=seed, today=date(2026, 11, 20),
                   township={"township_code": code, "township_name": name, "county_code": "330825",
                             "county_name": "龙游县"})
     return Services(store, Actor("admin", "admin", "系统管理员"), today=lambda: date(2026, 11, 20))
