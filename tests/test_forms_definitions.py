@@ -146,3 +146,10 @@ def test_translatable_strings_cover_labels_help_and_steps() -> None:
     strings = set(translatable_strings())
     assert {"信访件登记", "收件信息", "信访人姓名", "当事人身份证号", "交办", "承办单位", "回访日期"} <= strings
     assert "18位公民身份号码，末位可为X" in strings and "" not in strings
+
+
+def test_catalog_module_is_current() -> None:
+    from zongzhi_desktop.forms_loader import CATALOG_MODULE, catalog_source
+
+    assert CATALOG_MODULE.read_text(encoding="utf-8") == catalog_source(), \
+        "run: .venv/bin/python -m zongzhi_desktop.forms_loader"

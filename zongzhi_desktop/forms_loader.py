@@ -8,6 +8,7 @@ leaves out a required one, or contradicts the domain (required flag, code table,
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +33,11 @@ WIDGETS_BY_TYPE: dict[str, tuple[str, ...]] = {
 SUBTABLE_EDITORS = ("table", "picker")
 # Record kinds a picker sub-table may search in (see ui/forms/lookup.py).
 PICKABLE_KINDS = ("petition", "dispute", "volunteer", "team")
+# Columns every record detail may show, whatever its kind.
+COMMON_DETAIL_LABELS = {
+    "status": "状态", "next_deadline": "下一期限", "next_deadline_kind": "期限类型", "voided": "已作废",
+    "void_reason": "作废原因", "serial": "编号",
+}
 _FIELD_KEYS = {"label", "widget", "help", "required", "code_table", "span", "placeholder"}
 _SUBTABLE_KEYS = {"key", "label", "editor", "columns", "pick", "id_field", "kind_field", "help"}
 
@@ -228,14 +234,15 @@ def load_all() -> dict[str, FormDef]:
 
 
 def translatable_strings() -> list[str]:
-    """Every label, group title and help text the forms and step dialogs show (context "forms").
+    """Every label, title, state and help text the forms, details and step dialogs show (context "forms").
 
     lupdate cannot read TOML: a translation build adds these to the catalog under context "forms"
     (the renderer translates them with QCoreApplication.translate("forms", text)).
     """
-    out: set[str] = set()
+    out: set[str] = set(COMMON_DETAIL_LABELS.values())
     for form in load_all().values():
         out.add(form.title)
+        out |= set(form.detail_labels.values())
         for g in form.groups:
             out.add(g.title)
             for f in g.fields:
@@ -244,9 +251,40 @@ def translatable_strings() -> list[str]:
             out |= {st.label, st.help, st.child.label}
             out |= {c.label for c in st.columns} | {s.label for s in st.child.fields}
     for spec in KINDS.values():
+        out |= {spec.label} | {s.label for s in spec.fields}
         for ch in spec.children.values():
             out |= {ch.label} | {s.label for s in ch.fields}
         if spec.workflow is not None:
+            out |= set(spec.workflow.states.values())
             for action in spec.workflow.actions.values():
                 out |= {action.label} | {s.label for s in action.fields}
     return sorted(s for s in out if s)
+
+
+CATALOG_MODULE = Path(__file__).resolve().parent / "ui" / "forms" / "catalog.py"
+
+
+def catalog_source() -> str:
+    """Text of ui/forms/catalog.py: the form strings marked for pyside6-lupdate."""
+    lines = [
+        '"""Form, detail and workflow labels marked for the translation catalog (context "forms").',
+        "",
+        "Generated from forms/*.toml and the domain by `python -m zongzhi_desktop.forms_loader`; do not edit.",
+        "pyside6-lupdate reads the QT_TRANSLATE_NOOP calls; the UI translates the labels at run time.",
+        '"""',
+        "",
+        "",
+        "def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupdate looks for",
+        "    return text",
+        "",
+        "",
+        "STRINGS = (",
+    ]
+    lines += [f'    QT_TRANSLATE_NOOP("forms", {json.dumps(s, ensure_ascii=False)}),' for s in translatable_strings()]
+    lines += [")", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    CATALOG_MODULE.write_text(catalog_source(), encoding="utf-8")
+    print(f"{CATALOG_MODULE}: {len(translatable_strings())} strings")

@@ -2,21 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>{label}（已停用）</source>
-        <translation>{label} (disabled)</translation>
-    </message>
-    <message>
-        <source>输入关键字搜索</source>
-        <translation>Type to search</translation>
-    </message>
-    <message>
-        <source>列出可选项 (Alt+↓)</source>
-        <translation>List choices (Alt+↓)</translation>
-    </message>
-</context>
-<context>
     <name>AccountTab</name>
     <message>
         <source>当前用户：{name}（{user}），角色：{role}</source>
@@ -367,6 +352,21 @@ Log: {log}</translation>
     <message>
         <source>详细信息已写入日志文件：{path}</source>
         <translation>Details were written to the log file: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>FormWidgets</name>
+    <message>
+        <source>{label}（已停用）</source>
+        <translation>{label} (disabled)</translation>
+    </message>
+    <message>
+        <source>输入关键字搜索</source>
+        <translation>Type to search</translation>
+    </message>
+    <message>
+        <source>列出可选项 (Alt+↓)</source>
+        <translation>List choices (Alt+↓)</translation>
     </message>
 </context>
 <context>
@@ -1693,6 +1693,1049 @@ Enter the password of {user} to continue.</translation>
     </message>
 </context>
 <context>
+    <name>forms</name>
+    <message>
+        <source>18位公民身份号码，末位可为X</source>
+        <translation>18-character citizen ID number; the last may be X</translation>
+    </message>
+    <message>
+        <source>5人及以上为集体访，须登记代表姓名</source>
+        <translation>5 or more people is a group visit: enter the representatives</translation>
+    </message>
+    <message>
+        <source>“五个第一时间”之发现时间</source>
+        <translation>The &quot;found&quot; time of the five first-times</translation>
+    </message>
+    <message>
+        <source>下一期限</source>
+        <translation>Next deadline</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <source>不能早于提出日期</source>
+        <translation>Not before the date raised</translation>
+    </message>
+    <message>
+        <source>事实</source>
+        <translation>Facts</translation>
+    </message>
+    <message>
+        <source>事项分类</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <source>五包责任与督办</source>
+        <translation>Five responsibilities and supervision</translation>
+    </message>
+    <message>
+        <source>交办</source>
+        <translation>Assign</translation>
+    </message>
+    <message>
+        <source>交办办结时限</source>
+        <translation>Assignment deadline</translation>
+    </message>
+    <message>
+        <source>交办日期</source>
+        <translation>Assigned on</translation>
+    </message>
+    <message>
+        <source>代表姓名</source>
+        <translation>Representatives</translation>
+    </message>
+    <message>
+        <source>住址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>作废原因</source>
+        <translation>Reason for voiding</translation>
+    </message>
+    <message>
+        <source>信访事项</source>
+        <translation>Matter</translation>
+    </message>
+    <message>
+        <source>信访人</source>
+        <translation>Petitioner</translation>
+    </message>
+    <message>
+        <source>信访人姓名</source>
+        <translation>Petitioner&apos;s name</translation>
+    </message>
+    <message>
+        <source>信访人提出的具体请求</source>
+        <translation>What exactly the petitioner asks for</translation>
+    </message>
+    <message>
+        <source>信访件</source>
+        <translation>Petition</translation>
+    </message>
+    <message>
+        <source>信访件登记</source>
+        <translation>Register a petition</translation>
+    </message>
+    <message>
+        <source>信访工作条例第十七条</source>
+        <translation>Petition Work Regulations, Art. 17</translation>
+    </message>
+    <message>
+        <source>信访形式</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>信访类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>信访请求</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>关联案件</source>
+        <translation>Linked cases</translation>
+    </message>
+    <message>
+        <source>关联的前次信访</source>
+        <translation>Earlier petition</translation>
+    </message>
+    <message>
+        <source>关联类型</source>
+        <translation>Linked kind</translation>
+    </message>
+    <message>
+        <source>到期未销号即列为超期</source>
+        <translation>Overdue if not closed by this date</translation>
+    </message>
+    <message>
+        <source>办理人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>办结期限</source>
+        <translation>Conclusion deadline</translation>
+    </message>
+    <message>
+        <source>包思想疏导</source>
+        <translation>Counselling</translation>
+    </message>
+    <message>
+        <source>包息诉罢访</source>
+        <translation>Ending the petitioning</translation>
+    </message>
+    <message>
+        <source>包掌握情况</source>
+        <translation>Knowing the situation</translation>
+    </message>
+    <message>
+        <source>包案中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>包案事项</source>
+        <translation>Case package</translation>
+    </message>
+    <message>
+        <source>包案日期</source>
+        <translation>Started on</translation>
+    </message>
+    <message>
+        <source>包案领导</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>包稳控</source>
+        <translation>Keeping stable</translation>
+    </message>
+    <message>
+        <source>包解决问题</source>
+        <translation>Solving the problem</translation>
+    </message>
+    <message>
+        <source>化解层级</source>
+        <translation>Resolved at level</translation>
+    </message>
+    <message>
+        <source>化解日期</source>
+        <translation>Resolved on</translation>
+    </message>
+    <message>
+        <source>化解时限</source>
+        <translation>Target date</translation>
+    </message>
+    <message>
+        <source>化解纠纷数</source>
+        <translation>Disputes resolved</translation>
+    </message>
+    <message>
+        <source>区划代码</source>
+        <translation>Division code</translation>
+    </message>
+    <message>
+        <source>协议内容</source>
+        <translation>Agreed terms</translation>
+    </message>
+    <message>
+        <source>协议形式</source>
+        <translation>Agreement form</translation>
+    </message>
+    <message>
+        <source>协议生效日期</source>
+        <translation>Agreement effective on</translation>
+    </message>
+    <message>
+        <source>去向</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>参与志愿者</source>
+        <translation>Participating volunteers</translation>
+    </message>
+    <message>
+        <source>反馈当事人</source>
+        <translation>Feedback to the parties</translation>
+    </message>
+    <message>
+        <source>反馈日期</source>
+        <translation>Feedback on</translation>
+    </message>
+    <message>
+        <source>发现日期</source>
+        <translation>Found on</translation>
+    </message>
+    <message>
+        <source>发现隐患数</source>
+        <translation>Hazards found</translation>
+    </message>
+    <message>
+        <source>受理</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>受理决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>受理决定日期</source>
+        <translation>Decided on</translation>
+    </message>
+    <message>
+        <source>受理告知</source>
+        <translation>Acceptance notice</translation>
+    </message>
+    <message>
+        <source>受理告知期限</source>
+        <translation>Acceptance notice deadline</translation>
+    </message>
+    <message>
+        <source>受理日期</source>
+        <translation>Accepted on</translation>
+    </message>
+    <message>
+        <source>司法确认申请截止</source>
+        <translation>Judicial confirmation due by</translation>
+    </message>
+    <message>
+        <source>司法确认申请日期</source>
+        <translation>Judicial confirmation applied on</translation>
+    </message>
+    <message>
+        <source>同一信访人就同一事项再次信访时关联前次信访件（输入编号或姓名搜索）</source>
+        <translation>When the same person petitions again on the same matter, link the earlier petition (search by number or name)</translation>
+    </message>
+    <message>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>回访</source>
+        <translation>Follow-up visit</translation>
+    </message>
+    <message>
+        <source>回访人</source>
+        <translation>Visited by</translation>
+    </message>
+    <message>
+        <source>回访情况</source>
+        <translation>Visit notes</translation>
+    </message>
+    <message>
+        <source>回访日期</source>
+        <translation>Visited on</translation>
+    </message>
+    <message>
+        <source>土地、家庭、邻里等易引发命案的矛盾纠纷须重点关注</source>
+        <translation>Land, family and neighbour disputes that may lead to homicide need close attention</translation>
+    </message>
+    <message>
+        <source>在册</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>在册（仍在服务）</source>
+        <translation>Active (still serving)</translation>
+    </message>
+    <message>
+        <source>地点与规模</source>
+        <translation>Place and scale</translation>
+    </message>
+    <message>
+        <source>堵点难点情况</source>
+        <translation>Blockers and difficulties</translation>
+    </message>
+    <message>
+        <source>处理意见</source>
+        <translation>Decision on the matter</translation>
+    </message>
+    <message>
+        <source>处理意见摘要</source>
+        <translation>Summary of the reply</translation>
+    </message>
+    <message>
+        <source>处理日期</source>
+        <translation>Handled on</translation>
+    </message>
+    <message>
+        <source>复查中</source>
+        <translation>Under review</translation>
+    </message>
+    <message>
+        <source>复查意见</source>
+        <translation>Review decision</translation>
+    </message>
+    <message>
+        <source>复查申请截止</source>
+        <translation>Review request due by</translation>
+    </message>
+    <message>
+        <source>复查申请日期</source>
+        <translation>Review requested on</translation>
+    </message>
+    <message>
+        <source>复查答复</source>
+        <translation>Review reply</translation>
+    </message>
+    <message>
+        <source>复查答复日期</source>
+        <translation>Review replied on</translation>
+    </message>
+    <message>
+        <source>复查答复期限</source>
+        <translation>Review reply deadline</translation>
+    </message>
+    <message>
+        <source>复核中</source>
+        <translation>Under re-review</translation>
+    </message>
+    <message>
+        <source>复核意见</source>
+        <translation>Re-review decision</translation>
+    </message>
+    <message>
+        <source>复核申请截止</source>
+        <translation>Re-review request due by</translation>
+    </message>
+    <message>
+        <source>复核申请日期</source>
+        <translation>Re-review requested on</translation>
+    </message>
+    <message>
+        <source>复核答复(终结)</source>
+        <translation>Re-review reply (final)</translation>
+    </message>
+    <message>
+        <source>复核答复日期</source>
+        <translation>Re-review replied on</translation>
+    </message>
+    <message>
+        <source>复核答复期限</source>
+        <translation>Re-review reply deadline</translation>
+    </message>
+    <message>
+        <source>如：张三、李四</source>
+        <translation>e.g. Zhang San, Li Si</translation>
+    </message>
+    <message>
+        <source>如：张某与李某宅基地边界纠纷</source>
+        <translation>e.g. Zhang and Li homestead boundary dispute</translation>
+    </message>
+    <message>
+        <source>如：调解、法律咨询、急救</source>
+        <translation>e.g. mediation, legal advice, first aid</translation>
+    </message>
+    <message>
+        <source>如：龙游大妈</source>
+        <translation>e.g. Longyou Aunties</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <source>完成情况</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>完成日期</source>
+        <translation>Done on</translation>
+    </message>
+    <message>
+        <source>完成时限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>审核人</source>
+        <translation>Reviewer</translation>
+    </message>
+    <message>
+        <source>审核意见</source>
+        <translation>Review opinion</translation>
+    </message>
+    <message>
+        <source>层级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>履行情况</source>
+        <translation>Performance</translation>
+    </message>
+    <message>
+        <source>履行方式</source>
+        <translation>Manner of performance</translation>
+    </message>
+    <message>
+        <source>履行期限</source>
+        <translation>Performance deadline</translation>
+    </message>
+    <message>
+        <source>工作方案</source>
+        <translation>Work plan</translation>
+    </message>
+    <message>
+        <source>工作进展</source>
+        <translation>Progress</translation>
+    </message>
+    <message>
+        <source>已交办</source>
+        <translation>Assigned</translation>
+    </message>
+    <message>
+        <source>已作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>已受理</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>已复查</source>
+        <translation>Reviewed</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>已登记待受理</source>
+        <translation>Registered, awaiting acceptance</translation>
+    </message>
+    <message>
+        <source>已移交</source>
+        <translation>Transferred</translation>
+    </message>
+    <message>
+        <source>已答复</source>
+        <translation>Replied</translation>
+    </message>
+    <message>
+        <source>已终止</source>
+        <translation>Terminated</translation>
+    </message>
+    <message>
+        <source>已终结</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <source>已销号</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>延期</source>
+        <translation>Extend</translation>
+    </message>
+    <message>
+        <source>延期批准日期</source>
+        <translation>Extension approved on</translation>
+    </message>
+    <message>
+        <source>延期日期</source>
+        <translation>Extended on</translation>
+    </message>
+    <message>
+        <source>延期理由</source>
+        <translation>Reason for extension</translation>
+    </message>
+    <message>
+        <source>延长天数</source>
+        <translation>Days of extension</translation>
+    </message>
+    <message>
+        <source>建议意见类 / 检举控告类 / 申诉求决类（第二十九至三十一条）</source>
+        <translation>Suggestion / accusation / claim (Art. 29–31)</translation>
+    </message>
+    <message>
+        <source>开始调解</source>
+        <translation>Start mediation</translation>
+    </message>
+    <message>
+        <source>开展了什么活动、服务了哪些群众</source>
+        <translation>What was done and for whom</translation>
+    </message>
+    <message>
+        <source>当事人</source>
+        <translation>Parties</translation>
+    </message>
+    <message>
+        <source>当事人住址</source>
+        <translation>Party&apos;s address</translation>
+    </message>
+    <message>
+        <source>当事人姓名</source>
+        <translation>Party&apos;s name</translation>
+    </message>
+    <message>
+        <source>当事人电话</source>
+        <translation>Party&apos;s phone</translation>
+    </message>
+    <message>
+        <source>当事人角色</source>
+        <translation>Party&apos;s role</translation>
+    </message>
+    <message>
+        <source>当事人身份证号</source>
+        <translation>Party&apos;s ID number</translation>
+    </message>
+    <message>
+        <source>志愿服务活动登记</source>
+        <translation>Register a volunteer activity</translation>
+    </message>
+    <message>
+        <source>志愿服务队</source>
+        <translation>Volunteer team</translation>
+    </message>
+    <message>
+        <source>志愿服务队登记</source>
+        <translation>Register a volunteer team</translation>
+    </message>
+    <message>
+        <source>志愿活动</source>
+        <translation>Volunteer activity</translation>
+    </message>
+    <message>
+        <source>志愿者</source>
+        <translation>Volunteer</translation>
+    </message>
+    <message>
+        <source>志愿者信息</source>
+        <translation>Volunteer</translation>
+    </message>
+    <message>
+        <source>志愿者登记</source>
+        <translation>Register a volunteer</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>成立日期</source>
+        <translation>Founded on</translation>
+    </message>
+    <message>
+        <source>所属村(社区)</source>
+        <translation>Village / community</translation>
+    </message>
+    <message>
+        <source>所属网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>所属调委会</source>
+        <translation>Mediation committee</translation>
+    </message>
+    <message>
+        <source>所属队伍</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>手机11位，或座机如 0570-1234567</source>
+        <translation>11-digit mobile, or a landline such as 0570-1234567</translation>
+    </message>
+    <message>
+        <source>批准人</source>
+        <translation>Approved by</translation>
+    </message>
+    <message>
+        <source>承办单位</source>
+        <translation>Handling unit</translation>
+    </message>
+    <message>
+        <source>技能特长</source>
+        <translation>Skills</translation>
+    </message>
+    <message>
+        <source>挂牌督办</source>
+        <translation>Listed for supervision</translation>
+    </message>
+    <message>
+        <source>排查登记</source>
+        <translation>Screened</translation>
+    </message>
+    <message>
+        <source>推进中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>提出日期</source>
+        <translation>Raised on</translation>
+    </message>
+    <message>
+        <source>收件信息</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>收件日期</source>
+        <translation>Received on</translation>
+    </message>
+    <message>
+        <source>收到信件、接待来访或接听来电的日期；受理告知期限从次日起算15日（信访工作条例第二十二条）</source>
+        <translation>Day the letter, visit or call was received; the 15-day acceptance notice period starts the next day (Art. 22)</translation>
+    </message>
+    <message>
+        <source>新的化解时限</source>
+        <translation>New target date</translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>易引发命案</source>
+        <translation>Homicide risk</translation>
+    </message>
+    <message>
+        <source>服务时长(小时)</source>
+        <translation>Hours</translation>
+    </message>
+    <message>
+        <source>服务群众人次</source>
+        <translation>People served</translation>
+    </message>
+    <message>
+        <source>期限类型</source>
+        <translation>Deadline type</translation>
+    </message>
+    <message>
+        <source>村(社区)</source>
+        <translation>Village / community</translation>
+    </message>
+    <message>
+        <source>来源信访件</source>
+        <translation>Source petition</translation>
+    </message>
+    <message>
+        <source>来源渠道</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>来访人数</source>
+        <translation>Headcount</translation>
+    </message>
+    <message>
+        <source>每位当事人一行；身份证号和电话可留空</source>
+        <translation>One row per party; ID number and phone may stay empty</translation>
+    </message>
+    <message>
+        <source>民转刑</source>
+        <translation>Turned criminal</translation>
+    </message>
+    <message>
+        <source>活动信息</source>
+        <translation>Activity</translation>
+    </message>
+    <message>
+        <source>活动内容</source>
+        <translation>Content</translation>
+    </message>
+    <message>
+        <source>活动地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>活动成效</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <source>活动日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>活动类型</source>
+        <translation>Activity type</translation>
+    </message>
+    <message>
+        <source>涉及人数</source>
+        <translation>People involved</translation>
+    </message>
+    <message>
+        <source>涉及金额(元)</source>
+        <translation>Amount involved (yuan)</translation>
+    </message>
+    <message>
+        <source>满意度</source>
+        <translation>Satisfaction</translation>
+    </message>
+    <message>
+        <source>满意度评价</source>
+        <translation>Satisfaction rating</translation>
+    </message>
+    <message>
+        <source>点击“选择…”按编号、姓名或标题搜索信访件和矛盾纠纷</source>
+        <translation>Click &quot;Choose…&quot; to search petitions and disputes by number, name or title</translation>
+    </message>
+    <message>
+        <source>点击“选择…”搜索志愿者，再填写每人服务时长</source>
+        <translation>Click &quot;Choose…&quot; to search volunteers, then enter each one&apos;s hours</translation>
+    </message>
+    <message>
+        <source>照片文件</source>
+        <translation>Photo files</translation>
+    </message>
+    <message>
+        <source>照片文件名，每行一个</source>
+        <translation>Photo file names, one per line</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>理由</source>
+        <translation>Reasons</translation>
+    </message>
+    <message>
+        <source>由信访转办时，输入信访件编号或信访人姓名搜索</source>
+        <translation>When transferred from a petition, search by its number or the petitioner&apos;s name</translation>
+    </message>
+    <message>
+        <source>申请司法确认</source>
+        <translation>Apply for judicial confirmation</translation>
+    </message>
+    <message>
+        <source>申请复查</source>
+        <translation>Request review</translation>
+    </message>
+    <message>
+        <source>申请复核</source>
+        <translation>Request re-review</translation>
+    </message>
+    <message>
+        <source>申请销号</source>
+        <translation>Request closure</translation>
+    </message>
+    <message>
+        <source>申请销号日期</source>
+        <translation>Closure requested on</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>登记履行情况</source>
+        <translation>Record performance</translation>
+    </message>
+    <message>
+        <source>登记日期</source>
+        <translation>Recorded on</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷</source>
+        <translation>Dispute</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷登记</source>
+        <translation>Register a dispute</translation>
+    </message>
+    <message>
+        <source>确认化解结果</source>
+        <translation>Confirm the resolution</translation>
+    </message>
+    <message>
+        <source>确认日期</source>
+        <translation>Confirmed on</translation>
+    </message>
+    <message>
+        <source>积案</source>
+        <translation>Backlog case</translation>
+    </message>
+    <message>
+        <source>答复(出具处理意见书)</source>
+        <translation>Reply (written decision)</translation>
+    </message>
+    <message>
+        <source>答复日期</source>
+        <translation>Replied on</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>纠纷名称</source>
+        <translation>Dispute</translation>
+    </message>
+    <message>
+        <source>纠纷基本情况</source>
+        <translation>Dispute</translation>
+    </message>
+    <message>
+        <source>纠纷已演变为刑事案件</source>
+        <translation>The dispute has become a criminal case</translation>
+    </message>
+    <message>
+        <source>纠纷来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>纠纷简要情况</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>纠纷类型</source>
+        <translation>Dispute type</translation>
+    </message>
+    <message>
+        <source>编号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <source>网格名称</source>
+        <translation>Grid name</translation>
+    </message>
+    <message>
+        <source>网格员</source>
+        <translation>Grid worker</translation>
+    </message>
+    <message>
+        <source>网格编码</source>
+        <translation>Grid code</translation>
+    </message>
+    <message>
+        <source>职务</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>评价日期</source>
+        <translation>Rated on</translation>
+    </message>
+    <message>
+        <source>调委会</source>
+        <translation>Mediation committee</translation>
+    </message>
+    <message>
+        <source>调度事项</source>
+        <translation>Dispatch item</translation>
+    </message>
+    <message>
+        <source>调度事项登记</source>
+        <translation>Register a dispatch item</translation>
+    </message>
+    <message>
+        <source>调解不成</source>
+        <translation>Mediation failed</translation>
+    </message>
+    <message>
+        <source>调解不成原因</source>
+        <translation>Why mediation failed</translation>
+    </message>
+    <message>
+        <source>调解不成后处理(移交/诉讼/终止)</source>
+        <translation>After failed mediation (transfer / litigation / end)</translation>
+    </message>
+    <message>
+        <source>调解中</source>
+        <translation>Mediating</translation>
+    </message>
+    <message>
+        <source>调解员</source>
+        <translation>Mediator</translation>
+    </message>
+    <message>
+        <source>调解开始日期</source>
+        <translation>Mediation started on</translation>
+    </message>
+    <message>
+        <source>调解成功</source>
+        <translation>Mediation succeeded</translation>
+    </message>
+    <message>
+        <source>调解期限提醒日</source>
+        <translation>Mediation reminder date</translation>
+    </message>
+    <message>
+        <source>调解结束日期</source>
+        <translation>Mediation ended on</translation>
+    </message>
+    <message>
+        <source>调解结果</source>
+        <translation>Mediation result</translation>
+    </message>
+    <message>
+        <source>调解途径</source>
+        <translation>Mediation route</translation>
+    </message>
+    <message>
+        <source>负责人</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>负责人电话</source>
+        <translation>Leader&apos;s phone</translation>
+    </message>
+    <message>
+        <source>责任人</source>
+        <translation>Responsible staff</translation>
+    </message>
+    <message>
+        <source>责任单位</source>
+        <translation>Responsible unit</translation>
+    </message>
+    <message>
+        <source>越级访</source>
+        <translation>Skipped levels</translation>
+    </message>
+    <message>
+        <source>越级访（先到上级机关反映）</source>
+        <translation>Skipped levels (went to a higher office first)</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>转诉讼</source>
+        <translation>Litigation</translation>
+    </message>
+    <message>
+        <source>输入村(社区)名称或区划代码的任意部分进行搜索</source>
+        <translation>Type any part of the village name or division code</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>退回意见</source>
+        <translation>Reason for return</translation>
+    </message>
+    <message>
+        <source>退回日期</source>
+        <translation>Returned on</translation>
+    </message>
+    <message>
+        <source>选填；填写时须为有效的18位公民身份号码</source>
+        <translation>Optional; if entered, a valid 18-character citizen ID number</translation>
+    </message>
+    <message>
+        <source>部门</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>部门名称</source>
+        <translation>Department name</translation>
+    </message>
+    <message>
+        <source>部门类别</source>
+        <translation>Department kind</translation>
+    </message>
+    <message>
+        <source>重复访</source>
+        <translation>Repeat petition</translation>
+    </message>
+    <message>
+        <source>销号</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>销号日期</source>
+        <translation>Closed on</translation>
+    </message>
+    <message>
+        <source>长期未化解的信访积案或矛盾纠纷</source>
+        <translation>A petition or dispute left unresolved for a long time</translation>
+    </message>
+    <message>
+        <source>队伍信息</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>队伍名称</source>
+        <translation>Team name</translation>
+    </message>
+    <message>
+        <source>队伍类型</source>
+        <translation>Team type</translation>
+    </message>
+    <message>
+        <source>集体访</source>
+        <translation>Group visit</translation>
+    </message>
+    <message>
+        <source>集体访代表不超过5人，用顿号或逗号分隔</source>
+        <translation>At most 5 representatives, separated by commas</translation>
+    </message>
+    <message>
+        <source>领导</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <source>领导包案</source>
+        <translation>Case package</translation>
+    </message>
+    <message>
+        <source>领导包案登记</source>
+        <translation>Register a case package</translation>
+    </message>
+    <message>
+        <source>风险研判</source>
+        <translation>Risk assessment</translation>
+    </message>
+    <message>
+        <source>风险等级</source>
+        <translation>Risk level</translation>
+    </message>
+</context>
+<context>
     <name>listing</name>
     <message>
         <source>村(社区)</source>
@@ -1797,6 +2840,22 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>化解时限</source>
         <translation>Target date</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>逾期{n}天</source>
+        <translation>{n} days overdue</translation>
+    </message>
+    <message>
+        <source>今天到期</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>剩{n}天</source>
+        <translation>{n} days left</translation>
     </message>
     <message>
         <source>挂牌督办</source>

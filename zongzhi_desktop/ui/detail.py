@@ -37,11 +37,12 @@ from ..domain import workflows as wf
 from ..domain.errors import DomainError, ValidationError, ValidationErrors
 from ..domain.fields import F, FieldSpec
 from ..domain.roles import Perm, has_perm
-from ..forms_loader import load_form
+from ..forms_loader import COMMON_DETAIL_LABELS, load_form
 from ..services import Services
 from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
 from .forms import RecordFormDialog, lookup
 from .forms import display as fmt
+from .forms.display import t
 from .forms.entry import EntryDialog
 from .forms.record_form import errors_of
 from .forms.renderer import ERROR_STYLE, FormView, action_groups
@@ -51,10 +52,6 @@ VOID_REASON = F("void_reason", "作废原因", "longtext", required=True)
 SIGNED_BY_FIELDS = ("reviewer", "by_whom", "visitor")
 # Bookkeeping columns left out of the history view.
 HIDDEN_AUDIT = {"revision", "updated_at", "updated_by", "created_at", "created_by", "township_code", "id"}
-COMMON_LABELS = {
-    "status": "状态", "next_deadline": "下一期限", "next_deadline_kind": "期限类型", "voided": "已作废",
-    "void_reason": "作废原因", "serial": "编号",
-}
 
 
 def tr(text: str) -> str:
@@ -233,7 +230,7 @@ class RecordDetailDialog(QDialog):
         for key, child in self.spec.children.items():
             page = QWidget(self)
             lay = QVBoxLayout(page)
-            headers = [QCoreApplication.translate("forms", s.label) for s in child.fields]
+            headers = [t(s.label) for s in child.fields]
             table = _table(headers, page, f"children_{key}")
             lay.addWidget(table)
             row = QHBoxLayout()
@@ -245,7 +242,7 @@ class RecordDetailDialog(QDialog):
             lay.addLayout(row)
             self.child_tables[key] = table
             self.child_void_buttons[key] = void
-            self.tabs.addTab(page, QCoreApplication.translate("forms", child.label))
+            self.tabs.addTab(page, t(child.label))
         self.timeline_table = _table([self.tr("日期"), self.tr("办理步骤"), self.tr("经办人"), self.tr("内容")],
                                      self, "timeline")
         self.audit_table = _table([self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("变更内容")],
@@ -278,8 +275,8 @@ class RecordDetailDialog(QDialog):
         serial = getattr(rec, "serial", None)
         title = str(getattr(rec, self.spec.title_field, "") or "")
         self.serial_label.setText(serial or title)
-        self.title_label.setText(title if serial else self.spec.label)
-        self.setWindowTitle(self.tr("{label} {serial}").format(label=self.spec.label, serial=serial or title))
+        self.title_label.setText(title if serial else t(self.spec.label))
+        self.setWindowTitle(self.tr("{label} {serial}").format(label=t(self.spec.label), serial=serial or title))
         self._header_status(rec)
         self._build_info(rec)
         self._build_children()
@@ -300,7 +297,7 @@ class RecordDetailDialog(QDialog):
             self.status_label.setText(self.tr("已作废"))
             self.status_label.setStyleSheet("color: white; background: #757575; padding: 2px 8px; border-radius: 3px;")
         elif self.spec.workflow is not None:
-            self.status_label.setText(self.spec.workflow.states.get(rec.status, rec.status))
+            self.status_label.setText(t(self.spec.workflow.states.get(rec.status, rec.status)))
             open_ = rec.status in self.spec.workflow.open_states
             color = "#1565c0" if open_ else "#2e7d32"
             self.status_label.setStyleSheet(f"color: white; background: {color}; padding: 2px 8px; border-radius: 3px;")
@@ -330,7 +327,7 @@ class RecordDetailDialog(QDialog):
 
     def _label_map(self) -> dict[str, tuple[str, FieldSpec | None]]:
         """Column → (label, FieldSpec if any) for everything a record of this kind may show."""
-        out: dict[str, tuple[str, FieldSpec | None]] = {k: (v, None) for k, v in COMMON_LABELS.items()}
+        out: dict[str, tuple[str, FieldSpec | None]] = {k: (v, None) for k, v in COMMON_DETAIL_LABELS.items()}
         if self.spec.workflow is not None:
             for action in self.spec.workflow.actions.values():
                 for s in action.fields:
@@ -343,7 +340,7 @@ class RecordDetailDialog(QDialog):
 
     def _value_text(self, column: str, spec: FieldSpec | None, value: Any) -> str:
         if column == "status" and self.spec.workflow is not None and value:
-            return self.spec.workflow.states.get(value, value)
+            return t(self.spec.workflow.states.get(value, value))
         if spec is not None:
             return fmt.show(self.services, spec, value, personal=self._personal())
         return fmt.show_column(column, value, personal=self._personal())
@@ -368,7 +365,7 @@ class RecordDetailDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             if not text:
                 value.setStyleSheet("color: #9e9e9e;")
-            form.addRow(QCoreApplication.translate("forms", label) + "：", value)
+            form.addRow(t(label) + "：", value)
         return box
 
     def _build_info(self, rec: Any) -> None:
@@ -387,11 +384,11 @@ class RecordDetailDialog(QDialog):
                 for f in group.fields:
                     rows.append((f.name, f.label, self._value_text(f.name, f.spec, getattr(rec, f.name))))
                     shown.add(f.name)
-                self.info_layout.addWidget(self._group(QCoreApplication.translate("forms", group.title), rows))
+                self.info_layout.addWidget(self._group(t(group.title), rows))
         else:
             rows = [(s.name, s.label, self._value_text(s.name, s, getattr(rec, s.name))) for s in self.spec.fields]
             shown |= {s.name for s in self.spec.fields}
-            self.info_layout.addWidget(self._group(self.spec.label, rows))
+            self.info_layout.addWidget(self._group(t(self.spec.label), rows))
         # workflow results and computed deadlines: only what has a value
         columns = type(rec).__table__.columns  # type: ignore[attr-defined]
         extra = []
@@ -411,7 +408,7 @@ class RecordDetailDialog(QDialog):
         child = self.spec.children[key]
         if key == "links":
             k = row.record_kind
-            return [KINDS[k].label if k in KINDS else k, lookup.label_of(self.services, k, row.record_id)]
+            return [t(KINDS[k].label) if k in KINDS else k, lookup.label_of(self.services, k, row.record_id)]
         return [fmt.show(self.services, s, getattr(row, s.name), personal=self._personal()) for s in child.fields]
 
     def _build_children(self) -> None:
@@ -421,7 +418,7 @@ class RecordDetailDialog(QDialog):
             self._child_rows[key] = rows
             _fill(table, [self._child_cells(key, r) for r in rows])
             idx = self.tabs.indexOf(table.parentWidget())
-            label = QCoreApplication.translate("forms", self.spec.children[key].label)
+            label = t(self.spec.children[key].label)
             self.tabs.setTabText(idx, f"{label}（{len(rows)}）")
             self.child_void_buttons[key].setEnabled(bool(rows) and self._may_enter())
 
@@ -429,7 +426,7 @@ class RecordDetailDialog(QDialog):
         wfl = self.spec.workflow
         if wfl is not None and action in wfl.actions:
             a = wfl.actions[action]
-            return a.label, a.fields
+            return t(a.label), a.fields
         return {"register": self.tr("登记"), "void": self.tr("作废"), "visit": self.tr("回访"),
                 "progress": self.tr("工作进展")}.get(action, action), []
 
@@ -445,7 +442,7 @@ class RecordDetailDialog(QDialog):
                         continue
                     s = by_name.get(k)
                     text = fmt.show(self.services, s, v, personal=self._personal()) if s else str(v)
-                    details.append(f"{s.label if s else k}：{text}")
+                    details.append(f"{t(s.label) if s else k}：{text}")
             elif ev.note and ev.note != label:
                 details.append(ev.note)
             rows.append([ev.event_date.isoformat(), label, ev.actor, "；".join(details)])
@@ -467,10 +464,11 @@ class RecordDetailDialog(QDialog):
                 if not before and new in (None, "", False):
                     continue
                 label, spec = labels.get(col, (col, None))
+                label = t(label)
                 old_t = self._value_text(col, spec, before.get(col)) if before else ""
                 new_t = self._value_text(col, spec, new)
                 changes.append(f"{label}：{old_t or '空'} → {new_t or '空'}" if before else f"{label}：{new_t}")
-            action = names.get(entry.action) or (wfl.actions[entry.action].label if wfl and entry.action in wfl.actions
+            action = names.get(entry.action) or (t(wfl.actions[entry.action].label) if wfl and entry.action in wfl.actions
                                                   else entry.action)
             rows.append([entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), entry.username, action, "；".join(changes)])
         _fill(self.audit_table, rows)
@@ -504,7 +502,7 @@ class RecordDetailDialog(QDialog):
             b.deleteLater()
         self.buttons = {}
         for action in self.services.available_actions(self.kind, rec):
-            self._button(f"action_{action.name}", action.label, lambda _=False, a=action: self.run_action(a.name))
+            self._button(f"action_{action.name}", t(action.label), lambda _=False, a=action: self.run_action(a.name))
         add_labels = {"parties": self.tr("登记当事人"), "visits": self.tr("登记回访"), "progress": self.tr("登记进展"),
                       "links": self.tr("关联案件"), "participants": self.tr("添加参与志愿者"), "teams": self.tr("加入队伍")}
         for key in self.spec.children:
@@ -533,7 +531,7 @@ class RecordDetailDialog(QDialog):
         assert self.spec.workflow is not None
         action = self.spec.workflow.get(name)
         serial = getattr(self.record, "serial", "")
-        dlg = StepDialog(self.services, f"{action.label} — {serial}", action.fields,
+        dlg = StepDialog(self.services, f"{t(action.label)} — {serial}", action.fields,
                          lambda v: self.services.act(self.kind, self.record_id, name, v), self,
                          defaults=self._defaults(action.fields), name=name)
         if dlg.exec():
@@ -543,7 +541,7 @@ class RecordDetailDialog(QDialog):
 
     def add_child(self, key: str) -> bool:
         child = self.spec.children[key]
-        label = QCoreApplication.translate("forms", child.label)
+        label = t(child.label)
         if key == "links":
             from .forms.pickers import RecordPickerDialog
 
@@ -575,7 +573,7 @@ class RecordDetailDialog(QDialog):
         if not 0 <= row < len(rows):
             return False
         child_id = rows[row].id
-        label = QCoreApplication.translate("forms", self.spec.children[key].label)
+        label = t(self.spec.children[key].label)
         dlg = StepDialog(self.services, self.tr("作废{label}").format(label=label), [VOID_REASON],
                          lambda v: self.services.void_child(self.kind, key, child_id, v["void_reason"] or ""), self,
                          intro=self.tr("作废后此行不再计入统计，但保留在修改历史中。"), name=f"void_child_{key}")
@@ -585,7 +583,7 @@ class RecordDetailDialog(QDialog):
         return False
 
     def void(self) -> bool:
-        dlg = StepDialog(self.services, self.tr("作废{label}").format(label=self.spec.label), [VOID_REASON],
+        dlg = StepDialog(self.services, self.tr("作废{label}").format(label=t(self.spec.label)), [VOID_REASON],
                          lambda v: self.services.void(self.kind, self.record_id, v["void_reason"] or ""), self,
                          intro=self.tr("作废的记录保留在数据库中并同步到县级，但不再计入任何统计。请写明原因。"),
                          name="void")

@@ -20,6 +20,13 @@ SENSITIVE_CHECKS = {"id_number": mask_id_number, "phone": mask_phone}
 SENSITIVE_COLUMNS = {"id_number": mask_id_number, "phone": mask_phone}
 
 
+def t(text: str) -> str:
+    """A label from forms/*.toml or the domain (field, group, kind, state, step) in the UI language.
+
+    These strings are listed for the catalog in ui/forms/catalog.py (context "forms")."""
+    return QCoreApplication.translate("forms", text) if text else text
+
+
 def yes_no(value: Any) -> str:
     return QCoreApplication.translate("display", "是") if value else QCoreApplication.translate("display", "否")
 

@@ -1,4 +1,4 @@
-"""Searching reference records for `ref` fields and pickers (Qt-free, plain SQL through the store).
+"""Searching reference records for `ref` fields and pickers (plain SQL through the store).
 
 Each searchable kind names the columns matched by the typed text and how a hit is shown. Lists stay
 small (LIMIT), so a combo over 50,000 petitions costs one indexed query per keystroke pause.
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from sqlalchemy import or_, select
 
 from ...domain import models as m
@@ -42,7 +43,7 @@ def _status(kind: str) -> Callable[[Services, Any], str]:
     def detail(svc: Services, r: Any) -> str:
         wf = KINDS[kind].workflow
         date = getattr(r, KINDS[kind].date_field or "", None)
-        status = wf.states.get(r.status, r.status) if wf else ""
+        status = QCoreApplication.translate("forms", wf.states.get(r.status, r.status)) if wf else ""
         return "  ".join(x for x in (date.isoformat() if date else "", status) if x)
 
     return detail

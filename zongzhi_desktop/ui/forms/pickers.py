@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...services import Services
 from ...services.kinds import KINDS
 from . import lookup
+from .display import t
 
 
 class RecordPickerDialog(QDialog):
@@ -46,7 +47,7 @@ class RecordPickerDialog(QDialog):
         if len(self.kinds) > 1:
             self.kind_combo.addItem(self.tr("全部"), None)
         for k in self.kinds:
-            self.kind_combo.addItem(KINDS[k].label, k)
+            self.kind_combo.addItem(t(KINDS[k].label), k)
         self.kind_combo.setVisible(len(self.kinds) > 1)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("查找："), self))
@@ -90,7 +91,7 @@ class RecordPickerDialog(QDialog):
         self._options = options
         self.table.setRowCount(len(options))
         for i, opt in enumerate(options):
-            for col, text_ in enumerate((KINDS[opt.kind].label, opt.label, opt.detail)):
+            for col, text_ in enumerate((t(KINDS[opt.kind].label), opt.label, opt.detail)):
                 self.table.setItem(i, col, QTableWidgetItem(text_))
         if options:
             self.table.selectRow(0)

@@ -80,7 +80,7 @@ class RepeatHint(QFrame):
         states = kind_spec("petition").workflow.states  # type: ignore[union-attr]
         for p in candidates[:5]:
             row = QHBoxLayout()
-            text = f"{p.serial}　{p.received_date.isoformat()}　{states.get(p.status, p.status)}　{p.request[:30]}"
+            text = f"{p.serial}　{p.received_date.isoformat()}　{display.t(states.get(p.status, p.status))}　{p.request[:30]}"
             row.addWidget(QLabel(text, self), 1)
             if p.id == linked_id:
                 row.addWidget(QLabel(self.tr("已关联"), self))
@@ -222,7 +222,7 @@ class RecordFormDialog(EntryDialog):
             ed.clear()
         self.repeat_hint.show_candidates(self.services, [], None)
         self.save_new_button.setVisible(True)
-        self.setWindowTitle(self.tr("{title} — 新建").format(title=self.form.title))
+        self.setWindowTitle(self.tr("{title} — 新建").format(title=display.t(self.form.title)))
         self._baseline = self.snapshot()
 
     def _load(self, record_id: str) -> None:
@@ -248,12 +248,12 @@ class RecordFormDialog(EntryDialog):
                 if st.editor == "picker":
                     kind = getattr(row, st.kind_field) if st.kind_field else st.pick[0]
                     if len(st.pick) > 1:
-                        cells.append(kind_spec(kind).label)
+                        cells.append(display.t(kind_spec(kind).label))
                     cells.append(lookup.label_of(self.services, kind, getattr(row, st.id_field or "")))
                 cells += [display.show(self.services, c.spec, getattr(row, c.name), personal=personal) for c in st.columns]
                 ed.add_stored(cells)
         serial = getattr(rec, "serial", None) or getattr(rec, self.kind_spec.title_field, "")
-        self.setWindowTitle(self.tr("修改{label} {serial}").format(label=self.kind_spec.label, serial=serial))
+        self.setWindowTitle(self.tr("修改{label} {serial}").format(label=display.t(self.kind_spec.label), serial=serial))
         self.save_new_button.setVisible(True)
         self._baseline = self.snapshot()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ...domain.errors import ValidationError
 from ...forms_loader import FormField, FormGroup, default_field
 from ...services import Services
+from .display import t
 from .widgets import BoolEditor, DateEditor, LongTextEditor, focus_target, make_editor
 
 ERROR_STYLE = "color: #c62828;"
@@ -28,13 +29,9 @@ HELP_STYLE = "color: #707070;"
 INVALID_QSS = '*[invalid="true"] { border: 1px solid #c62828; }'
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("FormView", text)
-
-
 def field_label(ff: FormField) -> str:
     """Rich-text label with a red star on required fields."""
-    text = QCoreApplication.translate("forms", ff.label)
+    text = t(ff.label)
     return f'<span style="color:#c62828">*</span>{text}' if ff.required else text
 
 
@@ -48,7 +45,7 @@ class FieldCell(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(1)
         lay.addWidget(editor)
-        self.help = QLabel(QCoreApplication.translate("forms", help_text), self)
+        self.help = QLabel(t(help_text), self)
         self.help.setStyleSheet(HELP_STYLE)
         self.help.setWordWrap(True)
         font = self.help.font()
@@ -94,7 +91,7 @@ class FormView(QWidget):
         outer.setSpacing(8)
         grids: list[QGridLayout] = []
         for group in groups:
-            container: QWidget = QGroupBox(QCoreApplication.translate("forms", group.title), self) \
+            container: QWidget = QGroupBox(t(group.title), self) \
                 if group_boxes and group.title else QWidget(self)
             grid = QGridLayout(container)
             grid.setHorizontalSpacing(10)

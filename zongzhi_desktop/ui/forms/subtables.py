@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -29,6 +29,7 @@ from ...forms_loader import SubTable
 from ...services import Services
 from ...services.kinds import KINDS
 from . import lookup
+from .display import t
 from .renderer import ERROR_STYLE, INVALID_QSS
 from .widgets import BoolEditor, LongTextEditor, TextEditor, focus_target, make_editor
 
@@ -41,7 +42,7 @@ class SubTableEditor(QGroupBox):
     changed = Signal()
 
     def __init__(self, services: Services, table: SubTable, parent: QWidget | None = None) -> None:
-        super().__init__(QCoreApplication.translate("forms", table.label), parent)
+        super().__init__(t(table.label), parent)
         self.setObjectName(f"subtable_{table.key}")
         self.services = services
         self.spec = table
@@ -52,8 +53,8 @@ class SubTableEditor(QGroupBox):
         if table.editor == "picker":
             if len(table.pick) > 1:
                 headers.append(self.tr("类型"))
-            headers.append(" / ".join(KINDS[k].label for k in table.pick))
-        headers += [QCoreApplication.translate("forms", c.label) for c in table.columns]
+            headers.append(" / ".join(t(KINDS[k].label) for k in table.pick))
+        headers += [t(c.label) for c in table.columns]
         self.table = QTableWidget(0, len(headers), self)
         self.table.setObjectName(f"subtable_{table.key}_rows")
         self.table.setHorizontalHeaderLabels(headers)
@@ -79,7 +80,7 @@ class SubTableEditor(QGroupBox):
         self.error.setVisible(False)
         buttons = QHBoxLayout()
         if table.help:
-            hint = QLabel(QCoreApplication.translate("forms", table.help), self)
+            hint = QLabel(t(table.help), self)
             hint.setStyleSheet("color: #707070;")
             buttons.addWidget(hint, 1)
         else:
@@ -104,7 +105,7 @@ class SubTableEditor(QGroupBox):
 
         taken = {r["picked"].id for r in self._rows if r["picked"] is not None}
         dlg = RecordPickerDialog(self.services, self.spec.pick, self.tr("选择{what}").format(
-            what=QCoreApplication.translate("forms", self.spec.label)), exclude=taken, parent=self)
+            what=t(self.spec.label)), exclude=taken, parent=self)
         if dlg.exec():
             for opt in dlg.selected():
                 self.add_row(picked=opt)
@@ -115,7 +116,7 @@ class SubTableEditor(QGroupBox):
         col = 0
         if self.spec.editor == "picker":
             if len(self.spec.pick) > 1:
-                self.table.setItem(r, col, QTableWidgetItem(KINDS[picked.kind].label if picked else ""))
+                self.table.setItem(r, col, QTableWidgetItem(t(KINDS[picked.kind].label) if picked else ""))
                 col += 1
             self.table.setItem(r, col, QTableWidgetItem(picked.label if picked else ""))
             col += 1
@@ -237,7 +238,7 @@ class SubTableEditor(QGroupBox):
             row = non_empty[i]
             table_row = self._stored + self._rows.index(row) + 1
             for e in errs:
-                lines.append(self.tr("第{n}行 {label}：{msg}").format(n=table_row, label=e.label, msg=e.detail))
+                lines.append(self.tr("第{n}行 {label}：{msg}").format(n=table_row, label=t(e.label), msg=e.detail))
                 editor = row["editors"].get(e.field)
                 if editor is not None:
                     editor.setProperty("invalid", True)

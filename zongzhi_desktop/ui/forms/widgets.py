@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QEvent,
     QObject,
@@ -41,12 +42,6 @@ from ...services import Services
 from . import lookup
 
 EMPTY_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be empty: its minimum stands for "not filled in"
-
-
-def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("FormWidgets", text)
 
 
 class _NoStrayWheel:
@@ -229,7 +224,7 @@ class CodeEditor(_NoStrayWheel, QComboBox):
             idx = self.findData(code) if code else -1
         if idx < 0:
             # a retired code on an old record stays visible and selectable for that record
-            self.addItem(tr("{label}（已停用）").format(label=self.table.label_of(str(value))), str(value))
+            self.addItem(QCoreApplication.translate("FormWidgets", "{label}（已停用）").format(label=self.table.label_of(str(value))), str(value))
             idx = self.count() - 1
         self.setCurrentIndex(idx)
 
@@ -251,11 +246,11 @@ class RefEditor(QWidget):
         self._options: dict[str, lookup.RefOption] = {}
         self._chosen: lookup.RefOption | None = None
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(tr("输入关键字搜索"))
+        self.edit.setPlaceholderText(QCoreApplication.translate("FormWidgets", "输入关键字搜索"))
         self.edit.setClearButtonEnabled(True)
         self.button = QToolButton(self)
         self.button.setText("▾")
-        self.button.setToolTip(tr("列出可选项 (Alt+↓)"))
+        self.button.setToolTip(QCoreApplication.translate("FormWidgets", "列出可选项 (Alt+↓)"))
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -367,7 +362,7 @@ def make_editor(services: Services, ff: FormField, parent: QWidget | None = None
     elif ff.widget in ("int", "float"):
         editor = NumberEditor(ff.widget == "float", parent)
     elif ff.widget == "bool":
-        editor = BoolEditor(ff.label, parent)
+        editor = BoolEditor(QCoreApplication.translate("forms", ff.label), parent)
     elif ff.widget == "combo":
         assert spec.code_table
         editor = CodeEditor(services.codes[spec.code_table], parent)
