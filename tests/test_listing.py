@@ -17,6 +17,7 @@ from zongzhi_desktop.services.listing import (
     SPECS,
     Lister,
     ListQuery,
+    ListRow,
     rebuild_search_index,
     search_index_problems,
 )
@@ -52,6 +53,11 @@ def filled(clerk: Services) -> Services:
     return clerk
 
 
+def cell(row: ListRow, key: str, kind: str = "petition") -> str:
+    """A row's value in the column named `key` (column order is a presentation choice)."""
+    return row.cells[[c.key for c in SPECS[kind].columns].index(key)]
+
+
 def db(svc: Services) -> sqlite3.Connection:
     return sqlite3.connect(svc.store.path)
 
@@ -72,12 +78,12 @@ def test_pages_concatenate_to_the_sql_order(filled: Services) -> None:
 def test_sort_by_name_both_directions(filled: Services) -> None:
     lister = Lister(filled)
     asc = ListQuery("petition", sort="petitioner_name", descending=False)
-    names = [r.cells[2] for r in lister.page(asc, 0, 30)]
+    names = [cell(r, "petitioner_name") for r in lister.page(asc, 0, 30)]
     assert names == sorted(names)
     desc = asc.with_sort("petitioner_name", True)
-    assert [r.cells[2] for r in lister.page(desc, 0, 30)] == sorted(names, reverse=True)
+    assert [cell(r, "petitioner_name") for r in lister.page(desc, 0, 30)] == sorted(names, reverse=True)
     # The last page read from the end matches the tail of the full order.
-    assert [r.cells[2] for r in lister.page(asc, 25, 5)] == sorted(names)[25:]
+    assert [cell(r, "petitioner_name") for r in lister.page(asc, 25, 5)] == sorted(names)[25:]
 
 
 def test_status_and_date_filters_match_sql(filled: Services) -> None:
@@ -89,7 +95,7 @@ def test_status_and_date_filters_match_sql(filled: Services) -> None:
     assert lister.count(ListQuery("petition", status=OPEN)) == 30
     q = ListQuery("petition", date_from=TODAY - timedelta(days=9), date_to=TODAY - timedelta(days=5))
     assert lister.count(q) == 5
-    assert {r.cells[1] for r in lister.page(q, 0, 10)} == {(TODAY - timedelta(days=d)).isoformat() for d in range(5, 10)}
+    assert {cell(r, "received_date") for r in lister.page(q, 0, 10)} == {(TODAY - timedelta(days=d)).isoformat() for d in range(5, 10)}
 
 
 def test_overdue_filter(filled: Services) -> None:
@@ -100,19 +106,19 @@ def test_overdue_filter(filled: Services) -> None:
     assert sql_overdue  # registered > 15 days ago and not yet accepted
     assert set(lister.ids(ListQuery("petition", overdue=True))) == sql_overdue
     row = lister.page(ListQuery("petition", overdue=True), 0, 1)[0]
-    assert row.deadline_state == -1 and row.cells[-1].startswith("逾期")
+    assert row.deadline_state == -1 and cell(row, "days_left").startswith("逾期")
 
 
 def test_search_three_chars_uses_fts_and_two_chars_the_base_table(filled: Services) -> None:
     lister = Lister(filled)
     fts = ListQuery("petition", search="张伟民")
     assert "_fts MATCH" in lister._compile(fts).where
-    assert {r.cells[2] for r in lister.page(fts, 0, 50)} == {"张伟民"}
+    assert {cell(r, "petitioner_name") for r in lister.page(fts, 0, 50)} == {"张伟民"}
     assert lister.count(fts) == 3
     two = ListQuery("petition", search="张伟")
     compiled = lister._compile(two)
     assert "_fts_content" in compiled.where and "MATCH" not in compiled.where
-    assert {r.cells[2] for r in lister.page(two, 0, 50)} == {"张伟", "张伟民"}
+    assert {cell(r, "petitioner_name") for r in lister.page(two, 0, 50)} == {"张伟", "张伟民"}
     # Same rows as LIKE over every searchable column of the base table.
     cols = " OR ".join(f"{c} LIKE '%张伟%'" for c in SPECS["petition"].like_columns)
     assert set(lister.ids(two)) == {r[0] for r in db(filled).execute(f"SELECT id FROM petition WHERE {cols}")}
@@ -152,9 +158,9 @@ def test_identifiers_masked_for_reviewer(filled: Services, reviewer: Services) -
     q = ListQuery("petition", search="13812345678")
     shown = Lister(filled).page(q, 0, 1)[0]
     masked = Lister(reviewer).page(q, 0, 1)[0]
-    assert shown.cells[3] == id_number(7) and shown.cells[4] == "13812345678"
-    assert masked.cells[3] == id_number(7)[:4] + "*" * 10 + id_number(7)[-4:]
-    assert masked.cells[4] == "138****5678"
+    assert cell(shown, "id_number") == id_number(7) and cell(shown, "phone") == "13812345678"
+    assert cell(masked, "id_number") == id_number(7)[:4] + "*" * 10 + id_number(7)[-4:]
+    assert cell(masked, "phone") == "138****5678"
 
 
 def test_export_xlsx_writes_every_filtered_row_masked(filled: Services, reviewer: Services, tmp_path: Path) -> None:
@@ -165,7 +171,8 @@ def test_export_xlsx_writes_every_filtered_row_masked(filled: Services, reviewer
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("编号", "收件日期", "信访人")
     assert len(rows) == 24
-    phones = [r[4] for r in rows[1:] if r[4]]
+    col = rows[0].index("联系电话")
+    phones = [r[col] for r in rows[1:] if r[col]]
     assert phones == ["138****5678"]
 
 

@@ -151,6 +151,12 @@ def test_idle_lock_covers_windows_until_password(qtbot, clerk: Services, make_wi
     assert lock.is_locked
     covers = w.findChildren(LockCover)
     assert len(covers) == 1 and covers[0].isVisible() and covers[0].geometry() == w.rect()
+    # Nothing of the data shows through: the window's pixels are the cover's colour.
+    from zongzhi_desktop.ui.idle import COVER_COLOR
+
+    image = w.grab().toImage()
+    for x, y in ((300, 200), (700, 400), (1000, 600), (60, 100)):
+        assert image.pixelColor(x, y) == COVER_COLOR, (x, y)
     dialog = lock.dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.password, "not-my-password")

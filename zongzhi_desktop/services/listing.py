@@ -41,6 +41,12 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupda
 
 
 PAGE_SIZE = 100
+CELL_WORDS = {
+    "yes": QT_TRANSLATE_NOOP("listing", "是"),
+    "overdue": QT_TRANSLATE_NOOP("listing", "逾期{n}天"),
+    "due_today": QT_TRANSLATE_NOOP("listing", "今天到期"),
+    "left": QT_TRANSLATE_NOOP("listing", "剩{n}天"),
+}
 FTS_MIN_CHARS = 3  # SQLite's trigram tokenizer cannot MATCH shorter strings
 
 
@@ -107,7 +113,7 @@ _STATUS = "status"
 def _deadline_cols() -> tuple[Column, ...]:
     return (
         _c("next_deadline", QT_TRANSLATE_NOOP("listing", "下一期限"), sort=True, fmt="date", width=7),
-        _c("days_left", QT_TRANSLATE_NOOP("listing", "期限提示"), "t.next_deadline", sort=("t.next_deadline",), fmt="days", width=8),
+        _c("days_left", QT_TRANSLATE_NOOP("listing", "期限提示"), "t.next_deadline", sort=("t.next_deadline",), fmt="days", width=5),
     )
 
 
@@ -123,15 +129,15 @@ _reg(ListSpec(
     (
         _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
         _c("received_date", QT_TRANSLATE_NOOP("listing", "收件日期"), sort=("t.received_date", "t.status"), fmt="date", width=7),
-        _c("petitioner_name", QT_TRANSLATE_NOOP("listing", "信访人"), sort=True, width=8),
+        _c("petitioner_name", QT_TRANSLATE_NOOP("listing", "信访人"), sort=True, width=5),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.received_date"), fmt="state", width=7),
+        *_deadline_cols(),
+        _c("form", QT_TRANSLATE_NOOP("listing", "形式"), fmt="code", code="petition_form", width=3),
+        _c("category", QT_TRANSLATE_NOOP("listing", "类别"), fmt="code", code="petition_category", width=6),
+        _VILLAGE,
         _c("id_number", QT_TRANSLATE_NOOP("listing", "身份证号"), fmt="id_number", width=11),
         _c("phone", QT_TRANSLATE_NOOP("listing", "联系电话"), fmt="phone", width=8),
-        _c("form", QT_TRANSLATE_NOOP("listing", "形式"), fmt="code", code="petition_form", width=5),
-        _c("category", QT_TRANSLATE_NOOP("listing", "类别"), fmt="code", code="petition_category", width=9),
-        _VILLAGE,
-        _c("request", QT_TRANSLATE_NOOP("listing", "信访请求"), "substr(t.request, 1, 60)", width=24),
-        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.received_date"), fmt="state", width=9),
-        *_deadline_cols(),
+        _c("request", QT_TRANSLATE_NOOP("listing", "信访请求"), "substr(t.request, 1, 60)", width=20),
     ),
     "received_date", date_field="received_date", date_label=QT_TRANSLATE_NOOP("listing", "收件日期"), resolved_field="reply_date",
     workflow=wf.PETITION, type_col="category", type_table="petition_category",
@@ -142,17 +148,17 @@ _reg(ListSpec(
     (
         _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
         _c("found_date", QT_TRANSLATE_NOOP("listing", "发现日期"), sort=("t.found_date", "t.status"), fmt="date", width=7),
-        _c("title", QT_TRANSLATE_NOOP("listing", "纠纷名称"), width=20),
+        _c("title", QT_TRANSLATE_NOOP("listing", "纠纷名称"), width=14),
         _c("parties", QT_TRANSLATE_NOOP("listing", "当事人"),
            "(SELECT group_concat(p.name, '、') FROM dispute_party p WHERE p.dispute_id = t.id AND p.voided = 0)",
-           width=12),
-        _c("type", QT_TRANSLATE_NOOP("listing", "类型"), sort=("t.type", "t.found_date"), fmt="code", code="dispute_type", width=8),
+           width=9),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.found_date"), fmt="state", width=5),
+        *_deadline_cols(),
+        _c("type", QT_TRANSLATE_NOOP("listing", "类型"), sort=("t.type", "t.found_date"), fmt="code", code="dispute_type", width=6),
         _c("risk_level", QT_TRANSLATE_NOOP("listing", "风险"), sort=("t.risk_level", "t.found_date"), fmt="code", code="risk_level",
-           width=4),
+           width=3),
         _c("homicide_risk", QT_TRANSLATE_NOOP("listing", "易引发命案"), fmt="bool", width=5),
         _VILLAGE,
-        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.found_date"), fmt="state", width=8),
-        *_deadline_cols(),
     ),
     "found_date", date_field="found_date", date_label=QT_TRANSLATE_NOOP("listing", "发现日期"), resolved_field="resolved_date",
     workflow=wf.DISPUTE, type_col="type", type_table="dispute_type", has_risk=True,
@@ -165,13 +171,13 @@ _reg(ListSpec(
     (
         _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
         _c("start_date", QT_TRANSLATE_NOOP("listing", "包案日期"), sort=("t.start_date", "t.status"), fmt="date", width=7),
-        _c("title", QT_TRANSLATE_NOOP("listing", "包案事项"), width=22),
-        _c("leader", QT_TRANSLATE_NOOP("listing", "包案领导"), _ref("leader", "leader_id"), width=8),
-        _c("unit", QT_TRANSLATE_NOOP("listing", "责任单位"), _ref("department", "unit_department_id"), width=10),
+        _c("title", QT_TRANSLATE_NOOP("listing", "包案事项"), width=18),
+        _c("leader", QT_TRANSLATE_NOOP("listing", "包案领导"), _ref("leader", "leader_id"), width=5),
+        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.start_date"), fmt="state", width=5),
         _c("target_date", QT_TRANSLATE_NOOP("listing", "化解时限"), sort=True, fmt="date", width=7),
-        _c("supervised", QT_TRANSLATE_NOOP("listing", "挂牌督办"), fmt="bool", width=5),
-        _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.start_date"), fmt="state", width=7),
         *_deadline_cols(),
+        _c("unit", QT_TRANSLATE_NOOP("listing", "责任单位"), _ref("department", "unit_department_id"), width=9),
+        _c("supervised", QT_TRANSLATE_NOOP("listing", "挂牌督办"), fmt="bool", width=4),
     ),
     "start_date", date_field="start_date", date_label=QT_TRANSLATE_NOOP("listing", "包案日期"), resolved_field="closed_date",
     workflow=wf.PACKAGE, village_col=None, like_columns=("title", "plan", "staff"),
@@ -326,6 +332,8 @@ class Lister:
         self._materialized: OrderedDict[ListQuery, array[int]] = OrderedDict()
         self._lock = threading.Lock()
         self.show_personal = services.may_see_personal()
+        # Words inside cells; the window replaces them with their translations.
+        self.words = dict(CELL_WORDS)
 
     # -- connection -----------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -566,7 +574,7 @@ class Lister:
         if fmt == "state" and spec.workflow:
             return spec.workflow.states.get(value, value)
         if fmt == "bool":
-            return "是" if value else ""
+            return self.words["yes"] if value else ""
         if fmt == "id_number":
             return str(value) if self.show_personal else mask_id_number(str(value))
         if fmt == "phone":
@@ -574,8 +582,8 @@ class Lister:
         if fmt == "days":
             days = (date.fromisoformat(value) - today).days
             if days < 0:
-                return f"逾期{-days}天"
-            return "今天到期" if days == 0 else f"剩{days}天"
+                return self.words["overdue"].format(n=-days)
+            return self.words["due_today"] if days == 0 else self.words["left"].format(n=days)
         if fmt == "int":
             return str(int(value))
         return str(value)

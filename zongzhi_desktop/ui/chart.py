@@ -5,6 +5,8 @@ Each bar is clickable: `bar_clicked` carries the Figure (count + list query) beh
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
@@ -96,7 +98,8 @@ class WeeklyChart(QWidget):
         for bar, _hit, _fig, series in self._layout(fm):
             p.fillRect(bar, NEW_COLOR if series == "new" else RESOLVED_COLOR)
         group = plot.width() / len(self.bins)
-        step = max(1, int(len(self.bins) / max(1, plot.width() / (fm.horizontalAdvance("00-00") + 8))))
+        # Label every step-th week so labels never touch (12 weeks fit one label in two at ~420 px).
+        step = max(1, math.ceil(len(self.bins) * (fm.horizontalAdvance("00-00") + 14) / max(1.0, plot.width())))
         p.setPen(AXIS_COLOR)
         for i, b in enumerate(self.bins):
             if i % step == 0:

@@ -5,6 +5,7 @@ form's unsaved input and a running exec() loop survive the lock)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -20,6 +21,7 @@ from ..services import Services
 from ..services.admin import authenticate
 from .icons import icon
 
+COVER_COLOR = QColor("#e8edf3")
 _ACTIVITY = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin, QEvent.Type.ShortcutOverride,
@@ -78,8 +80,13 @@ class LockCover(QWidget):
     def __init__(self, target: QWidget) -> None:
         super().__init__(target)
         self.setObjectName("lock_cover")
+        # Opaque: the palette fill paints every pixel, whatever style sheet the window uses.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAutoFillBackground(True)
-        self.setStyleSheet("#lock_cover { background: #e8edf3; }")
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, COVER_COLOR)
+        self.setPalette(palette)
+        self.setStyleSheet(f"#lock_cover {{ background: {COVER_COLOR.name()}; }}")
         label = QLabel(self.tr("已锁定"), self)
         label.setStyleSheet("color: #7a8699; font-size: 16pt;")
         layout = QVBoxLayout(self)

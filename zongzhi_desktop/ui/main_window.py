@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
 from ..services import Services
-from ..services.listing import Lister, ListQuery
+from ..services.listing import CELL_WORDS, Lister, ListQuery
 from .dashboard_page import DashboardPage
 from .errors import show_message
 from .icons import icon
@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.runner = runner or OperationRunner(self, log_path=log_path)
         self.runner.parent_widget = self
         self.lister = Lister(services)
+        self.lister.words = {k: QCoreApplication.translate("listing", v) for k, v in CELL_WORDS.items()}
         self.pages: dict[str, QWidget] = {}
         self.list_pages: dict[str, RecordListPage] = {}
         self.dialogs: list[QWidget] = []  # open record dialogs (kept alive while shown)
