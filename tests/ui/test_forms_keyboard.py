@@ -228,3 +228,19 @@ def test_repeat_hint_by_name_and_village_and_declined(qtbot: Any, clerk: Service
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     second = petitions(clerk)[-1]
     assert second.repeat_of_id is None and second.received_date == date(2026, 11, 20)
+
+
+def test_edit_drafts_belong_to_their_record(qtbot: Any, clerk: Services) -> None:
+    a = clerk.create("dispatch", {"title": "甲事项", "raised_date": "2026-11-10", "deadline": "2026-12-15"}).record
+    b = clerk.create("dispatch", {"title": "乙事项", "raised_date": "2026-11-10", "deadline": "2026-12-15"}).record
+    dlg = open_form(qtbot, clerk, "dispatch", a.id)
+    fill(dlg.view.editors["description"], "改到一半")
+    dlg.hide()
+    assert not open_form(qtbot, clerk, "dispatch", b.id).draft_banner.isVisible()
+    assert not open_form(qtbot, clerk, "dispatch").draft_banner.isVisible()
+    again = open_form(qtbot, clerk, "dispatch", a.id)
+    assert again.draft_banner.isVisible()
+    qtbot.mouseClick(again.draft_banner.restore_button, Qt.MouseButton.LeftButton)
+    assert again.view.editors["description"].toPlainText() == "改到一半"
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert clerk.get("dispatch", a.id).description == "改到一半" and drafts(clerk) == 0
