@@ -303,8 +303,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _describe_ref(row: dict[str, Any]) -> str:
     skip = {"id", "township_code", "revision", "created_at", "created_by", "updated_at", "updated_by", "voided",
             "void_reason", "name", "_labels", "_kind"}
-    parts = [str(row["_labels"].get(k, v)) for k, v in row.items() if k not in skip and v not in (None, "", False)
-             and not k.endswith("_id") and k not in ("id_number", "phone")]
+    parts = [str(row["_labels"].get(k, v)) for k, v in row.items() if k not in skip and v not in (None, "")
+             and not isinstance(v, bool) and not k.endswith("_id") and k not in ("id_number", "phone")]
     return " ".join(parts)
 
 

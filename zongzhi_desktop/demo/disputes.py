@@ -70,6 +70,7 @@ class DisputeMaker:
             party.id_number = person.id_number if rnd.random() < 0.85 else None
             party.phone = person.phone if rnd.random() < 0.9 else None
             party.address = f"{ctx.township_name}{village.name}{ctx.ri(1, 300)}号"
+            party.created_at = party.updated_at = r.created_at + timedelta(seconds=i + 1)  # entered with the dispute
             parties.append(party)
         a, b = parties[0].name, parties[1].name
         r.title = f"{a}与{b}{subject}"

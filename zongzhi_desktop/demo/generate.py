@@ -112,8 +112,8 @@ def generate(
     """Initialize (if needed) and fill an empty store with `records` main records.
 
     On an uninitialized store the township (default 龙游县湖镇镇) and the DEMO_ACCOUNTS are
-    created. On an initialized store without records, `actor` must be an administrator; demo
-    accounts missing from it are added. A store that holds records is refused. `log` gets a
+    created. On an initialized store without records, `actor` must be an administrator; the demo
+    clerk and reviewer are added if missing (the data is attributed to them), no second admin. A store that holds records is refused. `log` gets a
     line per phase; `progress` gets (main records done, total). `writer_process` (default: for
     large runs outside a frozen build) writes batches from a second process.
     """
@@ -140,9 +140,12 @@ def generate(
         raise DomainError("向已初始化的数据库生成演示数据需要管理员账号（--user）")
     existing = {u.username for u in svc.list_users()}
     for username, display, role, password in DEMO_ACCOUNTS:
+        if role == "admin":
+            if not initialized:  # created by initialize() above
+                result.accounts.append((username, display, role, password))
+            continue  # an installation with its own administrator gets no second one with a known password
         if username in existing:
-            kept = password if not initialized and role == "admin" else None
-            result.accounts.append((username, display, role, kept))
+            result.accounts.append((username, display, role, None))
             continue
         svc.create_user(username, display, role, password)
         result.accounts.append((username, display, role, password))

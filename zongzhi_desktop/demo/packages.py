@@ -46,13 +46,14 @@ class PackageMaker:
         r.stop_petitioning = rnd.random() < 0.5
         r.supervised = level == "county" or rnd.random() < 0.15
         r.is_backlog = rnd.random() < 0.25
-        for _ in range(ctx.ri(1, 3)):
+        for n in range(ctx.ri(1, 3)):
             use_petition = rnd.random() < 0.6
             days, ids = (ctx.petition_days, ctx.petition_ids) if use_petition else (ctx.dispute_days, ctx.dispute_ids)
             target = ctx.earlier(days, ids, d0)
             if target:
                 link = ctx.factory.new(m.PackageLink, d0, clerk)
                 link.package_id, link.record_kind, link.record_id = r.id, "petition" if use_petition else "dispute", target
+                link.created_at = link.updated_at = r.created_at + timedelta(seconds=n + 1)
                 self.children.append((m.PackageLink, link.__dict__))
         self.flow.register(r, d0, clerk)
         self._walk(r, d0, stall)
