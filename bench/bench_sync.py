@@ -18,6 +18,7 @@ Targets (design.md §7): export < 5 s, import < 10 s and within 3x of the raw ex
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import sqlite3
@@ -188,8 +189,10 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
 
     mix = ", ".join(f"{k} {v:,}" for k, v in made.items())
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     body = f"""
 {total:,} changed rows ({mix}, township 1); bundle {size / 1e6:.1f} MB, {len(exported.counts)} tables.
+Machine load average when the run ended: {load:.1f} (on {os.cpu_count()} cores, shared with other work).
 
 | Step | Wall time (CPU) | Baseline (raw sqlite3, same run) | Ratio | Target |
 |---|---|---|---|---|
