@@ -11,9 +11,10 @@ the driver's values once, by a per-table function built from the column types, a
 converted form is what the batch hash covers (on SQLite: exactly what is stored, so a batch can
 be re-hashed from the table later — see `verify_batch`).
 
-`deferred_indexes` (SQLite) drops a table's secondary indexes and triggers for the duration of a
-load into empty tables and rebuilds them afterwards, including the full-text search tables the
-triggers would have filled row by row.
+`drop_indexes` / `restore_indexes` (SQLite; `deferred_indexes` wraps both) drop a table's
+secondary indexes and triggers for a load into empty tables and rebuild them afterwards,
+including the full-text search rows the triggers would have written row by row. Works on
+PostgreSQL too (no index juggling there; psycopg takes the Python values as they are).
 """
 
 from __future__ import annotations
