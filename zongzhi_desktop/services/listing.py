@@ -448,7 +448,18 @@ class Lister:
         if reverse:
             desc = not desc
         d = " DESC" if desc else ""
-        return "ORDER BY " + ", ".join(f"{e}{d}" for e in (*col.sort, "t.rowid"))
+        keys = [*col.sort, "t.rowid"]
+        if self._selective_range(q, col):
+            # A deadline or resolution-date range selects few rows through its own index; a unary
+            # + keeps SQLite from walking the sort index instead (and looking up every row).
+            keys[0] = "+" + keys[0]
+        return "ORDER BY " + ", ".join(f"{e}{d}" for e in keys)
+
+    @staticmethod
+    def _selective_range(q: ListQuery, col: Column) -> bool:
+        if (q.overdue or q.due_within is not None) and col.sort[0] != "t.next_deadline":
+            return True
+        return q.date_basis == "resolved" and bool(q.date_from or q.date_to)
 
     def _select_list(self, spec: ListSpec) -> str:
         return ", ".join(["t.id", "t.next_deadline" if spec.has_deadline else "NULL"] + [c.sql for c in spec.columns])

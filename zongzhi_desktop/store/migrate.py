@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported inside the functions that need it: opening an up-to-date store (every
+# start of the window) then never loads it (see `declared_heads`).
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(script_location: Path | None = None) -> Config:
     """Alembic configuration for the shipped migrations (or another script folder, for tests)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
     return cfg
@@ -32,12 +38,45 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 def head_revisions(script_location: Path | None = None) -> set[str]:
     """Every head of the migration graph (branches from parallel features are all applied)."""
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config(script_location)).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())
+
+
+_REVISION_RE = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.M)
+_DOWN_RE = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
+
+
+def declared_heads(script_location: Path | None = None) -> set[str] | None:
+    """The graph's heads from the version files' `revision` / `down_revision` lines, without
+    importing Alembic; None when a file has another shape (the caller then asks Alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted(((script_location or MIGRATIONS_DIR) / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION_RE.findall(source), _DOWN_RE.findall(source)
+        if len(rev) != 1 or len(down) != 1:
+            return None
+        revisions.add(rev[0])
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down[0]))
+    heads = revisions - parents
+    return heads or None
+
+
+def stamped_revisions(engine: Engine) -> set[str] | None:
+    """Revisions recorded in the database's alembic_version table (None if there is none)."""
+    with engine.connect() as conn:
+        try:
+            return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+        except Exception:  # no table yet (a new database)
+            return None
 
 
 def backup_sqlite(path: Path) -> Path:
@@ -63,6 +102,13 @@ def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True,
     A fresh (empty) database gets no backup. On SQLite the whole upgrade is one transaction, so a
     failing migration leaves the previous schema intact.
     """
+    if revision == "heads":
+        fast = declared_heads(script_location)
+        if fast is not None and stamped_revisions(engine) == fast:
+            return None  # already current, decided without loading Alembic
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     backup_path: Path | None = None
     current = current_revisions(engine)
     target = head_revisions(script_location) if revision == "heads" else {revision}

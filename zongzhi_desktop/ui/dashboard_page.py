@@ -89,7 +89,7 @@ class DashboardPage(QWidget):
         self.heading.setObjectName("dashboard_heading")
         self.heading.setStyleSheet("font-size: 14pt; font-weight: bold;")
         head.addWidget(self.heading, 1)
-        refresh = QPushButton(icon("refresh"), self.tr("刷新"))
+        self.refresh_button = refresh = QPushButton(self.tr("刷新"))
         refresh.setObjectName("dashboard_refresh")
         refresh.clicked.connect(self.refresh)
         head.addWidget(refresh)
@@ -163,6 +163,9 @@ class DashboardPage(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([640, 420])
         layout.addWidget(self.splitter, 1)
+
+    def apply_icons(self) -> None:
+        self.refresh_button.setIcon(icon("refresh"))
 
     def _button(self, key: str, kind: str) -> QPushButton:
         b = QPushButton("0")

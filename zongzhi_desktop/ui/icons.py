@@ -1,4 +1,8 @@
-"""Icons from qtawesome (Font Awesome glyphs drawn at any size, no image files to ship)."""
+"""Icons from qtawesome (Font Awesome glyphs drawn at any size, no image files to ship).
+
+Importing qtawesome costs a few hundred milliseconds (it loads qtpy), so the window is first shown
+without icons and `apply_icons` methods add them right after the first paint.
+"""
 
 from __future__ import annotations
 

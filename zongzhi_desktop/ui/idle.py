@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError
 from ..services import Services
 from ..services.admin import authenticate
-from .icons import icon
 
 COVER_COLOR = QColor("#e8edf3")
 _ACTIVITY = {
@@ -36,7 +35,6 @@ class UnlockDialog(QDialog):
         self.services = services
         self.setObjectName("unlock_dialog")
         self.setWindowTitle(self.tr("综治桌面已锁定"))
-        self.setWindowIcon(icon("lock"))
         self.setModal(True)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         who = services.actor.display_name or services.actor.username

@@ -101,16 +101,15 @@ class RecordListPage(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("list_search")
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setPlaceholderText(self.tr("搜索姓名、身份证号、电话、内容（Ctrl+F）"))
         self.search.setMinimumWidth(300)
         top.addWidget(self.search, 1)
-        self.new_button = QPushButton(icon("new"), self.tr("新建"))
+        self.new_button = QPushButton(self.tr("新建"))
         self.new_button.setObjectName("list_new")
         self.new_button.setToolTip(self.tr("新建记录（Ctrl+N）"))
-        self.export_button = QPushButton(icon("export"), self.tr("导出Excel"))
+        self.export_button = QPushButton(self.tr("导出Excel"))
         self.export_button.setObjectName("list_export")
-        self.refresh_button = QPushButton(icon("refresh"), self.tr("刷新"))
+        self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.setObjectName("list_refresh")
         self.refresh_button.setToolTip(self.tr("重新读取（F5）"))
         for b in (self.new_button, self.export_button, self.refresh_button):
@@ -190,7 +189,7 @@ class RecordListPage(QWidget):
         self.preset_label = QLabel("")
         self.preset_label.setObjectName("list_preset_label")
         preset_layout.addWidget(self.preset_label, 1)
-        self.preset_clear = QPushButton(icon("clear"), self.tr("清除筛选"))
+        self.preset_clear = QPushButton(self.tr("清除筛选"))
         self.preset_clear.setObjectName("list_preset_clear")
         self.preset_clear.setFlat(True)
         preset_layout.addWidget(self.preset_clear)
@@ -240,6 +239,13 @@ class RecordListPage(QWidget):
         self.preset_clear.clicked.connect(self.clear_filters)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+
+    def apply_icons(self) -> None:
+        """Icons come after the first paint (see icons.py)."""
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        for button, name in ((self.new_button, "new"), (self.export_button, "export"),
+                             (self.refresh_button, "refresh"), (self.preset_clear, "clear")):
+            button.setIcon(icon(name))
 
     # -- queries --------------------------------------------------------------------------------
     @property

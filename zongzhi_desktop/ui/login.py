@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError
 from ..services import Actor, Services
 from ..services.admin import authenticate
-from .icons import icon
 
 
 class LoginDialog(QDialog):
@@ -29,7 +28,6 @@ class LoginDialog(QDialog):
         self.actor: Actor | None = None
         self.setObjectName("login_dialog")
         self.setWindowTitle(self.tr("综治桌面 — 登录"))
-        self.setWindowIcon(icon("lock"))
         self.setMinimumWidth(380)
         try:
             township = services.township.name

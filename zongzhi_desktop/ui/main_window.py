@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -38,6 +39,7 @@ from .state import UiState
 log = logging.getLogger(__name__)
 
 VOLUNTEER_KINDS = ("team", "volunteer", "activity")
+ICON_DELAY_MS = 150
 # Role labels come from domain/roles.py; listed here so the translation catalog has them.
 _ROLE_NAMES = (QT_TRANSLATE_NOOP("roles", "录入员"), QT_TRANSLATE_NOOP("roles", "审核员"),
                QT_TRANSLATE_NOOP("roles", "管理员"))
@@ -84,9 +86,13 @@ class VolunteerPage(QTabWidget):
         super().__init__(parent)
         self.setObjectName("volunteer_page")
         self.lists = pages
-        for kind, page in pages.items():
-            self.addTab(page, icon({"team": "volunteer", "volunteer": "user", "activity": "calendar"}[kind]),
-                        QCoreApplication.translate("listing", page.spec.label))
+        for page in pages.values():
+            self.addTab(page, QCoreApplication.translate("listing", page.spec.label))
+
+    def apply_icons(self) -> None:
+        for i, kind in enumerate(self.lists):
+            self.setTabIcon(i, icon({"team": "volunteer", "volunteer": "user", "activity": "calendar"}[kind]))
+            self.lists[kind].apply_icons()
 
     def show_kind(self, kind: str) -> RecordListPage:
         page = self.lists[kind]
@@ -119,7 +125,6 @@ class MainWindow(QMainWindow):
         self.dialogs: list[QWidget] = []  # open record dialogs (kept alive while shown)
         self.setObjectName("main_window")
         self.setWindowTitle(self.tr("综治桌面 — {township}综治中心").format(township=self._township_name()))
-        self.setWindowIcon(icon("home"))
         self.resize(1280, 760)
         self.setMinimumSize(1024, 640)
 
@@ -136,8 +141,9 @@ class MainWindow(QMainWindow):
         for key, icon_name, label in page_titles():
             if key == "settings" and not self._may_open_settings():
                 continue
-            item = QListWidgetItem(icon(icon_name), label)
+            item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(Qt.ItemDataRole.UserRole + 1, icon_name)
             self.nav.addItem(item)
             self._keys.append(key)
             holder = QWidget()  # filled on first visit, so start-up builds only the first page
@@ -159,6 +165,21 @@ class MainWindow(QMainWindow):
         state.restore_splitter(self.splitter, "main")
         last = state.last_page if state.last_page in self._keys else "home"
         self.navigate(last or "home")
+        self.icons_ready = False
+        QTimer.singleShot(ICON_DELAY_MS, self.apply_icons)  # after the first paint (icons.py)
+
+    def apply_icons(self) -> None:
+        """Load qtawesome and give the navigation and every built page its icons."""
+        if self.icons_ready:
+            return
+        self.icons_ready = True
+        QApplication.setWindowIcon(icon("home"))
+        for i in range(self.nav.count()):
+            item = self.nav.item(i)
+            item.setIcon(icon(item.data(Qt.ItemDataRole.UserRole + 1)))
+        for page in self.pages.values():
+            if hasattr(page, "apply_icons"):
+                page.apply_icons()
 
     # -- status bar -----------------------------------------------------------------------------
     def _township_name(self) -> str:
@@ -233,6 +254,8 @@ class MainWindow(QMainWindow):
             holder = self.stack.widget(self._keys.index(key))
             holder.layout().addWidget(page)
             self.pages[key] = page
+            if getattr(self, "icons_ready", False) and hasattr(page, "apply_icons"):
+                page.apply_icons()
         return self.pages[key]
 
     def _build_page(self, key: str) -> QWidget:
