@@ -15,7 +15,7 @@ NEW_KINDS = ("petition", "dispute", "package", "activity", "dispatch")
 CHART_KINDS = ("petition", "dispute")
 CHART_WEEKS = 12
 PACKAGE_NEAR_DAYS = 15
-LIST_LIMIT = 30  # rows per kind in the dashboard's due / risk tables
+LIST_LIMIT = 20  # rows per kind in the dashboard's due / risk tables (the numbers open the full lists)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +40,11 @@ from .list_model import DUE_SOON_BG, OVERDUE_BG
 TITLE_COLUMN = {"petition": "petitioner_name", "dispute": "title", "package": "title", "dispatch": "title"}
 GRID_KINDS = ("petition", "dispute", "package", "dispatch", "activity")
 GRID_KEYS = ("new_today", "resolved_today", "open", "overdue", "due_soon")
+
+
+@cache
+def _column_index(kind: str) -> dict[str, int]:
+    return {c.key: i for i, c in enumerate(list_spec(kind).columns)}
 
 
 def kind_label(kind: str) -> str:
@@ -237,8 +244,7 @@ class DashboardPage(QWidget):
             self.chart.set_bins(self.dashboard.weeks.get(self.chart_kind.currentData(), []))
 
     def _cells(self, kind: str, row: ListRow, keys: tuple[str, ...]) -> list[str]:
-        spec = list_spec(kind)
-        index = {c.key: i for i, c in enumerate(spec.columns)}
+        index = _column_index(kind)
         return [row.cells[index[k]] if k in index else "" for k in keys]
 
     def _set_row(self, table: QTableWidget, r: int, values: list[str], kind: str, rid: str, state: int) -> None:
@@ -253,12 +259,14 @@ class DashboardPage(QWidget):
 
     def _fill_due(self, table: QTableWidget, rows: list) -> None:  # type: ignore[type-arg]
         rows = sorted(rows, key=lambda dr: (self._cells(dr.kind, dr.row, ("next_deadline",))[0], dr.kind))
+        table.setUpdatesEnabled(False)
         table.setRowCount(len(rows))
         for r, dr in enumerate(rows):
             vals = self._cells(dr.kind, dr.row, ("serial", TITLE_COLUMN[dr.kind], "status", "next_deadline",
                                                  "days_left"))
             self._set_row(table, r, [kind_label(dr.kind), *vals], dr.kind, dr.row.id, dr.row.deadline_state)
         table.resizeColumnsToContents()
+        table.setUpdatesEnabled(True)
 
     def _fill_risk(self, rows: list[ListRow]) -> None:
         self.risk_table.setRowCount(len(rows))
