@@ -99,6 +99,7 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
     w = MainWindow(probe, UiState(work / "ui-clerk"))
     w.resize(*SCREEN)
     w.show()
+    w.apply_icons()  # normally a moment after the first paint
     w.navigate("home")
     save(w, out, "dashboard", app)
     for kind in ("petition", "dispute", "package", "dispatch", "team", "volunteer", "activity"):
@@ -134,6 +135,7 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
     aw = MainWindow(admin, UiState(work / "ui-admin"))
     aw.resize(*SCREEN)
     aw.show()
+    aw.apply_icons()
     settings = aw.navigate("settings")
     for i, name in ((1, "settings_users"), (2, "settings_codes"), (3, "settings_rules"), (5, "settings_reference")):
         if i < settings.count():
@@ -153,6 +155,7 @@ def english_shot(app: QApplication, out: Path, store: Store, work: Path, service
         w = MainWindow(services, UiState(work / "ui-en"))
         w.resize(*SCREEN)
         w.show()
+        w.apply_icons()
         w.navigate("home")
         save(w, out, "dashboard_en", app)
         w.list_page("petition")

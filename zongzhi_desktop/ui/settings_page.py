@@ -262,6 +262,7 @@ class CodesTab(QWidget):
         self.code = QLineEdit()
         self.code.setObjectName("codes_code")
         self.code.setPlaceholderText(self.tr("代码（小写字母、数字、下划线）"))
+        self.code.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.code.placeholderText()) + 24)
         self.label = QLineEdit()
         self.label.setObjectName("codes_label")
         self.label.setPlaceholderText(self.tr("名称"))
