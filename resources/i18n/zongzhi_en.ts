@@ -1288,67 +1288,67 @@ Log: {log}</translation>
     <name>SyncPage</name>
     <message>
         <source>第一步：县级配置（由县综治中心提供）</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 1: county profile (provided by the county centre)</translation>
     </message>
     <message>
         <source>导入县级配置文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import county profile…</translation>
     </message>
     <message>
         <source>已电话逐组核对，确认信任</source>
-        <translation type="unfinished"></translation>
+        <translation>Checked group by group on the phone — trust it</translation>
     </message>
     <message>
         <source>指纹不符，取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Fingerprint differs — cancel</translation>
     </message>
     <message>
         <source>县级</source>
-        <translation type="unfinished"></translation>
+        <translation>County</translation>
     </message>
     <message>
         <source>县级指纹</source>
-        <translation type="unfinished"></translation>
+        <translation>County fingerprint</translation>
     </message>
     <message>
         <source>导入县级配置和登记密钥需要管理员账号。</source>
-        <translation type="unfinished"></translation>
+        <translation>Importing the county profile and registering keys needs an administrator account.</translation>
     </message>
     <message>
         <source>第二步：本乡镇签名密钥和登记文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 2: this township&apos;s signing key and registration file</translation>
     </message>
     <message>
         <source>生成或更换密钥时填写，至少8位</source>
-        <translation type="unfinished"></translation>
+        <translation>Needed when creating or replacing the key; at least 8 characters</translation>
     </message>
     <message>
         <source>生成登记文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Create registration file…</translation>
     </message>
     <message>
         <source>更换密钥…</source>
-        <translation type="unfinished"></translation>
+        <translation>Replace key…</translation>
     </message>
     <message>
         <source>登记文件交县综治中心登记，并电话核对上面的指纹。密钥口令保护本机保存的私钥，请牢记；口令遗失或电脑更换时点“更换密钥”，设置新口令并把新的登记文件交县级登记——此前已导出的批次仍然有效，未确认的记录会自动重新上报。</source>
-        <translation type="unfinished"></translation>
+        <translation>Hand the registration file to the county centre and confirm the fingerprint above by phone. The key passphrase protects the private key stored on this computer; keep it safe. If it is lost or the computer is replaced, use “Replace key”, set a new passphrase and register the new file with the county — bundles exported before stay valid and unacknowledged records are sent again automatically.</translation>
     </message>
     <message>
         <source>密钥指纹</source>
-        <translation type="unfinished"></translation>
+        <translation>Key fingerprint</translation>
     </message>
     <message>
         <source>新密钥口令</source>
-        <translation type="unfinished"></translation>
+        <translation>New key passphrase</translation>
     </message>
     <message>
         <source>再次输入</source>
-        <translation type="unfinished"></translation>
+        <translation>Repeat</translation>
     </message>
     <message>
         <source>第三步：上报（U盘导出或网络上传）</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 3: report (export to a USB drive or upload)</translation>
     </message>
     <message>
         <source>刷新</source>
@@ -1356,47 +1356,47 @@ Log: {log}</translation>
     </message>
     <message>
         <source>U盘或文件夹路径</source>
-        <translation type="unfinished"></translation>
+        <translation>USB drive or folder path</translation>
     </message>
     <message>
         <source>选择文件夹…</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose folder…</translation>
     </message>
     <message>
         <source>导出批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Export bundle</translation>
     </message>
     <message>
         <source>网络上传</source>
-        <translation type="unfinished"></translation>
+        <translation>Upload</translation>
     </message>
     <message>
         <source>导入回执文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import receipt…</translation>
     </message>
     <message>
         <source>密钥口令</source>
-        <translation type="unfinished"></translation>
+        <translation>Key passphrase</translation>
     </message>
     <message>
         <source>U盘</source>
-        <translation type="unfinished"></translation>
+        <translation>USB drive</translation>
     </message>
     <message>
         <source>导出到</source>
-        <translation type="unfinished"></translation>
+        <translation>Export to</translation>
     </message>
     <message>
         <source>县级服务器</source>
-        <translation type="unfinished"></translation>
+        <translation>County server</translation>
     </message>
     <message>
         <source>回执</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt</translation>
     </message>
     <message>
         <source>上报状态</source>
-        <translation type="unfinished"></translation>
+        <translation>Reporting status</translation>
     </message>
     <message>
         <source>类别</source>
@@ -1404,147 +1404,147 @@ Log: {log}</translation>
     </message>
     <message>
         <source>记录数</source>
-        <translation type="unfinished"></translation>
+        <translation>Records</translation>
     </message>
     <message>
         <source>未确认</source>
-        <translation type="unfinished"></translation>
+        <translation>Unacknowledged</translation>
     </message>
     <message>
         <source>被县级拒收</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejected by the county</translation>
     </message>
     <message>
         <source>记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Record</translation>
     </message>
     <message>
         <source>拒收原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason</translation>
     </message>
     <message>
         <source>县级拒收的记录（修正后会在下次上报时重新发送）：</source>
-        <translation type="unfinished"></translation>
+        <translation>Records the county rejected (sent again with the next report once corrected):</translation>
     </message>
     <message>
         <source>尚未导入县级配置文件</source>
-        <translation type="unfinished"></translation>
+        <translation>No county profile imported yet</translation>
     </message>
     <message>
         <source>尚未生成</source>
-        <translation type="unfinished"></translation>
+        <translation>Not created yet</translation>
     </message>
     <message>
         <source>无</source>
-        <translation type="unfinished"></translation>
+        <translation>None</translation>
     </message>
     <message>
         <source>未确认记录共 {n} 条（下次上报将包含）。最近批次序号：{seq}；最近回执：{last}。{wait}</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} unacknowledged records (included in the next report). Latest bundle: {seq}; latest receipt: {last}. {wait}</translation>
     </message>
     <message>
         <source>等待回执的批次：{w}。</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundles awaiting a receipt: {w}.</translation>
     </message>
     <message>
         <source>未发现U盘（可在下方选择任意文件夹）</source>
-        <translation type="unfinished"></translation>
+        <translation>No USB drive found (choose any folder below)</translation>
     </message>
     <message>
         <source>{t}中…</source>
-        <translation type="unfinished"></translation>
+        <translation>{t}…</translation>
     </message>
     <message>
         <source>导入县级配置文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Import county profile</translation>
     </message>
     <message>
         <source>县级配置文件 (*.zzcounty);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>County profiles (*.zzcounty);;All files (*)</translation>
     </message>
     <message>
         <source>无法读取文件：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the file: {e}</translation>
     </message>
     <message>
         <source>县级配置：{name}（{code}）。请打电话给县综治中心，请对方念出其县级指纹，与下面的数字逐组核对；一致才能确认。</source>
-        <translation type="unfinished"></translation>
+        <translation>County profile: {name} ({code}). Call the county centre, ask them to read out their fingerprint and compare it group by group with the digits below; confirm only if they match.</translation>
     </message>
     <message>
         <source>请核对县级指纹后确认</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the county fingerprint, then confirm</translation>
     </message>
     <message>
         <source>已信任 {name} 的县级配置</source>
-        <translation type="unfinished"></translation>
+        <translation>Trusted the county profile of {name}</translation>
     </message>
     <message>
         <source>已取消：未导入县级配置</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelled: the county profile was not imported</translation>
     </message>
     <message>
         <source>保存登记文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Save registration file</translation>
     </message>
     <message>
         <source>乡镇登记文件 (*.zzreg)</source>
-        <translation type="unfinished"></translation>
+        <translation>Township registration files (*.zzreg)</translation>
     </message>
     <message>
         <source>两次输入的新密钥口令不一致</source>
-        <translation type="unfinished"></translation>
+        <translation>The two passphrases differ</translation>
     </message>
     <message>
         <source>无法写入登记文件：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot write the registration file: {e}</translation>
     </message>
     <message>
         <source>登记文件已保存到 {path}。请交县综治中心登记，并电话核对密钥指纹 {fp}。</source>
-        <translation type="unfinished"></translation>
+        <translation>Registration file saved to {path}. Hand it to the county centre and confirm the key fingerprint {fp} by phone.</translation>
     </message>
     <message>
         <source>选择导出文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose export folder</translation>
     </message>
     <message>
         <source>请选择U盘或导出文件夹</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a USB drive or an export folder</translation>
     </message>
     <message>
         <source>没有新的变更</source>
-        <translation type="unfinished"></translation>
+        <translation>No new changes</translation>
     </message>
     <message>
         <source>；同时补发未回执的批次 {s}</source>
-        <translation type="unfinished"></translation>
+        <translation>; bundles without a receipt sent again: {s}</translation>
     </message>
     <message>
         <source>已导出批次 {name}（{n} 条：{kinds}）到 {dir}，已读回校验{resent}。县级导入后请把回执带回导入。</source>
-        <translation type="unfinished"></translation>
+        <translation>Exported bundle {name} ({n} records: {kinds}) to {dir} and verified it by reading it back{resent}. After the county imports it, bring the receipt back and import it.</translation>
     </message>
     <message>
         <source>已上传批次 {seqs}：县级接收 {a} 条，拒收 {r} 条。</source>
-        <translation type="unfinished"></translation>
+        <translation>Uploaded bundles {seqs}: the county accepted {a} and rejected {r} records.</translation>
     </message>
     <message>
         <source>导入回执文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Import receipt</translation>
     </message>
     <message>
         <source>回执 (*.zzr);;所有文件 (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipts (*.zzr);;All files (*)</translation>
     </message>
     <message>
         <source>无法读取回执：{e}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cannot read the receipt: {e}</translation>
     </message>
     <message>
         <source>批次 {s} 的回执此前已导入，未作改变</source>
-        <translation type="unfinished"></translation>
+        <translation>The receipt of bundle {s} was imported before; nothing changed</translation>
     </message>
     <message>
         <source>回执已导入：批次 {s} 县级接收 {a} 条，拒收 {r} 条</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt imported: bundle {s}, the county accepted {a} and rejected {r} records</translation>
     </message>
 </context>
 <context>

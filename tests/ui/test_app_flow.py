@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWizard
@@ -219,3 +220,44 @@ def test_wizard_with_demo_data(qtbot, tmp_path: Path) -> None:  # type: ignore[n
     assert window.list_page("petition").model.rowCount() == petitions
     window.close()
     ctl.shutdown()
+
+
+def test_status_bar_shows_last_sync(admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    w = make_window(admin)
+    assert w.sync_label.text() == "未同步"
+    con = sqlite3.connect(admin.store.path)
+    with con:
+        con.execute("INSERT INTO sync_bundle (sequence, bundle_hash, bundle_id, file_name, county_code, signer_key_id, "
+                    "created_at, created_by, rows, counts) VALUES (1, 'h1', 'b1', 'f1', '330825', 'k', "
+                    "'2026-11-20 06:30:00.000000', 'admin', 3, '{}')")
+    w.update_status()
+    assert w.sync_label.text().startswith("最近同步：2026-11-20") and "第1包，待回执" in w.sync_label.text()
+    with con:
+        con.execute("UPDATE sync_bundle SET receipt_at = '2026-11-20 08:00:00.000000', accepted = 3, rejected = 0")
+    w.update_status()
+    assert "第1包，县级已回执" in w.sync_label.text()
+
+
+def test_report_numbers_open_their_records(qtbot, clerk: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    ids = [clerk.create("petition", {"received_date": "2026-11-1" + str(i), "form": "来访", "petitioner_name": f"张{i}",
+                                     "category": "申诉求决类", "request": "问题"}, link_repeat=False).record.id
+           for i in range(3)]
+    w = make_window(clerk)
+    report = w.navigate("reports")
+    if report.objectName() == "message_page" or not hasattr(report, "open_records"):
+        pytest.skip("报表页面未安装")
+    report.open_records.emit("petition", ids[:2])
+    page = w.current_list()
+    assert page is w.list_page("petition") and page.preset.isVisible()
+    assert {page.model.record_id(r) for r in range(page.model.rowCount())} == set(ids[:2])
+
+
+def test_bundled_cjk_font_is_registered(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFontDatabase
+
+    from zongzhi_desktop.ui.fonts import BUNDLED_FAMILY, register_cjk_font
+
+    family = register_cjk_font(qapp)
+    assert family == BUNDLED_FAMILY
+    assert family in QFontDatabase.families()
+    assert family in qapp.font().families()
