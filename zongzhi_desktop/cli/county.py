@@ -1,4 +1,4 @@
-"""County hub commands: `zongzhi county init|profile|register|import|status|revoke-key`.
+"""County hub commands: `zongzhi county init|profile|register|import|status|revoke-key|serve|report|config`.
 
 The county store is <data dir>/county.sqlite3, or the database named by --db / ZONGZHI_COUNTY_DB
 (e.g. postgresql+psycopg://user@host/zongzhi). Key passphrase as for the township commands.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import sys
 from pathlib import Path
 
 from ..domain.errors import DomainError
@@ -133,21 +134,49 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from ..county.server import status_document
     from ..county.setup import county_identity
     from ..county.status import county_status, ranges
+    from ..county.timeliness import CHINA_TZ as CHINA
+    from ..county.timeliness import (
+        Snapshot,
+        aware,
+        default_periods,
+        evaluate,
+        local_today,
+        rate_text,
+    )
+    from ..reports.periods import parse_period
 
     store = open_county_store(args)
     ident = county_identity(store)
-    states = county_status(store)
+    periods = [parse_period(args.period)] if args.period else None
     if args.json:
-        print_json({"county_code": ident.county_code, "county_name": ident.county_name,
-                    "fingerprint": ident.fingerprint, "townships": [s.as_dict() for s in states]})
+        print_json(status_document(store, periods))
         return 0
+    snap = Snapshot.load(store)
+    states = county_status(store)
     print(f"{ident.county_name}（{ident.county_code}）县级配置指纹 {ident.fingerprint}")
     if not states:
         print("尚无登记的乡镇（zongzhi county register 登记文件）")
+    for ps in (evaluate(snap, p) for p in (periods or default_periods(local_today(snap.now)))):
+        deadline = ps.deadline.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        print()
+        print(f"{ps.period.short_label}（{ps.period.start}—{ps.period.end}）上报情况：期末后{ps.timely_days}日内"
+              f"（{deadline} 前）收到为按时{'；本期尚未结束' if ps.is_open else ''}")
+        print(f"  应报 {ps.expected} 个，按时 {ps.count('on_time')}，迟报 {ps.count('late')}，未报 {ps.count('missing')}，"
+              f"待报 {ps.count('pending')}；上报率 {rate_text(ps.reporting_rate)}，及时率 {rate_text(ps.timely_rate)}")
+        for t in ps.townships:
+            got = ""
+            if t.covering:
+                got = (f"（批次 {t.covering.sequence}，"
+                       f"{t.covering.received_at.astimezone(CHINA).strftime('%Y-%m-%d %H:%M')} 收到）")
+            print(f"  {t.code} {t.name}：{t.label}{got}")
+    print()
+    print("批次链：")
     for s in states:
-        last = s.last_received_at.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_received_at else "从未收到"
+        received = aware(s.last_received_at)
+        last = received.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if received else "从未收到"
         line = f"{s.code} {s.name}：批次 {s.bundle_count} 个，最新序号 {s.last_sequence}，最近接收 {last}"
         if s.missing:
             line += f"；缺少批次 {ranges(s.missing)}"
@@ -159,6 +188,79 @@ def cmd_status(args: argparse.Namespace) -> int:
         for k in s.keys:
             label = {"active": "在用", "retired": "已停用", "revoked": "已吊销"}.get(k.status, k.status)
             print(f"    密钥 {k.key_id[:16]}… 指纹 {k.fingerprint}（{label}）")
+    return 0
+
+
+def read_county_passphrase(args: argparse.Namespace) -> str:
+    """The county key passphrase for the server: --passphrase-file, ZONGZHI_COUNTY_PASSPHRASE,
+    ZONGZHI_KEY_PASSPHRASE, or a prompt in a terminal — never a command-line argument."""
+    if args.passphrase_file:
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except OSError as e:
+            raise DomainError(f"无法读取口令文件“{args.passphrase_file}”：{e.strerror}") from None
+        return text.rstrip("\r\n")
+    for var in ("ZONGZHI_COUNTY_PASSPHRASE", "ZONGZHI_KEY_PASSPHRASE"):
+        if os.environ.get(var) is not None:
+            # Not inherited by anything this process starts.
+            return os.environ.pop(var)
+    if not sys.stdin.isatty():
+        raise DomainError("需要县级密钥口令：请用 --passphrase-file 指定口令文件，或设置环境变量 ZONGZHI_COUNTY_PASSPHRASE")
+    return getpass.getpass("县级密钥口令：")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ..county.server import open_hub_store, safe_target, serve
+    from ..county.setup import unlock_county_keys
+
+    if args.max_body_mb < 1 or args.max_body_mb > 2048:
+        raise DomainError("--max-body-mb 应为1至2048之间的整数（兆字节）")
+    if args.max_concurrent < 1 or args.max_concurrent > 64:
+        raise DomainError("--max-concurrent 应为1至64之间的整数")
+    target = county_target(args)
+    try:
+        store = open_hub_store(target)
+    except Exception as e:
+        if isinstance(e, DomainError):
+            raise
+        raise DomainError(f"无法打开县级数据库 {safe_target(target)}：{type(e).__name__}") from None
+    keys = unlock_county_keys(store, read_county_passphrase(args))
+    serve(store, keys, host=args.host, port=args.port, max_bytes=args.max_body_mb * 1024 * 1024,
+          max_concurrent=args.max_concurrent, access_log=args.access_log,
+          announce=lambda line: print(line, file=sys.stderr, flush=True))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..county.sheets import render_county_sheet
+    from ..county.timeliness import local_today
+    from ..reports.periods import SHEET_PERIOD, Period
+
+    store = open_county_store(args)
+    fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") or "pdf")
+    if fmt not in ("pdf", "xlsx"):
+        raise DomainError(f"不支持的格式“{fmt}”，可用：pdf、xlsx（用 --format 指定）")
+    today = local_today()
+    period = args.period or Period.containing(SHEET_PERIOD[args.sheet], today)
+    data, report = render_county_sheet(store, args.sheet, period, fmt, made_on=today)
+    path = write_file(args.output, data)
+    print(f"{report.title}（{report.subtitle}）已写入 {path}")
+    for w in report.warnings:
+        print(f"提示：{w}", file=sys.stderr)
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from ..county.setup import county_identity
+    from ..county.timeliness import get_timely_days, set_timely_days
+
+    store = open_county_store(args)
+    county_identity(store)
+    if args.timely_days is not None:
+        n = set_timely_days(store, args.timely_days, actor=operator())
+        print(f"及时上报天数已设置为 {n} 天（期末后 {n} 日内收到批次为按时上报）")
+    else:
+        print(f"及时上报天数：{get_timely_days(store)} 天（期末后该天数内收到批次为按时上报）")
     return 0
 
 
@@ -202,8 +304,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--receipts", default=None, help="回执输出目录（默认与批次文件同目录，如U盘）")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("status", help="各乡镇批次接收情况、缺失批次")
+    p = sub.add_parser("status", help="各乡镇上报情况（按时、迟报、未报）、上报率和及时率、缺失批次")
     add_db_arg(p)
+    p.add_argument("--period", help="期间，如 2026-W47、2026-11、2026-Q4（默认：上一周和上一个月）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_status)
 
@@ -211,3 +314,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_db_arg(p)
     p.add_argument("key_id", help="密钥标识（至少前8位，见 county status）")
     p.set_defaults(func=cmd_revoke)
+
+    p = sub.add_parser("serve", help="运行县级接收服务（HTTP 上传批次、健康检查、上报情况）")
+    add_db_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对外服务请放在 nginx 之后）")
+    p.add_argument("--port", type=int, default=8600, help="端口（默认 8600；0 表示任选空闲端口）")
+    p.add_argument("--max-body-mb", type=int, default=512, help="单个批次的大小上限，兆字节（默认 512）")
+    p.add_argument("--max-concurrent", type=int, default=4, help="同时导入的批次数（默认 4，超出时答复 503 请稍后重试）")
+    p.add_argument("--passphrase-file", help="县级密钥口令文件（也可用环境变量 ZONGZHI_COUNTY_PASSPHRASE）")
+    p.add_argument("--access-log", help="访问日志文件（JSON 每行一条；默认写到标准错误）")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", help="全县汇总报表：周研判、月调度、季推进（含分乡镇表）")
+    p.add_argument("sheet", choices=("weekly", "monthly", "quarterly"), help="weekly 周研判 | monthly 月调度 | quarterly 季推进")
+    add_db_arg(p)
+    p.add_argument("--period", help="期间，如 2026-W47、2026-11、2026-Q4（默认：今天所在的期间）")
+    p.add_argument("--format", choices=("pdf", "xlsx"), help="输出格式（默认按 -o 的扩展名）")
+    p.add_argument("-o", "--output", required=True, help="输出文件")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("config", help="县级设置：及时上报天数")
+    add_db_arg(p)
+    p.add_argument("--timely-days", help="期末后多少天内收到批次算按时上报（0至60，默认3）")
+    p.set_defaults(func=cmd_config)

@@ -1,0 +1,280 @@
+"""Helpers for the county hub tests: PostgreSQL schemas, the hub run by uvicorn (thread or the real
+`zongzhi county serve` subprocess), demo townships linked to a county, receipts checked.
+
+(A module of its own, not conftest.py: several test directories have a conftest module.)
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, func, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
+
+from synctools import (
+    COUNTY,
+    COUNTY_NAME,
+    COUNTY_PASS,
+    TOWN_PASS,
+    digest,
+    table_counts,
+)
+
+from zongzhi_desktop.county.setup import (
+    CountyKeys,
+    init_county,
+    register_township,
+    unlock_county_keys,
+)
+from zongzhi_desktop.services import Actor, Services
+from zongzhi_desktop.store.database import Store
+from zongzhi_desktop.sync import envelope
+from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.trust import make_registration_file, trust_county
+
+__all__ = ["COUNTY", "COUNTY_NAME", "COUNTY_PASS", "TOWN_PASS", "digest", "table_counts"]
+
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ZONGZHI = str(Path(sys.executable).parent / "zongzhi")
+TODAY = date(2026, 11, 20)
+DEMO_PASSWORD = "zongzhi-admin"
+
+
+# -- databases -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def pg_schema(prefix: str = "zz_county") -> Iterator[str]:
+    """A fresh PostgreSQL schema (dropped afterwards); yields a URL whose search_path is that schema."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as e:  # pragma: no cover - only where PostgreSQL is absent
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable: {e}")
+    try:
+        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@dataclass
+class Hub:
+    """A county store (SQLite file or PostgreSQL URL) with its unlocked keys."""
+
+    target: str | Path
+    store: Store
+    keys: CountyKeys
+    profile: bytes
+
+    @classmethod
+    def create(cls, target: str | Path) -> Hub:
+        store = Store(target)
+        ident = init_county(store, COUNTY, COUNTY_NAME, COUNTY_PASS, actor="county-admin")
+        return cls(target, store, unlock_county_keys(store, COUNTY_PASS), ident.profile)
+
+    def counts(self, township: str) -> dict[str, int]:
+        with self.store.engine.connect() as c:
+            return {n: c.execute(select(func.count()).select_from(t).where(t.c.township_code == township)).scalar_one()
+                    for n, t in synced_tables().items()}
+
+    def scalar(self, sql: str) -> Any:
+        with self.store.engine.connect() as c:
+            return c.execute(text(sql)).scalar_one()
+
+
+# -- servers ---------------------------------------------------------------------------------------
+
+
+def free_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    proc: subprocess.Popen[str]
+    access_log: Path
+    stderr: list[str] = field(default_factory=list)
+
+    def access_entries(self) -> list[dict[str, Any]]:
+        import json
+
+        if not self.access_log.exists():
+            return []
+        return [json.loads(line) for line in self.access_log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@contextmanager
+def serve_process(target: str | Path, workdir: Path, *extra: str, passphrase: str = COUNTY_PASS,
+                  timeout: float = 60) -> Iterator[ServerProcess]:
+    """`zongzhi county serve` as a subprocess on 127.0.0.1, port chosen by the server (--port 0)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    secret = workdir / f"passphrase-{uuid.uuid4().hex[:6]}"
+    secret.write_text(passphrase + "\n", encoding="utf-8")
+    secret.chmod(0o600)
+    log = workdir / f"access-{uuid.uuid4().hex[:6]}.jsonl"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
+    cmd = [ZONGZHI, "county", "serve", "--db", str(target), "--port", "0", "--passphrase-file", str(secret),
+           "--access-log", str(log), *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    lines: list[str] = []
+    url = None
+    deadline = time.monotonic() + timeout
+    assert proc.stderr is not None
+    while url is None:
+        line = proc.stderr.readline()
+        if not line:
+            proc.wait(5)
+            raise RuntimeError("county serve exited: " + "".join(lines))
+        lines.append(line)
+        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if m:
+            url = f"http://127.0.0.1:{m.group(1)}"
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("county serve did not start: " + "".join(lines))
+    drain = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+    drain.start()
+    while True:
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise RuntimeError("county serve not healthy: " + "".join(lines))
+        time.sleep(0.05)
+    sp = ServerProcess(url, proc, log, lines)
+    try:
+        yield sp
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        drain.join(5)
+        secret.unlink(missing_ok=True)
+
+
+# -- townships ---------------------------------------------------------------------------------------
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def empty_store(path: Path) -> Path:
+    """A migrated, empty store file (copied from a per-process template: migrations run once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tpl = _TEMPLATE.get("path")
+    if tpl is None or not tpl.exists():
+        import tempfile
+
+        tpl = Path(tempfile.mkdtemp(prefix="zz-template-")) / "empty.sqlite3"
+        Store(tpl).close()
+        _TEMPLATE["path"] = tpl
+    shutil.copyfile(tpl, path)
+    return path
+
+
+def demo_township(root: Path, code: str, name: str, *, records: int = 200, seed: int = 1) -> Services:
+    """A demo township (the demo generator's data) in root/zongzhi.sqlite3, admin services."""
+    from zongzhi_desktop.demo import generate
+
+    store = Store(empty_store(root / "zongzhi.sqlite3"))
+    generate(store, records=records, seed=seed, today=TODAY, writer_process=False,
+             township={"township_code": code, "township_name": name, "county_code": COUNTY, "county_name": COUNTY_NAME})
+    return Services(store, Actor("admin", "admin", "系统管理员"), today=lambda: TODAY)
+
+
+def link(svc: Services, profile: bytes) -> bytes:
+    """The township trusts the county profile; returns its registration file."""
+    trust_county(svc, profile)
+    return make_registration_file(svc, TOWN_PASS).data
+
+
+def register(hub: Hub, registration: bytes) -> None:
+    register_township(hub.store, registration, actor="county-admin")
+
+
+def receipt_payload(receipt: bytes, hub: Hub) -> dict[str, Any]:
+    """Verify a receipt's signature with the county's public signing key and return its payload."""
+    payload = envelope.open_signed(receipt, "receipt", bytes(hub.keys.signing.verify_key))
+    assert payload["signer"] == hub.keys.signing_key_id and payload["county_code"] == COUNTY
+    return payload
+
+
+def forge(data: bytes, mutate: Any = None) -> bytes:
+    """The bundle rebuilt with its manifest (optionally changed) signed by a key nobody registered,
+    still naming the township's registered key as signer — a forgery."""
+    import json
+
+    from nacl.signing import SigningKey
+
+    from zongzhi_desktop.store.serialize import canonical_json
+    from zongzhi_desktop.sync import container as ct
+    from zongzhi_desktop.sync.bundle import SIGN_KIND, open_bundle_bytes
+
+    bf = open_bundle_bytes(data)
+    blobs = [ct.read_exact(bf.fh, e.data_offset, e.size) for e in bf.entries[:-2]]
+    manifest = json.loads(bf.manifest_bytes)
+    if mutate:
+        mutate(manifest)
+    body = canonical_json(manifest).encode()
+    out = io.BytesIO()
+    w = ct.ContainerWriter(out)
+    for i, blob in enumerate(blobs, 1):
+        w.add(ct.chunk_name(i), blob)
+    w.add(ct.MANIFEST, body)
+    w.add(ct.SIGNATURE, SigningKey.generate().sign(envelope.context(SIGN_KIND) + body).signature)
+    w.finish()
+    return out.getvalue()

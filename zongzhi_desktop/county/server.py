@@ -1,0 +1,304 @@
+"""The county hub server (`zongzhi county serve`): FastAPI on uvicorn.
+
+Endpoints:
+- POST /api/v1/bundles — upload a bundle; the body of a 200 is the signed receipt (county.http).
+- GET /health — the database answers; 503 when it does not.
+- GET /status[?period=2026-W47|2026-11|2026-Q4] — township reporting status and timeliness (JSON).
+
+Every refusal is JSON {"error": <code>, "message": <Chinese text>} with a fitting HTTP status
+(400 malformed, 403 forged or unknown key/township, 404/405, 413 too large, 422 wrong county,
+503 busy — see county.http.HTTP_STATUS). Each request writes one JSON line to the access log
+(time, method, path, status, bytes, duration, township code, bundle sequence, refusal code); never
+bodies, query strings or personal data.
+
+The process holds nothing but the unlocked county keys and its database connections, so several
+instances can serve one database (the import core makes concurrent uploads of one bundle a single
+import).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import sys
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..domain.errors import DomainError
+from ..store.database import Store
+from ..store.engine import is_url, make_engine
+from .http import DEFAULT_MAX_BYTES, UPLOAD_PATH, refusal, upload_router
+from .setup import CountyKeys, county_identity
+from .status import county_status
+from .timeliness import Snapshot, default_periods, evaluate, local_today
+
+log = logging.getLogger("zongzhi.county.server")
+ACCESS_LOGGER = "zongzhi.access"
+DEFAULT_PORT = 8600
+DEFAULT_MAX_CONCURRENT = 4  # imports at once per instance (each holds a database transaction)
+MIGRATION_LOCK = 0x7A6F6E677A6869  # PostgreSQL advisory lock id: instances upgrade the schema one at a time
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+
+
+# -- middleware ------------------------------------------------------------------------------------
+
+
+class AccessLog:
+    """One JSON line per request. Reads only sizes, status and the receipt headers of uploads."""
+
+    def __init__(self, app: ASGIApp, logger: logging.Logger) -> None:
+        self.app = app
+        self.logger = logger
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        info: dict[str, Any] = {"status": 500, "in": 0, "out": 0, "headers": {}, "json": b""}
+
+        async def counting_receive() -> Message:
+            msg = await receive()
+            if msg["type"] == "http.request":
+                info["in"] += len(msg.get("body", b""))
+            return msg
+
+        async def watching_send(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                info["status"] = msg["status"]
+                info["headers"] = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in msg.get("headers", [])}
+            elif msg["type"] == "http.response.body":
+                body = msg.get("body", b"")
+                info["out"] += len(body)
+                # Refusals are small JSON bodies; keep them only to log their error code.
+                if info["status"] >= 400 and len(info["json"]) < 4096:
+                    info["json"] += body
+            await send(msg)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        finally:
+            self._write(scope, info, time.perf_counter() - started)
+
+    def _write(self, scope: Scope, info: dict[str, Any], seconds: float) -> None:
+        h = info["headers"]
+        entry: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "method": scope.get("method"), "path": scope.get("path"), "status": info["status"],
+            "bytes_in": info["in"], "bytes_out": info["out"], "duration_ms": round(seconds * 1000, 1),
+        }
+        if "x-zongzhi-township" in h:
+            entry["township"] = h["x-zongzhi-township"]
+        if "x-zongzhi-sequence" in h:
+            try:
+                entry["sequence"] = int(h["x-zongzhi-sequence"])
+            except ValueError:
+                pass
+        if "x-zongzhi-replay" in h:
+            entry["replay"] = h["x-zongzhi-replay"] == "1"
+        if info["status"] >= 400 and info["json"]:
+            try:
+                code = json.loads(info["json"]).get("error")
+                if isinstance(code, str):
+                    entry["error"] = code[:40]
+            except (ValueError, AttributeError):
+                pass
+        self.logger.info(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+
+
+class UploadSlots:
+    """Refuse uploads beyond `limit` in flight (each spools its body) with a JSON 503 before reading."""
+
+    def __init__(self, app: ASGIApp, limit: int, path: str = UPLOAD_PATH) -> None:
+        self.app = app
+        self.limit = limit
+        self.path = path
+        self.active = 0
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path") != self.path:
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit:
+            await refusal("busy", "县级服务器正忙（同时上传过多），请稍后重试")(scope, receive, send)
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+
+# -- the app ---------------------------------------------------------------------------------------
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               max_concurrent: int = DEFAULT_MAX_CONCURRENT, access_logger: logging.Logger | None = None,
+               now: Callable[[], datetime] | None = None) -> Any:
+    """The hub as an ASGI app (FastAPI wrapped in the access log and the upload slots)."""
+    ident = county_identity(store)
+    app = FastAPI(title="综治桌面县级接收服务", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(upload_router(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return _error(404, "not_found", f"没有这个地址：{request.url.path}")
+        if exc.status_code == 405:
+            return _error(405, "method_not_allowed", f"地址 {request.url.path} 不支持 {request.method} 请求")
+        return _error(exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(400, "bad_request", "请求参数不正确")
+
+    @app.exception_handler(Exception)
+    async def internal(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("请求处理失败：%s", type(exc).__name__)
+        return _error(500, "internal", "县级服务器内部错误，请稍后重试；如持续出现请联系县级管理员（详见服务器日志）")
+
+    @app.get("/health", summary="健康检查")
+    async def health() -> JSONResponse:
+        def probe() -> None:
+            with store.engine.connect() as c:
+                c.execute(text("SELECT 1"))
+
+        try:
+            await asyncio.to_thread(probe)
+        except Exception as e:  # the database is down or unreachable
+            log.warning("数据库不可用：%s", type(e).__name__)
+            return _error(503, "database_unavailable", "县级数据库暂时无法连接")
+        return JSONResponse({"status": "ok", "county_code": ident.county_code, "county_name": ident.county_name,
+                             "database": store.engine.dialect.name, "version": __version__})
+
+    @app.get("/status", summary="各乡镇上报情况和及时率")
+    async def status(period: str | None = None) -> JSONResponse:
+        from ..reports.periods import parse_period
+
+        try:
+            periods = [parse_period(period)] if period else None
+        except DomainError as e:
+            return _error(400, "bad_period", e.message)
+        body = await asyncio.to_thread(status_document, store, periods, now() if now else None)
+        return JSONResponse(body)
+
+    wrapped: Any = UploadSlots(app, max(1, 2 * max_concurrent))
+    wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))
+    wrapped.fastapi = app  # for tests and tools that want the inner app
+    return wrapped
+
+
+def status_document(store: Store, periods: list[Any] | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """What GET /status and `county status --json` return."""
+    ident = county_identity(store)
+    snap = Snapshot.load(store, now=now)
+    chosen = periods or default_periods(local_today(snap.now))
+    return {
+        "county_code": ident.county_code, "county_name": ident.county_name, "fingerprint": ident.fingerprint,
+        "generated_at": snap.now.isoformat(), "timely_days": snap.timely_days,
+        "periods": [evaluate(snap, p).as_dict() for p in chosen],
+        "townships": [s.as_dict() for s in county_status(store)],
+    }
+
+
+# -- running -----------------------------------------------------------------------------------------
+
+
+def safe_target(target: str | Path) -> str:
+    """The database for messages and logs, without a password."""
+    if is_url(target):
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(str(target)).render_as_string(hide_password=True)
+        except Exception:
+            return "（数据库地址）"
+    return str(target)
+
+
+def open_hub_store(target: str | Path) -> Store:
+    """Open (and upgrade) the county store. On PostgreSQL the upgrade runs under an advisory lock, so
+    instances started together do not race to create the same tables."""
+    if is_url(target) and str(target).startswith("postgresql"):
+        lock_engine = make_engine(target)
+        try:
+            with lock_engine.connect() as c:
+                c.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+                try:
+                    return Store(target)
+                finally:
+                    c.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+        finally:
+            lock_engine.dispose()
+    return Store(target)
+
+
+def access_logger(path: str | None) -> logging.Logger:
+    """The JSON-lines access log: a file, or standard error."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    for h in list(logger.handlers):
+        logger.removeHandler(h)
+        h.close()
+    handler: logging.Handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    return logger
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket ourselves, so --port 0 works and the real port can be announced."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise DomainError(f"无法在 {host}:{port} 上监听：{e.strerror}（端口被占用或地址无效）") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(store: Store, keys: CountyKeys, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+          max_bytes: int = DEFAULT_MAX_BYTES, max_concurrent: int = DEFAULT_MAX_CONCURRENT,
+          access_log: str | None = None, announce: Callable[[str], None] | None = None) -> None:
+    """Run the hub until SIGINT/SIGTERM."""
+    import uvicorn
+
+    app = create_app(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent,
+                     access_logger=access_logger(access_log))
+    sock = bind(host, port)
+    actual = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    if announce:
+        announce(f"县级接收服务已启动：http://{shown}:{actual}（数据库 {safe_target(store.target)}，"
+                 f"单个批次上限 {max_bytes // (1024 * 1024)} MB，同时导入 {max_concurrent} 个）")
+    config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off", timeout_keep_alive=10,
+                            server_header=False)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
