@@ -51,3 +51,14 @@ def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+
+
+@pytest.fixture(autouse=True)
+def close_message_boxes(qapp):  # type: ignore[no-untyped-def]
+    """Message boxes are non-blocking; close the ones a test left open so the next test starts clean."""
+    yield
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QMessageBox) and w.isVisible():
+            w.done(0)
