@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
+from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.listing import CELL_WORDS, Lister, ListQuery
 from .dashboard_page import DashboardPage
@@ -108,7 +108,6 @@ class MainWindow(QMainWindow):
 
     page_changed = Signal(str)
     records_changed = Signal()
-    logout_requested = Signal()
 
     def __init__(self, services: Services, state: UiState, *, runner: OperationRunner | None = None,
                  log_path: Path | None = None, parent: QWidget | None = None) -> None:
@@ -139,8 +138,6 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pages")
         self._keys: list[str] = []
         for key, icon_name, label in page_titles():
-            if key == "settings" and not self._may_open_settings():
-                continue
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setData(Qt.ItemDataRole.UserRole + 1, icon_name)
@@ -215,9 +212,6 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(last_sync_text(path))
 
     # -- navigation -----------------------------------------------------------------------------
-    def _may_open_settings(self) -> bool:
-        return True  # every user has 我的账户; the admin sections check Perm.ADMIN
-
     def _shortcuts(self) -> None:
         for i, key in enumerate(self._keys[:9], start=1):
             QShortcut(QKeySequence(f"Ctrl+{i}"), self, activated=lambda k=key: self.navigate(k))
@@ -421,10 +415,6 @@ class MainWindow(QMainWindow):
                 return
         self.lister.close()
         event.accept()
-
-
-def may_administer(services: Services) -> bool:
-    return has_perm(services.actor.role, Perm.ADMIN)
 
 
 def store_size(path: Path) -> int:
