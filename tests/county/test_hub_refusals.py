@@ -1,0 +1,159 @@
+"""Every refusal of the hub over real HTTP: the right status, a JSON error with a Chinese message,
+and the county database unchanged (digest before/after) — on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from countytools import TOWN_PASS, Hub, digest, forge, pg_schema, serve_in_thread
+from synctools import make_township, populate
+
+from zongzhi_desktop.county.http import UPLOAD_PATH
+from zongzhi_desktop.county.server import create_app
+from zongzhi_desktop.county.setup import init_county, register_township
+from zongzhi_desktop.store.database import Store
+from zongzhi_desktop.sync.export import export_bundle
+from zongzhi_desktop.sync.trust import make_registration_file, trust_county
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hub]:
+    if request.param == "sqlite":
+        yield Hub.create(tmp_path / "county.sqlite3")
+    else:
+        with pg_schema() as url:
+            h = Hub.create(url)
+            yield h
+            h.store.close()
+
+
+def bundle_of(root: Path, code: str, name: str, profile: bytes, hub: Hub | None, county_code: str = "330825") -> bytes:
+    """A township that trusts `profile` (registered with `hub` when given) and its first bundle."""
+    svc = make_township(root, code, name, county_code=county_code)
+    trust_county(svc, profile)
+    reg = make_registration_file(svc, TOWN_PASS)
+    if hub is not None:
+        register_township(hub.store, reg.data)
+    populate(svc, name[:1])
+    return export_bundle(svc, TOWN_PASS).outbox_path.read_bytes()
+
+
+def test_refusals_leave_the_database_unchanged(hub: Hub, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    good = bundle_of(tmp_path / "t1", "330825101", "城关镇", hub.profile, hub)
+    stranger = bundle_of(tmp_path / "t9", "330825109", "陌生镇", hub.profile, None)  # never registered
+    impostor = bundle_of(tmp_path / "tx", "330825101", "城关镇", hub.profile, None)  # right code, unregistered key
+    (tmp_path / "other").mkdir()
+    other = init_county(Store(tmp_path / "other" / "county.sqlite3"), "330881", "江山市", "other-pass-123")
+    foreign = bundle_of(tmp_path / "tf", "330881101", "清湖镇", other.profile, None, county_code="330881")
+
+    def flip(data: bytes, pos: int) -> bytes:
+        b = bytearray(data)
+        b[pos] ^= 0x01
+        return bytes(b)
+
+    cases: list[tuple[str, bytes, int, set[str], str]] = [
+        ("empty", b"", 400, {"malformed"}, "没有批次文件"),
+        ("not a bundle", b"PK\x03\x04 hello, not a bundle at all" * 10, 400, {"malformed", "tampered"}, "拒收"),
+        ("truncated", good[: len(good) // 2], 400, {"malformed", "tampered"}, "拒收"),
+        ("flipped payload byte", flip(good, len(good) // 3), 400, {"tampered", "mismatch", "malformed"}, "拒收"),
+        ("forged signature", forge(good), 403, {"bad_signature"}, "签名"),
+        ("forged manifest", forge(good, lambda m: m.update(sequence=7)), 403, {"bad_signature"}, "签名"),
+        ("unregistered township", stranger, 403, {"unknown_township"}, "尚未在本县登记"),
+        ("unregistered key", impostor, 403, {"unknown_key"}, "签名密钥未在本县登记"),
+        ("other county", foreign, 422, {"wrong_county"}, "其他县"),
+    ]
+    logger = logging.getLogger("test.access")
+    caplog.set_level(logging.INFO, logger="test.access")
+    limit = max(len(c[1]) for c in cases) + 10
+    before = digest(hub.store.engine)
+    with serve_in_thread(create_app(hub.store, hub.keys, max_bytes=limit, access_logger=logger)) as url:
+        for name, body, status, codes, words in cases:
+            r = httpx.post(url + UPLOAD_PATH, content=body)
+            assert r.status_code == status, (name, r.status_code, r.text)
+            err = r.json()
+            assert err["error"] in codes and words in err["message"], (name, err)
+            assert r.headers["content-type"].startswith("application/json")
+        # Too large: declared, and streamed without a length.
+        big = good + b"\0" * (limit + 1 - len(good))
+        for content in (big, iter([big[:1000], big[1000:]])):
+            r = httpx.post(url + UPLOAD_PATH, content=content)
+            assert r.status_code == 413 and r.json()["error"] == "too_large"
+        # Unknown address, wrong method, bad period: JSON too.
+        assert httpx.get(url + "/nowhere").json()["error"] == "not_found"
+        r = httpx.get(url + UPLOAD_PATH)
+        assert r.status_code == 405 and "不支持" in r.json()["message"]
+        r = httpx.get(url + "/status", params={"period": "2026-W99"})
+        assert r.status_code == 400 and r.json()["error"] == "bad_period" and "第99周" in r.json()["message"]
+        assert digest(hub.store.engine) == before
+
+        # The good bundle still goes in afterwards.
+        r = httpx.post(url + UPLOAD_PATH, content=good)
+        assert r.status_code == 200 and r.headers["x-zongzhi-township"] == "330825101"
+    assert digest(hub.store.engine) != before
+    lines = [rec.getMessage() for rec in caplog.records if rec.name == "test.access"]
+    assert len(lines) == len(cases) + 6
+    assert '"error":"bad_signature"' in "".join(lines) and '"status":403' in "".join(lines)
+
+
+def test_busy_uploads_get_503_json(tmp_path: Path) -> None:
+    """With --max-concurrent 1, two uploads in flight fill the slots; a third is told to retry."""
+    hub = Hub.create(tmp_path / "county.sqlite3")
+    app = create_app(hub.store, hub.keys, max_concurrent=1)
+    slots = app.app  # AccessLog -> UploadSlots
+    release = threading.Event()
+    results: list[int] = []
+
+    def slow_upload(url: str) -> None:
+        def body() -> Iterator[bytes]:
+            yield b"ZZ"
+            release.wait(20)
+            yield b"not a bundle"
+
+        results.append(httpx.post(url + UPLOAD_PATH, content=body(), timeout=30).status_code)
+
+    with serve_in_thread(app) as url:
+        threads = [threading.Thread(target=slow_upload, args=(url,)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while slots.active < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert slots.active == 2
+        r = httpx.post(url + UPLOAD_PATH, content=b"anything")
+        assert r.status_code == 503 and r.json()["error"] == "busy" and "稍后重试" in r.json()["message"]
+        assert r.headers["retry-after"] == "5"
+        assert httpx.get(url + "/health").status_code == 200  # other endpoints are not limited
+        release.set()
+        for t in threads:
+            t.join(30)
+    assert results == [400, 400]
+    assert slots.active == 0
+
+
+def test_two_instances_on_one_sqlite_file_import_once(tmp_path: Path) -> None:
+    hub = Hub.create(tmp_path / "county.sqlite3")
+    good = bundle_of(tmp_path / "t1", "330825101", "城关镇", hub.profile, hub)
+    second = Store(tmp_path / "county.sqlite3")  # another instance: its own engine and connections
+    barrier = threading.Barrier(4)
+    responses: list[httpx.Response] = []
+    with serve_in_thread(create_app(hub.store, hub.keys)) as a, serve_in_thread(create_app(second, hub.keys)) as b:
+        def post(url: str) -> None:
+            barrier.wait()
+            responses.append(httpx.post(url + UPLOAD_PATH, content=good, timeout=60))
+
+        threads = [threading.Thread(target=post, args=(u,)) for u in (a, b, a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert [r.status_code for r in responses] == [200] * 4
+    assert len({r.content for r in responses}) == 1
+    assert sorted(r.headers["x-zongzhi-replay"] for r in responses) == ["0", "1", "1", "1"]
+    assert hub.scalar("SELECT count(*) FROM county_bundle") == 1
+    assert hub.scalar("SELECT count(*) FROM audit_log WHERE action = 'county_import'") == 1
