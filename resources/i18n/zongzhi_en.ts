@@ -2275,8 +2275,8 @@ Enter the password of {user} to continue.</translation>
         <translation>Team</translation>
     </message>
     <message>
-        <source>手机11位，或座机如 0570-1234567</source>
-        <translation>11-digit mobile, or a landline such as 0570-1234567</translation>
+        <source>手机11位，或座机如 0570-7012345</source>
+        <translation>11-digit mobile, or a landline such as 0570-7012345</translation>
     </message>
     <message>
         <source>批准人</source>

@@ -155,7 +155,7 @@ STRINGS = (
     QT_TRANSLATE_NOOP("forms", "所属网格"),
     QT_TRANSLATE_NOOP("forms", "所属调委会"),
     QT_TRANSLATE_NOOP("forms", "所属队伍"),
-    QT_TRANSLATE_NOOP("forms", "手机11位，或座机如 0570-1234567"),
+    QT_TRANSLATE_NOOP("forms", "手机11位，或座机如 0570-7012345"),
     QT_TRANSLATE_NOOP("forms", "批准人"),
     QT_TRANSLATE_NOOP("forms", "承办单位"),
     QT_TRANSLATE_NOOP("forms", "技能特长"),
