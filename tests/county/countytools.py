@@ -278,3 +278,34 @@ def forge(data: bytes, mutate: Any = None) -> bytes:
     w.add(ct.SIGNATURE, SigningKey.generate().sign(envelope.context(SIGN_KIND) + body).signature)
     w.finish()
     return out.getvalue()
+
+
+# -- sheets ------------------------------------------------------------------------------------------
+
+
+def township_row_mismatches(county: Any, own: Any, code: str, own_store: Store, period: Any) -> tuple[int, list[str]]:
+    """Compare one township's cells of the county sheet's per-township table with the township's own
+    sheet (computed on its own store). Returns (cells compared, mismatches)."""
+    from zongzhi_desktop.county.sheets import COMPOSITES, TOWNSHIP_COLUMNS, township_key
+    from zongzhi_desktop.reports.figures import FigureQueries
+
+    compared, bad = 0, []
+    with own_store.engine.connect() as conn:
+        q = FigureQueries(conn, [code])
+        for _head, fig in TOWNSHIP_COLUMNS[county.kind]:
+            key = fig if isinstance(fig, str) else fig.key
+            cell = county.values[township_key(key, code)]
+            if isinstance(fig, str):
+                # The sum of the four kinds, each taken from the township's own sheet where it prints
+                # it, else computed on the township's store.
+                want = sum(int(own.values[s.key].value) if s.key in own.values else len(q.ids(s, period))
+                           for s in COMPOSITES[fig][1])
+                got = (cell.value, cell.refs)
+                if cell.value != want:
+                    bad.append(f"{code} {key}: county {got[0]} own {want}")
+            else:
+                mine = own.values[key]
+                if (cell.value, cell.text, cell.refs, cell.den_refs) != (mine.value, mine.text, mine.refs, mine.den_refs):
+                    bad.append(f"{code} {key}: county {cell.text} own {mine.text}")
+            compared += 1
+    return compared, bad

@@ -99,7 +99,7 @@ def township_table(b: Builder, kind: str, towns: list[tuple[str, str]], status: 
     for c in total[1:]:
         c.bold = c.shade = True
     rows.append(total)
-    cols = [Column("乡镇(街道)", 1.9)] + [Column(head, 1, "right") for head, _f in spec] + [Column("上报", 0.9, "center")]
+    cols = [Column("乡镇(街道)", 1.9)] + [Column(head, 1, "right") for head, _f in spec] + [Column("上报", 1.1, "center")]
     note = "每个乡镇一行的数字与该乡镇本期自己的报表一致（同一口径，只取该乡镇的记录）；“上报”为本期批次上报情况。"
     return Table("by_township_county", None, cols, rows, note=note, font_size=8.5)
 
@@ -113,6 +113,21 @@ def reporting_text(status: PeriodStatus) -> Text:
     if missing:
         text += "尚未收到本期数据的：" + "、".join(missing) + "，其数字可能不完整。"
     return Text(None, text)
+
+
+def _name_villages(report: Report, names: Names, towns: dict[str, str]) -> None:
+    """In the county's village table, say which township each village belongs to (names repeat)."""
+    try:
+        table = report.table("by_village")
+    except KeyError:
+        return
+    for row in table.rows:
+        key = row[1].value if len(row) > 1 else None
+        if not key or "|village=" not in key:
+            continue
+        village = names.villages.get(key.split("|village=", 1)[1])
+        if village is not None and village.township_code in towns:
+            row[0].text = f"{row[0].text}（{towns[village.township_code]}）"
 
 
 def _renumber(sections: list[Section]) -> None:
@@ -149,7 +164,9 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
                              made_on=made_on, parts=parts, list_limit=list_limit)
         names = Names.load(conn)
         b = Builder(conn, fg.FigureQueries(conn, None), p, codes, names, list_limit, values=report.values)
-        table = township_table(b, kind, all_townships(conn, names, registered), status)
+        towns = all_townships(conn, names, registered)
+        table = township_table(b, kind, towns, status)
+    _name_villages(report, names, dict(towns))
     section = Section(f"{_CN_NUM[1]}、分乡镇（街道）情况", [reporting_text(status), table])
     report.sections.insert(1, section)
     _renumber(report.sections)
