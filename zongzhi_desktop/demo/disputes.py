@@ -146,13 +146,13 @@ class DisputeMaker:
         if rnd.random() < 0.12:
             day = ended + timedelta(days=ctx.ri(1, 28))
             steps.append((day, "judicial_confirm", {"judicial_confirm_date": day}))
-        if rnd.random() < 0.5:
+        if rnd.random() < 0.35:
             day = ended + timedelta(days=ctx.ri(1, 20))
             steps.append((day, "confirm", {"confirmed_date": day}))
         if rnd.random() < 0.7:
             day = ended + timedelta(days=ctx.ri(0, 7))
             steps.append((day, "feedback", {"feedback_date": day}))
-        if rnd.random() < 0.45:
+        if rnd.random() < 0.4:
             steps.append((ended + timedelta(days=ctx.ri(15, 90)), "visit", {}))
         steps.sort(key=lambda s: s[0])
         for day, action, values in steps:

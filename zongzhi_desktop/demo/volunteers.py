@@ -66,7 +66,7 @@ def make_activities(ctx: Ctx, n: int) -> None:
         sink.add(m.Activity, a.__dict__)
         ctx.tick()
         members = ctx.team_members[team_id]
-        for vid in rnd.sample(members, min(len(members), ctx.ri(2, 8))):
+        for vid in rnd.sample(members, min(len(members), ctx.ri(2, 6))):
             p = f.new(m.ActivityParticipant, day, clerk)
             p.activity_id, p.volunteer_id, p.hours = a.id, vid, ctx.ri(2, 8) / 2
             sink.add(m.ActivityParticipant, p.__dict__)
