@@ -7,29 +7,27 @@
 from __future__ import annotations
 
 import io
-import os
-import re
 import shutil
 import socket
-import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "bench"))
 
+from load_county import ServerProcess, serve_process
 from synctools import (
     COUNTY,
     COUNTY_NAME,
@@ -51,7 +49,8 @@ from zongzhi_desktop.sync import envelope
 from zongzhi_desktop.sync.rowcodec import synced_tables
 from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
-__all__ = ["COUNTY", "COUNTY_NAME", "COUNTY_PASS", "TOWN_PASS", "digest", "table_counts"]
+__all__ = ["COUNTY", "COUNTY_NAME", "COUNTY_PASS", "TOWN_PASS", "ServerProcess", "digest", "serve_process",
+           "table_counts"]
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ZONGZHI = str(Path(sys.executable).parent / "zongzhi")
@@ -134,76 +133,6 @@ def serve_in_thread(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
-
-
-@dataclass
-class ServerProcess:
-    url: str
-    proc: subprocess.Popen[str]
-    access_log: Path
-    stderr: list[str] = field(default_factory=list)
-
-    def access_entries(self) -> list[dict[str, Any]]:
-        import json
-
-        if not self.access_log.exists():
-            return []
-        return [json.loads(line) for line in self.access_log.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@contextmanager
-def serve_process(target: str | Path, workdir: Path, *extra: str, passphrase: str = COUNTY_PASS,
-                  timeout: float = 60) -> Iterator[ServerProcess]:
-    """`zongzhi county serve` as a subprocess on 127.0.0.1, port chosen by the server (--port 0)."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    secret = workdir / f"passphrase-{uuid.uuid4().hex[:6]}"
-    secret.write_text(passphrase + "\n", encoding="utf-8")
-    secret.chmod(0o600)
-    log = workdir / f"access-{uuid.uuid4().hex[:6]}.jsonl"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
-    cmd = [ZONGZHI, "county", "serve", "--db", str(target), "--port", "0", "--passphrase-file", str(secret),
-           "--access-log", str(log), *extra]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    lines: list[str] = []
-    url = None
-    deadline = time.monotonic() + timeout
-    assert proc.stderr is not None
-    while url is None:
-        line = proc.stderr.readline()
-        if not line:
-            proc.wait(5)
-            raise RuntimeError("county serve exited: " + "".join(lines))
-        lines.append(line)
-        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
-        if m:
-            url = f"http://127.0.0.1:{m.group(1)}"
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("county serve did not start: " + "".join(lines))
-    drain = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
-    drain.start()
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("county serve not healthy: " + "".join(lines))
-        time.sleep(0.05)
-    sp = ServerProcess(url, proc, log, lines)
-    try:
-        yield sp
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        drain.join(5)
-        secret.unlink(missing_ok=True)
 
 
 # -- townships ---------------------------------------------------------------------------------------

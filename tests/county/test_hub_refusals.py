@@ -101,39 +101,65 @@ def test_refusals_leave_the_database_unchanged(hub: Hub, tmp_path: Path, caplog:
     assert '"error":"bad_signature"' in "".join(lines) and '"status":403' in "".join(lines)
 
 
-def test_busy_uploads_get_503_json(tmp_path: Path) -> None:
-    """With --max-concurrent 1, two uploads in flight fill the slots; a third is told to retry."""
+def slow_upload(url: str, release: threading.Event, results: list[int]) -> None:
+    """An upload whose body arrives only when `release` is set (it holds its slot until then)."""
+    def body() -> Iterator[bytes]:
+        yield b"ZZ"
+        release.wait(20)
+        yield b"not a bundle"
+
+    results.append(httpx.post(url + UPLOAD_PATH, content=body(), timeout=30).status_code)
+
+
+def wait_for(cond, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not cond() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert cond()
+
+
+def test_busy_uploads_wait_in_line_then_get_503_json(tmp_path: Path) -> None:
+    """--max-concurrent 1: a second upload waits for the slot; with the line full one is told to retry."""
     hub = Hub.create(tmp_path / "county.sqlite3")
-    app = create_app(hub.store, hub.keys, max_concurrent=1)
+    good = bundle_of(tmp_path / "t1", "330825101", "城关镇", hub.profile, hub)
+    app = create_app(hub.store, hub.keys, max_concurrent=1, max_waiting=1)
     slots = app.app  # AccessLog -> UploadSlots
     release = threading.Event()
     results: list[int] = []
-
-    def slow_upload(url: str) -> None:
-        def body() -> Iterator[bytes]:
-            yield b"ZZ"
-            release.wait(20)
-            yield b"not a bundle"
-
-        results.append(httpx.post(url + UPLOAD_PATH, content=body(), timeout=30).status_code)
-
+    waited: list[httpx.Response] = []
     with serve_in_thread(app) as url:
-        threads = [threading.Thread(target=slow_upload, args=(url,)) for _ in range(2)]
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 20
-        while slots.active < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert slots.active == 2
-        r = httpx.post(url + UPLOAD_PATH, content=b"anything")
+        holder = threading.Thread(target=slow_upload, args=(url, release, results))
+        holder.start()
+        wait_for(lambda: slots.active == 1)
+        queued = threading.Thread(target=lambda: waited.append(httpx.post(url + UPLOAD_PATH, content=good, timeout=30)))
+        queued.start()
+        wait_for(lambda: slots.waiting == 1)
+        r = httpx.post(url + UPLOAD_PATH, content=b"anything")  # the line (1) is full
         assert r.status_code == 503 and r.json()["error"] == "busy" and "稍后重试" in r.json()["message"]
         assert r.headers["retry-after"] == "5"
         assert httpx.get(url + "/health").status_code == 200  # other endpoints are not limited
         release.set()
-        for t in threads:
-            t.join(30)
-    assert results == [400, 400]
-    assert slots.active == 0
+        holder.join(30)
+        queued.join(30)
+    assert results == [400]
+    assert waited[0].status_code == 200 and waited[0].headers["x-zongzhi-replay"] == "0"  # it waited, then went in
+    assert (slots.active, slots.waiting) == (0, 0)
+
+
+def test_upload_waiting_too_long_gets_503(tmp_path: Path) -> None:
+    hub = Hub.create(tmp_path / "county.sqlite3")
+    app = create_app(hub.store, hub.keys, max_concurrent=1, wait_seconds=0.3)
+    release = threading.Event()
+    results: list[int] = []
+    with serve_in_thread(app) as url:
+        holder = threading.Thread(target=slow_upload, args=(url, release, results))
+        holder.start()
+        wait_for(lambda: app.app.active == 1)
+        r = httpx.post(url + UPLOAD_PATH, content=b"anything")
+        assert r.status_code == 503 and r.json()["error"] == "busy"
+        release.set()
+        holder.join(30)
+    assert results == [400]
 
 
 def test_two_instances_on_one_sqlite_file_import_once(tmp_path: Path) -> None:

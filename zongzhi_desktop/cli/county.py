@@ -217,6 +217,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise DomainError("--max-body-mb 应为1至2048之间的整数（兆字节）")
     if args.max_concurrent < 1 or args.max_concurrent > 64:
         raise DomainError("--max-concurrent 应为1至64之间的整数")
+    if args.max_waiting < 0 or args.max_waiting > 10_000:
+        raise DomainError("--max-waiting 应为0至10000之间的整数")
     target = county_target(args)
     try:
         store = open_hub_store(target)
@@ -226,7 +228,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise DomainError(f"无法打开县级数据库 {safe_target(target)}：{type(e).__name__}") from None
     keys = unlock_county_keys(store, read_county_passphrase(args))
     serve(store, keys, host=args.host, port=args.port, max_bytes=args.max_body_mb * 1024 * 1024,
-          max_concurrent=args.max_concurrent, access_log=args.access_log,
+          max_concurrent=args.max_concurrent, max_waiting=args.max_waiting, access_log=args.access_log,
           announce=lambda line: print(line, file=sys.stderr, flush=True))
     return 0
 
@@ -320,7 +322,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对外服务请放在 nginx 之后）")
     p.add_argument("--port", type=int, default=8600, help="端口（默认 8600；0 表示任选空闲端口）")
     p.add_argument("--max-body-mb", type=int, default=512, help="单个批次的大小上限，兆字节（默认 512）")
-    p.add_argument("--max-concurrent", type=int, default=4, help="同时导入的批次数（默认 4，超出时答复 503 请稍后重试）")
+    p.add_argument("--max-concurrent", type=int, default=4, help="同时处理（导入）的上传数（默认 4，其余排队）")
+    p.add_argument("--max-waiting", type=int, default=64,
+                   help="最多排队等候的上传数（默认 64；队满或等候超过30秒答复 503，乡镇端稍后自动重试）")
     p.add_argument("--passphrase-file", help="县级密钥口令文件（也可用环境变量 ZONGZHI_COUNTY_PASSPHRASE）")
     p.add_argument("--access-log", help="访问日志文件（JSON 每行一条；默认写到标准错误）")
     p.set_defaults(func=cmd_serve)

@@ -47,7 +47,9 @@ from .timeliness import Snapshot, default_periods, evaluate, local_today
 log = logging.getLogger("zongzhi.county.server")
 ACCESS_LOGGER = "zongzhi.access"
 DEFAULT_PORT = 8600
-DEFAULT_MAX_CONCURRENT = 4  # imports at once per instance (each holds a database transaction)
+DEFAULT_MAX_CONCURRENT = 4  # uploads handled at once per instance (each import holds a database transaction)
+DEFAULT_MAX_WAITING = 64  # uploads waiting for a slot before the hub answers 503
+DEFAULT_WAIT_SECONDS = 30.0  # how long an upload waits for a slot
 MIGRATION_LOCK = 0x7A6F6E677A6869  # PostgreSQL advisory lock id: instances upgrade the schema one at a time
 
 Scope = MutableMapping[str, Any]
@@ -122,26 +124,50 @@ class AccessLog:
 
 
 class UploadSlots:
-    """Refuse uploads beyond `limit` in flight (each spools its body) with a JSON 503 before reading."""
+    """At most `limit` uploads inside at once (reading, importing); others wait in line.
 
-    def __init__(self, app: ASGIApp, limit: int, path: str = UPLOAD_PATH) -> None:
+    A request waits up to `wait` seconds for a slot, and at most `queue` requests wait; beyond
+    either it gets a JSON 503 (busy, Retry-After) before its body is read, and the township's
+    client retries later. Behind nginx (request bodies buffered there) a slot is held only for the
+    import itself.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, *, queue: int = 64, wait: float = 30.0,
+                 path: str = UPLOAD_PATH) -> None:
         self.app = app
         self.limit = limit
+        self.queue = queue
+        self.wait = wait
         self.path = path
         self.active = 0
+        self.waiting = 0
+        self._slots: asyncio.Semaphore | None = None  # made on first use, inside the server's loop
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("path") != self.path:
+        if scope["type"] != "http" or scope.get("path") != self.path or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
-        if self.active >= self.limit:
-            await refusal("busy", "县级服务器正忙（同时上传过多），请稍后重试")(scope, receive, send)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.limit)
+        busy = refusal("busy", "县级服务器正忙（同时上传的乡镇较多），请稍后重试")
+        if self._slots.locked() and self.waiting >= self.queue:
+            await busy(scope, receive, send)
             return
+        self.waiting += 1
+        try:
+            async with asyncio.timeout(self.wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            await busy(scope, receive, send)
+            return
+        finally:
+            self.waiting -= 1
         self.active += 1
         try:
             await self.app(scope, receive, send)
         finally:
             self.active -= 1
+            self._slots.release()
 
 
 # -- the app ---------------------------------------------------------------------------------------
@@ -152,12 +178,17 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_BYTES,
-               max_concurrent: int = DEFAULT_MAX_CONCURRENT, access_logger: logging.Logger | None = None,
+               max_concurrent: int = DEFAULT_MAX_CONCURRENT, max_waiting: int = DEFAULT_MAX_WAITING,
+               wait_seconds: float = DEFAULT_WAIT_SECONDS, access_logger: logging.Logger | None = None,
                now: Callable[[], datetime] | None = None) -> Any:
-    """The hub as an ASGI app (FastAPI wrapped in the access log and the upload slots)."""
+    """The hub as an ASGI app (FastAPI wrapped in the access log and the upload slots).
+
+    `max_concurrent` uploads are handled at once; up to `max_waiting` more wait up to
+    `wait_seconds` for a slot; anything beyond is answered 503 (busy)."""
     ident = county_identity(store)
     app = FastAPI(title="综治桌面县级接收服务", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
-    app.include_router(upload_router(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent))
+    # The slots below bound concurrent imports; the route's own gate would refuse instead of queueing.
+    app.include_router(upload_router(store, keys, max_bytes=max_bytes, max_concurrent=None))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -201,7 +232,7 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
         body = await asyncio.to_thread(status_document, store, periods, now() if now else None)
         return JSONResponse(body)
 
-    wrapped: Any = UploadSlots(app, max(1, 2 * max_concurrent))
+    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds)
     wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))
     wrapped.fastapi = app  # for tests and tools that want the inner app
     return wrapped
@@ -283,18 +314,19 @@ def bind(host: str, port: int) -> socket.socket:
 
 def serve(store: Store, keys: CountyKeys, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
           max_bytes: int = DEFAULT_MAX_BYTES, max_concurrent: int = DEFAULT_MAX_CONCURRENT,
-          access_log: str | None = None, announce: Callable[[str], None] | None = None) -> None:
+          max_waiting: int = DEFAULT_MAX_WAITING, access_log: str | None = None,
+          announce: Callable[[str], None] | None = None) -> None:
     """Run the hub until SIGINT/SIGTERM."""
     import uvicorn
 
-    app = create_app(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent,
+    app = create_app(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent, max_waiting=max_waiting,
                      access_logger=access_logger(access_log))
     sock = bind(host, port)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     if announce:
         announce(f"县级接收服务已启动：http://{shown}:{actual}（数据库 {safe_target(store.target)}，"
-                 f"单个批次上限 {max_bytes // (1024 * 1024)} MB，同时导入 {max_concurrent} 个）")
+                 f"单个批次上限 {max_bytes // (1024 * 1024)} MB，同时处理 {max_concurrent} 个上传，最多 {max_waiting} 个排队）")
     config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off", timeout_keep_alive=10,
                             server_header=False)
     try:
