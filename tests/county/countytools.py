@@ -215,7 +215,12 @@ def forge(data: bytes, mutate: Any = None) -> bytes:
 def township_row_mismatches(county: Any, own: Any, code: str, own_store: Store, period: Any) -> tuple[int, list[str]]:
     """Compare one township's cells of the county sheet's per-township table with the township's own
     sheet (computed on its own store). Returns (cells compared, mismatches)."""
-    from zongzhi_desktop.county.sheets import COMPOSITES, TOWNSHIP_COLUMNS, township_key
+    from zongzhi_desktop.county.sheets import (
+        COMPOSITES,
+        TOWNSHIP_COLUMNS,
+        VOLUNTEER_COLUMNS,
+        township_key,
+    )
     from zongzhi_desktop.reports.figures import FigureQueries
 
     compared, bad = 0, []
@@ -236,5 +241,11 @@ def township_row_mismatches(county: Any, own: Any, code: str, own_store: Store, 
                 mine = own.values[key]
                 if (cell.value, cell.text, cell.refs, cell.den_refs) != (mine.value, mine.text, mine.refs, mine.den_refs):
                     bad.append(f"{code} {key}: county {cell.text} own {mine.text}")
+            compared += 1
+    if county.kind == "monthly":  # the volunteer table by township
+        for _head, key in VOLUNTEER_COLUMNS:
+            cell, mine = county.values[township_key(key, code)], own.values[key]
+            if (cell.value, cell.text, cell.refs) != (mine.value, mine.text, mine.refs):
+                bad.append(f"{code} {key}: county {cell.text} own {mine.text}")
             compared += 1
     return compared, bad

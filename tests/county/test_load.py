@@ -36,7 +36,7 @@ from zongzhi_desktop.county.setup import (
     register_township,
     unlock_county_keys,
 )
-from zongzhi_desktop.county.sheets import TOWNSHIP_COLUMNS, build_county_sheet
+from zongzhi_desktop.county.sheets import TOWNSHIP_COLUMNS, VOLUNTEER_COLUMNS, build_county_sheet
 from zongzhi_desktop.county.timeliness import Snapshot, evaluate, local_today
 from zongzhi_desktop.reports.periods import Period, parse_period
 from zongzhi_desktop.reports.service import build_report
@@ -113,4 +113,4 @@ def test_county_monthly_sheet_rows_equal_own_sheets(loaded: Loaded) -> None:
         svc.store.close()
         assert bad == []
         compared += n
-    assert compared == N * len(TOWNSHIP_COLUMNS["monthly"])
+    assert compared == N * (len(TOWNSHIP_COLUMNS["monthly"]) + len(VOLUNTEER_COLUMNS))

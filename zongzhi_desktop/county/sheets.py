@@ -115,6 +115,50 @@ def reporting_text(status: PeriodStatus) -> Text:
     return Text(None, text)
 
 
+# Monthly-sheet tables with a row per village, responsible unit or volunteer team: hundreds of rows
+# over a county (about 500 villages, 1,400 units, 700 teams for 30 townships). The county's sheet
+# shows the township breakdown instead; each township's own sheet keeps these tables.
+TOWNSHIP_LEVEL_TABLES = ("by_village", "by_unit", "by_township", "volunteer_team", "volunteer_village")
+VOLUNTEER_COLUMNS = [("活动", fg.A_ACTIVITIES.key), ("参与人次", fg.V_PERSON_TIMES.key), ("服务时长(小时)", fg.V_HOURS.key),
+                     ("服务群众", fg.V_SERVED.key), ("发现隐患", fg.V_HAZARDS.key), ("协助化解纠纷", fg.V_DISPUTES.key)]
+
+
+def volunteer_township_table(b: Builder, towns: list[tuple[str, str]]) -> Table:
+    """平安志愿者 by township (the county's form of the by-team and by-village tables)."""
+    rows = []
+    for code, name in towns:
+        vals = fg.FigureQueries(b.conn, [code]).volunteer(b.period)[None]
+        rows.append([Cell(name)] + [b.put(township_key(k, code), vals[k]) for _h, k in VOLUNTEER_COLUMNS])
+    total = b.q.volunteer(b.period)[None]
+    rows.append([Cell("全县合计", bold=True, shade=True)] + [b.put(k, total[k]) for _h, k in VOLUNTEER_COLUMNS])
+    for c in rows[-1][1:]:
+        c.bold = c.shade = True
+    cols = [Column("乡镇(街道)", 2.2)] + [Column(h, 1.3 if "时长" in h else 1, "right") for h, _k in VOLUNTEER_COLUMNS]
+    return Table("volunteer_township", "平安志愿者活动（按乡镇）", cols, rows, font_size=9.5)
+
+
+def _county_monthly(report: Report, b: Builder, towns: list[tuple[str, str]]) -> None:
+    """Replace the village / unit / team tables of the monthly sheet by their township form."""
+    dropped: set[str] = set()
+    kept: list[Section] = []
+    for sec in report.sections:
+        blocks = []
+        for block in sec.blocks:
+            if isinstance(block, Table) and block.key in TOWNSHIP_LEVEL_TABLES:
+                dropped.update(c.value for row in block.rows for c in row if c.value)
+                if block.key == "volunteer_team":
+                    blocks.append(volunteer_township_table(b, towns))
+                continue
+            blocks.append(block)
+        if blocks or not sec.blocks:
+            sec.blocks = blocks
+            kept.append(sec)
+    report.sections = kept
+    used = {c.value for t in report.tables() for row in t.rows for c in row if c.value}
+    for key in dropped - used:
+        report.values.pop(key, None)
+
+
 def _name_villages(report: Report, names: Names, towns: dict[str, str]) -> None:
     """In the county's village table, say which township each village belongs to (names repeat)."""
     try:
@@ -166,9 +210,10 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
         b = Builder(conn, fg.FigureQueries(conn, None), p, codes, names, list_limit, values=report.values)
         towns = all_townships(conn, names, registered)
         table = township_table(b, kind, towns, status)
+        report.sections.insert(1, Section(f"{_CN_NUM[1]}、分乡镇（街道）情况", [reporting_text(status), table]))
+        if kind == "monthly":
+            _county_monthly(report, b, towns)
     _name_villages(report, names, dict(towns))
-    section = Section(f"{_CN_NUM[1]}、分乡镇（街道）情况", [reporting_text(status), table])
-    report.sections.insert(1, section)
     _renumber(report.sections)
     report.township_codes = None
     report.confidential = True

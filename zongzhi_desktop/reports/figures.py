@@ -313,6 +313,7 @@ class FigureQueries:
         self.conn = conn
         self.townships = sorted(townships) if townships is not None else None
         self._rows: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
+        self._groups: dict[tuple[str, str, str, str], dict[Any, list[str]]] = {}
 
     def base(self, t: Table) -> ColumnElement[bool]:
         """Not voided, and in the requested townships."""
@@ -334,19 +335,26 @@ class FigureQueries:
 
     def ids(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> list[str]:
         """Ids of the set, optionally only those whose dimension `dim` equals `value`."""
-        rows = self.rows(s, p)
         if dim is None:
-            return [r[0] for r in rows]
-        i = 1 + DIMENSIONS[s.kind].index(dim)
-        return [r[0] for r in rows if r[i] == value]
+            return [r[0] for r in self.rows(s, p)]
+        # Grouped once per set, period and dimension: a table of hundreds of villages or units
+        # (the county's sheets) would otherwise rescan every row for every group.
+        return list(self._grouped(s, p, dim).get(value, ()))
 
     def groups(self, s: SetDef, p: Period, dim: str) -> dict[Any, list[str]]:
         """Ids of the set by the value of one dimension."""
-        i = 1 + DIMENSIONS[s.kind].index(dim)
-        out: dict[Any, list[str]] = {}
-        for r in self.rows(s, p):
-            out.setdefault(r[i], []).append(r[0])
-        return out
+        return {k: list(v) for k, v in self._grouped(s, p, dim).items()}
+
+    def _grouped(self, s: SetDef, p: Period, dim: str) -> dict[Any, list[str]]:
+        key = (s.key, p.kind, p.code, dim)
+        cache = self._groups
+        if key not in cache:
+            i = 1 + DIMENSIONS[s.kind].index(dim)
+            out: dict[Any, list[str]] = {}
+            for r in self.rows(s, p):
+                out.setdefault(r[i], []).append(r[0])
+            cache[key] = out
+        return cache[key]
 
     def count(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> Value:
         ids = self.ids(s, p, dim, value)
