@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import logging.handlers
 import socket
 import sys
 import time
@@ -291,7 +292,9 @@ def access_logger(path: str | None) -> logging.Logger:
     for h in list(logger.handlers):
         logger.removeHandler(h)
         h.close()
-    handler: logging.Handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
+    # WatchedFileHandler reopens the file after logrotate moved it.
+    handler: logging.Handler = (logging.handlers.WatchedFileHandler(path, encoding="utf-8") if path
+                                else logging.StreamHandler(sys.stderr))
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(handler)
     return logger
