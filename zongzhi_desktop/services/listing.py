@@ -268,6 +268,7 @@ class ListQuery:
     status: str | None = None  # a workflow state, OPEN for every open state, None for all
     type: str | None = None
     village_id: str | None = None
+    township_code: str | None = None  # one township's records (the county's lists)
     risk_level: str | None = None
     homicide_risk: bool = False
     overdue: bool = False  # open with next deadline before today
@@ -381,6 +382,9 @@ class Lister:
         if q.village_id and spec.village_col:
             conds.append(f"t.{spec.village_col} = ?")
             params.append(q.village_id)
+        if q.township_code:
+            conds.append("t.township_code = ?")
+            params.append(q.township_code)
         if spec.has_risk:
             if q.risk_level:
                 conds.append("t.risk_level = ?")
@@ -600,8 +604,13 @@ class Lister:
         return str(value)
 
     # -- choices for filter boxes ---------------------------------------------------------------
-    def villages(self) -> list[tuple[str, str]]:
-        rows = self.connection().execute("SELECT id, name FROM village WHERE voided = 0 ORDER BY code, name").fetchall()
+    def villages(self, township_code: str | None = None) -> list[tuple[str, str]]:
+        """(id, name) of the villages, optionally of one township (the county store holds many)."""
+        if township_code:
+            rows = self.connection().execute("SELECT id, name FROM village WHERE voided = 0 AND township_code = ? "
+                                             "ORDER BY code, name", (township_code,)).fetchall()
+        else:
+            rows = self.connection().execute("SELECT id, name FROM village WHERE voided = 0 ORDER BY code, name").fetchall()
         return [(r[0], r[1]) for r in rows]
 
     # -- export ---------------------------------------------------------------------------------
