@@ -99,8 +99,12 @@ class AppController:
         from ..store.database import Store
 
         log.info("启动，数据目录 %s", self.data_dir)
+        target = store_path(self.data_dir)
+        county_file = self.data_dir / "county.sqlite3"  # where `zongzhi county init` puts the county store
+        if not target.exists() and county_file.exists():
+            target = county_file  # a county hub's data directory: county mode (ui/county_window.py)
         try:
-            self.store = Store(store_path(self.data_dir))
+            self.store = Store(target)
         except Exception as e:
             log.exception("无法打开数据库")
             QMessageBox.critical(None, APP_NAME, QCoreApplication.translate("App", "无法打开数据库：{error}\n日志：{log}").format(
@@ -109,6 +113,14 @@ class AppController:
         boot = Services(self.store, Actor("system", "admin", "系统"), **self._kw())
         with self.store.session() as s:
             ready = is_initialized(s)
+        if not ready:
+            from ..county.setup import is_county_store
+
+            if is_county_store(self.store):
+                from .county_window import start_county
+
+                start_county(self)
+                return True
         if ready:
             self._check_search_index(boot)
             self.show_login()

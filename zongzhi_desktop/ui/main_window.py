@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self._keys: list[str] = []
-        for key, icon_name, label in page_titles():
+        for key, icon_name, label in self.page_titles():
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setData(Qt.ItemDataRole.UserRole + 1, icon_name)
@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         self.navigate(last or "home")
         self.icons_ready = False
         QTimer.singleShot(ICON_DELAY_MS, self.apply_icons)  # after the first paint (icons.py)
+
+    def page_titles(self) -> list[tuple[str, str, str]]:
+        """The navigation entries (the county window, ui/county_window.py, has its own)."""
+        return page_titles()
 
     def apply_icons(self) -> None:
         """Load qtawesome and give the navigation and every built page its icons."""
