@@ -183,3 +183,21 @@ def test_two_instances_on_one_sqlite_file_import_once(tmp_path: Path) -> None:
     assert sorted(r.headers["x-zongzhi-replay"] for r in responses) == ["0", "1", "1", "1"]
     assert hub.scalar("SELECT count(*) FROM county_bundle") == 1
     assert hub.scalar("SELECT count(*) FROM audit_log WHERE action = 'county_import'") == 1
+
+
+def test_health_says_503_when_the_database_is_gone(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    hub = Hub.create(tmp_path / "county.sqlite3")
+    app = create_app(hub.store, hub.keys)
+    with serve_in_thread(app) as url:
+        assert httpx.get(url + "/health").json()["status"] == "ok"
+        good_engine = hub.store.engine
+        hub.store.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+        try:
+            r = httpx.get(url + "/health", timeout=30)
+        finally:
+            hub.store.engine.dispose()
+            hub.store.engine = good_engine
+        assert r.status_code == 503 and r.json() == {"error": "database_unavailable", "message": "县级数据库暂时无法连接"}
+        assert httpx.get(url + "/health").status_code == 200
