@@ -205,8 +205,10 @@ def generate(
         bulk.insert_rows(session, m.SerialCounter, counters, username=DEMO_USER)
     svc.set_setting("demo", json.dumps({"seed": seed, "records": records, "today": today.isoformat()}))
     if store.engine.dialect.name == "sqlite":
-        with store.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA optimize")
+        with store.engine.connect() as conn:  # synchronous=NORMAL here: the checkpoint is synced
+            raw = conn.connection.driver_connection
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+            raw.execute("PRAGMA optimize")  # type: ignore[union-attr]
     if progress is not None:
         progress(records, records)
     result.rows = dict(sink.counts)

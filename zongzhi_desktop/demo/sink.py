@@ -45,10 +45,15 @@ MODELS: dict[str, type[SQLModel]] = {t.__tablename__: t for t in m.SYNCED_MODELS
 
 
 def bound_session(engine: Engine) -> Session:
-    """A session on one long-lived connection with a large page cache."""
+    """A session on one long-lived connection tuned for a bulk load: a large page cache, and on
+    SQLite no fsync per checkpoint (synchronous=OFF; WAL still makes every batch atomic if the
+    process dies, only an OS crash mid-load could lose the newest batches — the generator ends
+    with a synced checkpoint) and checkpoints every ~200 MB instead of every 4 MB."""
     conn = engine.connect()
     if engine.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB
+        raw = conn.connection.driver_connection  # outside any transaction
+        for pragma in ("cache_size=-262144", "synchronous=OFF", "wal_autocheckpoint=50000", "temp_store=MEMORY"):
+            raw.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
     conn.commit()
     return Session(bind=conn, expire_on_commit=False)
 
