@@ -84,14 +84,24 @@ def personal_values(path: Path) -> set[str]:
         con.close()
 
 
-def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_files: dict[str, Path]) -> None:
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """A `zongzhi` command run in this process (the server and the uploads run as real processes)."""
+    from zongzhi_desktop.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_files: dict[str, Path],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
     Path(tmp_path / "county").mkdir(exist_ok=True)
     hub = Hub.create(target)
     towns = {code: copy_township(demo_files, code, tmp_path) for code, _n, _s in TOWNS}
     for t in towns.values():
         register(hub, link(t, hub.profile))
-    r = zongzhi("county", "config", "--db", target, "--timely-days", "10")
-    assert r.returncode == 0 and "10 天" in r.stdout, r.stderr
+    code, out, err = cli(capsys, "county", "config", "--db", target, "--timely-days", "10")
+    assert code == 0 and "10 天" in out, err
     env = {"ZONGZHI_USER": "admin", "ZONGZHI_PASSWORD": DEMO_PASSWORD, "ZONGZHI_KEY_PASSPHRASE": TOWN_PASS}
 
     with serve_process(target, tmp_path / "srv", "--max-body-mb", "1", "--max-concurrent", "2") as srv:
@@ -147,12 +157,12 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
         assert httpx.get(srv.url + "/health").json()["database"] == ("sqlite" if "://" not in target else "postgresql")
 
     # The CLI shows the same status as the server.
-    r = zongzhi("county", "status", "--db", target, "--period", last_week.code, "--json")
-    assert r.returncode == 0, r.stderr
-    cli = json.loads(r.stdout)["periods"][0]
-    assert {t["code"]: t["status"] for t in cli["townships"]} == {c: "on_time" for c in towns}
-    r = zongzhi("county", "status", "--db", target, "--period", last_week.code)
-    assert "应报 2 个，按时 2" in r.stdout and "上报率 100.0%" in r.stdout and "城关镇：按时" in r.stdout
+    code, out, err = cli(capsys, "county", "status", "--db", target, "--period", last_week.code, "--json")
+    assert code == 0, err
+    shown = json.loads(out)["periods"][0]
+    assert {t["code"]: t["status"] for t in shown["townships"]} == {c: "on_time" for c in towns}
+    code, out, _err = cli(capsys, "county", "status", "--db", target, "--period", last_week.code)
+    assert "应报 2 个，按时 2" in out and "上报率 100.0%" in out and "城关镇：按时" in out
 
     # Access log: one JSON line per request, township and sequence for uploads, no personal data.
     entries = srv.access_entries()
