@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import traceback
 from multiprocessing.connection import Connection as PipeEnd
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ PARENTS: dict[type[SQLModel], tuple[type[SQLModel], ...]] = {
     m.DispatchItem: (m.Department,),
 }
 RESTORE = "__restore__"
+_first = itemgetter(0)
 MODELS: dict[str, type[SQLModel]] = {t.__tablename__: t for t in m.SYNCED_MODELS}  # type: ignore[misc]
 
 
@@ -137,6 +139,8 @@ class Sink:
         table: str = model.__tablename__  # type: ignore[assignment]
         self.counts[table] = self.counts.get(table, 0) + len(rows)
         tuples = bulk.convert_rows(model, self.dialect, rows)
+        if model is m.WorkflowEvent:  # events of many records: sort by their time-ordered ids so the
+            tuples.sort(key=_first)  # primary-key index inserts stay local (no foreign keys to order)
         if self._pipe is not None:
             self._send((table, tuples))
         else:
