@@ -201,3 +201,25 @@ def test_health_says_503_when_the_database_is_gone(tmp_path: Path) -> None:
             hub.store.engine = good_engine
         assert r.status_code == 503 and r.json() == {"error": "database_unavailable", "message": "县级数据库暂时无法连接"}
         assert httpx.get(url + "/health").status_code == 200
+
+
+def test_internal_error_is_json_and_logs_no_details(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A broken database (a table gone): 500 with a JSON message; the log names the error type only,
+    never the SQL or its parameters (which could quote record contents)."""
+    import sqlite3
+
+    hub = Hub.create(tmp_path / "county.sqlite3")
+    caplog.set_level(logging.INFO)
+    with serve_in_thread(create_app(hub.store, hub.keys)) as url:
+        uvicorn_log = logging.getLogger("uvicorn.error")  # configured by uvicorn, not propagated
+        uvicorn_log.addHandler(caplog.handler)
+        con = sqlite3.connect(tmp_path / "county.sqlite3")
+        con.execute("DROP TABLE county_bundle")
+        con.commit()
+        con.close()
+        r = httpx.get(url + "/status")
+        uvicorn_log.removeHandler(caplog.handler)
+    assert r.status_code == 500 and r.json()["error"] == "internal" and "县级管理员" in r.json()["message"]
+    text = "\n".join(rec.getMessage() + (caplog.handler.format(rec) if rec.exc_info else "") for rec in caplog.records)
+    assert "OperationalError" in text and "/status" in text
+    assert "SELECT" not in text and "county_bundle" not in text and "Traceback" not in text

@@ -51,6 +51,7 @@ DEFAULT_PORT = 8600
 DEFAULT_MAX_CONCURRENT = 4  # uploads handled at once per instance (each import holds a database transaction)
 DEFAULT_MAX_WAITING = 64  # uploads waiting for a slot before the hub answers 503
 DEFAULT_WAIT_SECONDS = 30.0  # how long an upload waits for a slot
+INTERNAL_MESSAGE = "县级服务器内部错误，请稍后重试；如持续出现请联系县级管理员（详见服务器日志）"
 MIGRATION_LOCK = 0x7A6F6E677A6869  # PostgreSQL advisory lock id: instances upgrade the schema one at a time
 
 Scope = MutableMapping[str, Any]
@@ -95,6 +96,12 @@ class AccessLog:
 
         try:
             await self.app(scope, counting_receive, watching_send)
+        except Exception as e:
+            # A bug. Its traceback may quote SQL parameters (record contents), so only the type is
+            # logged, and the exception goes no further (uvicorn would print it whole).
+            log.error("请求处理失败：%s（%s %s）", type(e).__name__, scope.get("method"), scope.get("path"))
+            if not info["headers"] and info["status"] == 500 and not info["out"]:
+                await _error(500, "internal", INTERNAL_MESSAGE)(scope, receive, watching_send)
         finally:
             self._write(scope, info, time.perf_counter() - started)
 
@@ -205,8 +212,7 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
 
     @app.exception_handler(Exception)
     async def internal(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("请求处理失败：%s", type(exc).__name__)
-        return _error(500, "internal", "县级服务器内部错误，请稍后重试；如持续出现请联系县级管理员（详见服务器日志）")
+        return _error(500, "internal", INTERNAL_MESSAGE)  # logged (type only) by AccessLog
 
     @app.get("/health", summary="健康检查")
     async def health() -> JSONResponse:
