@@ -26,7 +26,7 @@ from ..store.database import Store
 from .setup import county_identity
 from .timeliness import PeriodStatus, Snapshot, evaluate, rate_text
 
-# Columns of the per-township table: (header, figure or composite key, width).
+# Columns of the per-township table: (header, figure definition or composite key).
 OVERDUE_SETS = (fg.P_OVERDUE, fg.D_OVERDUE, fg.K_OVERDUE, fg.X_OVERDUE)
 DUE_SOON_SETS = (fg.P_DUE_SOON, fg.D_DUE_SOON, fg.K_DUE_SOON, fg.X_DUE_SOON)
 COMPOSITES: dict[str, tuple[str, tuple[fg.SetDef, ...]]] = {
