@@ -204,10 +204,11 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
     registered = [(t.code, t.name) for t in snap.townships]
     with store.engine.connect() as conn:
         codes = county_codes(conn)
+        q = fg.FigureQueries(conn, None)  # shared: the per-township cells reuse the sheet's rows
         report = build_sheet(conn, kind, p, codes=codes, townships=None, township_name=ident.county_name,
-                             made_on=made_on, parts=parts, list_limit=list_limit)
+                             made_on=made_on, parts=parts, list_limit=list_limit, queries=q)
         names = Names.load(conn)
-        b = Builder(conn, fg.FigureQueries(conn, None), p, codes, names, list_limit, values=report.values)
+        b = Builder(conn, q, p, codes, names, list_limit, values=report.values)
         towns = all_townships(conn, names, registered)
         table = township_table(b, kind, towns, status)
         report.sections.insert(1, Section(f"{_CN_NUM[1]}、分乡镇（街道）情况", [reporting_text(status), table]))

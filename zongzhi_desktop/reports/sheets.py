@@ -614,12 +614,16 @@ BUILDERS = {"weekly": _weekly, "monthly": _monthly, "quarterly": _quarterly}
 
 def build_sheet(conn: Connection, kind: str, period: Period, *, codes: CodeTables, townships: Iterable[str] | None,
                 township_name: str, made_on: date, parts: dict[str, str] | None = None,
-                sign: SignInfo | None = None, list_limit: int = LIST_LIMIT) -> Report:
-    """Compute one sheet for `period` over `townships` (None: every township in the store)."""
+                sign: SignInfo | None = None, list_limit: int = LIST_LIMIT,
+                queries: FigureQueries | None = None) -> Report:
+    """Compute one sheet for `period` over `townships` (None: every township in the store).
+
+    `queries` (over the same connection and townships) lets a caller that adds its own tables
+    (the county's per-township table) reuse the rows already fetched."""
     if kind not in SHEETS:
         raise ValueError(kind)
     parts = {k: v for k, v in (parts or {}).items() if k in PARTS[kind]}
-    q = FigureQueries(conn, townships)
+    q = queries if queries is not None else FigureQueries(conn, townships)
     b = Builder(conn, q, period, codes, Names.load(conn), list_limit)
     sections = BUILDERS[kind](b, parts)
     sections.append(Section(None, [signature(sign or SignInfo())]))
