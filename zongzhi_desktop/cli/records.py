@@ -196,6 +196,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     t = result.township
     print(f"演示乡镇：{t['county_name']}（{t['county_code']}）{t['township_name']}（{t['township_code']}）")
     print(f"主要记录 {result.records} 条，共写入 {sum(result.rows.values())} 行，用时 {result.seconds:.1f} 秒；数据库：{store.path}")
+    if result.writer_cpu_seconds is not None:
+        print(f"CPU：生成进程 {result.cpu_seconds:.1f} 秒，写入进程 {result.writer_cpu_seconds:.1f} 秒")
     main = {"petition": "信访件", "dispute": "矛盾纠纷", "case_package": "领导包案", "dispatch_item": "调度事项",
             "volunteer_team": "志愿服务队", "volunteer": "志愿者", "activity": "志愿活动"}
     print("；".join(f"{label} {result.rows.get(table, 0)}" for table, label in main.items()))

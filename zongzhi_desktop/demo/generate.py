@@ -59,6 +59,8 @@ class DemoResult:
     records: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process
+    writer_cpu_seconds: float | None = None  # the writer process, when one was used
     accounts: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # password None: kept
     township: dict[str, str] = field(default_factory=dict)
 
@@ -120,6 +122,7 @@ def generate(
     if records < MIN_RECORDS:
         raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
     started = time.perf_counter()
+    cpu_started = time.process_time()
     today = today or date.today()
     say = log or (lambda _msg: None)
 
@@ -213,6 +216,8 @@ def generate(
         progress(records, records)
     result.rows = dict(sink.counts)
     result.seconds = time.perf_counter() - started
+    result.cpu_seconds = time.process_time() - cpu_started
+    result.writer_cpu_seconds = sink.writer_cpu
     say(f"完成（{elapsed()}）")
     return result
 

@@ -9,6 +9,7 @@ written in the order they are flushed, parents first, so foreign keys always hol
 from __future__ import annotations
 
 import multiprocessing
+import time
 import traceback
 from multiprocessing.connection import Connection as PipeEnd
 from operator import itemgetter
@@ -89,7 +90,7 @@ def writer_main(target: str, username: str, pipe: PipeEnd) -> None:
                 bulk.restore_indexes(session, bulk.Deferred(payload))
             else:
                 _write(session, MODELS[table], payload, username)
-        pipe.send(("ok", None))
+        pipe.send(("ok", time.process_time()))  # the writer's CPU seconds, for the report
     except BaseException:
         pipe.send(("error", traceback.format_exc()))
     finally:
@@ -108,6 +109,7 @@ class Sink:
         self.buffers: dict[type[SQLModel], list[dict[str, Any]]] = {}
         self.counts: dict[str, int] = {}
         self._session: Session | None = None
+        self.writer_cpu: float | None = None  # CPU seconds of the writer process, once it finished
         self._pipe: PipeEnd | None = None
         self._proc: Any = None
         if process:
@@ -212,3 +214,4 @@ class Sink:
         self._pipe = None
         if status != "ok":
             raise RuntimeError(f"演示数据写入失败：\n{detail}")
+        self.writer_cpu = detail
