@@ -108,23 +108,25 @@ def generate(
     township: dict[str, str] | None = None,
     actor: Actor | None = None,
     log: Callable[[str], None] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    counter: Callable[[int, int], None] | None = None,
+    progress: Callable[[str], None] | None = None,
     writer_process: bool | None = None,
 ) -> DemoResult:
     """Initialize (if needed) and fill an empty store with `records` main records.
 
     On an uninitialized store the township (default 龙游县湖镇镇) and the DEMO_ACCOUNTS are
     created. On an initialized store without records, `actor` must be an administrator; the demo
-    clerk and reviewer are added if missing (the data is attributed to them), no second admin. A store that holds records is refused. `log` gets a
-    line per phase; `progress` gets (main records done, total). `writer_process` (default: for
-    large runs outside a frozen build) writes batches from a second process.
+    clerk and reviewer are added if missing (the data is attributed to them), no second admin.
+    A store that holds records is refused. `log` gets a line per phase (`progress` is its older
+    name); `counter` gets (main records done, total). `writer_process` (default: for large runs
+    outside a frozen build) writes the batches from a second process.
     """
     if records < MIN_RECORDS:
         raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
     started = time.perf_counter()
     cpu_started = time.process_time()
     today = today or date.today()
-    say = log or (lambda _msg: None)
+    say = log or progress or (lambda _msg: None)
 
     def elapsed() -> str:
         return f"{time.perf_counter() - started:.0f} 秒"
@@ -166,7 +168,7 @@ def generate(
         factory=factory, policy=MemoPolicy(svc.policy), sink=sink,
         people=PeopleFactory(rnd, t.code[:6], today),
         staff=Staff(clerk="clerk", reviewer="reviewer", reviewer_name=DEMO_ACCOUNTS[2][1], approvers=[]),
-        total=records, progress=progress,
+        total=records, progress=counter,
     )
     with store.session() as session:
         deferred = bulk.drop_indexes(session, BULK_TABLES)
@@ -212,8 +214,8 @@ def generate(
             raw = conn.connection.driver_connection
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
             raw.execute("PRAGMA optimize")  # type: ignore[union-attr]
-    if progress is not None:
-        progress(records, records)
+    if counter is not None:
+        counter(records, records)
     result.rows = dict(sink.counts)
     result.seconds = time.perf_counter() - started
     result.cpu_seconds = time.process_time() - cpu_started
@@ -226,4 +228,4 @@ def populate(services: Services, *, records: int = 2000, seed: int = 1,
              progress: Callable[[int, int], None] | None = None) -> DemoResult:
     """Fill the initialized, empty store behind `services` (an administrator) with demo records."""
     return generate(services.store, records=records, seed=seed, today=services.today(), actor=services.actor,
-                    progress=progress)
+                    counter=progress)
