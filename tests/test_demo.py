@@ -265,3 +265,17 @@ def test_populate_fills_an_initialized_store_as_its_administrator(tmp_path: Path
         admin_username="boss", admin_password="boss-pass-1")
     with pytest.raises(DomainError, match="管理员"):
         populate(Services(other, Actor("clerk", "clerk")), records=400)
+
+
+def test_two_townships_with_the_same_seed_share_no_record_ids(tmp_path: Path) -> None:
+    """The county merges townships by id: same-seed demo townships must not collide."""
+    ids = []
+    for code, name in (("330825101", "湖镇镇"), ("330825102", "塔石镇")):
+        store = Store(tmp_path / f"{code}.sqlite3")
+        generate(store, records=300, seed=1, today=TODAY,
+                 township={"township_code": code, "township_name": name})
+        with store.session() as s:
+            ids.append(set(s.execute(text("SELECT id FROM petition UNION ALL SELECT id FROM dispute")).scalars()))
+        store.close()
+    assert ids[0] and ids[1]
+    assert not ids[0] & ids[1]

@@ -64,7 +64,9 @@ class RowFactory:
         self.rnd = rnd
         self.township = township_code
         self.now = now
-        self._bits = rnd.getrandbits
+        # Ids draw from their own source keyed by the township as well as the seed: two demo
+        # townships made with the same seed must not share record ids at the county.
+        self._bits = Random(f"{township_code}:{rnd.getrandbits(64)}").getrandbits
         self._defaults: dict[type[SQLModel], dict[str, Any]] = {}
         self._stamps: dict[int, tuple[datetime, str]] = {}
 
