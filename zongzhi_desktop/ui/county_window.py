@@ -38,6 +38,7 @@ from ..services.listing import ListQuery
 from ..store.database import Store
 from .list_page import RecordListPage
 from .main_window import VOLUNTEER_KINDS, MainWindow, VolunteerPage
+from .main_window import page_titles as township_page_titles
 from .report_page import ReportPage, render_pages
 
 COUNTY_STORE_FILE = "county.sqlite3"  # as `zongzhi county init` creates it in a data directory
@@ -232,15 +233,11 @@ class CountyWindow(MainWindow):
         self.setWindowTitle(self.tr("综治桌面 — {county}综治中心（县级）").format(county=self.identity.county_name))
 
     def page_titles(self) -> list[tuple[str, str, str]]:
-        return [
-            ("home", "fa5s.clipboard-check", QCoreApplication.translate("CountyWindow", "上报情况")),
-            ("petition", "petition", QCoreApplication.translate("MainWindow", "信访")),
-            ("dispute", "dispute", QCoreApplication.translate("MainWindow", "矛盾纠纷")),
-            ("package", "package", QCoreApplication.translate("MainWindow", "领导包案")),
-            ("volunteer", "volunteer", QCoreApplication.translate("MainWindow", "志愿服务")),
-            ("dispatch", "dispatch", QCoreApplication.translate("MainWindow", "调度事项")),
-            ("reports", "reports", QCoreApplication.translate("MainWindow", "报表")),
-        ]
+        """The township navigation with 首页 replaced by the reporting board; the county has no
+        同步 or 设置 page of its own (it receives bundles; it has no user accounts)."""
+        board = ("home", "fa5s.clipboard-check", QCoreApplication.translate("CountyWindow", "上报情况"))
+        return [board if key == "home" else (key, icon, label)
+                for key, icon, label in township_page_titles() if key not in ("sync", "settings")]
 
     def _township_name(self) -> str:
         ident = getattr(self, "identity", None)
