@@ -132,6 +132,225 @@ Log: {log}</translation>
     </message>
 </context>
 <context>
+    <name>CountyBoard</name>
+    <message>
+        <source>各乡镇上报情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>按周</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>按月</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation type="unfinished">Refresh</translation>
+    </message>
+    <message>
+        <source>导入批次文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入乡镇用U盘送来的批次文件（.zzb），回执写在批次文件旁</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>按时</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>迟报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>未报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>待报</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>不要求</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>乡镇(街道)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>最近接收</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>缺失批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}（{start}—{end}），{deadline} 前收到为按时</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>批次 {seq}，{when} 收到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>从未收到</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>断链于 {seqs}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>序号重复 {seqs}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上报率</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>及时率</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}：应报 {expected} 个，按时 {on_time}，迟报 {late}，未报 {missing}，待报 {pending}；上报率 {rate}，及时率 {timely}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（zongzhi county config --timely-days 可改）。双击乡镇查看其记录。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入批次文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>批次文件 (*.zzb)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}：拒收 — {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>回执已写入 {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>回执无法写入（{err}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>重复导入，县级数据未改变</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>接收 {accepted} 条，拒收 {rejected} 条</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{file}：乡镇 {town} 批次 {seq}：{head}；{where}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CountyListPage</name>
+    <message>
+        <source>全部乡镇(街道)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>乡镇(街道)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级汇总数据，只读</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>全部村(社区)</source>
+        <translation type="unfinished">All villages</translation>
+    </message>
+</context>
+<context>
+    <name>CountyReportPage</name>
+    <message>
+        <source>填写内容（打印在报表上，不保存）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{number}&#x3000;{pages}页&#x3000;全县汇总（全部乡镇），数字按县级当前数据计算</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CountyUnlockDialog</name>
+    <message>
+        <source>综治桌面 — 县级</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}综治中心（县级数据库）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级代码 {code}，配置指纹 {fp}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级密钥口令</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打开</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation type="unfinished">Quit</translation>
+    </message>
+</context>
+<context>
+    <name>CountyWindow</name>
+    <message>
+        <source>综治桌面 — {county}综治中心（县级）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上报情况</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县级（只读查看）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>县：{name}（{code}），乡镇 {n} 个</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>数据库：{size}</source>
+        <translation type="unfinished">Database: {size}</translation>
+    </message>
+    <message>
+        <source>最近接收：{when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>尚未收到批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已导出 {n} 条记录到 {path}</source>
+        <translation type="unfinished">Exported {n} records to {path}</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <source>今日新登记的{kind}</source>
