@@ -44,12 +44,26 @@ def sqlite_rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
 
 
 def test_migration_graph() -> None:
-    """One root (0001); every head is applied when a store opens."""
+    """One root (0001) and one head: the history is linear from the 0006 merge on."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(migrate.alembic_config())
     assert script.get_bases() == ["0001"]
-    assert migrate.head_revisions() == set(script.get_heads()) and migrate.head_revisions()
+    heads = script.get_heads()
+    assert len(heads) == 1, f"Alembic history has {len(heads)} heads {heads}: revise the newest one"
+    assert migrate.head_revisions() == set(heads)
+    assert migrate.declared_heads() == set(heads)
+
+
+def test_migrations_after_the_merge_are_one_line() -> None:
+    """Every revision after 0006 has exactly one parent (no new branch, no second merge)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    for rev in script.walk_revisions():
+        if rev.revision in {"0001", "0002", "0003", "0004", "0005", "0006"}:
+            continue
+        assert isinstance(rev.down_revision, str), f"{rev.revision} revises {rev.down_revision}"
 
 
 def test_fresh_sqlite_schema_equals_models(tmp_path: Path) -> None:
