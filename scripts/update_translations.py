@@ -3,9 +3,9 @@
     .venv/bin/python scripts/update_translations.py
 
 1. pyside6-lupdate collects every tr()/translate()/QT_TRANSLATE_NOOP string of zongzhi_desktop/ui
-   and services/listing.py into resources/i18n/zongzhi_en.ts (existing translations are kept;
+   and services/listing.py into zongzhi_desktop/assets/i18n/zongzhi_en.ts (existing translations are kept;
    strings no longer in the code are dropped).
-2. pyside6-lrelease compiles it to resources/i18n/zongzhi_en.qm, which the app loads for --lang en.
+2. pyside6-lrelease compiles it to zongzhi_desktop/assets/i18n/zongzhi_en.qm, which the app loads for --lang en.
 
 Translate new strings in the .ts (pyside6-linguist, or any editor: fill <translation> and remove
 type="unfinished"), then run this script again. The source language is Simplified Chinese.
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TS = ROOT / "resources" / "i18n" / "zongzhi_en.ts"
+TS = ROOT / "zongzhi_desktop" / "assets" / "i18n" / "zongzhi_en.ts"
 QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 

@@ -16,7 +16,7 @@ from zongzhi_desktop.services import Services
 from zongzhi_desktop.ui.detail import RecordDetailDialog
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = ROOT / "resources" / "i18n" / "zongzhi_en.ts"
+TS = ROOT / "zongzhi_desktop" / "assets" / "i18n" / "zongzhi_en.ts"
 BIN = Path(sys.executable).parent
 UI = ROOT / "zongzhi_desktop" / "ui"
 MY_FILES = [*sorted((UI / "forms").glob("*.py")), UI / "detail.py", UI / "drafts.py"]

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from zongzhi_desktop.services import Services
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = ROOT / "resources" / "i18n" / "zongzhi_en.ts"
+TS = ROOT / "zongzhi_desktop" / "assets" / "i18n" / "zongzhi_en.ts"
 QM = TS.with_suffix(".qm")
 BIN = Path(sys.executable).parent
 # The files of the window shell (forms, detail, reports and sync pages are checked by their owners).
