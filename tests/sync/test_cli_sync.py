@@ -27,8 +27,10 @@ def fp_of(text: str) -> str:
 def test_usb_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZONGZHI_KEY_PASSPHRASE", "cli-pass-1234")
+    monkeypatch.setenv("ZONGZHI_COUNTY_PASSPHRASE", "cli-pass-1234")
     monkeypatch.setenv("ZONGZHI_USER", "admin")
     monkeypatch.setenv("ZONGZHI_PASSWORD", "admin-pass-1")
+    monkeypatch.chdir(tmp_path)  # county init writes the profile into the working directory
     cdir, tdir, usb = tmp_path / "county", tmp_path / "town", tmp_path / "usb"
     usb.mkdir()
 
@@ -36,8 +38,8 @@ def test_usb_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                        "--county-name", "龙游县")
     assert code == 0
     county_fp = fp_of(out)
-    profile = cdir / "330825.zzcounty"
-    assert profile.exists()
+    profile = tmp_path / "330825.zzcounty"
+    assert profile.exists() and not (cdir / "330825.zzcounty").exists()
 
     town = make_township(tdir, "330825101", "城关镇")
     populate(town, "甲")
@@ -76,6 +78,8 @@ def test_usb_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     code, out, _ = run(capsys, "sync", "status", "--json", "--data-dir", str(tdir))
     st = json.loads(out)
     assert st["unacknowledged"] == {} and st["awaiting_receipt"] == []
+    code, out, _ = run(capsys, "sync", "status", "--data-dir", str(tdir))
+    assert code == 0 and "未确认记录：无" in out and not out.rstrip().endswith("：")
 
     # Bundle 2 lost, bundle 3 arrives: the county status names the gap.
     town.update("petition", town.list_records("petition")[0].id, {"address": "东村5组"})

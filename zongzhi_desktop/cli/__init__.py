@@ -1,24 +1,25 @@
 """`zongzhi` command line. Each area registers its subcommands from its own module.
 
 Exit codes: 0 success, 2 bad input (message in Chinese on stderr), 1 other failures.
+
+The global options `--data-dir`, `--user` and `--lang` may stand before or after the command
+(`zongzhi --user admin user add …` and `zongzhi user add … --user admin` are the same). Only the
+module that defines the command given is imported (see commands.py), so `zongzhi --help` and
+`zongzhi --version` start quickly.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from ..domain.errors import DomainError
+from .commands import COMMANDS, modules
 
-# Modules that add subcommands: each defines register(subparsers) and sets `func` on its parsers.
-COMMAND_MODULES = (
-    "zongzhi_desktop.cli.records",
-    "zongzhi_desktop.cli.reports",
-    "zongzhi_desktop.cli.sync",
-    "zongzhi_desktop.cli.county",
-)
+# Options of the top parser that may also be written after the command, with their value.
+GLOBAL_OPTIONS = ("--data-dir", "--user", "--lang")
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -35,39 +36,98 @@ def add_data_dir(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
                         help="数据目录（默认取环境变量 ZONGZHI_HOME 或系统用户数据目录）")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
+def hoist_global_options(argv: Sequence[str]) -> list[str]:
+    """Move every global option (with its value) to the front, wherever it was written, so the
+    top parser reads it; arguments after a `--` terminator are left alone."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            rest.extend(argv[i:])
+            break
+        name = token.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in token:
+                front.append(token)
+            else:
+                front.extend(argv[i:i + 2])
+                i += 1
+        else:
+            rest.append(token)
+        i += 1
+    return front + rest
 
+
+def command_given(argv: Sequence[str]) -> str | None:
+    """The top-level command named in (hoisted) argv, if any."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in GLOBAL_OPTIONS:
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        return token if token in COMMANDS else None
+    return None
+
+
+def program_version() -> str:
+    """The installed package's version (from its metadata, so it equals pyproject.toml)."""
+    from ..version import version
+
+    return version()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: the command named there is fully defined (its module imported);
+    every other command is listed with its help only. With argv None every module is loaded."""
     parser = ChineseArgumentParser(prog="zongzhi", description="综治桌面 — 乡镇综治中心信访、矛盾纠纷、领导包案、平安志愿者管理")
     add_data_dir(parser, sub=False)
+    parser.add_argument("--user", default=None,
+                        help="操作用户（默认取环境变量 ZONGZHI_USER）；可写在命令前或命令后")
     parser.add_argument("--lang", default=None, help="界面语言：zh_CN（默认）或 en")
+    parser.add_argument("--version", action="version", version=f"综治桌面 zongzhi-desktop {_version_or_unknown()}",
+                        help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue  # area not built yet
-            raise
-        module.register(sub)
+    wanted = command_given(argv) if argv is not None else None
+    load = modules() if argv is None else ([COMMANDS[wanted].module] if wanted else [])
+    for module_name in modules():
+        if module_name in load:
+            importlib.import_module(module_name).register(sub)
+        else:
+            for name, cmd in COMMANDS.items():
+                if cmd.module == module_name:
+                    sub.add_parser(name, help=cmd.help)
     return parser
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """Open the window; on a machine without a display say so in one line."""
+def _version_or_unknown() -> str:
+    # `--version` must not fail while the parser is built for another command; the version
+    # module itself raises when the package metadata is missing, which --version then shows.
     try:
-        from ..ui.app import run as run_app
-    except ModuleNotFoundError as e:
-        if e.name and e.name.startswith("zongzhi_desktop.ui"):
-            print("图形界面尚未包含在此版本中；请使用命令行（zongzhi --help）。", file=sys.stderr)
-            return 1
-        raise
+        return program_version()
+    except RuntimeError as e:
+        return str(e)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window."""
+    from ..ui.app import run as run_app
+
     return run_app(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from ..domain.errors import DomainError
+
+    raw = list(sys.argv[1:] if argv is None else argv)
+    hoisted = hoist_global_options(raw)
+    parser = build_parser(hoisted)
+    args = parser.parse_args(hoisted)
     if args.data_dir is None and os.environ.get("ZONGZHI_HOME"):
         args.data_dir = os.environ["ZONGZHI_HOME"]
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
@@ -78,8 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as e:
         print(f"错误：{e.message}", file=sys.stderr)
         return e.exit_code
+    except EOFError:
+        # Ctrl+D (Ctrl+Z on Windows) at a password or confirmation prompt.
+        print("\n已取消：输入已结束", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print("已取消", file=sys.stderr)
+        print("\n已取消", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (`zongzhi list … | head`): stop quietly like other command-line tools.

@@ -13,6 +13,7 @@ from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.admin import SETTING_LABELS
 from . import tables
+from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 from .passwords import new_password
 
@@ -176,11 +177,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p.set_defaults(func=func)
         return p
 
-    def group(name: str, help_: str) -> argparse._SubParsersAction:  # type: ignore[type-arg]
-        parent = sub.add_parser(name, help=help_)
+    def group(name: str) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+        parent = sub.add_parser(name, help=command_help(name))
         return parent.add_subparsers(dest=f"{name}_command", metavar="命令", required=True, parser_class=type(parent))
 
-    users = group("user", "用户账号（管理员）：新增、列表、改密码、停用、启用")
+    users = group("user")
     p = leaf(users, "add", "新增用户", cmd_user_add)
     p.add_argument("username")
     p.add_argument("--role", required=True, help="clerk(录入员) | reviewer(审核员) | admin(管理员)，也可用中文")
@@ -199,7 +200,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("username")
     p.set_defaults(enable=True)
 
-    codes = group("codes", "字典（代码表）：查看、新增或改名（代码不变，已存记录不受影响）")
+    codes = group("codes")
     p = leaf(codes, "list", "查看字典", cmd_codes_list)
     p.add_argument("table", nargs="?", help="字典名，如 dispute_type（默认全部）")
     p.add_argument("--json", action="store_true")
@@ -209,14 +210,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("label", help="中文名称")
     p.add_argument("--inactive", action="store_true", help="停用：新记录不再可选，旧记录仍有效")
 
-    settings = group("setting", "设置：查看、修改（管理员）")
+    settings = group("setting")
     p = leaf(settings, "get", "查看设置（不给 KEY 时列出全部）", cmd_setting_get)
     p.add_argument("key", nargs="?", help="如 deadline_rule")
     p = leaf(settings, "set", "修改设置", cmd_setting_set)
     p.add_argument("key", help="deadline_rule：calendar(自然日) | calendar_shift(遇节假日顺延) | working(工作日)；idle_lock_minutes")
     p.add_argument("value")
 
-    holidays = group("holiday", "节假日与调休上班日（期限计算用，管理员维护）")
+    holidays = group("holiday")
     p = leaf(holidays, "add", "登记节假日；--workday 表示调休上班的周末", cmd_holiday_add)
     p.add_argument("date", help="YYYY-MM-DD")
     p.add_argument("--name", help="如 国庆节")

@@ -1,7 +1,8 @@
 """County hub commands: `zongzhi county init|profile|register|import|status|revoke-key|serve|report|config`.
 
 The county store is <data dir>/county.sqlite3, or the database named by --db / ZONGZHI_COUNTY_DB
-(e.g. postgresql+psycopg://user@host/zongzhi). Key passphrase as for the township commands.
+(e.g. postgresql+psycopg://user@host/zongzhi). Key passphrase: ZONGZHI_COUNTY_PASSPHRASE,
+--passphrase-stdin or a prompt (ZONGZHI_KEY_PASSPHRASE is still accepted, with a deprecation note).
 """
 
 from __future__ import annotations
@@ -13,11 +14,20 @@ import sys
 from pathlib import Path
 
 from ..domain.errors import DomainError
+from ..paths import STORE_FILE as TOWNSHIP_STORE_FILE
 from ..paths import data_dir
 from ..store.database import Store
 from . import add_data_dir
+from .commands import command_help
 from .common import print_json
-from .sync import add_passphrase_args, confirm_fingerprint, read_file, read_passphrase, write_file
+from .sync import (
+    add_passphrase_args,
+    confirm_fingerprint,
+    passphrase_from_env,
+    read_file,
+    read_passphrase,
+    write_file,
+)
 
 COUNTY_STORE_FILE = "county.sqlite3"
 
@@ -29,11 +39,29 @@ def add_db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def county_target(args: argparse.Namespace) -> str | Path:
-    """Where the county store is: --db, ZONGZHI_COUNTY_DB, else <data dir>/county.sqlite3."""
+    """Where the county store is: --db, ZONGZHI_COUNTY_DB, else <data dir>/county.sqlite3 for a data
+    directory named with --data-dir or ZONGZHI_HOME. The county's data never defaults to this
+    user's data folder, where the township store lives: without a location the command is refused."""
     target = getattr(args, "db", None) or os.environ.get("ZONGZHI_COUNTY_DB")
     if target:
         return target
-    return data_dir(getattr(args, "data_dir", None)) / COUNTY_STORE_FILE
+    chosen = getattr(args, "data_dir", None)
+    if not chosen:
+        raise DomainError("请指定县级数据的位置：--data-dir 县级数据目录（或 --db 数据库地址、环境变量 ZONGZHI_COUNTY_DB）。"
+                          "县级数据不放在本机乡镇数据的默认目录中")
+    return data_dir(chosen) / COUNTY_STORE_FILE
+
+
+def _shown(target: str | Path) -> str:
+    """A database address without its password, for messages."""
+    if isinstance(target, Path) or "://" not in target:
+        return str(target)
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(target).render_as_string(hide_password=True)
+    except Exception:  # an unparsable address: show nothing of it
+        return "（数据库地址）"
 
 
 def open_county_store(args: argparse.Namespace) -> Store:
@@ -42,7 +70,7 @@ def open_county_store(args: argparse.Namespace) -> Store:
     except Exception as e:  # connection refused, bad URL: say which database
         if isinstance(e, DomainError):
             raise
-        raise DomainError(f"无法打开县级数据库 {county_target(args)}：{type(e).__name__}: {e}") from None
+        raise DomainError(f"无法打开县级数据库 {_shown(county_target(args))}：{type(e).__name__}") from None
 
 
 def operator() -> str:
@@ -57,14 +85,18 @@ def operator() -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     from ..county.setup import init_county
 
+    target = county_target(args)
+    if isinstance(target, Path) and (target.parent / TOWNSHIP_STORE_FILE).exists():
+        raise DomainError(f"目录 {target.parent} 中已有乡镇数据库：县级数据请放在另一个目录（--data-dir 县级数据目录）")
     store = open_county_store(args)
-    passphrase = read_passphrase(args, "设置县级密钥口令（至少8位）：", confirm=True)
+    passphrase = read_passphrase(args, "设置县级密钥口令（至少8位）：", confirm=True, role="county")
     ident = init_county(store, args.county_code, args.county_name, passphrase, actor=operator(), upload_url=args.url)
-    out = Path(args.output) if args.output else (
-        Path(store.path).parent if store.path else Path.cwd()) / f"{args.county_code}.zzcounty"
-    write_file(str(out), ident.profile)
-    print(f"县级数据库已初始化：{store.path or county_target(args)}")
-    print(f"县级配置文件已写入 {out}（发给各乡镇，由其导入）")
+    # The profile goes where the administrator is working (the README's next step names it so),
+    # not into the data folder.
+    out = Path(args.output) if args.output else Path.cwd() / f"{args.county_code}.zzcounty"
+    written = write_file(str(out), ident.profile)
+    print(f"县级数据库已初始化：{store.path or _shown(target)}")
+    print(f"县级配置文件已写入 {written.resolve()}（发给各乡镇，由其导入）")
     print(f"县级配置指纹：{ident.fingerprint}")
     print("各乡镇导入时请电话逐组核对上面的指纹。请牢记密钥口令：遗失后需重新生成县级密钥并让各乡镇重新导入配置。")
     return 0
@@ -107,7 +139,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..sync.errors import BundleRefused, SyncError
 
     store = open_county_store(args)
-    keys = unlock_county_keys(store, read_passphrase(args))
+    keys = unlock_county_keys(store, read_passphrase(args, "县级密钥口令：", role="county"))
     refused = 0
     for f in args.files:
         try:
@@ -193,17 +225,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def read_county_passphrase(args: argparse.Namespace) -> str:
     """The county key passphrase for the server: --passphrase-file, ZONGZHI_COUNTY_PASSPHRASE,
-    ZONGZHI_KEY_PASSPHRASE, or a prompt in a terminal — never a command-line argument."""
+    (ZONGZHI_KEY_PASSPHRASE, deprecated), or a prompt in a terminal — never a command-line argument."""
     if args.passphrase_file:
         try:
             text = Path(args.passphrase_file).read_text(encoding="utf-8")
         except OSError as e:
             raise DomainError(f"无法读取口令文件“{args.passphrase_file}”：{e.strerror}") from None
         return text.rstrip("\r\n")
-    for var in ("ZONGZHI_COUNTY_PASSPHRASE", "ZONGZHI_KEY_PASSPHRASE"):
-        if os.environ.get(var) is not None:
-            # Not inherited by anything this process starts.
-            return os.environ.pop(var)
+    env = passphrase_from_env("county", remove=True)
+    if env is not None:
+        return env
     if not sys.stdin.isatty():
         raise DomainError("需要县级密钥口令：请用 --passphrase-file 指定口令文件，或设置环境变量 ZONGZHI_COUNTY_PASSPHRASE")
     return getpass.getpass("县级密钥口令：")
@@ -275,16 +306,16 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    county = subparsers.add_parser("county", help="县级：初始化、登记乡镇、导入批次、查看状态")
+    county = subparsers.add_parser("county", help=command_help("county"))
     sub = county.add_subparsers(dest="county_command", metavar="子命令", required=True)
 
-    p = sub.add_parser("init", help="初始化县级数据库、生成县级密钥和配置文件")
+    p = sub.add_parser("init", help=command_help("init"))
     add_db_arg(p)
     add_passphrase_args(p)
     p.add_argument("--county-code", required=True, help="县级区划代码（6位）")
     p.add_argument("--county-name", required=True, help="县名称")
     p.add_argument("--url", default=None, help="县级服务器上传地址（写入配置文件，可省略）")
-    p.add_argument("-o", "--output", default=None, help="配置文件路径（默认 数据目录/<县代码>.zzcounty）")
+    p.add_argument("-o", "--output", default=None, help="配置文件路径（默认 当前目录/<县代码>.zzcounty）")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("profile", help="再次输出县级配置文件")
@@ -329,7 +360,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--access-log", help="访问日志文件（JSON 每行一条；默认写到标准错误）")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("report", help="全县汇总报表：周研判、月调度、季推进（含分乡镇表）")
+    p = sub.add_parser("report", help=command_help("report"))
     p.add_argument("sheet", choices=("weekly", "monthly", "quarterly"), help="weekly 周研判 | monthly 月调度 | quarterly 季推进")
     add_db_arg(p)
     p.add_argument("--period", help="期间，如 2026-W47、2026-11、2026-Q4（默认：今天所在的期间）")

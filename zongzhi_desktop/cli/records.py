@@ -21,6 +21,7 @@ from ..services.admin import is_initialized, validate_division_codes
 from ..services.kinds import KINDS, RECORD_KINDS, KindSpec, kind_spec
 from ..store.serialize import to_row
 from . import tables
+from .commands import command_help
 from .common import (
     add_user_args,
     open_services_as_user,
@@ -465,7 +466,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     kinds_help = "、".join(f"{k}({KINDS[k].label})" for k in RECORD_KINDS)
     ref_help = "、".join(f"{k}({KINDS[k].label})" for k in ALL_KINDS if k not in RECORD_KINDS)
 
-    p = sub.add_parser("init", help="初始化本乡镇数据库：乡镇、县、管理员账号")
+    p = sub.add_parser("init", help=command_help("init"))
     add_data_dir(p)
     p.add_argument("--township-code", required=True, help="乡镇（街道）9位区划代码")
     p.add_argument("--township-name", required=True, help="乡镇（街道）名称")
@@ -476,7 +477,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--password-stdin", action="store_true", help="从标准输入第一行读取管理员密码")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", help="生成演示乡镇（空数据库）：村社区、网格、部门、两年的信访件、纠纷、包案、志愿活动等")
+    p = sub.add_parser("demo", help=command_help("demo"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("--records", type=int, default=2000, help="主要记录条数（信访件+纠纷+包案+活动+调度事项+志愿者+队伍），默认2000")
@@ -487,14 +488,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--county-name")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("add", help="新增一条记录（JSON）")
+    p = sub.add_parser("add", help=command_help("add"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND", help=f"记录类型：{kinds_help}；参考数据：{ref_help}")
     _add_input_args(p, json_required=True)
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("update", help="修改记录的字段（状态和期限只能通过办理步骤改变）")
+    p = sub.add_parser("update", help=command_help("update"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND")
@@ -502,7 +503,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _add_input_args(p, json_required=True)
     p.set_defaults(func=cmd_update)
 
-    p = sub.add_parser("void", help="作废记录（需审核权限；记录保留，不删除）")
+    p = sub.add_parser("void", help=command_help("void"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND")
@@ -510,7 +511,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--reason", required=True, help="作废原因")
     p.set_defaults(func=cmd_void)
 
-    p = sub.add_parser("act", help="办理一个流程步骤（受理、交办、延期、答复、调解、销号…）")
+    p = sub.add_parser("act", help=command_help("act"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND", help="petition | dispute | package | dispatch")
@@ -519,7 +520,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _add_input_args(p)
     p.set_defaults(func=cmd_act)
 
-    p = sub.add_parser("child", help="登记子记录：当事人、回访、关联案件、工作进展、参与志愿者、所属队伍")
+    p = sub.add_parser("child", help=command_help("child"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND")
@@ -530,7 +531,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _add_input_args(p, json_required=True)
     p.set_defaults(func=cmd_child)
 
-    p = sub.add_parser("list", help="列出记录（可按状态、逾期、到期、日期筛选）")
+    p = sub.add_parser("list", help=command_help("list"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND")
@@ -543,7 +544,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("show", help="记录详情：字段、子记录、办理过程、可办理步骤")
+    p = sub.add_parser("show", help=command_help("show"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("kind", metavar="KIND")
@@ -551,14 +552,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("due", help="已逾期和即将到期的事项（各类记录，最紧急的在前）")
+    p = sub.add_parser("due", help=command_help("due"))
     add_data_dir(p)
     add_user_args(p)
     p.add_argument("--within", type=int, default=7, metavar="DAYS", help="到期提醒天数（默认7）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_due)
 
-    audit = sub.add_parser("audit", help="审计记录")
+    audit = sub.add_parser("audit", help=command_help("audit"))
     asub = audit.add_subparsers(dest="audit_command", metavar="命令", required=True, parser_class=type(audit))
     p = asub.add_parser("verify", help="校验审计哈希链：发现被修改、插入或删除的审计记录并指出是第几条")
     add_data_dir(p)

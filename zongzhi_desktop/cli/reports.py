@@ -14,6 +14,7 @@ from ..reports.render_pdf import render_pdf
 from ..reports.render_xlsx import render_xlsx
 from ..reports.sheets import PARTS
 from ..store.serialize import canonical_json
+from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 
 # Staff-written parts as command-line flags: flag -> part key.
@@ -30,7 +31,7 @@ assert set(PART_FLAGS) == {k for parts in PARTS.values() for k in parts}
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from . import add_data_dir
 
-    rep = sub.add_parser("report", help="周研判、月调度、季推进报表（PDF/XLSX）：生成、保存、签发、列表")
+    rep = sub.add_parser("report", help=command_help("report"))
     rsub = rep.add_subparsers(dest="report_command", metavar="报表", required=True,
                               parser_class=type(rep))
     for kind, label in rs.SHEET_LABELS.items():
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     void.add_argument("--reason", required=True, help="作废原因")
     void.set_defaults(func=cmd_void)
 
-    pr = sub.add_parser("print", help="打印表单：信访事项登记表、交办单、人民调解协议书、领导包案责任书")
+    pr = sub.add_parser("print", help=command_help("print"))
     add_data_dir(pr)
     add_user_args(pr)
     pr.add_argument("kind", help="记录类型：petition | dispute | package")

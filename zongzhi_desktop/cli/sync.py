@@ -1,6 +1,7 @@
 """Township sync commands: `zongzhi sync …`, `zongzhi export`, `zongzhi upload`.
 
-Key passphrase: environment variable ZONGZHI_KEY_PASSPHRASE, --passphrase-stdin (the line after the
+Key passphrase: environment variable ZONGZHI_KEY_PASSPHRASE (the county's commands use
+ZONGZHI_COUNTY_PASSPHRASE), --passphrase-stdin (the line after the
 password line when --password-stdin is used too), or a prompt in a terminal.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..domain.errors import DomainError
 from . import add_data_dir
+from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 
 
@@ -22,15 +24,43 @@ def add_passphrase_args(parser: argparse.ArgumentParser) -> None:
                         help="从标准输入读取密钥口令（在 --password-stdin 的密码行之后）")
 
 
-def read_passphrase(args: argparse.Namespace, prompt: str = "密钥口令：", *, confirm: bool = False) -> str:
-    """The key passphrase from stdin, ZONGZHI_KEY_PASSPHRASE or a terminal prompt (never echoed)."""
+# One environment variable per key holder: the township's signing key and the county's keys.
+TOWNSHIP_PASSPHRASE_ENV = "ZONGZHI_KEY_PASSPHRASE"
+COUNTY_PASSPHRASE_ENV = "ZONGZHI_COUNTY_PASSPHRASE"
+
+
+def passphrase_from_env(role: str, *, remove: bool = False) -> str | None:
+    """The key passphrase from the role's environment variable. County commands still accept the
+    township's variable (the name every county command but `serve` used before) with a deprecation
+    note. `remove` takes it out of the environment (the long-running server, so nothing it starts
+    inherits it)."""
+    take = os.environ.pop if remove else os.environ.get
+    if role == "county":
+        if os.environ.get(COUNTY_PASSPHRASE_ENV) is not None:
+            return take(COUNTY_PASSPHRASE_ENV)
+        if os.environ.get(TOWNSHIP_PASSPHRASE_ENV) is not None:
+            print(f"提示：县级命令的密钥口令请改用环境变量 {COUNTY_PASSPHRASE_ENV}；"
+                  f"{TOWNSHIP_PASSPHRASE_ENV} 仍可使用，但以后的版本将不再支持。", file=sys.stderr)
+            return take(TOWNSHIP_PASSPHRASE_ENV)
+        return None
+    return take(TOWNSHIP_PASSPHRASE_ENV) if os.environ.get(TOWNSHIP_PASSPHRASE_ENV) is not None else None
+
+
+def read_passphrase(args: argparse.Namespace, prompt: str = "密钥口令：", *, confirm: bool = False,
+                    role: str = "township") -> str:
+    """The key passphrase from stdin, the role's environment variable (ZONGZHI_KEY_PASSPHRASE for the
+    township, ZONGZHI_COUNTY_PASSPHRASE for the county) or a terminal prompt (never echoed)."""
     if getattr(args, "passphrase_stdin", False):
-        return sys.stdin.readline().rstrip("\r\n")
-    env = os.environ.get("ZONGZHI_KEY_PASSPHRASE")
+        line = sys.stdin.readline()
+        if not line:
+            raise DomainError("标准输入中没有密钥口令（--passphrase-stdin）")
+        return line.rstrip("\r\n")
+    env = passphrase_from_env(role)
     if env is not None:
         return env
+    var = COUNTY_PASSPHRASE_ENV if role == "county" else TOWNSHIP_PASSPHRASE_ENV
     if not sys.stdin.isatty():
-        raise DomainError("需要密钥口令：请设置环境变量 ZONGZHI_KEY_PASSPHRASE、使用 --passphrase-stdin 或在终端中运行")
+        raise DomainError(f"需要密钥口令：请设置环境变量 {var}、使用 --passphrase-stdin 或在终端中运行")
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("再次输入密钥口令：") != first:
         raise DomainError("两次输入的密钥口令不一致")
@@ -137,10 +167,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         print("县级：尚未导入县级配置文件（zongzhi sync trust-county）")
     print(f"本乡镇签名密钥：{st.key_fingerprint or '尚未生成（zongzhi sync register-file）'}")
-    last = st.last_receipt_at.astimezone().strftime("%Y-%m-%d %H:%M") if st.last_receipt_at else "无"
+    from ..county.timeliness import CHINA_TZ
+
+    # China time on every machine, as the county shows it (a PC set to UTC would differ by 8 hours).
+    last = st.last_receipt_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if st.last_receipt_at else "无"
     print(f"最近批次序号：{st.last_sequence}；最近回执：{last}")
     if st.awaiting_receipt:
         print("等待回执的批次：" + "，".join(f"{b.sequence}（{b.rows}条）" for b in st.awaiting_receipt))
+    if not st.unacked_total:
+        print("未确认记录：无（全部记录均已被县级确认）")
+        return 0
     print(f"未确认（下次导出将上报）共 {st.unacked_total} 条：")
     for t in st.tables:
         if t.unacked or t.rejected:
@@ -226,7 +262,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    sync = subparsers.add_parser("sync", help="与县级同步：信任县级配置、登记密钥、回执、状态")
+    sync = subparsers.add_parser("sync", help=command_help("sync"))
     sub = sync.add_subparsers(dest="sync_command", metavar="子命令", required=True)
 
     def common(p: argparse.ArgumentParser, passphrase: bool = False) -> argparse.ArgumentParser:
@@ -262,12 +298,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = common(sub.add_parser("passphrase", help="修改密钥口令"), passphrase=True)
     p.set_defaults(func=cmd_passphrase)
 
-    p = common(subparsers.add_parser("export", help="导出上报批次到U盘或文件夹"), passphrase=True)
+    p = common(subparsers.add_parser("export", help=command_help("export")), passphrase=True)
     p.add_argument("--out", required=True, help="目标文件夹（U盘盘符或目录）")
     p.add_argument("--only-new", action="store_true", help="只写新批次，不补发尚未收到回执的批次")
     p.set_defaults(func=cmd_export)
 
-    p = common(subparsers.add_parser("upload", help="通过网络上传批次到县级服务器，并导入回执"), passphrase=True)
+    p = common(subparsers.add_parser("upload", help=command_help("upload")), passphrase=True)
     p.add_argument("--url", help="县级服务器地址（默认取县级配置文件或 sync set-url 设置的地址）")
     p.add_argument("--retries", type=int, default=4, help="连接失败时的重试次数（默认4）")
     p.set_defaults(func=cmd_upload)

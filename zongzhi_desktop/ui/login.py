@@ -48,6 +48,8 @@ class LoginDialog(QDialog):
         self.error.setObjectName("login_error")
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
+        if not notice:
+            notice = self.demo_accounts_notice()
         self.notice = QLabel(notice)
         self.notice.setObjectName("login_notice")
         self.notice.setWordWrap(True)
@@ -72,6 +74,17 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         (self.password if last_user else self.username).setFocus()
+
+    def demo_accounts_notice(self) -> str:
+        """On a demo store (made by `zongzhi demo`, ./run.sh or the wizard), the demo sign-in accounts,
+        so whoever opens it can sign in; empty on a real township's store."""
+        if not self.services.get_setting("demo"):
+            return ""
+        from ..demo.generate import DEMO_ACCOUNTS
+
+        shown = "；".join(self.tr("{user} / {password}（{role}）").format(user=u, password=pw, role=name)
+                         for u, name, _role, pw in DEMO_ACCOUNTS)
+        return self.tr("这是演示数据库。演示账号（用户名 / 密码）：{accounts}").format(accounts=shown)
 
     def try_login(self) -> None:
         user = self.username.text().strip()
