@@ -70,6 +70,15 @@ def test_each_form_prints_its_contents_masked(clerk: Services, records: dict[str
         assert part in resp, part
 
 
+def test_signature_dates_print_on_one_line(clerk: Services, records: dict[str, str], tmp_path: Path) -> None:
+    """The 登记日期 on the signature line is never broken (it printed as "2026年10月8 / 日")."""
+    pdf = tmp_path / "register.pdf"
+    pdf.write_bytes(render_pdf(build_form(clerk, "petition", records["petition"], "register")))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    line = next(ln for ln in text.splitlines() if "登记日期" in ln and "签名" in ln)
+    assert "2026年10月8日" in line.replace(" ", ""), line
+
+
 def test_unmasked_only_for_roles_that_may_see_personal_data(clerk: Services, reviewer: Services,
                                                            records: dict[str, str]) -> None:
     full = pdf_text(render_pdf(build_form(clerk, "petition", records["petition"], "register", unmasked=True)))

@@ -82,3 +82,32 @@ def test_compiled_catalog_is_current(tmp_path: Path) -> None:
     qm = tmp_path / "en.qm"
     subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS), "-qm", str(qm)], check=True)
     assert qm.read_bytes() == QM.read_bytes(), "run scripts/update_translations.py"
+
+
+def test_english_login_error_and_sheet_parts(qtbot, admin: Services) -> None:  # type: ignore[no-untyped-def]
+    """Messages the window shows from Qt-free code (the sign-in refusal, the sheets' written parts)
+    are translated too."""
+    from PySide6.QtWidgets import QApplication
+
+    from zongzhi_desktop.ui.i18n import install_translators
+    from zongzhi_desktop.ui.login import LoginDialog
+    from zongzhi_desktop.ui.report_page import ReportPage
+
+    app = QApplication.instance()
+    translators = install_translators(app, "en")
+    try:
+        dlg = LoginDialog(admin)
+        qtbot.addWidget(dlg)
+        dlg.username.setText("admin")
+        dlg.password.setText("wrong-password")
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+        assert dlg.error.text() == "Wrong user name or password"
+        page = ReportPage(admin)
+        qtbot.addWidget(page)
+        labels = [page.parts_form.itemAt(i, page.parts_form.ItemRole.LabelRole).widget().text()
+                  for i in range(page.parts_form.rowCount())]
+        assert "Assessment" in labels and "Focus next week" in labels, labels
+    finally:
+        for t in translators:
+            app.removeTranslator(t)
+        install_translators(app, "zh_CN")  # back to the Chinese locale for the tests after this one

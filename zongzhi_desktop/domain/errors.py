@@ -36,6 +36,13 @@ class TransitionError(DomainError):
     """A workflow action that the record's current state does not allow."""
 
 
+class AuthenticationFailed(DomainError):
+    """Unknown user, disabled account or wrong password (one message for all three on purpose)."""
+
+    def __init__(self) -> None:
+        super().__init__("用户名或密码错误")
+
+
 class PermissionDenied(DomainError):
     """The user's role may not perform the action."""
 

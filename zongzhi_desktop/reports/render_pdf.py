@@ -56,6 +56,7 @@ GREYS = [colors.black, colors.Color(0.45, 0.45, 0.45), colors.Color(0.78, 0.78, 
 CELL_PAD = 3
 HEADER_BG = colors.Color(0.86, 0.86, 0.86)
 SHADE_BG = colors.Color(0.93, 0.93, 0.93)
+SIGN_MIN_W = 22 * mm  # room to sign by hand on a signature line
 
 
 @dataclass
@@ -356,10 +357,8 @@ class _Renderer:
     def signature(self, s: Signature) -> list[Flowable]:
         """Label: ____ pairs, `per_row` to a line, the value (if any) printed on the line."""
         pairs = list(zip(s.labels, s.values, strict=True))
-        n = max(1, min(s.per_row, len(pairs)))
         font = register()
-        label_ws = [max(stringWidth(lbl + "：", font, BODY_SIZE) for lbl in s.labels[i::n]) + 4 for i in range(n)]
-        value_w = (FRAME_W - sum(label_ws)) / n
+        n, label_ws, value_ws = self._signature_columns(s, font)
         rows, cmds = [], [("FONTNAME", (0, 0), (-1, -1), register()), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                           ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1),
                           ("TOPPADDING", (0, 0), (-1, -1), 7)]
@@ -371,9 +370,24 @@ class _Renderer:
                 cmds.append(("LINEBELOW", (2 * i + 1, r), (2 * i + 1, r), 0.6, colors.black))
             row += [""] * (2 * n - len(row))
             rows.append(row)
-        tbl = RLTable(rows, colWidths=[w for lw in label_ws for w in (lw, value_w)], hAlign="LEFT")
+        tbl = RLTable(rows, colWidths=[w for lw, vw in zip(label_ws, value_ws, strict=True) for w in (lw, vw)],
+                      hAlign="LEFT")
         tbl.setStyle(TableStyle(cmds))
         return [KeepTogether([Spacer(1, 4 * mm), tbl])]
+
+    @staticmethod
+    def _signature_columns(s: Signature, font: str) -> tuple[int, list[float], list[float]]:
+        """Pairs per line and the label and value column widths: every printed value (a date such as
+        2026年3月1日) fits on its line unbroken, with fewer pairs per line when it must."""
+        count = max(1, len(s.labels))
+        for n in range(max(1, min(s.per_row, count)), 0, -1):
+            label_ws = [max(stringWidth(lbl + "：", font, BODY_SIZE) for lbl in s.labels[i::n]) + 4 for i in range(n)]
+            needed = [max(SIGN_MIN_W, max((stringWidth(v, font, BODY_SIZE) for v in s.values[i::n] if v),
+                                          default=0.0) + 2 * CELL_PAD) for i in range(n)]
+            spare = FRAME_W - sum(label_ws) - sum(needed)
+            if spare >= 0 or n == 1:
+                return n, label_ws, [w + max(spare, 0.0) / n for w in needed]
+        raise AssertionError("unreachable: n == 1 always returns")
 
     def block(self, b: Block) -> list[Flowable]:
         if isinstance(b, Table):

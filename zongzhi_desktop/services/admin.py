@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from ..domain import models as m
 from ..domain.deadlines import DeadlineRule
-from ..domain.errors import DomainError, NotFound, ValidationError
+from ..domain.errors import AuthenticationFailed, DomainError, NotFound, ValidationError
 from ..domain.roles import ROLE_LABELS, Perm, Role
 from ..store import audit
 from ..store.serialize import to_row
@@ -231,11 +231,11 @@ def authenticate(services: Services, username: str, password: str) -> Actor:
     with services.session() as session:
         user = session.execute(select(m.User).where(m.User.username == username)).scalar_one_or_none()
     if user is None or not user.active:
-        raise DomainError("用户名或密码错误")
+        raise AuthenticationFailed
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        raise DomainError("用户名或密码错误") from None
+        raise AuthenticationFailed from None
     return Actor(user.username, user.role, user.display_name)
 
 

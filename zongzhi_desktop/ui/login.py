@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.errors import DomainError
+from ..domain.errors import AuthenticationFailed, DomainError
 from ..services import Actor, Services
 from ..services.admin import authenticate
 
@@ -94,6 +94,11 @@ class LoginDialog(QDialog):
             return
         try:
             self.actor = authenticate(self.services, user, self.password.text())
+        except AuthenticationFailed:
+            self.error.setText(self.tr("用户名或密码错误"))
+            self.password.selectAll()
+            self.password.setFocus()
+            return
         except DomainError as e:
             self.error.setText(e.message)
             self.password.selectAll()

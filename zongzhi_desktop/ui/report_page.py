@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QImage, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,6 +41,13 @@ from ..reports.render_xlsx import render_xlsx
 from ..reports.sheets import PARTS
 from ..services import Services
 from .errors import show_domain_error
+
+# The staff-written parts' labels (reports.sheets.PARTS, Qt-free) for the translation catalog.
+_PART_LABELS = (
+    QT_TRANSLATE_NOOP("ReportParts", "研判意见"), QT_TRANSLATE_NOOP("ReportParts", "下周重点"),
+    QT_TRANSLATE_NOOP("ReportParts", "下月安排"), QT_TRANSLATE_NOOP("ReportParts", "新情况新问题"),
+    QT_TRANSLATE_NOOP("ReportParts", "下季措施"),
+)
 
 PREVIEW_DPI = 96
 KIND_LABELS = {"petition": "信访件", "dispute": "矛盾纠纷", "package": "领导包案", "dispatch": "调度事项",
@@ -228,7 +235,7 @@ class ReportPage(QWidget):
             ed.setObjectName(f"part_{key}")
             ed.setMinimumHeight(110)
             self.editors[key] = ed
-            self.parts_form.addRow(label, ed)
+            self.parts_form.addRow(QCoreApplication.translate("ReportParts", label), ed)
         self.filled_by = QLineEdit()
         self.filled_by.setPlaceholderText(self.tr("默认为当前用户"))
         self.parts_form.addRow(self.tr("填报人"), self.filled_by)

@@ -135,219 +135,219 @@ Log: {log}</translation>
     <name>CountyBoard</name>
     <message>
         <source>各乡镇上报情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Reporting by township</translation>
     </message>
     <message>
         <source>按周</source>
-        <translation type="unfinished"></translation>
+        <translation>By week</translation>
     </message>
     <message>
         <source>按月</source>
-        <translation type="unfinished"></translation>
+        <translation>By month</translation>
     </message>
     <message>
         <source>刷新</source>
-        <translation type="unfinished">Refresh</translation>
+        <translation>Refresh</translation>
     </message>
     <message>
         <source>导入批次文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import bundle files…</translation>
     </message>
     <message>
         <source>导入乡镇用U盘送来的批次文件（.zzb），回执写在批次文件旁</source>
-        <translation type="unfinished"></translation>
+        <translation>Import bundle files (.zzb) brought by townships on USB sticks; receipts are written next to them</translation>
     </message>
     <message>
         <source>按时</source>
-        <translation type="unfinished"></translation>
+        <translation>On time</translation>
     </message>
     <message>
         <source>迟报</source>
-        <translation type="unfinished"></translation>
+        <translation>Late</translation>
     </message>
     <message>
         <source>未报</source>
-        <translation type="unfinished"></translation>
+        <translation>Missing</translation>
     </message>
     <message>
         <source>待报</source>
-        <translation type="unfinished"></translation>
+        <translation>Pending</translation>
     </message>
     <message>
         <source>不要求</source>
-        <translation type="unfinished"></translation>
+        <translation>Not expected</translation>
     </message>
     <message>
         <source>乡镇(街道)</source>
-        <translation type="unfinished"></translation>
+        <translation>Township</translation>
     </message>
     <message>
         <source>最近接收</source>
-        <translation type="unfinished"></translation>
+        <translation>Last received</translation>
     </message>
     <message>
         <source>缺失批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Missing bundles</translation>
     </message>
     <message>
         <source>{label}（{start}—{end}），{deadline} 前收到为按时</source>
-        <translation type="unfinished"></translation>
+        <translation>{label} ({start}–{end}); on time if received before {deadline}</translation>
     </message>
     <message>
         <source>批次 {seq}，{when} 收到</source>
-        <translation type="unfinished"></translation>
+        <translation>bundle {seq}, received {when}</translation>
     </message>
     <message>
         <source>从未收到</source>
-        <translation type="unfinished"></translation>
+        <translation>never received</translation>
     </message>
     <message>
         <source>断链于 {seqs}</source>
-        <translation type="unfinished"></translation>
+        <translation>chain broken at {seqs}</translation>
     </message>
     <message>
         <source>序号重复 {seqs}</source>
-        <translation type="unfinished"></translation>
+        <translation>duplicate sequence {seqs}</translation>
     </message>
     <message>
         <source>上报率</source>
-        <translation type="unfinished"></translation>
+        <translation>Reporting rate</translation>
     </message>
     <message>
         <source>及时率</source>
-        <translation type="unfinished"></translation>
+        <translation>Timeliness rate</translation>
     </message>
     <message>
         <source>{label}：应报 {expected} 个，按时 {on_time}，迟报 {late}，未报 {missing}，待报 {pending}；上报率 {rate}，及时率 {timely}</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}: {expected} expected, {on_time} on time, {late} late, {missing} missing, {pending} pending; reporting rate {rate}, timeliness rate {timely}</translation>
     </message>
     <message>
         <source>期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（zongzhi county config --timely-days 可改）。双击乡镇查看其记录。</source>
-        <translation type="unfinished"></translation>
+        <translation>A bundle exported after 00:00 on the day after the period covers it; it is on time if the county receives it within {days} days after the period (change with zongzhi county config --timely-days). Double-click a township to see its records.</translation>
     </message>
     <message>
         <source>导入批次文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Import bundle files</translation>
     </message>
     <message>
         <source>批次文件 (*.zzb)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundle files (*.zzb)</translation>
     </message>
     <message>
         <source>{file}：拒收 — {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}: refused — {reason}</translation>
     </message>
     <message>
         <source>回执已写入 {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt written to {path}</translation>
     </message>
     <message>
         <source>回执无法写入（{err}）</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt could not be written ({err})</translation>
     </message>
     <message>
         <source>重复导入，县级数据未改变</source>
-        <translation type="unfinished"></translation>
+        <translation>Imported before; county data unchanged</translation>
     </message>
     <message>
         <source>接收 {accepted} 条，拒收 {rejected} 条</source>
-        <translation type="unfinished"></translation>
+        <translation>{accepted} rows accepted, {rejected} rejected</translation>
     </message>
     <message>
         <source>{file}：乡镇 {town} 批次 {seq}：{head}；{where}</source>
-        <translation type="unfinished"></translation>
+        <translation>{file}: township {town} bundle {seq}: {head}; {where}</translation>
     </message>
 </context>
 <context>
     <name>CountyListPage</name>
     <message>
         <source>全部乡镇(街道)</source>
-        <translation type="unfinished"></translation>
+        <translation>All townships</translation>
     </message>
     <message>
         <source>乡镇(街道)</source>
-        <translation type="unfinished"></translation>
+        <translation>Township</translation>
     </message>
     <message>
         <source>县级汇总数据，只读</source>
-        <translation type="unfinished"></translation>
+        <translation>County data, read-only</translation>
     </message>
     <message>
         <source>全部村(社区)</source>
-        <translation type="unfinished">All villages</translation>
+        <translation>All villages</translation>
     </message>
 </context>
 <context>
     <name>CountyReportPage</name>
     <message>
         <source>填写内容（打印在报表上，不保存）</source>
-        <translation type="unfinished"></translation>
+        <translation>Written parts (printed on the sheet, not saved)</translation>
     </message>
     <message>
         <source>{number}&#x3000;{pages}页&#x3000;全县汇总（全部乡镇），数字按县级当前数据计算</source>
-        <translation type="unfinished"></translation>
+        <translation>{number}&#x3000;{pages} page(s)&#x3000;county summary (all townships), figures from the county&apos;s current data</translation>
     </message>
 </context>
 <context>
     <name>CountyUnlockDialog</name>
     <message>
         <source>综治桌面 — 县级</source>
-        <translation type="unfinished"></translation>
+        <translation>Zongzhi Desktop — County</translation>
     </message>
     <message>
         <source>{name}综治中心（县级数据库）</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} governance centre (county database)</translation>
     </message>
     <message>
         <source>县级代码 {code}，配置指纹 {fp}</source>
-        <translation type="unfinished"></translation>
+        <translation>County code {code}, profile fingerprint {fp}</translation>
     </message>
     <message>
         <source>县级密钥口令</source>
-        <translation type="unfinished"></translation>
+        <translation>County key passphrase</translation>
     </message>
     <message>
         <source>打开</source>
-        <translation type="unfinished"></translation>
+        <translation>Open</translation>
     </message>
     <message>
         <source>退出</source>
-        <translation type="unfinished">Quit</translation>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>
     <name>CountyWindow</name>
     <message>
         <source>综治桌面 — {county}综治中心（县级）</source>
-        <translation type="unfinished"></translation>
+        <translation>Zongzhi Desktop — {county} governance centre (county)</translation>
     </message>
     <message>
         <source>上报情况</source>
-        <translation type="unfinished"></translation>
+        <translation>Reporting</translation>
     </message>
     <message>
         <source>县级（只读查看）</source>
-        <translation type="unfinished"></translation>
+        <translation>County (read-only)</translation>
     </message>
     <message>
         <source>县：{name}（{code}），乡镇 {n} 个</source>
-        <translation type="unfinished"></translation>
+        <translation>County: {name} ({code}), {n} townships</translation>
     </message>
     <message>
         <source>数据库：{size}</source>
-        <translation type="unfinished">Database: {size}</translation>
+        <translation>Database: {size}</translation>
     </message>
     <message>
         <source>最近接收：{when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Last received: {when}</translation>
     </message>
     <message>
         <source>尚未收到批次</source>
-        <translation type="unfinished"></translation>
+        <translation>No bundle received yet</translation>
     </message>
     <message>
         <source>已导出 {n} 条记录到 {path}</source>
-        <translation type="unfinished">Exported {n} records to {path}</translation>
+        <translation>Exported {n} records to {path}</translation>
     </message>
 </context>
 <context>
@@ -673,8 +673,20 @@ Log: {log}</translation>
         <translation>Quit</translation>
     </message>
     <message>
+        <source>{user} / {password}（{role}）</source>
+        <translation>{user} / {password} ({role})</translation>
+    </message>
+    <message>
+        <source>这是演示数据库。演示账号（用户名 / 密码）：{accounts}</source>
+        <translation>This is a demo database. Demo accounts (user name / password): {accounts}</translation>
+    </message>
+    <message>
         <source>请输入用户名</source>
         <translation>Enter your user name</translation>
+    </message>
+    <message>
+        <source>用户名或密码错误</source>
+        <translation>Wrong user name or password</translation>
     </message>
 </context>
 <context>
@@ -1346,6 +1358,29 @@ Log: {log}</translation>
     <message>
         <source>无法写入文件“{p}”：{e}</source>
         <translation>Cannot write “{p}”: {e}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportParts</name>
+    <message>
+        <source>研判意见</source>
+        <translation>Assessment</translation>
+    </message>
+    <message>
+        <source>下周重点</source>
+        <translation>Focus next week</translation>
+    </message>
+    <message>
+        <source>下月安排</source>
+        <translation>Plan for next month</translation>
+    </message>
+    <message>
+        <source>新情况新问题</source>
+        <translation>New situations and problems</translation>
+    </message>
+    <message>
+        <source>下季措施</source>
+        <translation>Measures next quarter</translation>
     </message>
 </context>
 <context>
