@@ -147,6 +147,7 @@ class AppController:
         self.wizard.accepted.connect(self._wizard_done)
         self.wizard.rejected.connect(self.app.quit)
         self.wizard.show()
+        log.info("显示设置向导")
         self.signals.wizard_shown.emit(self.wizard)
         return self.wizard
 
@@ -167,6 +168,7 @@ class AppController:
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self.app.quit)
         self.login.show()
+        log.info("显示登录窗口")
         self.signals.login_shown.emit(self.login)
         return self.login
 
