@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from elf_deps import scan  # noqa: E402
+from elf_deps import scan
 
 
 def system_library_paths() -> dict[str, str]:
