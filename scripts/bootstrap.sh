@@ -54,7 +54,7 @@ zz_python() {
     printf '%s' "$py"
 }
 
-# Create .venv and install the package with its dev extras when pyproject.toml changed.
+# Create .venv and install the package with its dev and hub extras when pyproject.toml changed.
 zz_ensure_venv() {
     local py stamp want
     if [ ! -x .venv/bin/python ]; then
@@ -65,9 +65,9 @@ zz_ensure_venv() {
     want="$(sha256sum pyproject.toml | cut -c1-16)"
     stamp=.venv/.zongzhi-installed
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c 'import zongzhi_desktop' 2>/dev/null; then
-        zz_log "安装依赖（pip install -e .[dev]）"
+        zz_log "安装依赖（pip install -e .[dev,hub]）"
         .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-        .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+        .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev,hub]"
         printf '%s' "$want" >"$stamp"
     fi
 }

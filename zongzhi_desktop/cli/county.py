@@ -68,7 +68,7 @@ def open_county_store(args: argparse.Namespace) -> Store:
     try:
         return Store(county_target(args))
     except Exception as e:  # connection refused, bad URL: say which database
-        if isinstance(e, DomainError):
+        if isinstance(e, DomainError):  # includes a missing hub extra (psycopg)
             raise
         raise DomainError(f"无法打开县级数据库 {_shown(county_target(args))}：{type(e).__name__}") from None
 
@@ -166,7 +166,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ..county.server import status_document
+    from ..county.overview import status_document
     from ..county.setup import county_identity
     from ..county.status import county_status, ranges
     from ..county.timeliness import CHINA_TZ as CHINA
@@ -241,6 +241,10 @@ def read_county_passphrase(args: argparse.Namespace) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from ..extras import require_hub
+
+    require_hub("fastapi", "县级接收服务（county serve）")
+    require_hub("uvicorn", "县级接收服务（county serve）")
     from ..county.server import open_hub_store, safe_target, serve
     from ..county.setup import unlock_county_keys
 

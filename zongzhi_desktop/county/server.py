@@ -41,9 +41,8 @@ from ..domain.errors import DomainError
 from ..store.database import Store
 from ..store.engine import is_url, make_engine
 from .http import DEFAULT_MAX_BYTES, UPLOAD_PATH, refusal, upload_router
+from .overview import status_document
 from .setup import CountyKeys, county_identity
-from .status import county_status
-from .timeliness import Snapshot, default_periods, evaluate, local_today
 
 log = logging.getLogger("zongzhi.county.server")
 ACCESS_LOGGER = "zongzhi.access"
@@ -243,19 +242,6 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
     wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))
     wrapped.fastapi = app  # for tests and tools that want the inner app
     return wrapped
-
-
-def status_document(store: Store, periods: list[Any] | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """What GET /status and `county status --json` return."""
-    ident = county_identity(store)
-    snap = Snapshot.load(store, now=now)
-    chosen = periods or default_periods(local_today(snap.now))
-    return {
-        "county_code": ident.county_code, "county_name": ident.county_name, "fingerprint": ident.fingerprint,
-        "generated_at": snap.now.isoformat(), "timely_days": snap.timely_days,
-        "periods": [evaluate(snap, p).as_dict() for p in chosen],
-        "townships": [s.as_dict() for s in county_status(store)],
-    }
 
 
 # -- running -----------------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if not url.startswith("sqlite"):
+        if url.startswith("postgresql+psycopg"):
+            from ..extras import require_hub
+
+            require_hub("psycopg", "PostgreSQL 数据库")
         return create_engine(url, echo=echo, pool_pre_ping=True)
     engine = create_engine(url, echo=echo, poolclass=NullPool, connect_args={"timeout": 30})
 

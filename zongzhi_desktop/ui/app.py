@@ -45,9 +45,11 @@ class AppController:
                  today: Callable[[], date] | None = None, install_hook: bool = True,
                  populate_demo: Callable[..., Any] | None = None) -> None:
         from PySide6.QtCore import QObject, Signal
+        from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
 
         from ..paths import data_dir as resolve_data_dir
+        from ..resources import resource_path
         from .fonts import register_cjk_font
         from .i18n import install_translators, normalize_language
         from .logs import setup_logging
@@ -72,6 +74,10 @@ class AppController:
             self.hook.install()
         app.setApplicationName(APP_NAME)
         app.setOrganizationName("zongzhi")
+        # The icon of every window and the taskbar; the desktop file name ties the window to the
+        # Linux menu entry (packaging/linux/zongzhi-desktop.desktop).
+        app.setWindowIcon(QIcon(str(resource_path("icons", "zongzhi.png"))))
+        app.setDesktopFileName("zongzhi-desktop")
         self.font_family = register_cjk_font(app)
         self.state = UiState(self.data_dir)
         self.language = normalize_language(language or self.state.language)

@@ -37,14 +37,36 @@ NAMES = {
 }
 
 
+# The one icon font the window uses. Only it is loaded (qtawesome's own `qta.icon` opens all twelve
+# bundled fonts), so the desktop build ships just this font (build.spec reads ICON_FONT_PREFIX).
+ICON_FONT_PREFIX = "fa5s"
+
+
+def icon_font_files() -> tuple[str, str]:
+    """(ttf, charmap) file names of the icon font inside qtawesome's fonts folder."""
+    import qtawesome
+
+    for prefix, ttf, charmap in qtawesome._BUNDLED_FONTS:
+        if prefix == ICON_FONT_PREFIX:
+            return ttf, charmap
+    raise RuntimeError(f"qtawesome has no font {ICON_FONT_PREFIX}")
+
+
+@cache
+def _iconic_font():  # type: ignore[no-untyped-def]
+    from qtawesome.iconic_font import IconicFont
+
+    return IconicFont((ICON_FONT_PREFIX, *icon_font_files()))
+
+
 @cache
 def icon(name: str, color: str = ACCENT) -> QIcon:
-    """A named icon; an empty icon (never an error) if qtawesome cannot draw it."""
+    """A named icon. A font that fails to load raises (a broken build must show); only an unknown
+    glyph name gives an empty icon, so one bad name does not stop the window from opening."""
+    font = _iconic_font()
     try:
-        import qtawesome as qta
-
         # White when selected, so the navigation's highlighted entry keeps its icon visible.
-        return qta.icon(NAMES.get(name, name), color=QColor(color), color_selected=QColor("white"))
-    except Exception:  # a missing glyph must not stop the window from opening
+        return font.icon(NAMES.get(name, name), color=QColor(color), color_selected=QColor("white"))
+    except Exception:
         log.warning("图标 %s 无法加载", name, exc_info=True)
         return QIcon()

@@ -30,7 +30,6 @@ from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.listing import CELL_WORDS, Lister, ListQuery
 from .dashboard_page import DashboardPage
-from .errors import show_message
 from .icons import icon
 from .list_page import RecordListPage
 from .runner import OperationRunner
@@ -346,11 +345,8 @@ class MainWindow(QMainWindow):
 
     def new_record(self, kind: str) -> QWidget | None:
         """Open the data-entry form for a new record (ui/forms)."""
-        try:
-            from .forms import RecordFormDialog  # type: ignore[attr-defined]
-        except ImportError:
-            show_message(self, self.tr("新建"), self.tr("录入表单模块尚未安装。"))
-            return None
+        from .forms import RecordFormDialog
+
         dlg = RecordFormDialog(self.services, kind, None, self)
         dlg.saved.connect(lambda _rid: self.record_saved())
         self._show_dialog(dlg)
@@ -358,11 +354,8 @@ class MainWindow(QMainWindow):
 
     def open_record(self, kind: str, record_id: str) -> QWidget | None:
         """Open a record's detail (workflow actions, timeline, history)."""
-        try:
-            from .detail import RecordDetailDialog
-        except ImportError:
-            show_message(self, self.tr("查看记录"), self.tr("记录详情模块尚未安装。"))
-            return None
+        from .detail import RecordDetailDialog
+
         dlg = RecordDetailDialog(self.services, kind, record_id, self)
         dlg.changed.connect(self.record_saved)
         self._show_dialog(dlg)

@@ -62,9 +62,15 @@ def render_pages(pdf: bytes, dpi: float = PREVIEW_DPI) -> list[QImage]:
     images = []
     try:
         for i in range(len(doc)):
-            pil = doc[i].render(scale=dpi / 72).to_pil().convert("RGB")
-            w, h = pil.size
-            images.append(QImage(pil.tobytes("raw", "RGB"), w, h, 3 * w, QImage.Format.Format_RGB888).copy())
+            # RGB byte order straight into a QImage: no Pillow round trip (it is not in the desktop build).
+            bitmap = doc[i].render(scale=dpi / 72, rev_byteorder=True)
+            try:
+                if bitmap.n_channels != 3:
+                    raise RuntimeError(f"pdfium rendered {bitmap.n_channels} channels, expected RGB")
+                images.append(QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                                     QImage.Format.Format_RGB888).copy())
+            finally:
+                bitmap.close()
     finally:
         doc.close()
     return images
