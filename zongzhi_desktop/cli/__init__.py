@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "zongzhi_desktop.cli.reports",
     "zongzhi_desktop.cli.sync",
     "zongzhi_desktop.cli.county",
+    "zongzhi_desktop.cli.ledger",
 )
 
 
