@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .importer import SKIP_LABELS, Plan
@@ -15,8 +16,10 @@ _RED = PatternFill("solid", fgColor="FDE2E1")
 
 
 def _safe(v: Any) -> Any:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v  # never let a ledger cell become a formula in the report
+    if isinstance(v, str):
+        v = ILLEGAL_CHARACTERS_RE.sub("", v)  # control characters from a CSV cannot go into an .xlsx
+        if v[:1] in ("=", "+", "-", "@"):
+            return "'" + v  # never let a ledger cell become a formula in the report
     return v
 
 
@@ -38,7 +41,7 @@ def write_error_report(plan: Plan, out: str | Path) -> Path:
         ws.append([])
         ws.append(["未能对应的值", "出现次数"])
         for u in plan.unknown:
-            ws.append([f"{u.label}：{u.text}", u.count])
+            ws.append([_safe(f"{u.label}：{u.text}"), u.count])
     ws.column_dimensions["A"].width = 36
     by_sheet: dict[str, list[tuple[int, list[str]]]] = {}
     for e in plan.errors:
@@ -57,7 +60,7 @@ def write_error_report(plan: Plan, out: str | Path) -> Path:
             c.font = Font(bold=True)
         for number, messages in by_sheet[sp.name]:
             raw = plan.raw_rows.get((sp.name, number), [])
-            sheet.append([number, "；".join(messages), *(_safe(cell_text(v)) for v in raw)])
+            sheet.append([number, _safe("；".join(messages)), *(_safe(cell_text(v)) for v in raw)])
             err = sheet.cell(row=sheet.max_row, column=2)
             err.fill = _RED
             err.alignment = Alignment(wrap_text=True, vertical="top")
