@@ -62,7 +62,7 @@ def test_dispute_ledger_counts_states_dates_and_refusals(township, clerk, tmp_pa
     assert set(plan.refused_by_rule()) == DISPUTE_EXPECTED["refused_rules"]
     by_row = {(e.sheet, e.row): e for e in plan.errors}
     mangled = by_row[("2025年", 6)]
-    assert (mangled.column, mangled.rule) == ("当事人身份证号", "id_mangled") and "E+17" in mangled.message
+    assert (mangled.column, mangled.rule, mangled.value) == ("当事人身份证号", "id_mangled", "3.30825E+17")
     assert by_row[("2025年", 14)].value == "2025.7"
     assert by_row[("2025年", 15)].column == "化解情况"
     assert [(u.field, u.text, u.count) for u in plan.unknown] == [("state", "搁置", 1), ("village_id", "西山村", 1)]
@@ -184,6 +184,13 @@ def test_missing_required_column_names_the_field_and_suggests_a_fixed_value(town
     assert not plan.prepared
     first = [e for e in plan.errors if e.row == 3]
     assert any("纠纷来源" in e.message and "固定值" in e.message for e in first)
+
+
+def test_sheets_with_different_headers_each_get_their_own_columns(township, clerk, tmp_path):
+    plan = plan_import(clerk, "dispute", dispute_workbook(tmp_path / "纠纷台账.xlsx"))  # suggested mapping only
+    columns = {sp.name: set(sp.columns.values()) for sp in plan.sheets}
+    assert {"party_names", "party_ids", "village_id", "type", "found_date", "state"} <= columns["2025年"]
+    assert {"party_names", "party_ids", "village_id", "type", "found_date", "state", "resolution_level"} <= columns["2026年"]
 
 
 def test_unknown_kind_and_file_are_clear_errors(clerk, tmp_path):

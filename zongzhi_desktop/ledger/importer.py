@@ -8,6 +8,7 @@ already imported by a batch that was not undone is skipped, so re-importing a fi
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -38,7 +39,7 @@ IMPORT_ACTION = "import_ledger"
 UNDO_ACTION = "import_undo"
 SUBTOTAL_WORDS = ("小计", "合计", "总计", "共计")
 SKIP_LABELS = {"blank": "空行", "subtotal": "小计/合计行", "header_repeat": "重复的表头行",
-               "already_imported": "已导入过（同一文件同一行）"}
+               "already_imported": "已导入过（同一文件同一行，或内容相同的行）"}
 # Model field names as reported by the form rules → the ledger field whose column holds them.
 _FIELD_ALIASES = {
     "petition": {"petitioner_name": "names", "representatives": "names", "decision": "state"},
@@ -155,14 +156,31 @@ def _is_subtotal(row: list[Any]) -> bool:
     return False
 
 
-def _existing_rows(services: Services, sha: str) -> set[tuple[str, int]]:
+@dataclass
+class Done:
+    """What batches that were not undone already brought in: this file's (sheet, row), and row contents."""
+
+    rows: set[tuple[str, int]]
+    contents: set[str]
+
+    def __contains__(self, key: tuple[str, int, str]) -> bool:
+        return (key[0], key[1]) in self.rows or key[2] in self.contents
+
+
+def _done(services: Services, kind: str, sha: str) -> Done:
     with services.session() as s:
-        rows = s.execute(
-            select(m.ImportSource.sheet, m.ImportSource.row_number)
-            .join(m.ImportBatch, m.ImportBatch.id == m.ImportSource.batch_id)
-            .where(m.ImportSource.file_sha256 == sha, m.ImportBatch.undone_at.is_(None))
-        ).all()
-    return {(a, b) for a, b in rows}
+        live = (select(m.ImportSource.sheet, m.ImportSource.row_number, m.ImportSource.content_sha256,
+                       m.ImportSource.file_sha256)
+                .join(m.ImportBatch, m.ImportBatch.id == m.ImportSource.batch_id)
+                .where(m.ImportBatch.undone_at.is_(None), m.ImportSource.record_kind == kind))
+        rows = s.execute(live).all()
+    return Done({(a, b) for a, b, _c, f in rows if f == sha}, {c for _a, _b, c, _f in rows})
+
+
+def content_key(kind: str, cells: dict[str, Any]) -> str:
+    """SHA-256 of a row's mapped cells (序号 left out): the same row saved in another file matches."""
+    text = "\x1f".join(f"{f}={cell_text(v)}" for f, v in sorted(cells.items()) if f != "seq")
+    return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
 
 
 def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None = None,
@@ -184,7 +202,7 @@ def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list
                              township_code=services.township.code, username=services.actor.username,
                              resolve_ref=services._resolver(session), check_record=services._check_record)
         plan = Plan(kind, path, sha, mapping, [])
-        done = _existing_rows(services, sha)
+        done = _done(services, kind, sha)
         total = sum(len(s.rows) for s in data)
         seen = 0
         for sheet, header in headers:
@@ -213,7 +231,7 @@ def _columns(header: Header, mapping: Mapping) -> dict[int, str]:
 
 
 def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder: RowBuilder,
-                done: set[tuple[str, int]]) -> None:
+                done: Done) -> None:
     columns = sp.columns
     by_field = {f: c for c, f in columns.items()}
     names = header.columns
@@ -232,12 +250,15 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
         if is_header_repeat(row, header):
             plan.skipped["header_repeat"] += 1
             continue
-        if (sheet.name, number) in done:
+        cells = {f: row[c] for c, f in columns.items() if c < len(row)}
+        key = content_key(plan.kind, cells)
+        if (sheet.name, number, key) in done:
             plan.skipped["already_imported"] += 1
             continue
-        cells = {f: row[c] for c, f in columns.items() if c < len(row)}
         try:
-            plan.prepared.append(builder.build(cells, header.year_hint, sheet.name, number))
+            prepared = builder.build(cells, header.year_hint, sheet.name, number)
+            prepared.content_key = key
+            plan.prepared.append(prepared)
         except RowRefused as refused:
             plan.raw_rows[(sheet.name, number)] = row
             for fname, value, rule, message in refused.errors:
@@ -330,7 +351,8 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
     with services.session() as session, session.begin():
         conn = session.connection()
         # Another import of the same file may have finished since the plan was made.
-        if _existing_rows(services, plan.file_sha256) & {(p.sheet, p.row) for p in plan.prepared}:
+        done = _done(services, plan.kind, plan.file_sha256)
+        if any((p.sheet, p.row, p.content_key) in done for p in plan.prepared):
             raise DomainError("这个文件刚刚已被导入，请重新预览")
         years = Counter(p.year for p in plan.prepared)
         next_no: dict[int, int] = {}
@@ -366,7 +388,7 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
             "created_at": m.utcnow(), "created_by": services.actor.username}])
         conn.execute(insert(m.ImportSource.__table__), [
             {"batch_id": batch_id, "record_kind": spec.name, "record_id": p.record["id"], "file_sha256": plan.file_sha256,
-             "sheet": p.sheet, "row_number": p.row} for p in plan.prepared])
+             "sheet": p.sheet, "row_number": p.row, "content_sha256": p.content_key} for p in plan.prepared])
     return ImportResult(batch_id, n_rec, n_par, n_ev, summary)
 
 

@@ -89,20 +89,10 @@ def load_mapping(path: Path, kind: str) -> Mapping:
 
 
 def suggest_columns(kind: str, headers: list[str]) -> dict[str, str | None]:
-    """Header → field, from the synonym lists; a field claimed by two columns goes to the first."""
+    """Header → field (or None), from the synonym lists. Headers of several sheets may name the same
+    field (申请人 on one, 当事人姓名 on another); within one sheet the first column wins."""
     index = synonym_index(kind)
-    out: dict[str, str | None] = {}
-    taken: set[str] = set()
-    for h in headers:
-        if not h or h in out:
-            continue
-        target = match_column(h, index)
-        if target and target in taken and target != "seq":
-            target = None
-        if target:
-            taken.add(target)
-        out[h] = target
-    return out
+    return {h: match_column(h, index) for h in headers if h}
 
 
 class ValueMapper:

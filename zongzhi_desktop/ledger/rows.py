@@ -54,6 +54,7 @@ class Prepared:
     parties: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     year: int = 0
+    content_key: str = ""
 
 
 class RowRefused(Exception):

@@ -33,6 +33,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
             return str(int(value))
+        if math.isfinite(value) and abs(value) >= 1e15:
+            return f"{value:.5E}"  # as Excel shows a long number: 3.30825E+17
         return repr(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")

@@ -31,7 +31,8 @@ class ImportBatch(SQLModel, table=True):
 
 
 class ImportSource(SQLModel, table=True):
-    """Where one imported record came from; (file hash, sheet, row) keys re-imports."""
+    """Where one imported record came from. Re-imports are recognised by (file hash, sheet, row) and,
+    for a file saved again with the same rows, by the hash of the row's mapped cells."""
 
     __tablename__ = "import_source"
     id: int | None = Field(default=None, primary_key=True)
@@ -41,3 +42,4 @@ class ImportSource(SQLModel, table=True):
     file_sha256: str = Field(max_length=64, index=True)
     sheet: str
     row_number: int
+    content_sha256: str = Field(max_length=64, index=True)

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("file_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("sheet", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.Column("content_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.ForeignKeyConstraint(["batch_id"], ["import_batch.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -52,10 +53,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_import_source_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_import_source_record_id"), ["record_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_import_source_file_sha256"), ["file_sha256"], unique=False)
+        batch_op.create_index(batch_op.f("ix_import_source_content_sha256"), ["content_sha256"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("import_source", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_source_content_sha256"))
         batch_op.drop_index(batch_op.f("ix_import_source_file_sha256"))
         batch_op.drop_index(batch_op.f("ix_import_source_record_id"))
         batch_op.drop_index(batch_op.f("ix_import_source_batch_id"))
