@@ -113,7 +113,7 @@ def test_header_below_title_and_two_rows_merged():
     assert h is not None
     assert (h.first_row, h.data_row, h.year_hint) == (2, 4, 2025)
     assert h.columns[1:4] == ["当事人姓名", "当事人身份证号", "当事人电话"]
-    assert is_header_repeat(rows[2], h) and is_header_repeat(rows[3], h) and not is_header_repeat(rows[4], h)
+    assert is_header_repeat(rows[2], h) and is_header_repeat(rows[3], h) and not is_header_repeat(rows[4], h)  # texts
 
 
 @pytest.mark.parametrize("header,field", [

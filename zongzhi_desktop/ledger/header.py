@@ -102,9 +102,8 @@ def match_column(name: str, index: dict[str, str]) -> str | None:
     return None
 
 
-def is_header_repeat(row: list[Any], header: Header) -> bool:
-    """A page-break repeat of the header (or its second row) inside the data."""
-    texts = [cell_text(v) for v in row]
+def is_header_repeat(texts: list[str], header: Header) -> bool:
+    """A page-break repeat of the header (or its second row) inside the data (cells as text)."""
     filled = [t for t in texts if t]
     if not filled:
         return False

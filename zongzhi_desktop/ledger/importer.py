@@ -135,17 +135,21 @@ def choose_sheets(path: Path, sheet: str | None) -> list[str] | None:
     return names[:1]
 
 
-def _is_blank_row(row: list[Any], columns: dict[int, str]) -> bool:
-    for c, v in enumerate(row):
-        if cell_text(v) and columns.get(c) != "seq":
+def _is_blank_row(texts: list[str], columns: dict[int, str]) -> bool:
+    for c, t in enumerate(texts):
+        if t and columns.get(c) != "seq":
             return False
     return True
 
 
-def _is_subtotal(row: list[Any]) -> bool:
+def _empty(row: list[Any]) -> bool:
+    return all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _is_subtotal(texts: list[str]) -> bool:
     seen = 0
-    for v in row:
-        t = cell_text(v).replace(" ", "")
+    for t in texts:
+        t = t.replace(" ", "")
         if not t:
             continue
         if any(t.startswith(w) for w in SUBTOTAL_WORDS):
@@ -177,9 +181,9 @@ def _done(services: Services, kind: str, sha: str) -> Done:
     return Done({(a, b) for a, b, _c, f in rows if f == sha}, {c for _a, _b, c, _f in rows})
 
 
-def content_key(kind: str, cells: dict[str, Any]) -> str:
-    """SHA-256 of a row's mapped cells (序号 left out): the same row saved in another file matches."""
-    text = "\x1f".join(f"{f}={cell_text(v)}" for f, v in sorted(cells.items()) if f != "seq")
+def content_key(kind: str, texts: dict[str, str]) -> str:
+    """SHA-256 of a row's mapped cell texts (序号 left out): the same row saved in another file matches."""
+    text = "\x1f".join(f"{f}={v}" for f, v in sorted(texts.items()) if f != "seq")
     return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
 
 
@@ -235,23 +239,25 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
     columns = sp.columns
     by_field = {f: c for c, f in columns.items()}
     names = header.columns
-    last = max((i for i in range(header.data_row, len(sheet.rows)) if not _is_blank_row(sheet.rows[i], {})),
-               default=header.data_row - 1)
+    last = len(sheet.rows) - 1
+    while last >= header.data_row and _empty(sheet.rows[last]):
+        last -= 1
     for i in range(header.data_row, last + 1):  # blank rows after the last filled one are not "read"
         row = sheet.rows[i]
+        texts = [cell_text(v) for v in row]  # once per row: the checks below all look at the text
         number = i + 1
         sp.rows_read += 1
-        if _is_subtotal(row):
+        if _is_subtotal(texts):
             plan.skipped["subtotal"] += 1
             continue
-        if _is_blank_row(row, columns):
+        if _is_blank_row(texts, columns):
             plan.skipped["blank"] += 1
             continue
-        if is_header_repeat(row, header):
+        if is_header_repeat(texts, header):
             plan.skipped["header_repeat"] += 1
             continue
         cells = {f: row[c] for c, f in columns.items() if c < len(row)}
-        key = content_key(plan.kind, cells)
+        key = content_key(plan.kind, {f: texts[c] for c, f in columns.items() if c < len(row)})
         if (sheet.name, number, key) in done:
             plan.skipped["already_imported"] += 1
             continue
@@ -300,7 +306,8 @@ def value_table(plan: Plan, services: Services) -> list[tuple[str, str, int, str
             if fields[fname].type not in ("code", "state", "ref"):
                 continue
             for row in rows[sp.header.data_row:]:
-                if c < len(row) and cell_text(row[c]) and not _is_subtotal(row) and not is_header_repeat(row, sp.header):
+                texts = [cell_text(v) for v in row]
+                if c < len(row) and texts[c] and not _is_subtotal(texts) and not is_header_repeat(texts, sp.header):
                     out[(fname, cell_text(row[c]))] += 1
     result = []
     for (fname, text), n in sorted(out.items()):

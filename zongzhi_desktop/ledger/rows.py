@@ -24,7 +24,7 @@ from ..domain import workflows as wf
 from ..domain.codes import CodeTables
 from ..domain.errors import DomainError, ValidationError, ValidationErrors
 from ..domain.fields import DISPUTE_FIELDS as D_SPECS
-from ..domain.fields import PARTY_FIELDS, PETITION_FIELDS, F, coerce_fields
+from ..domain.fields import PARTY_FIELDS, PETITION_FIELDS, F, FieldSpec, coerce_value
 from .fields import STATE_LABELS, LedgerField, field_by_name
 from .mapping import Mapping, ValueMapper
 from .values import CellProblem, cell_text, is_blank, parse_date, parse_id_number, split_list
@@ -102,6 +102,7 @@ class RowBuilder:
         self.event_base = _defaults(m.WorkflowEvent)
         self.workflow = wf.DISPUTE if kind == "dispute" else wf.PETITION
         self.now = m.utcnow()
+        self._memo: dict[int, dict[Any, Any]] = {}
 
     # -- reading cells ------------------------------------------------------------------------
     def read(self, cells: dict[str, Any], year_hint: int | None) -> tuple[dict[str, Any], list[tuple[str, str, str, str]]]:
@@ -156,8 +157,34 @@ class RowBuilder:
         except DomainError as e:
             raise RowRefused([("", "", "rule", e.message)]) from None
 
-    def _coerce(self, specs: list, data: dict[str, Any]) -> dict[str, Any]:
-        return coerce_fields(specs, data, codes=self.codes, today=self.today, resolve_ref=self.resolve)
+    def _coerce(self, specs: list[FieldSpec], data: dict[str, Any]) -> dict[str, Any]:
+        """`coerce_fields` with each field's answers remembered: ledgers repeat the same dates, codes
+        and villages thousands of times, and a field's verdict depends only on its raw value."""
+        out: dict[str, Any] = {}
+        errors: list[ValidationError] = []
+        for spec in specs:
+            raw = data.get(spec.name)
+            memo = self._memo.setdefault(id(spec), {})  # specs are module constants: id is stable
+            try:
+                hit = memo[raw]
+            except KeyError:
+                try:
+                    hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
+                except ValidationError as e:
+                    hit = e
+                if len(memo) < 50_000:
+                    memo[raw] = hit
+            except TypeError:  # unhashable raw value
+                hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
+            if isinstance(hit, ValidationError):
+                errors.append(hit)
+            else:
+                out[spec.name] = hit
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ValidationErrors(errors)
+        return out
 
     def _new(self, base: dict[str, Any], values: dict[str, Any]) -> SimpleNamespace:
         ns = SimpleNamespace(**base)
