@@ -20,6 +20,7 @@ _RECORDS = "zongzhi_desktop.cli.records"
 _REPORTS = "zongzhi_desktop.cli.reports"
 _SYNC = "zongzhi_desktop.cli.sync"
 _COUNTY = "zongzhi_desktop.cli.county"
+_LEDGER = "zongzhi_desktop.cli.ledger"
 
 COMMANDS: dict[str, Command] = {
     "init": Command(_RECORDS, "初始化本乡镇数据库：乡镇、县、管理员账号"),
@@ -37,6 +38,9 @@ COMMANDS: dict[str, Command] = {
     "codes": Command(_RECORDS, "字典（代码表）：查看、新增或改名（代码不变，已存记录不受影响）"),
     "setting": Command(_RECORDS, "设置：查看、修改（管理员）"),
     "holiday": Command(_RECORDS, "节假日与调休上班日（期限计算用，管理员维护）"),
+    "import-ledger": Command(_LEDGER, "导入 Excel/CSV 台账（信访台账、矛盾纠纷排查化解台账）"),
+    "import-batches": Command(_LEDGER, "列出台账导入批次"),
+    "undo-import": Command(_LEDGER, "撤销一个台账导入批次：作废其全部记录（需审核权限）"),
     "report": Command(_REPORTS, "周研判、月调度、季推进报表（PDF/XLSX）：生成、保存、签发、重印"),
     "print": Command(_REPORTS, "打印表单：信访事项登记表、交办单、人民调解协议书、领导包案责任书"),
     "sync": Command(_SYNC, "与县级同步：信任县级配置、登记密钥、回执、状态"),

@@ -224,6 +224,8 @@ class CountyReportPage(ReportPage):
 class CountyWindow(MainWindow):
     """The main window in county mode (same shell, county pages)."""
 
+    imports_ledgers = False  # the county receives bundles, not ledgers
+
     def __init__(self, services: Services, state: Any, keys: CountyKeys | None = None, **kw: Any) -> None:
         self.keys = keys
         self.identity = county_identity(services.store)

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
     page_changed = Signal(str)
     records_changed = Signal()
+    imports_ledgers = True  # 文件 → 导入台账 (not in the read-only county window)
 
     def __init__(self, services: Services, state: UiState, *, runner: OperationRunner | None = None,
                  log_path: Path | None = None, parent: QWidget | None = None) -> None:
@@ -157,6 +158,10 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._shortcuts()
+        if self.imports_ledgers:
+            from .ledger_wizard import install_menu  # 文件 → 导入台账
+
+            install_menu(self)
         state.restore_geometry(self, "main")
         state.restore_splitter(self.splitter, "main")
         last = state.last_page if state.last_page in self._keys else "home"

@@ -5,6 +5,7 @@ from .base import Record, new_uuid, utcnow
 from .dispatch import DispatchItem
 from .dispute import Dispute, DisputeParty, DisputeVisit
 from .draft import Draft  # form drafts: local scratch, not synced
+from .ledger import ImportBatch, ImportSource  # ledger import bookkeeping: local, not synced
 from .package import CasePackage, PackageLink, PackageProgress
 from .petition import Petition, WorkflowEvent
 from .reference import (
@@ -75,6 +76,8 @@ __all__ = [
     "Grid",
     "GridWorker",
     "Holiday",
+    "ImportBatch",
+    "ImportSource",
     "Leader",
     "MediationCommittee",
     "Mediator",

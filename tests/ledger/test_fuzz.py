@@ -1,0 +1,112 @@
+"""Hypothesis fuzzes ledger cells: no unhandled exception, and nothing is stored when an import is refused."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import func, select
+
+from zongzhi_desktop.domain import models as m
+from zongzhi_desktop.domain.errors import DomainError
+from zongzhi_desktop.ledger.importer import commit_import, plan_import
+from zongzhi_desktop.ledger.report import write_error_report
+from zongzhi_desktop.ledger.values import CellProblem, parse_date, parse_id_number
+
+from .samples import VILLAGES
+
+HEADER = ["序号", "当事人姓名", "身份证号", "联系电话", "村居", "纠纷类型", "纠纷来源", "排查日期", "化解情况", "化解日期",
+          "调解途径", "协议形式", "化解层级", "涉及人数", "涉及金额"]
+
+cell = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.sampled_from(["2025-03-05", "2025.3", "3月5日", "已化解", "调解中", "小计", "城东村", "邻里", "1.10101E+17",
+                     "330825198503121239", "张三、李四", "=1+1", "nan", "inf", "-1", "0", "9" * 40]),
+    st.integers(min_value=-10**20, max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(min_value=date(1800, 1, 1), max_value=date(2200, 1, 1)),
+    st.datetimes(min_value=datetime(1800, 1, 1), max_value=datetime(2200, 1, 1)),
+)
+
+# A valid row; each cell is kept or replaced by a fuzzed value, so some rows import and some do not.
+VALID = ["1", "张三、李四", "330825198503121239", "13800000001", "城东村", "邻里", "网格员排查", "2025-03-05", "已化解",
+         "2025-03-20", "人民调解", "口头协议", "村级", "2", "100"]
+row = st.tuples(*[st.one_of(st.just(v), cell) for v in VALID]).map(list)
+
+
+@given(cell, st.one_of(st.none(), st.integers(1900, 2100)))
+def test_parse_date_never_crashes(value, year):
+    try:
+        parse_date(value, year)
+    except CellProblem as p:
+        assert p.message and p.rule
+
+
+@given(cell)
+def test_parse_id_never_crashes(value):
+    try:
+        out = parse_id_number(value)
+    except CellProblem as p:
+        assert p.message and p.rule
+    else:
+        assert out is None or len(out) == 18
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(row, min_size=1, max_size=6))
+def test_fuzzed_ledger_never_crashes_and_refusal_stores_nothing(admin, tmp_path_factory, rows):
+    with admin.session() as s:
+        if not s.execute(select(m.Village)).first():
+            for code, name in VILLAGES:
+                admin.create("village", {"code": code, "name": name})
+    path = Path(tmp_path_factory.mktemp("fuzz")) / "台账.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2025年矛盾纠纷台账"])
+    ws.append(HEADER)
+    for r in rows:
+        # Control characters cannot be stored in an .xlsx cell.
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in r])
+    wb.save(path)
+
+    def counts():
+        with admin.session() as s:
+            return (s.execute(select(func.count()).select_from(m.Dispute)).scalar_one(),
+                    s.execute(select(func.count()).select_from(m.AuditEntry)).scalar_one())
+
+    before = counts()
+    try:
+        plan = plan_import(admin, "dispute", path)
+    except DomainError:
+        assert counts() == before
+        return
+    write_error_report(plan, path.with_name("错误报告.xlsx"))
+    if plan.errors:
+        try:
+            commit_import(admin, plan)
+        except DomainError:
+            assert counts() == before
+        else:
+            raise AssertionError("an import with refused rows must not store anything")
+    result = commit_import(admin, plan, valid_only=True)
+    after = counts()
+    assert after[0] == before[0] + result.imported
+    assert after[1] == before[1] + (1 if result.imported else 0)
+
+
+def test_the_valid_fuzz_row_imports(admin, tmp_path):
+    """The template the fuzzer mutates is itself a clean row (so the fuzzer reaches the insert path)."""
+    for code, name in VILLAGES:
+        admin.create("village", {"code": code, "name": name})
+    wb = Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(VALID)
+    wb.save(tmp_path / "t.xlsx")
+    plan = plan_import(admin, "dispute", tmp_path / "t.xlsx")
+    assert not plan.errors and commit_import(admin, plan).imported == 1

@@ -1,0 +1,444 @@
+"""Plan a ledger import (read, detect, map, validate, preview) and commit it as one audited batch.
+
+`plan_import` touches nothing; `commit_import` stores every valid row of a plan in ONE
+transaction with ONE audit entry (action ``import_ledger``), through SQLAlchemy Core executemany;
+`undo_import` voids a batch's records (a reviewer's step, audited). A (file hash, sheet, row)
+already imported by a batch that was not undone is skipped, so re-importing a file changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import insert, select
+
+from ..domain import models as m
+from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
+from ..domain.roles import Perm
+from ..services.bulk import batch_digest, convert_rows
+from ..services.kinds import kind_spec
+from ..store import audit
+from .fields import LEDGER_KINDS, field_by_name
+from .header import Header, detect_header, is_header_repeat
+from .mapping import Mapping, ValueMapper, suggest_columns
+from .read import Sheet, file_sha256, read_sheets, sheet_names
+from .rows import Prepared, RowBuilder, RowError, RowRefused
+from .values import cell_text
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+IMPORT_ACTION = "import_ledger"
+UNDO_ACTION = "import_undo"
+SUBTOTAL_WORDS = ("小计", "合计", "总计", "共计")
+SKIP_LABELS = {"blank": "空行", "subtotal": "小计/合计行", "header_repeat": "重复的表头行",
+               "already_imported": "已导入过（同一文件同一行，或内容相同的行）"}
+# Model field names as reported by the form rules → the ledger field whose column holds them.
+_FIELD_ALIASES = {
+    "petition": {"petitioner_name": "names", "representatives": "names", "decision": "state"},
+    "dispute": {"name": "party_names", "id_number": "party_ids", "phone": "party_phones", "outcome": "state"},
+}
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    header: Header | None
+    columns: dict[int, str]  # column index → field
+    rows_read: int = 0
+
+
+@dataclass
+class UnknownValue:
+    field: str
+    label: str
+    text: str
+    count: int
+
+
+@dataclass
+class Plan:
+    """Everything an import would do, computed without touching the store."""
+
+    kind: str
+    path: Path
+    file_sha256: str
+    mapping: Mapping
+    sheets: list[SheetPlan]
+    prepared: list[Prepared] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    unknown: list[UnknownValue] = field(default_factory=list)
+    raw_rows: dict[tuple[str, int], list[Any]] = field(default_factory=dict)  # refused rows, for the report
+
+    @property
+    def rows_read(self) -> int:
+        return sum(s.rows_read for s in self.sheets)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({(e.sheet, e.row) for e in self.errors})
+
+    def refused_by_rule(self) -> Counter[str]:
+        """Refused rows by the rule of their first error."""
+        first: dict[tuple[str, int], str] = {}
+        for e in self.errors:
+            first.setdefault((e.sheet, e.row), e.rule)
+        return Counter(first.values())
+
+    def summary(self, imported: int | None = None) -> dict[str, Any]:
+        """Rows read, imported (or importable), skipped by reason and refused by rule."""
+        return {
+            "file": self.path.name, "kind": self.kind, "sheets": [s.name for s in self.sheets if s.header],
+            "rows_read": self.rows_read,
+            "imported" if imported is not None else "importable": len(self.prepared) if imported is None else imported,
+            "skipped": dict(self.skipped), "refused": self.refused_rows, "refused_by_rule": dict(self.refused_by_rule()),
+        }
+
+
+@dataclass
+class ImportResult:
+    batch_id: str | None
+    imported: int
+    parties: int
+    events: int
+    summary: dict[str, Any]
+
+
+def headers_of(path: Path, kind: str, sheets: list[str] | None) -> list[tuple[str, Header | None]]:
+    """Each chosen sheet's detected header (for the wizard's mapping step)."""
+    _check_kind(kind)
+    return [(s.name, detect_header(s, kind, path.name)) for s in read_sheets(path, sheets)]
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in LEDGER_KINDS:
+        valid = "、".join(f"{k}（{v}）" for k, v in LEDGER_KINDS.items())
+        raise DomainError(f"不能导入“{kind}”台账，可用：{valid}")
+
+
+def choose_sheets(path: Path, sheet: str | None) -> list[str] | None:
+    """--sheet NAME | all | (absent: the first sheet)."""
+    if sheet == "all":
+        return None
+    if sheet:
+        return [sheet]
+    names = sheet_names(path)
+    return names[:1]
+
+
+def _is_blank_row(texts: list[str], columns: dict[int, str]) -> bool:
+    for c, t in enumerate(texts):
+        if t and columns.get(c) != "seq":
+            return False
+    return True
+
+
+def _empty(row: list[Any]) -> bool:
+    return all(v is None or v == "" or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _is_subtotal(texts: list[str]) -> bool:
+    seen = 0
+    for t in texts:
+        t = t.replace(" ", "")
+        if not t:
+            continue
+        if any(t.startswith(w) for w in SUBTOTAL_WORDS):
+            return True
+        seen += 1
+        if seen >= 3:
+            return False
+    return False
+
+
+@dataclass
+class Done:
+    """What batches that were not undone already brought in: this file's (sheet, row), and row contents."""
+
+    rows: set[tuple[str, int]]
+    contents: set[str]
+
+    def __contains__(self, key: tuple[str, int, str]) -> bool:
+        return (key[0], key[1]) in self.rows or key[2] in self.contents
+
+
+def _done(services: Services, kind: str, sha: str) -> Done:
+    with services.session() as s:
+        live = (select(m.ImportSource.sheet, m.ImportSource.row_number, m.ImportSource.content_sha256,
+                       m.ImportSource.file_sha256)
+                .join(m.ImportBatch, m.ImportBatch.id == m.ImportSource.batch_id)
+                .where(m.ImportBatch.undone_at.is_(None), m.ImportSource.record_kind == kind))
+        rows = s.execute(live).all()
+    return Done({(a, b) for a, b, _c, f in rows if f == sha}, {c for _a, _b, c, _f in rows})
+
+
+def content_key(kind: str, texts: dict[str, str]) -> str:
+    """SHA-256 of a row's mapped cell texts (序号 left out): the same row saved in another file matches."""
+    text = "\x1f".join(f"{f}={v}" for f, v in sorted(texts.items()) if f != "seq")
+    return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
+
+
+def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None = None,
+                mapping: Mapping | None = None, progress: ProgressFn | None = None) -> Plan:
+    """Read, detect, map and validate a ledger; nothing is stored."""
+    _check_kind(kind)
+    path = Path(path)
+    data = read_sheets(path, sheets)
+    sha = file_sha256(path)
+    headers = [(s, detect_header(s, kind, path.name)) for s in data]
+    if not any(h for _s, h in headers):
+        raise DomainError(f"在“{path.name}”中找不到{LEDGER_KINDS[kind]}的表头（前30行中没有可识别的列名，如 姓名、日期）")
+    if mapping is None:
+        mapping = Mapping(kind, suggest_columns(kind, [c for _s, h in headers if h for c in h.columns]))
+    spec = kind_spec(kind)
+    services.require(spec.perm, f"导入{spec.label}台账")
+    with services.session() as session:
+        builder = RowBuilder(kind, mapping, codes=services.codes, today=services.today(), policy=services.policy,
+                             township_code=services.township.code, username=services.actor.username,
+                             resolve_ref=services._resolver(session), check_record=services._check_record)
+        plan = Plan(kind, path, sha, mapping, [])
+        done = _done(services, kind, sha)
+        total = sum(len(s.rows) for s in data)
+        seen = 0
+        for sheet, header in headers:
+            columns = _columns(header, mapping) if header else {}
+            sp = SheetPlan(sheet.name, header, columns)
+            plan.sheets.append(sp)
+            if header is None:
+                continue
+            _plan_sheet(plan, sp, sheet, header, builder, done)
+            seen += len(sheet.rows)
+            if progress:
+                progress(seen, total)
+    plan.unknown = _unknown_values(plan, builder)
+    return plan
+
+
+def _columns(header: Header, mapping: Mapping) -> dict[int, str]:
+    out: dict[int, str] = {}
+    taken: set[str] = set()
+    for c, name in enumerate(header.columns):
+        target = mapping.field_for(name) if name else None
+        if target and (target not in taken or target == "seq"):
+            out[c] = target
+            taken.add(target)
+    return out
+
+
+def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder: RowBuilder,
+                done: Done) -> None:
+    columns = sp.columns
+    by_field = {f: c for c, f in columns.items()}
+    names = header.columns
+    last = len(sheet.rows) - 1
+    while last >= header.data_row and _empty(sheet.rows[last]):
+        last -= 1
+    for i in range(header.data_row, last + 1):  # blank rows after the last filled one are not "read"
+        row = sheet.rows[i]
+        texts = [cell_text(v) for v in row]  # once per row: the checks below all look at the text
+        number = i + 1
+        sp.rows_read += 1
+        if _is_subtotal(texts):
+            plan.skipped["subtotal"] += 1
+            continue
+        if _is_blank_row(texts, columns):
+            plan.skipped["blank"] += 1
+            continue
+        if is_header_repeat(texts, header):
+            plan.skipped["header_repeat"] += 1
+            continue
+        cells = {f: row[c] for c, f in columns.items() if c < len(row)}
+        key = content_key(plan.kind, {f: texts[c] for c, f in columns.items() if c < len(row)})
+        if (sheet.name, number, key) in done:
+            plan.skipped["already_imported"] += 1
+            continue
+        try:
+            prepared = builder.build(cells, header.year_hint, sheet.name, number)
+            prepared.content_key = key
+            plan.prepared.append(prepared)
+        except RowRefused as refused:
+            plan.raw_rows[(sheet.name, number)] = row
+            for fname, value, rule, message in refused.errors:
+                fname = _FIELD_ALIASES[plan.kind].get(fname, fname)
+                col = by_field.get(fname)
+                column = names[col] if col is not None else ("（固定值）" if fname in plan.mapping.defaults else "")
+                if not value and col is not None and col < len(row):
+                    value = cell_text(row[col])
+                if rule == "required" and col is None and fname not in plan.mapping.defaults:
+                    message += "（台账中没有这一列：可在列映射中指定列，或填写固定值）"
+                plan.errors.append(RowError(sheet.name, number, column, value, rule, message))
+
+
+def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
+    """Each cell text of a code, state or village column that maps to nothing, once, with its count."""
+    fields = field_by_name(plan.kind)
+    counts: Counter[tuple[str, str]] = Counter()
+    for e in plan.errors:
+        by_col = {}
+        for sp in plan.sheets:
+            if sp.name == e.sheet and sp.header:
+                by_col = {sp.header.columns[c]: f for c, f in sp.columns.items()}
+        fname = by_col.get(e.column)
+        if fname and e.rule in ("unmapped_value", "ref", "code"):
+            counts[(fname, e.value)] += 1
+    return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]
+
+
+def value_table(plan: Plan, services: Services) -> list[tuple[str, str, int, str | None]]:
+    """(field, text, count, code or None) for every distinct text of the mappable columns (wizard)."""
+    out: Counter[tuple[str, str]] = Counter()
+    fields = field_by_name(plan.kind)
+    data = {s.name: s for s in read_sheets(plan.path, [sp.name for sp in plan.sheets])}
+    for sp in plan.sheets:
+        if not sp.header:
+            continue
+        rows = data[sp.name].rows
+        for c, fname in sp.columns.items():
+            if fields[fname].type not in ("code", "state", "ref"):
+                continue
+            for row in rows[sp.header.data_row:]:
+                texts = [cell_text(v) for v in row]
+                if c < len(row) and texts[c] and not _is_subtotal(texts) and not is_header_repeat(texts, sp.header):
+                    out[(fname, cell_text(row[c]))] += 1
+    result = []
+    for (fname, text), n in sorted(out.items()):
+        if fields[fname].type == "ref":
+            with services.session() as s:
+                mapped = plan.mapping.values.get(fname, {}).get(text, text)
+                code = services._resolver(s)("village", mapped)
+        else:
+            code = ValueMapper(plan.kind, fname, services.codes, plan.mapping)(text)
+        result.append((fname, text, n, code))
+    return result
+
+
+# -- commit -----------------------------------------------------------------------------------
+
+def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -> tuple[int, str]:
+    """Core executemany of converted rows; returns (count, SHA-256 of what was inserted)."""
+    if not rows:
+        return 0, batch_digest(model.__tablename__, [], [])
+    table: sa.Table = model.__table__
+    columns = [c.name for c in table.columns]
+    tuples = convert_rows(model, conn.dialect.name, rows)
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=columns)
+    if conn.dialect.positional:
+        order = [columns.index(k) for k in compiled.positiontup or columns]
+        params: Any = [tuple(t[i] for i in order) for t in tuples] if order != list(range(len(columns))) else tuples
+    else:
+        params = [dict(zip(columns, t, strict=True)) for t in tuples]
+    conn.exec_driver_sql(compiled.string, params)
+    return len(tuples), batch_digest(table.name, columns, tuples)
+
+
+def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -> ImportResult:
+    """Store the plan's valid rows as one batch: one transaction, one audit entry.
+
+    With refused rows, nothing is stored unless `valid_only` (the user chose "import the valid rows").
+    """
+    spec = kind_spec(plan.kind)
+    services.require(spec.perm, f"导入{spec.label}台账")
+    if plan.errors and not valid_only:
+        raise DomainError(f"有{plan.refused_rows}行未通过校验，未导入任何数据。请修改台账后重试，"
+                          "或选择“只导入通过校验的行”（命令行 --valid-only）")
+    summary = plan.summary(imported=len(plan.prepared))
+    if not plan.prepared:
+        return ImportResult(None, 0, 0, 0, summary)
+    model = spec.model
+    batch_id = m.new_uuid()
+    with services.session() as session, session.begin():
+        conn = session.connection()
+        # Another import of the same file may have finished since the plan was made.
+        done = _done(services, plan.kind, plan.file_sha256)
+        if any((p.sheet, p.row, p.content_key) in done for p in plan.prepared):
+            raise DomainError("这个文件刚刚已被导入，请重新预览")
+        years = Counter(p.year for p in plan.prepared)
+        next_no: dict[int, int] = {}
+        for year, n in years.items():
+            counter = session.get(m.SerialCounter, (spec.name, year), with_for_update=True)
+            if counter is None:
+                counter = m.SerialCounter(kind=spec.name, year=year, last=0)
+            next_no[year] = counter.last
+            counter.last += n
+            session.add(counter)
+        session.flush()
+        records, parties, events = [], [], []
+        for p in plan.prepared:
+            next_no[p.year] += 1
+            p.record["serial"] = f"{spec.serial_prefix}-{p.year}-{next_no[p.year]:06d}"
+            records.append(p.record)
+            parties.extend(p.parties)
+            events.extend(p.events)
+        n_rec, h_rec = _insert(conn, model, records)
+        n_par, h_par = _insert(conn, m.DisputeParty, parties)
+        n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
+        entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
+                             record_id=None, before=None, after={
+                                 "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
+                                 "counts": {model.__tablename__: n_rec, "dispute_party": n_par, "workflow_event": n_ev},
+                                 "sha256": {model.__tablename__: h_rec, "dispute_party": h_par, "workflow_event": h_ev},
+                                 "summary": summary})
+        session.flush()
+        conn.execute(insert(m.ImportBatch.__table__), [{
+            "id": batch_id, "kind": spec.name, "file_name": plan.path.name, "file_sha256": plan.file_sha256,
+            "sheets": json.dumps([s.name for s in plan.sheets if s.header], ensure_ascii=False),
+            "summary": json.dumps(summary, ensure_ascii=False), "imported": n_rec, "audit_seq": entry.seq,
+            "created_at": m.utcnow(), "created_by": services.actor.username}])
+        conn.execute(insert(m.ImportSource.__table__), [
+            {"batch_id": batch_id, "record_kind": spec.name, "record_id": p.record["id"], "file_sha256": plan.file_sha256,
+             "sheet": p.sheet, "row_number": p.row, "content_sha256": p.content_key} for p in plan.prepared])
+    return ImportResult(batch_id, n_rec, n_par, n_ev, summary)
+
+
+def list_batches(services: Services) -> list[m.ImportBatch]:
+    """Import batches, newest first."""
+    with services.session() as s:
+        return list(s.execute(select(m.ImportBatch).order_by(m.ImportBatch.created_at.desc())).scalars())
+
+
+def undo_import(services: Services, batch_id: str, reason: str) -> int:
+    """Void every record of a batch (a reviewer's step) in one transaction with one audit entry."""
+    services.require(Perm.REVIEW, "撤销台账导入")
+    if not reason or not reason.strip():
+        raise ValidationError("reason", "撤销原因", "required", "撤销导入须写明原因")
+    reason = reason.strip()
+    with services.session() as session, session.begin():
+        batch = session.get(m.ImportBatch, batch_id)
+        if batch is None:
+            hits = session.execute(select(m.ImportBatch).where(m.ImportBatch.id.startswith(batch_id))).scalars().all()
+            if len(hits) != 1:
+                raise NotFound(f"找不到导入批次“{batch_id}”")
+            batch = hits[0]
+        if batch.undone_at is not None:
+            raise TransitionError(f"导入批次“{batch.id[:8]}”已于{batch.undone_at:%Y-%m-%d}撤销")
+        spec = kind_spec(batch.kind)
+        table: Any = spec.model
+        ids = select(m.ImportSource.record_id).where(m.ImportSource.batch_id == batch.id).scalar_subquery()
+        now, who = m.utcnow(), services.actor.username
+        void_reason = f"撤销台账导入：{reason}"
+        live = list(session.execute(select(table.id).where(table.id.in_(ids), table.voided.is_(False))).scalars())
+        changes = {"voided": True, "void_reason": void_reason, "updated_at": now, "updated_by": who}
+        session.execute(sa.update(table).where(table.id.in_(ids), table.voided.is_(False))
+                        .values(revision=table.revision + 1, **changes))
+        if batch.kind == "dispute":
+            session.execute(sa.update(m.DisputeParty).where(m.DisputeParty.dispute_id.in_(ids),
+                                                            m.DisputeParty.voided.is_(False))
+                            .values(revision=m.DisputeParty.revision + 1, **changes))
+        base = {"record_kind": batch.kind, "action": "void", "event_date": services.today(), "actor": who,
+                "note": void_reason, "township_code": services.township.code, "created_by": who, "updated_by": who}
+        _insert(session.connection(), m.WorkflowEvent, [dict(base, record_id=rid) for rid in live])
+        audit.append(session, username=who, action=UNDO_ACTION, record_kind=batch.kind, record_id=None,
+                     before={"batch_id": batch.id, "imported": batch.imported},
+                     after={"batch_id": batch.id, "voided": len(live), "reason": reason})
+        batch.undone_at, batch.undone_by, batch.undo_reason = now, who, reason
+        session.add(batch)
+    return len(live)

@@ -1,0 +1,337 @@
+"""One ledger row → a validated record with its parties and workflow events, or its errors.
+
+Values go through the same field specs (`coerce_fields`) and workflow steps (`Action.apply`) as
+the form, so a ledger row is refused for exactly the reasons a typed-in record would be. The
+workflow steps the row's columns support are replayed with their own dates, so deadlines come
+out as if the record had been entered then. Missing in-between dates (a resolved dispute with
+no 受理日期) are taken from the step before and the event says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+
+from ..domain import deadlines as dl
+from ..domain import models as m
+from ..domain import workflows as wf
+from ..domain.codes import CodeTables
+from ..domain.errors import DomainError, ValidationError, ValidationErrors
+from ..domain.fields import DISPUTE_FIELDS as D_SPECS
+from ..domain.fields import PARTY_FIELDS, PETITION_FIELDS, F, FieldSpec, coerce_value
+from .fields import STATE_LABELS, LedgerField, field_by_name
+from .mapping import Mapping, ValueMapper
+from .values import CellProblem, cell_text, is_blank, parse_date, parse_id_number, split_list
+
+IMPORT_NOTE = "台账导入"
+
+
+@dataclass
+class RowError:
+    """Why one ledger row was refused: where (sheet, row, column), what (value) and which rule."""
+
+    sheet: str
+    row: int  # 1-based row number as Excel shows it
+    column: str
+    value: str
+    rule: str
+    message: str
+
+
+@dataclass
+class Prepared:
+    """A validated row ready for the bulk insert."""
+
+    sheet: str
+    row: int
+    record: dict[str, Any]
+    parties: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    year: int = 0
+    content_key: str = ""
+
+
+class RowRefused(Exception):
+    def __init__(self, errors: list[tuple[str, str, str, str]]) -> None:  # (field, value, rule, message)
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _defaults(model: type[Any]) -> dict[str, Any]:
+    out = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is None:
+            out[name] = None if info.default is PydanticUndefined else info.default
+    return out
+
+
+class RowBuilder:
+    """Builds records of one kind from ledger rows under one mapping, as one user, on one day."""
+
+    def __init__(self, kind: str, mapping: Mapping, *, codes: CodeTables, today: date, policy: dl.DeadlinePolicy,
+                 township_code: str, username: str, resolve_ref: Callable[[str, str], str | None],
+                 check_record: Callable[[str, Any], None]) -> None:
+        self.kind = kind
+        self.mapping = mapping
+        self.codes, self.today, self.policy = codes, today, policy
+        self.township_code, self.username = township_code, username
+        self.check_record = check_record
+        self.fields = field_by_name(kind)
+        self.mappers = {f.name: ValueMapper(kind, f.name, codes, mapping)
+                        for f in self.fields.values() if f.type in ("code", "state")}
+        village_map = {k: v for k, v in mapping.values.get("village_id", {}).items()}
+        cache: dict[tuple[str, str], str | None] = {}
+
+        def resolve(ref_kind: str, raw: str) -> str | None:
+            raw = village_map.get(raw, raw) if ref_kind == "village" else raw
+            key = (ref_kind, raw)
+            if key not in cache:
+                cache[key] = resolve_ref(ref_kind, raw)
+            return cache[key]
+
+        self.resolve = resolve
+        self.model = m.Dispute if kind == "dispute" else m.Petition
+        self.base = _defaults(self.model)
+        self.party_base = _defaults(m.DisputeParty)
+        self.event_base = _defaults(m.WorkflowEvent)
+        self.workflow = wf.DISPUTE if kind == "dispute" else wf.PETITION
+        self.now = m.utcnow()
+        self._memo: dict[int, dict[Any, Any]] = {}
+
+    # -- reading cells ------------------------------------------------------------------------
+    def read(self, cells: dict[str, Any], year_hint: int | None) -> tuple[dict[str, Any], list[tuple[str, str, str, str]]]:
+        """Field name → parsed value for the row's mapped cells and the mapping's defaults."""
+        values: dict[str, Any] = {}
+        errors: list[tuple[str, str, str, str]] = []
+        for name, spec in self.fields.items():
+            raw = cells.get(name)
+            if is_blank(raw) and name in self.mapping.defaults:
+                raw = self.mapping.defaults[name]
+            if is_blank(raw) or spec.type == "skip":
+                continue
+            try:
+                values[name] = self._parse(spec, raw, year_hint)
+            except CellProblem as p:
+                errors.append((name, cell_text(raw), p.rule, p.message))
+        return values, errors
+
+    def _parse(self, spec: LedgerField, raw: Any, year_hint: int | None) -> Any:
+        t = spec.type
+        if t == "date":
+            return parse_date(raw, year_hint)
+        if t == "id":
+            return [parse_id_number(v) for v in split_list(raw)]
+        if t in ("names", "phone"):
+            return [cell_text(v) for v in split_list(raw)]
+        if t in ("code", "state"):
+            text = cell_text(raw)
+            code = self.mappers[spec.name](text)
+            if code is None:
+                what = "办理情况/化解情况" if t == "state" else self.codes[spec.code_table].label  # type: ignore[index]
+                raise CellProblem("unmapped_value", f"“{text}”不在“{what}”中，请在值映射中指定对应的值")
+            return code
+        if t == "ref":
+            return cell_text(raw)
+        return cell_text(raw)
+
+    # -- building -----------------------------------------------------------------------------
+    def build(self, cells: dict[str, Any], year_hint: int | None, sheet: str, row: int) -> Prepared:
+        """The record for one row, or RowRefused with every problem found."""
+        values, errors = self.read(cells, year_hint)
+        if errors:
+            raise RowRefused(errors)
+        try:
+            if self.kind == "dispute":
+                return self._dispute(values, sheet, row)
+            return self._petition(values, sheet, row)
+        except ValidationErrors as e:
+            raise RowRefused([(x.field, "", x.rule, x.message) for x in e.errors]) from None
+        except ValidationError as e:
+            raise RowRefused([(e.field, "", e.rule, e.message)]) from None
+        except DomainError as e:
+            raise RowRefused([("", "", "rule", e.message)]) from None
+
+    def _coerce(self, specs: list[FieldSpec], data: dict[str, Any]) -> dict[str, Any]:
+        """`coerce_fields` with each field's answers remembered: ledgers repeat the same dates, codes
+        and villages thousands of times, and a field's verdict depends only on its raw value."""
+        out: dict[str, Any] = {}
+        errors: list[ValidationError] = []
+        for spec in specs:
+            raw = data.get(spec.name)
+            memo = self._memo.setdefault(id(spec), {})  # specs are module constants: id is stable
+            try:
+                hit = memo[raw]
+            except KeyError:
+                try:
+                    hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
+                except ValidationError as e:
+                    hit = e
+                if len(memo) < 50_000:
+                    memo[raw] = hit
+            except TypeError:  # unhashable raw value
+                hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
+            if isinstance(hit, ValidationError):
+                errors.append(hit)
+            else:
+                out[spec.name] = hit
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ValidationErrors(errors)
+        return out
+
+    def _new(self, base: dict[str, Any], values: dict[str, Any]) -> SimpleNamespace:
+        ns = SimpleNamespace(**base)
+        for k, v in values.items():
+            if v is not None:
+                setattr(ns, k, v)
+        ns.id = m.new_uuid()
+        ns.township_code = self.township_code
+        ns.created_by = ns.updated_by = self.username
+        ns.created_at = ns.updated_at = self.now
+        return ns
+
+    def _event(self, rec: SimpleNamespace, action: str, when: date, note: str, data: dict[str, Any] | None) -> dict[str, Any]:
+        ev = self._new(self.event_base, {})
+        ev.record_kind, ev.record_id, ev.action, ev.event_date = self.kind, rec.id, action, when
+        ev.actor, ev.note = self.username, note
+        ev.data = json.dumps(data, ensure_ascii=False, default=str) if data else None
+        return vars(ev)
+
+    def _steps(self, rec: SimpleNamespace, steps: list[tuple[str, dict[str, Any], bool]]) -> list[dict[str, Any]]:
+        """Apply workflow steps (name, raw values, date inferred?) through the form's rules."""
+        events = []
+        for name, raw, inferred in steps:
+            action = self.workflow.get(name)
+            v = self._coerce(action.fields, raw)
+            when = action.apply(rec, v, self.policy)
+            note = f"{action.label}（{IMPORT_NOTE}" + ("，日期按前一步推定）" if inferred else "）")
+            events.append(self._event(rec, name, when, note, {k: x for k, x in v.items() if x is not None}))
+        return events
+
+    def _state(self, values: dict[str, Any], inferred: str) -> str:
+        state = values.get("state") or inferred
+        if state not in STATE_LABELS[self.kind]:
+            raise ValidationError("state", "办理情况", "state", f"不支持的状态“{state}”")
+        return state
+
+    def _dispute(self, v: dict[str, Any], sheet: str, row: int) -> Prepared:
+        applicants = v.get("party_names", [])
+        respondents = v.get("respondent_names", [])
+        parties = self._parties(applicants, v.get("party_ids", []), v.get("party_phones", []), "applicant", "party")
+        parties += self._parties(respondents, v.get("respondent_ids", []), v.get("respondent_phones", []),
+                                 "respondent", "respondent")
+        title = v.get("title")
+        if not title and applicants:
+            type_label = self.codes["dispute_type"].label_of(v.get("type")) if v.get("type") else ""
+            who = "、".join(applicants[:2]) + ("等" if len(applicants) > 2 else "")
+            if respondents:
+                who += "与" + "、".join(respondents[:2]) + ("等" if len(respondents) > 2 else "")
+            title = f"{who}{type_label.split('(')[0]}" + ("" if type_label.endswith("纠纷") else "纠纷")
+        description = "；".join(x for x in (v.get("description"), v.get("remark")) if x) or None
+        data = {"title": title, "found_date": v.get("found_date"), "source": v.get("source"), "type": v.get("type"),
+                "description": description, "village_id": v.get("village_id"), "people_count": v.get("people_count"),
+                "amount": v.get("amount"), "risk_level": v.get("risk_level"), "homicide_risk": v.get("homicide_risk")}
+        values = self._coerce(D_SPECS, {k: x for k, x in data.items() if x is not None})
+        if values.get("people_count") is None and parties:
+            values["people_count"] = max(len(parties), 1)
+        rec = self._new(self.base, values)
+        end = v.get("mediation_end_date")
+        inferred = "mediating" if v.get("mediation_start_date") else "accepted" if v.get("accepted_date") else "registered"
+        if end and "state" not in v:
+            raise ValidationError("state", "化解情况", "state_missing", "填有调解结束日期，但没有化解情况，无法判断调解成功还是不成")
+        state = self._state(v, inferred)
+        if state in ("registered", "accepted") and (end or (state == "registered" and v.get("mediation_start_date"))):
+            raise ValidationError("state", "化解情况", "state_conflict",
+                                  f"化解情况为“{STATE_LABELS['dispute'][state]}”，但填有调解日期")
+        steps: list[tuple[str, dict[str, Any], bool]] = []
+        if state != "registered":
+            acc = v.get("accepted_date")
+            steps.append(("accept", {"accepted_date": acc or rec.found_date}, acc is None))
+            acc = acc or rec.found_date
+        if state in ("mediating", "succeeded", "failed"):
+            start = v.get("mediation_start_date")
+            steps.append(("start_mediation", {"mediation_start_date": start or acc, "route": v.get("route")}, start is None))
+        if state == "succeeded":
+            steps.append(("succeed", {"mediation_end_date": end, "agreement_form": v.get("agreement_form"),
+                                      "resolution_level": v.get("resolution_level")}, False))
+        elif state == "failed":
+            steps.append(("fail", {"mediation_end_date": end, "failure_reason": v.get("failure_reason")}, False))
+        events = [self._event(rec, "register", rec.found_date, "登记（台账导入）", None)]
+        events += self._steps(rec, steps)
+        self.check_record(self.kind, rec)
+        wf.refresh_dispute_deadline(rec)
+        party_rows = []
+        for p in parties:
+            ns = self._new(self.party_base, p)
+            ns.dispute_id = rec.id
+            party_rows.append(vars(ns))
+        return Prepared(sheet, row, vars(rec), party_rows, events, rec.found_date.year)
+
+    def _parties(self, names: list[str], ids: list[str | None], phones: list[str], role: str,
+                 prefix: str) -> list[dict[str, Any]]:
+        label = "当事人" if role == "applicant" else "被申请人"
+        if len(ids) > len(names):
+            raise ValidationError(f"{prefix}_ids", f"{label}身份证号", "count", f"身份证号有{len(ids)}个，但{label}姓名只有{len(names)}个")
+        if len(phones) > len(names):
+            raise ValidationError(f"{prefix}_phones", f"{label}电话", "count", f"电话有{len(phones)}个，但{label}姓名只有{len(names)}个")
+        out = []
+        for i, name in enumerate(names):
+            raw = {"name": name, "role": role}
+            if i < len(ids) and ids[i]:
+                raw["id_number"] = ids[i]
+            if i < len(phones) and phones[i]:
+                raw["phone"] = phones[i]
+            values = self._coerce(PARTY_FIELDS, raw)
+            out.append({k: x for k, x in values.items() if x is not None})
+        return out
+
+    def _petition(self, v: dict[str, Any], sheet: str, row: int) -> Prepared:
+        names = v.get("names", [])
+        ids = v.get("id_number", [])
+        phones = v.get("phone", [])
+        if len(ids) > 1:
+            raise ValidationError("id_number", "身份证号", "count", "一件信访只登记信访人（第一人）的身份证号")
+        if len(phones) > 1:
+            raise ValidationError("phone", "联系电话", "count", "一件信访只登记信访人（第一人）的电话")
+        headcount = v.get("headcount")
+        data = {"received_date": v.get("received_date"), "form": v.get("form"), "route": v.get("route"),
+                "petitioner_name": names[0] if names else None, "id_number": ids[0] if ids else None,
+                "phone": phones[0] if phones else None, "address": v.get("address"), "village_id": v.get("village_id"),
+                "headcount": headcount, "representatives": "、".join(names) if len(names) > 1 else None,
+                "is_skip_level": v.get("is_skip_level"), "category": v.get("category"), "subject": v.get("subject"),
+                "request": v.get("request"),
+                "facts": "；".join(x for x in (v.get("facts"), v.get("remark")) if x) or None}
+        values = self._coerce(PETITION_FIELDS, {k: x for k, x in data.items() if x is not None})
+        if values.get("headcount") is None and len(names) > 1:
+            values["headcount"] = len(names)
+        rec = self._new(self.base, values)
+        if "is_repeat" in v:
+            rec.is_repeat = self._coerce([F("is_repeat", "重复访", "bool")],
+                                         {"is_repeat": v["is_repeat"]})["is_repeat"]
+        rec.accept_deadline = self.policy.add(rec.received_date, dl.ACCEPT_DAYS)
+        reply = v.get("reply_date")
+        decided = v.get("decision_date")
+        state = self._state(v, "replied" if reply else "accepted" if decided else "registered")
+        if state in ("registered", "accepted", "not_accepted") and reply:
+            raise ValidationError("state", "办理情况", "state_conflict",
+                                  f"办理情况为“{STATE_LABELS['petition'][state]}”，但填有答复（办结）日期")
+        steps: list[tuple[str, dict[str, Any], bool]] = []
+        if state != "registered":
+            decision = "reject" if state == "not_accepted" else "accept"
+            steps.append(("accept", {"decision_date": decided or rec.received_date, "decision": decision,
+                                     "decision_reason": v.get("decision_reason")}, decided is None))
+        if state == "replied":
+            steps.append(("reply", {"reply_date": reply, "reply_result": v.get("reply_result"),
+                                    "resolution_level": v.get("resolution_level")}, False))
+        events = [self._event(rec, "register", rec.received_date, "登记（台账导入）", None)]
+        events += self._steps(rec, steps)
+        self.check_record(self.kind, rec)
+        wf.refresh_petition_deadline(rec)
+        return Prepared(sheet, row, vars(rec), [], events, rec.received_date.year)
