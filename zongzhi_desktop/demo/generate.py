@@ -17,6 +17,7 @@ from ..domain import models as m
 from ..domain.errors import DomainError
 from ..services import Actor, Services, bulk
 from ..services.admin import is_initialized
+from ..store import status_history
 from ..store.database import Store
 from .context import Ctx, Staff
 from .disputes import DisputeMaker
@@ -208,6 +209,9 @@ def generate(
     counters = [{"kind": kind, "year": year, "last": last} for (kind, year), last in sorted(ctx.serials.items())]
     with store.session() as session:
         bulk.insert_rows(session, m.SerialCounter, counters, username=DEMO_USER)
+    say("办理状态历史（按办理记录重建）")
+    with store.engine.begin() as conn:
+        status_history.rebuild_all(conn)
     svc.set_setting("demo", json.dumps({"seed": seed, "records": records, "today": today.isoformat()}))
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:  # synchronous=NORMAL here: the checkpoint is synced
