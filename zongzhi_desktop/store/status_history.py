@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, Table, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, MetaData, Table, and_, delete, insert, or_, select
 
 from ..domain import history as h
 from ..domain import models as m
@@ -128,3 +129,23 @@ def check(conn: Connection) -> list[str]:
             if sorted(stored.get(rid, []), key=str) != sorted(fresh.get(rid, []), key=str):
                 bad.append(f"{kind}:{rid}")
     return bad
+
+
+def covering(span: Table, a: date) -> ColumnElement[bool]:
+    """The span that covers date `a` (one per record registered by then)."""
+    return and_(span.c.start_date <= a, or_(span.c.end_date.is_(None), span.c.end_date > a))
+
+
+def open_on(conn: Connection, kind: str, a: date, townships: Iterable[str] | None = None
+            ) -> list[tuple[str, str, date | None, str | None]]:
+    """(id, status, deadline, deadline kind) on date `a` of every record of `kind` that was open
+    on `a`: registered on or before `a`, not voided, and in an open status on `a`."""
+    t = KIND_TABLES[kind]
+    reg = t.c[h.REG_DATE[kind]]
+    cond = [t.c.voided.is_(False), reg <= a, T_SPAN.c.record_kind == kind, T_SPAN.c.is_open.is_(True),
+            covering(T_SPAN, a)]
+    if townships is not None:
+        cond.append(t.c.township_code.in_(sorted(townships)))
+    q = (select(t.c.id, T_SPAN.c.status, T_SPAN.c.deadline, T_SPAN.c.deadline_kind)
+         .select_from(t.join(T_SPAN, T_SPAN.c.record_id == t.c.id)).where(*cond))
+    return sorted((tuple(r) for r in conn.execute(q)), key=lambda r: r[0])  # type: ignore[misc]
