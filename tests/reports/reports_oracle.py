@@ -191,8 +191,9 @@ class Oracle:
             "package.new": lambda: within("start_date"),
             "package.closed": lambda: within("closed_date"),
             "package.closed.backlog": lambda: within("closed_date") and r["is_backlog"] == 1,
+            # The target in force on A (a later extension does not move a past period's figure).
             "package.due_or_closed": lambda: within("closed_date") or (
-                within("target_date") and (r["closed_date"] is None or r["closed_date"] >= s)),
+                self.stock(kind, r, e)[0] and s <= (self.stock(kind, r, e)[1] or "") <= e),
             "package.progress": lambda: any(x["package_id"] == r["id"] and s <= x["entry_date"] <= e
                                             for x in self.rows["progress"]),
             "dispatch.new": lambda: within("raised_date"),
@@ -237,19 +238,25 @@ class Oracle:
         "rate.dispatch_on_time": (["dispatch.done.on_time"], ["dispatch.done"]),
     }
 
-    def rate(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None) -> tuple[int, int, str]:
+    def rate_refs(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None
+                  ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The records behind a rate: numerator and denominator ids by kind (a union per kind)."""
         num_keys, den_keys = self.RATES[key]
 
-        def count(keys: list[str]) -> int:
-            n = 0
+        def refs(keys: list[str]) -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
             for k in keys:
                 kind = k.split(".")[0]
                 if where is not None and kind not in where:
                     continue
-                n += len(self.ids(k, code, (where or {}).get(kind)))
-            return n
+                out.setdefault(kind, set()).update(self.ids(k, code, (where or {}).get(kind)))
+            return out
 
-        num, den = count(num_keys), count(den_keys)
+        return refs(num_keys), refs(den_keys)
+
+    def rate(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None) -> tuple[int, int, str]:
+        num_refs, den_refs = self.rate_refs(key, code, where)
+        num, den = sum(map(len, num_refs.values())), sum(map(len, den_refs.values()))
         return num, den, "—" if den == 0 else f"{100.0 * num / den:.1f}%"
 
     # -- volunteers ---------------------------------------------------------------------------
@@ -287,6 +294,30 @@ SIMPLE_DIMS = {"form": ("petition", "form"), "type": ("dispute", "type"), "subje
 
 def _val(text: str) -> Any:
     return None if text == "None" else text
+
+
+def rate_where(key: str, code: str) -> tuple[str, str, dict[str, dict[str, Any]] | None]:
+    """(rate key, period, per-kind restriction) of a rate value key such as rate.x|village=…"""
+    base, _, qual = key.partition("|")
+    period = {"prev": previous(code), "yoy": last_year(code)}.get(qual, code)
+    if qual.startswith("month="):
+        period = qual[6:]
+    w: dict[str, dict[str, Any]] | None = None
+    if qual and qual not in ("total", "prev", "yoy") and not qual.startswith("month="):
+        name, value = qual.split("=", 1)
+        if name in AREA_DIMS:
+            pc, dc = AREA_DIMS[name]
+            w = {"petition": {pc: _val(value)}} if base == "rate.on_time_conclude" else {"dispute": {dc: _val(value)}}
+        else:
+            kind, col = SIMPLE_DIMS[name]
+            w = {kind: {col: _val(value)}}
+    return base, period, w
+
+
+def expected_rate_refs(o: Oracle, key: str, code: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Numerator and denominator records the oracle expects behind a rate value key."""
+    base, period, w = rate_where(key, code)
+    return o.rate_refs(base, period, w)
 
 
 def expected(o: Oracle, key: str, code: str) -> tuple[Any, str | None, dict[str, set[str]] | None]:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 from conftest import GEN_TODAY
-from reports_oracle import Oracle, expected
+from reports_oracle import Oracle, expected, expected_rate_refs
 
 from zongzhi_desktop.reports import service as rs
 from zongzhi_desktop.services import Services
@@ -43,6 +43,11 @@ def _check(report_values: dict, oracle: Oracle, code: str) -> int:
             got = {k: set(ids) for k, ids in (v.refs or {}).items() if ids}
             want = {k: ids for k, ids in exp_refs.items() if ids}
             assert got == want, key
+        if key.startswith("rate."):  # drill-down: the records of the numerator and of the denominator
+            num, den = expected_rate_refs(oracle, key, code)
+            for got_refs, want_refs in ((v.refs, num), (v.den_refs, den)):
+                assert {k: set(ids) for k, ids in (got_refs or {}).items() if ids} == \
+                    {k: ids for k, ids in want_refs.items() if ids}, key
         checked += 1
     return checked
 

@@ -13,6 +13,7 @@ from random import Random
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ..domain import clock
 from ..domain import models as m
 from ..domain.errors import DomainError
 from ..services import Actor, Services, bulk
@@ -126,7 +127,7 @@ def generate(
         raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
     started = time.perf_counter()
     cpu_started = time.process_time()
-    today = today or date.today()
+    today = today or clock.today()
     say = log or progress or (lambda _msg: None)
 
     def elapsed() -> str:

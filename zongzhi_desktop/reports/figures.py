@@ -57,8 +57,8 @@ OPEN = {
 }
 
 Where = Callable[[Table, Period], ColumnElement[bool]]
-# A stock condition: over the record table, its status span covering A (joined), and A.
-AtWhere = Callable[[Table, Table, date], ColumnElement[bool]]
+# A stock condition: over the record table, its status span covering A (joined), P and A.
+AtWhere = Callable[[Table, Table, Period, date], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -113,17 +113,17 @@ def _in(col: Any, p: Period) -> ColumnElement[bool]:
 
 def _open(kind: str, date_col: str) -> AtWhere:
     """Registered on or before A and in an open status on A (the span covering A is open)."""
-    return lambda t, sp, a: and_(t.c[date_col] <= a, sp.c.is_open.is_(True))
+    return lambda t, sp, p, a: and_(t.c[date_col] <= a, sp.c.is_open.is_(True))
 
 
 def _overdue(kind: str, date_col: str) -> AtWhere:
     # Overdue on A: the deadline in force on A is a day before A.
-    return lambda t, sp, a: and_(_open(kind, date_col)(t, sp, a), sp.c.deadline < a)
+    return lambda t, sp, p, a: and_(_open(kind, date_col)(t, sp, p, a), sp.c.deadline < a)
 
 
 def _due_soon(kind: str, date_col: str) -> AtWhere:
-    return lambda t, sp, a: and_(_open(kind, date_col)(t, sp, a), sp.c.deadline >= a,
-                                 sp.c.deadline <= a + timedelta(days=DUE_SOON_DAYS))
+    return lambda t, sp, p, a: and_(_open(kind, date_col)(t, sp, p, a), sp.c.deadline >= a,
+                                    sp.c.deadline <= a + timedelta(days=DUE_SOON_DAYS))
 
 
 AS_AT_TEXT = "截至日A（本期已结束为本期最后一天，未结束为今天，按北京时间）"
@@ -197,9 +197,9 @@ D_RESOLVED_VILLAGE = SetDef("dispute.resolved.village", "村级化解纠纷", "d
 D_OPEN = SetDef("dispute.open", "在办矛盾纠纷", "dispute", OPEN_TEXT.format(states=_states("dispute"), noun="矛盾纠纷"),
                 at=_open("dispute", "found_date"))
 D_OPEN_HIGH = SetDef("dispute.open.high", "在办高风险纠纷", "dispute", "A日在办纠纷中风险等级为“高”的",
-                     at=lambda t, sp, a: and_(_open("dispute", "found_date")(t, sp, a), t.c.risk_level == "high"))
+                     at=lambda t, sp, p, a: and_(_open("dispute", "found_date")(t, sp, p, a), t.c.risk_level == "high"))
 D_OPEN_HOMICIDE = SetDef("dispute.open.homicide", "在办易引发命案纠纷", "dispute", "A日在办纠纷中标记为易引发命案的",
-                         at=lambda t, sp, a: and_(_open("dispute", "found_date")(t, sp, a), t.c.homicide_risk.is_(True)))
+                         at=lambda t, sp, p, a: and_(_open("dispute", "found_date")(t, sp, p, a), t.c.homicide_risk.is_(True)))
 D_OVERDUE = SetDef("dispute.overdue", "超期调解纠纷", "dispute",
                    OVERDUE_TEXT + "；纠纷的期限为调解开始后30日的调解期限", at=_overdue("dispute", "found_date"))
 D_DUE_SOON = SetDef("dispute.due_soon", "7日内到期纠纷", "dispute", DUE_SOON_TEXT, at=_due_soon("dispute", "found_date"))
@@ -214,9 +214,9 @@ K_BACKLOG_CLOSED = SetDef("package.closed.backlog", "积案化解（销号）", 
                           lambda t, p: and_(_in(t.c.closed_date, p), t.c.is_backlog.is_(True)))
 K_DUE_OR_CLOSED = SetDef(
     "package.due_or_closed", "应化解包案", "package",
-    "本期销号的包案，加上化解时限（target_date，含延期后的时限）在本期内且在本期开始前尚未销号的包案",
-    lambda t, p: or_(_in(t.c.closed_date, p),
-                     and_(_in(t.c.target_date, p), or_(t.c.closed_date.is_(None), t.c.closed_date >= p.start))))
+    "本期销号的包案，加上A日在办、且A日有效的化解时限（含A日及以前批准的延期）在本期内的包案"
+    "（即化解时限在本期内、本期开始前尚未销号的；之后的延期不改变过去期间的数字）",
+    at=lambda t, sp, p, a: or_(_in(t.c.closed_date, p), and_(sp.c.is_open.is_(True), _in(sp.c.deadline, p))))
 K_OPEN = SetDef("package.open", "在办包案", "package", OPEN_TEXT.format(states=_states("package"), noun="包案"),
                 at=_open("package", "start_date"))
 K_OVERDUE = SetDef("package.overdue", "逾期包案", "package", OVERDUE_TEXT + "；包案的期限为A日及以前延期后的化解时限",
@@ -361,7 +361,7 @@ class FigureQueries:
         return (select(*picked, sp.c.status.label("at_status"), sp.c.deadline.label("at_deadline"),
                        sp.c.deadline_kind.label("at_deadline_kind"))
                 .select_from(t.join(sp, sp.c.record_id == t.c.id))
-                .where(self.base(t), sp.c.record_kind == s.kind, sh.covering(sp, a), s.at(t, sp, a)))
+                .where(self.base(t), sp.c.record_kind == s.kind, sh.covering(sp, a), s.at(t, sp, p, a)))
 
     def rows(self, s: SetDef, p: Period) -> list[tuple[Any, ...]]:
         """(id, *DIMENSIONS[kind]) of the set's records, ordered by id; cached per period."""
