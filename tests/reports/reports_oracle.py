@@ -1,12 +1,14 @@
 """An independent recomputation of every figure from the raw table rows (sqlite3 + plain Python).
 
-Nothing here imports the report code: periods, open states and figure rules are written out again
-from domain.md, so a mistake in zongzhi_desktop/reports/ shows up as a disagreement.
+Nothing here imports the report code: periods, open states, figure rules and the status of a
+record on a date A (walked from its workflow events) are written out again from domain.md, so a
+mistake in zongzhi_desktop/reports/ or in the status history shows up as a disagreement.
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
@@ -59,17 +61,101 @@ def last_year(code: str) -> str:
     return f"{y}{code[4:]}"
 
 
+def _plus(day: str, n: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=n)).isoformat()
+
+
+def state_on(kind: str, r: dict[str, Any], events: list[dict[str, Any]], a: str) -> tuple[str, str | None]:
+    """(status, deadline in force) of record `r` on date `a`, written out again from domain.md:
+    start from the registration state and walk the record's events dated on or before `a`.
+    Calendar days (the stores under test use the default deadline rule)."""
+    steps = [e for e in events if e["event_date"] <= a]
+    steps.sort(key=lambda e: (e["event_date"], e["created_at"]))
+    data = [json.loads(e["data"]) if e["data"] else {} for e in steps]
+    if kind == "petition":
+        status, deadline, conclude = "registered", _plus(r["received_date"], 15), None
+        for e, d in zip(steps, data, strict=True):
+            act = e["action"]
+            if act == "accept":
+                status = "accepted" if d["decision"] == "accept" else "not_accepted"
+                conclude = _plus(d["decision_date"], 60)
+            elif act == "assign":
+                status = "assigned"
+            elif act == "extend":
+                conclude = _plus(r["decision_date"], 60 + int(d["extension_days"]))
+            elif act == "reply":
+                status = "replied"
+            elif act == "request_review":
+                status, deadline = "reviewing", _plus(d["review_request_date"], 30)
+            elif act == "review_reply":
+                status = "reviewed"
+            elif act == "request_recheck":
+                status, deadline = "rechecking", _plus(d["recheck_request_date"], 30)
+            elif act == "recheck_reply":
+                status = "closed"
+        if status in ("accepted", "assigned"):
+            deadline = conclude
+        return status, deadline if status in OPEN[kind] else None
+    if kind == "dispute":
+        status, deadline = "registered", None
+        for e, d in zip(steps, data, strict=True):
+            act = e["action"]
+            if act == "accept":
+                status = "accepted"
+            elif act == "start_mediation":
+                status, deadline = "mediating", _plus(d["mediation_start_date"], 30)
+            elif act in ("succeed", "fail"):
+                status, deadline = ("succeeded" if act == "succeed" else "failed"), None
+            elif act == "after_failure":
+                status = "ended"
+        return status, deadline
+    if kind == "package":
+        extends = [json.loads(e["data"]) for e in sorted(events, key=lambda e: (e["event_date"], e["created_at"]))
+                   if e["action"] == "extend"]
+        target = extends[0].get("previous_target_date", r["target_date"]) if extends else r["target_date"]
+        status = "in_progress"
+        for e, d in zip(steps, data, strict=True):
+            act = e["action"]
+            if act == "extend":
+                target = d["target_date"]
+            elif act == "request_close":
+                status = "close_requested"
+            elif act == "return":
+                status = "in_progress"
+            elif act == "approve_close":
+                status = "closed"
+        return status, target if status != "closed" else None
+    status = "done" if any(e["action"] == "complete" for e in steps) else "open"
+    return status, r["deadline"] if status == "open" else None
+
+
 class Oracle:
-    def __init__(self, db: Path, townships: list[str] | None) -> None:
+    def __init__(self, db: Path, townships: list[str] | None, *, today: date) -> None:
         con = sqlite3.connect(db)
         con.row_factory = sqlite3.Row
+        self.today = today.isoformat()
         self.rows: dict[str, list[dict[str, Any]]] = {}
         for kind, table in {**TABLE, "progress": "package_progress", "participant": "activity_participant",
                             "team": "volunteer_team"}.items():
             rows = [dict(r) for r in con.execute(f"SELECT * FROM {table}")]
             self.rows[kind] = [r for r in rows if not r["voided"]
                                and (townships is None or kind in ("participant", "progress") or r["township_code"] in townships)]
+        self.events: dict[str, list[dict[str, Any]]] = {}
+        for e in con.execute("SELECT * FROM workflow_event WHERE voided = 0"):
+            self.events.setdefault(e["record_id"], []).append(dict(e))
         con.close()
+
+    def as_at(self, e: str) -> str:
+        """A: the period's last day once it has ended, else today."""
+        return min(e, self.today)
+
+    def stock(self, kind: str, r: dict[str, Any], e: str) -> tuple[bool, str | None, str]:
+        """(open on A, deadline in force on A, A) for the period ending `e`."""
+        a = self.as_at(e)
+        if r[REG[kind]] > a:
+            return False, None, a
+        status, deadline = state_on(kind, r, self.events.get(r["id"], []), a)
+        return status in OPEN[kind], deadline, a
 
     # -- sets ---------------------------------------------------------------------------------
     def member(self, key: str, kind: str, r: dict[str, Any], s: str, e: str) -> bool:
@@ -77,9 +163,7 @@ class Oracle:
             return r[col] is not None and s <= r[col] <= e
 
         def is_open() -> bool:
-            return r["status"] in OPEN[kind] and r[REG[kind]] <= e
-
-        end7 = (date.fromisoformat(e) + timedelta(days=7)).isoformat()
+            return kind in OPEN and self.stock(kind, r, e)[0]
         rules = {
             "petition.new": lambda: within("received_date"),
             "petition.new.group": lambda: within("received_date") and r["is_group"] == 1,
@@ -107,8 +191,9 @@ class Oracle:
             "package.new": lambda: within("start_date"),
             "package.closed": lambda: within("closed_date"),
             "package.closed.backlog": lambda: within("closed_date") and r["is_backlog"] == 1,
+            # The target in force on A (a later extension does not move a past period's figure).
             "package.due_or_closed": lambda: within("closed_date") or (
-                within("target_date") and (r["closed_date"] is None or r["closed_date"] >= s)),
+                self.stock(kind, r, e)[0] and s <= (self.stock(kind, r, e)[1] or "") <= e),
             "package.progress": lambda: any(x["package_id"] == r["id"] and s <= x["entry_date"] <= e
                                             for x in self.rows["progress"]),
             "dispatch.new": lambda: within("raised_date"),
@@ -121,10 +206,11 @@ class Oracle:
         suffix = key.split(".", 1)[1]
         if suffix == "open":
             return is_open()
-        if suffix == "overdue":
-            return is_open() and r["next_deadline"] is not None and r["next_deadline"] <= e
-        if suffix == "due_soon":
-            return is_open() and r["next_deadline"] is not None and e < r["next_deadline"] <= end7
+        if suffix in ("overdue", "due_soon"):
+            is_open_, deadline, a = self.stock(kind, r, e)
+            if not is_open_ or deadline is None:
+                return False
+            return deadline < a if suffix == "overdue" else a <= deadline <= _plus(a, 7)
         return rules[key]()
 
     def ids(self, key: str, code: str, where: dict[str, Any] | None = None) -> set[str]:
@@ -152,19 +238,25 @@ class Oracle:
         "rate.dispatch_on_time": (["dispatch.done.on_time"], ["dispatch.done"]),
     }
 
-    def rate(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None) -> tuple[int, int, str]:
+    def rate_refs(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None
+                  ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The records behind a rate: numerator and denominator ids by kind (a union per kind)."""
         num_keys, den_keys = self.RATES[key]
 
-        def count(keys: list[str]) -> int:
-            n = 0
+        def refs(keys: list[str]) -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
             for k in keys:
                 kind = k.split(".")[0]
                 if where is not None and kind not in where:
                     continue
-                n += len(self.ids(k, code, (where or {}).get(kind)))
-            return n
+                out.setdefault(kind, set()).update(self.ids(k, code, (where or {}).get(kind)))
+            return out
 
-        num, den = count(num_keys), count(den_keys)
+        return refs(num_keys), refs(den_keys)
+
+    def rate(self, key: str, code: str, where: dict[str, dict[str, Any]] | None = None) -> tuple[int, int, str]:
+        num_refs, den_refs = self.rate_refs(key, code, where)
+        num, den = sum(map(len, num_refs.values())), sum(map(len, den_refs.values()))
         return num, den, "—" if den == 0 else f"{100.0 * num / den:.1f}%"
 
     # -- volunteers ---------------------------------------------------------------------------
@@ -202,6 +294,30 @@ SIMPLE_DIMS = {"form": ("petition", "form"), "type": ("dispute", "type"), "subje
 
 def _val(text: str) -> Any:
     return None if text == "None" else text
+
+
+def rate_where(key: str, code: str) -> tuple[str, str, dict[str, dict[str, Any]] | None]:
+    """(rate key, period, per-kind restriction) of a rate value key such as rate.x|village=…"""
+    base, _, qual = key.partition("|")
+    period = {"prev": previous(code), "yoy": last_year(code)}.get(qual, code)
+    if qual.startswith("month="):
+        period = qual[6:]
+    w: dict[str, dict[str, Any]] | None = None
+    if qual and qual not in ("total", "prev", "yoy") and not qual.startswith("month="):
+        name, value = qual.split("=", 1)
+        if name in AREA_DIMS:
+            pc, dc = AREA_DIMS[name]
+            w = {"petition": {pc: _val(value)}} if base == "rate.on_time_conclude" else {"dispute": {dc: _val(value)}}
+        else:
+            kind, col = SIMPLE_DIMS[name]
+            w = {kind: {col: _val(value)}}
+    return base, period, w
+
+
+def expected_rate_refs(o: Oracle, key: str, code: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Numerator and denominator records the oracle expects behind a rate value key."""
+    base, period, w = rate_where(key, code)
+    return o.rate_refs(base, period, w)
 
 
 def expected(o: Oracle, key: str, code: str) -> tuple[Any, str | None, dict[str, set[str]] | None]:

@@ -120,12 +120,20 @@ def test_sunday_belongs_to_the_week_it_ends_monday_to_the_next(edge_svc: Service
 
 
 def test_deadline_edges_of_the_week(edge_svc: Services) -> None:
+    """As at A = the week's last day (11-22): overdue is a deadline before A, due soon A ≤ deadline ≤ A+7."""
     v = values(edge_svc, "weekly", "2026-W47")
-    # Two petitions from 9-30 and 10-01 never got an acceptance decision; the one received 11-07
-    # has its deadline on 11-22, the last day of W47: overdue at the end of W47, not of W46.
-    assert v["petition.overdue"] == "3"
+    # Two petitions from 9-30 and 10-01 never got an acceptance decision: overdue. The one received
+    # 11-07 has its deadline on 11-22 = A: due (today), not yet overdue.
+    assert v["petition.overdue"] == "2"
     assert values(edge_svc, "weekly", "2026-W46")["petition.overdue"] == "2"
-    assert v["petition.due_soon"] == "2"  # deadlines on day 1 and day 7 after the week, not day 8
+    assert v["petition.due_soon"] == "3"  # deadlines on A, A+1 and A+7, not A+8
+    report = rs.build_report(edge_svc, "weekly", "2026-W47")
+    days = {row[0].text + row[-1].text for row in report.table("overdue").rows}
+    # Days overdue are A − deadline: received 9-30 → due 10-15 → 38 days on 11-22; the package
+    # due 11-20 → 2 days.
+    assert days == {"信访件37天", "信访件38天", "领导包案2天"}
+    soon = sorted(row[-1].text for row in report.table("due_soon").rows)
+    assert soon == ["0天", "1天", "7天"]
 
 
 def test_rates_at_their_deadlines(edge_svc: Services) -> None:
@@ -157,7 +165,7 @@ def test_quarter_ends_week_53_and_leap_day(edge_svc: Services) -> None:
 def test_oracle_agrees_at_the_edges(edge_svc: Services, code: str) -> None:
     kind = {"W": "weekly", "Q": "quarterly"}.get(code[5], "monthly")
     report = rs.build_report(edge_svc, kind, code)
-    assert _check(report.values, Oracle(edge_svc.store.path, ["330825101"]), code) > 20  # type: ignore[arg-type]
+    assert _check(report.values, Oracle(edge_svc.store.path, ["330825101"], today=TODAY), code) > 20  # type: ignore[arg-type]
 
 
 def test_periods_agree_with_an_independent_calendar() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from reports_oracle import Oracle, expected
+from conftest import GEN_TODAY
+from reports_oracle import Oracle, expected, expected_rate_refs
 
 from zongzhi_desktop.reports import service as rs
 from zongzhi_desktop.services import Services
@@ -42,6 +43,11 @@ def _check(report_values: dict, oracle: Oracle, code: str) -> int:
             got = {k: set(ids) for k, ids in (v.refs or {}).items() if ids}
             want = {k: ids for k, ids in exp_refs.items() if ids}
             assert got == want, key
+        if key.startswith("rate."):  # drill-down: the records of the numerator and of the denominator
+            num, den = expected_rate_refs(oracle, key, code)
+            for got_refs, want_refs in ((v.refs, num), (v.den_refs, den)):
+                assert {k: set(ids) for k, ids in (got_refs or {}).items() if ids} == \
+                    {k: ids for k, ids in want_refs.items() if ids}, key
         checked += 1
     return checked
 
@@ -49,7 +55,7 @@ def _check(report_values: dict, oracle: Oracle, code: str) -> int:
 @pytest.mark.parametrize(("kind", "code"), PERIODS)
 def test_every_value_matches_the_oracle(gen_svc: Services, kind: str, code: str) -> None:
     report = rs.build_report(gen_svc, kind, code)
-    oracle = Oracle(gen_svc.store.path, [gen_svc.township.code])  # type: ignore[arg-type]
+    oracle = Oracle(gen_svc.store.path, [gen_svc.township.code], today=GEN_TODAY)  # type: ignore[arg-type]
     n = _check(report.values, oracle, code)
     assert n > 40  # the sheet really has figures
     # Every number printed in a table cell is one of the checked values.
@@ -62,7 +68,7 @@ def test_every_value_matches_the_oracle(gen_svc: Services, kind: str, code: str)
 
 def test_generated_data_reaches_the_interesting_cases(gen_svc: Services) -> None:
     """Guard against a generator that makes the oracle comparison trivial."""
-    oracle = Oracle(gen_svc.store.path, [gen_svc.township.code])  # type: ignore[arg-type]
+    oracle = Oracle(gen_svc.store.path, [gen_svc.township.code], today=GEN_TODAY)  # type: ignore[arg-type]
     for key in ("petition.new", "petition.concluded", "dispute.resolved", "dispute.mediation_ended",
                 "package.closed", "dispatch.done", "petition.overdue", "volunteer.activities"):
         assert oracle.ids(key, "2026-Q4") or oracle.ids(key, "2026-Q3"), key
@@ -88,5 +94,5 @@ def test_township_is_a_parameter(gen_svc: Services) -> None:
     assert every.values["petition.new"].text == own.values["petition.new"].text != "0"
     assert other.values["petition.new"].text == "0"
     assert "area.new|township=330825101" in every.values
-    oracle = Oracle(gen_svc.store.path, None)  # type: ignore[arg-type]
+    oracle = Oracle(gen_svc.store.path, None, today=GEN_TODAY)  # type: ignore[arg-type]
     assert _check(every.values, oracle, "2026-11") > 40

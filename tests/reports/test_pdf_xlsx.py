@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import GEN_TODAY
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from reports_oracle import Oracle, expected
@@ -44,7 +45,7 @@ def test_pdf_text_has_title_period_and_the_right_figures(gen_svc: Services, tmp_
     assert period_text in text
     assert out.report.number in text
     assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)
-    oracle = Oracle(gen_svc.store.path, ["330825101"])  # type: ignore[arg-type]
+    oracle = Oracle(gen_svc.store.path, ["330825101"], today=GEN_TODAY)  # type: ignore[arg-type]
     # The main-figure table: this period's value and the previous period's, as the oracle computes them.
     for label, key in (("新增信访件", "petition.new"), ("信访件办结", "petition.concluded"),
                        ("新增矛盾纠纷", "dispute.new"), ("化解矛盾纠纷", "dispute.resolved"),

@@ -14,13 +14,14 @@ from zongzhi_desktop.domain import models as m
 from zongzhi_desktop.reports.periods import parse_period
 from zongzhi_desktop.reports.sheets import build_sheet
 from zongzhi_desktop.services import Services
+from zongzhi_desktop.store import status_history
 from zongzhi_desktop.store.database import Store
 
 pytestmark = pytest.mark.postgres
 PG_ADMIN_URL = os.environ.get("ZONGZHI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = (m.Township, m.Village, m.Grid, m.Department, m.Leader, m.MediationCommittee, m.Mediator, m.Petition,
           m.Dispute, m.CasePackage, m.PackageProgress, m.DispatchItem, m.VolunteerTeam, m.Volunteer, m.Activity,
-          m.ActivityParticipant)
+          m.ActivityParticipant, m.WorkflowEvent)
 
 
 @pytest.fixture
@@ -50,6 +51,8 @@ def test_sheets_on_postgres_equal_sqlite(gen_svc: Services, pg_url: str, tmp_pat
                 rows = [dict(r._mapping) for r in src.execute(select(t).order_by(t.c.created_at))]
                 for row in rows:  # one by one: petitions refer to earlier petitions (重复访)
                     dst.execute(t.insert().values(**row))
+            # The status history is derived: rebuilt from the copied events on PostgreSQL itself.
+            status_history.rebuild_all(dst)
         for kind, code in (("weekly", "2026-W47"), ("monthly", "2026-11"), ("quarterly", "2026-Q4")):
             p = parse_period(code)
             args = {"codes": gen_svc.codes, "township_name": "城关镇", "made_on": gen_svc.today()}

@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.models import utcnow
 from ..domain.models.sync import CountyBundle, CountyTownship, CountyTownshipKey
-from ..store import audit
+from ..store import audit, status_history
 from ..store.database import Store
 from ..sync import envelope
 from ..sync.bundle import BundleFile
@@ -162,6 +162,9 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
             applier.chunk(table, rows)
         applier.finish()
         search.finish()
+        policy = status_history.policy_of(conn)
+        for kind, ids in sorted(applier.touched.items()):
+            status_history.rebuild(conn, kind, ids, policy)
 
         received = {r[0] for r in conn.execute(select(cb.c.sequence).where(cb.c.township_code == town_code))}
         received.add(m["sequence"])
@@ -249,6 +252,7 @@ class Applier:
         self.rows = self.accepted = self.applied = 0
         self._inserts: dict[str, Compiled] = {}
         self._updates: dict[str, Compiled] = {}
+        self.touched: dict[str, set[str]] = defaultdict(set)  # kind -> records whose status history changes
 
     # -- bookkeeping --------------------------------------------------------------------------
     def reject(self, table: str, rid: str, revision: Any, reason: str) -> None:
@@ -374,6 +378,12 @@ class Applier:
 
     def _write(self, table: str, inserts: list[dict[str, Any]], updates: list[tuple[dict[str, Any], int]]) -> None:
         t = self.tables[table]
+        kind = status_history.TABLE_KINDS.get(table)
+        for v in [*inserts, *(v for v, _ in updates)]:
+            if kind is not None:
+                self.touched[kind].add(v["id"])
+            elif table == "workflow_event" and v.get("record_kind") in status_history.KIND_TABLES:
+                self.touched[v["record_kind"]].add(v["record_id"])
         if inserts:
             stmt = self._inserts.get(table)
             if stmt is None:

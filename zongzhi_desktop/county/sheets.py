@@ -127,7 +127,7 @@ def volunteer_township_table(b: Builder, towns: list[tuple[str, str]]) -> Table:
     """平安志愿者 by township (the county's form of the by-team and by-village tables)."""
     rows = []
     for code, name in towns:
-        vals = fg.FigureQueries(b.conn, [code]).volunteer(b.period)[None]
+        vals = fg.FigureQueries(b.conn, [code], today=b.q.today).volunteer(b.period)[None]
         rows.append([Cell(name)] + [b.put(township_key(k, code), vals[k]) for _h, k in VOLUNTEER_COLUMNS])
     total = b.q.volunteer(b.period)[None]
     rows.append([Cell("全县合计", bold=True, shade=True)] + [b.put(k, total[k]) for _h, k in VOLUNTEER_COLUMNS])
@@ -204,7 +204,7 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
     registered = [(t.code, t.name) for t in snap.townships]
     with store.engine.connect() as conn:
         codes = county_codes(conn)
-        q = fg.FigureQueries(conn, None)  # shared: the per-township cells reuse the sheet's rows
+        q = fg.FigureQueries(conn, None, today=made_on)  # shared: the per-township cells reuse the sheet's rows
         report = build_sheet(conn, kind, p, codes=codes, townships=None, township_name=ident.county_name,
                              made_on=made_on, parts=parts, list_limit=list_limit, queries=q)
         names = Names.load(conn)

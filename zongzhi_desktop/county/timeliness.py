@@ -24,20 +24,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from ..domain import clock
+from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
-from ..domain.models import Setting, utcnow
+from ..domain.models import Setting
 from ..domain.models.sync import CountyBundle, CountyTownship
 from ..reports.periods import Period, PeriodKind
 from ..store import audit
 from ..store.database import Store
 from .status import TownshipState, county_status
 
-CHINA_TZ = timezone(timedelta(hours=8), "CST")  # China Standard Time, no daylight saving
 TIMELY_DAYS_KEY = "county_timely_days"
 DEFAULT_TIMELY_DAYS = 3
 MAX_TIMELY_DAYS = 60
@@ -53,7 +54,8 @@ def aware(dt: datetime | None) -> datetime | None:
 
 
 def local_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(CHINA_TZ).date()
+    """The China-time date of `now` (default: the app's one clock, domain/clock.py)."""
+    return clock.today() if now is None else now.astimezone(CHINA_TZ).date()
 
 
 def closes_at(period: Period) -> datetime:
@@ -130,7 +132,7 @@ class Snapshot:
         for lst in by.values():
             lst.sort(key=lambda b: (b.received_at, b.sequence))
         days = get_timely_days(store) if timely_days is None else timely_days
-        return cls(states, dict(by), days, aware(now) or utcnow())  # type: ignore[arg-type]
+        return cls(states, dict(by), days, aware(now) or clock.now())  # type: ignore[arg-type]
 
 
 # -- evaluation --------------------------------------------------------------------------------------

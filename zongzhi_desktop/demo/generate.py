@@ -13,10 +13,12 @@ from random import Random
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ..domain import clock
 from ..domain import models as m
 from ..domain.errors import DomainError
 from ..services import Actor, Services, bulk
 from ..services.admin import is_initialized
+from ..store import status_history
 from ..store.database import Store
 from .context import Ctx, Staff
 from .disputes import DisputeMaker
@@ -125,7 +127,7 @@ def generate(
         raise DomainError(f"演示记录数（--records）至少为{MIN_RECORDS}")
     started = time.perf_counter()
     cpu_started = time.process_time()
-    today = today or date.today()
+    today = today or clock.today()
     say = log or progress or (lambda _msg: None)
 
     def elapsed() -> str:
@@ -208,6 +210,9 @@ def generate(
     counters = [{"kind": kind, "year": year, "last": last} for (kind, year), last in sorted(ctx.serials.items())]
     with store.session() as session:
         bulk.insert_rows(session, m.SerialCounter, counters, username=DEMO_USER)
+    say("办理状态历史（按办理记录重建）")
+    with store.engine.begin() as conn:
+        status_history.rebuild_all(conn)
     svc.set_setting("demo", json.dumps({"seed": seed, "records": records, "today": today.isoformat()}))
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:  # synchronous=NORMAL here: the checkpoint is synced

@@ -588,6 +588,8 @@ def _p_extend(r: Any, v: dict[str, Any], policy: dl.DeadlinePolicy) -> date:
     _not_before("extension_date", "延期日期", v["extension_date"], r.start_date, "包案日期")
     if new_target <= r.target_date:
         raise ValidationError("target_date", "新的化解时限", "date_order", f"应晚于原时限（{r.target_date.isoformat()}）")
+    # Kept in the event's data: the target in force before this date is rebuilt from it.
+    v["previous_target_date"] = r.target_date
     r.target_date = new_target
     r.extension_reason = v["extension_reason"]
     return v["extension_date"]

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, or_, select
 
 from ..domain import models as m
 from ..domain import workflows as wf
+from ..store import status_history as sh
 from .model import Refs, Value
 from .periods import Period
 
@@ -33,6 +34,7 @@ T_DISPATCH: Table = m.DispatchItem.__table__  # type: ignore[attr-defined]
 T_ACTIVITY: Table = m.Activity.__table__  # type: ignore[attr-defined]
 T_PARTICIPANT: Table = m.ActivityParticipant.__table__  # type: ignore[attr-defined]
 T_TEAM: Table = m.VolunteerTeam.__table__  # type: ignore[attr-defined]
+T_SPAN: Table = sh.T_SPAN
 
 TABLES: dict[str, Table] = {
     "petition": T_PETITION, "dispute": T_DISPUTE, "package": T_PACKAGE,
@@ -55,17 +57,33 @@ OPEN = {
 }
 
 Where = Callable[[Table, Period], ColumnElement[bool]]
+# A stock condition: over the record table, its status span covering A (joined), P and A.
+AtWhere = Callable[[Table, Table, Period, date], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
 class SetDef:
-    """Records of `kind` satisfying `where` for a period; the figure is their count."""
+    """Records of `kind` satisfying `where` for a period; the figure is their count.
+
+    A stock set (`at` given) is counted as at a date A (see `as_at`): its condition reads the
+    record's status span covering A, never the record's status now.
+    """
 
     key: str
     label: str
     kind: str
     definition: str
-    where: Where
+    where: Where | None = None
+    at: AtWhere | None = None
+
+    @property
+    def stock(self) -> bool:
+        return self.at is not None
+
+
+def as_at(p: Period, today: date) -> date:
+    """The date stock figures of P are counted at: P's last day once P has ended, else today."""
+    return min(p.end, today)
 
 
 @dataclass(frozen=True)
@@ -93,24 +111,25 @@ def _in(col: Any, p: Period) -> ColumnElement[bool]:
     return col.between(p.start, p.end)
 
 
-def _open(kind: str, date_col: str) -> Where:
-    """Open now (an open workflow state) and registered on or before the period's last day."""
-    return lambda t, p: and_(t.c.status.in_(OPEN[kind]), t.c[date_col] <= p.end)
+def _open(kind: str, date_col: str) -> AtWhere:
+    """Registered on or before A and in an open status on A (the span covering A is open)."""
+    return lambda t, sp, p, a: and_(t.c[date_col] <= a, sp.c.is_open.is_(True))
 
 
-def _overdue(kind: str, date_col: str) -> Where:
-    # "Before the end of P": the deadline's last day passed by the time P ends.
-    return lambda t, p: and_(_open(kind, date_col)(t, p), t.c.next_deadline <= p.end)
+def _overdue(kind: str, date_col: str) -> AtWhere:
+    # Overdue on A: the deadline in force on A is a day before A.
+    return lambda t, sp, p, a: and_(_open(kind, date_col)(t, sp, p, a), sp.c.deadline < a)
 
 
-def _due_soon(kind: str, date_col: str) -> Where:
-    return lambda t, p: and_(_open(kind, date_col)(t, p), t.c.next_deadline > p.end,
-                             t.c.next_deadline <= p.end + timedelta(days=DUE_SOON_DAYS))
+def _due_soon(kind: str, date_col: str) -> AtWhere:
+    return lambda t, sp, p, a: and_(_open(kind, date_col)(t, sp, p, a), sp.c.deadline >= a,
+                                    sp.c.deadline <= a + timedelta(days=DUE_SOON_DAYS))
 
 
-OPEN_TEXT = "当前处于在办状态（{states}）且登记日期不晚于本期最后一天"
-OVERDUE_TEXT = "在办（同上）且当前办理期限（next_deadline）不晚于本期最后一天，即到本期结束时期限已过"
-DUE_SOON_TEXT = "在办（同上）且当前办理期限在本期结束后7日内（本期最后一天之后第1至第7日）"
+AS_AT_TEXT = "截至日A（本期已结束为本期最后一天，未结束为今天，按北京时间）"
+OPEN_TEXT = ("登记日期不晚于A、未作废，且按A日及以前的办理记录重建的A日状态为在办状态（{states}）的" + "{noun}")
+OVERDUE_TEXT = "A日在办（同上）且A日有效的办理期限早于A（逾期天数 = A − 期限）"
+DUE_SOON_TEXT = "A日在办（同上）且A日有效的办理期限在A至A+7日之间（含两端）"
 
 
 def _states(kind: str) -> str:
@@ -153,11 +172,11 @@ P_CONCLUDED_VILLAGE = SetDef("petition.concluded.village", "村级办结信访�
                              lambda t, p: and_(_in(t.c.reply_date, p), t.c.resolution_level == "village"))
 P_ASSIGNED = SetDef("petition.assigned", "交办信访件", "petition", "交办日期（assigned_date）在本期内的信访件",
                     lambda t, p: _in(t.c.assigned_date, p))
-P_OPEN = SetDef("petition.open", "在办信访件", "petition", OPEN_TEXT.format(states=_states("petition")),
-                _open("petition", "received_date"))
-P_OVERDUE = SetDef("petition.overdue", "逾期信访件", "petition", OVERDUE_TEXT, _overdue("petition", "received_date"))
+P_OPEN = SetDef("petition.open", "在办信访件", "petition", OPEN_TEXT.format(states=_states("petition"), noun="信访件"),
+                at=_open("petition", "received_date"))
+P_OVERDUE = SetDef("petition.overdue", "逾期信访件", "petition", OVERDUE_TEXT, at=_overdue("petition", "received_date"))
 P_DUE_SOON = SetDef("petition.due_soon", "7日内到期信访件", "petition", DUE_SOON_TEXT,
-                    _due_soon("petition", "received_date"))
+                    at=_due_soon("petition", "received_date"))
 
 # ---------------------------------------------------------------------------------------------
 # Disputes (矛盾纠纷)
@@ -175,15 +194,15 @@ D_ENDED = SetDef("dispute.mediation_ended", "调解终结", "dispute",
                  lambda t, p: and_(t.c.outcome.in_(["success", "failed"]), _in(t.c.mediation_end_date, p)))
 D_RESOLVED_VILLAGE = SetDef("dispute.resolved.village", "村级化解纠纷", "dispute", "本期化解且化解层级为“村级”的纠纷",
                             lambda t, p: and_(D_RESOLVED.where(t, p), t.c.resolution_level == "village"))
-D_OPEN = SetDef("dispute.open", "在办矛盾纠纷", "dispute", OPEN_TEXT.format(states=_states("dispute")),
-                _open("dispute", "found_date"))
-D_OPEN_HIGH = SetDef("dispute.open.high", "在办高风险纠纷", "dispute", "在办纠纷中风险等级为“高”的",
-                     lambda t, p: and_(_open("dispute", "found_date")(t, p), t.c.risk_level == "high"))
-D_OPEN_HOMICIDE = SetDef("dispute.open.homicide", "在办易引发命案纠纷", "dispute", "在办纠纷中标记为易引发命案的",
-                         lambda t, p: and_(_open("dispute", "found_date")(t, p), t.c.homicide_risk.is_(True)))
+D_OPEN = SetDef("dispute.open", "在办矛盾纠纷", "dispute", OPEN_TEXT.format(states=_states("dispute"), noun="矛盾纠纷"),
+                at=_open("dispute", "found_date"))
+D_OPEN_HIGH = SetDef("dispute.open.high", "在办高风险纠纷", "dispute", "A日在办纠纷中风险等级为“高”的",
+                     at=lambda t, sp, p, a: and_(_open("dispute", "found_date")(t, sp, p, a), t.c.risk_level == "high"))
+D_OPEN_HOMICIDE = SetDef("dispute.open.homicide", "在办易引发命案纠纷", "dispute", "A日在办纠纷中标记为易引发命案的",
+                         at=lambda t, sp, p, a: and_(_open("dispute", "found_date")(t, sp, p, a), t.c.homicide_risk.is_(True)))
 D_OVERDUE = SetDef("dispute.overdue", "超期调解纠纷", "dispute",
-                   OVERDUE_TEXT + "；纠纷的期限为调解开始后30日的调解期限", _overdue("dispute", "found_date"))
-D_DUE_SOON = SetDef("dispute.due_soon", "7日内到期纠纷", "dispute", DUE_SOON_TEXT, _due_soon("dispute", "found_date"))
+                   OVERDUE_TEXT + "；纠纷的期限为调解开始后30日的调解期限", at=_overdue("dispute", "found_date"))
+D_DUE_SOON = SetDef("dispute.due_soon", "7日内到期纠纷", "dispute", DUE_SOON_TEXT, at=_due_soon("dispute", "found_date"))
 
 # ---------------------------------------------------------------------------------------------
 # Leader case-packages (领导包案)
@@ -195,14 +214,14 @@ K_BACKLOG_CLOSED = SetDef("package.closed.backlog", "积案化解（销号）", 
                           lambda t, p: and_(_in(t.c.closed_date, p), t.c.is_backlog.is_(True)))
 K_DUE_OR_CLOSED = SetDef(
     "package.due_or_closed", "应化解包案", "package",
-    "本期销号的包案，加上化解时限（target_date，含延期后的时限）在本期内且在本期开始前尚未销号的包案",
-    lambda t, p: or_(_in(t.c.closed_date, p),
-                     and_(_in(t.c.target_date, p), or_(t.c.closed_date.is_(None), t.c.closed_date >= p.start))))
-K_OPEN = SetDef("package.open", "在办包案", "package", OPEN_TEXT.format(states=_states("package")),
-                _open("package", "start_date"))
-K_OVERDUE = SetDef("package.overdue", "逾期包案", "package", OVERDUE_TEXT + "；包案的期限为化解时限",
-                   _overdue("package", "start_date"))
-K_DUE_SOON = SetDef("package.due_soon", "7日内到期包案", "package", DUE_SOON_TEXT, _due_soon("package", "start_date"))
+    "本期销号的包案，加上A日在办、且A日有效的化解时限（含A日及以前批准的延期）在本期内的包案"
+    "（即化解时限在本期内、本期开始前尚未销号的；之后的延期不改变过去期间的数字）",
+    at=lambda t, sp, p, a: or_(_in(t.c.closed_date, p), and_(sp.c.is_open.is_(True), _in(sp.c.deadline, p))))
+K_OPEN = SetDef("package.open", "在办包案", "package", OPEN_TEXT.format(states=_states("package"), noun="包案"),
+                at=_open("package", "start_date"))
+K_OVERDUE = SetDef("package.overdue", "逾期包案", "package", OVERDUE_TEXT + "；包案的期限为A日及以前延期后的化解时限",
+                   at=_overdue("package", "start_date"))
+K_DUE_SOON = SetDef("package.due_soon", "7日内到期包案", "package", DUE_SOON_TEXT, at=_due_soon("package", "start_date"))
 K_PROGRESS = SetDef("package.progress", "有进展记录的包案", "package",
                     "本期内（entry_date）登记过工作进展的包案",
                     lambda t, p: t.c.id.in_(select(T_PROGRESS.c.package_id).where(
@@ -221,12 +240,12 @@ X_DUE_OR_DONE = SetDef(
     "本期完成的调度事项，加上完成时限在本期内且在本期开始前尚未完成的调度事项",
     lambda t, p: or_(_in(t.c.done_date, p),
                      and_(_in(t.c.deadline, p), or_(t.c.done_date.is_(None), t.c.done_date >= p.start))))
-X_OPEN = SetDef("dispatch.open", "推进中调度事项", "dispatch", OPEN_TEXT.format(states=_states("dispatch")),
-                _open("dispatch", "raised_date"))
+X_OPEN = SetDef("dispatch.open", "推进中调度事项", "dispatch", OPEN_TEXT.format(states=_states("dispatch"), noun="调度事项"),
+                at=_open("dispatch", "raised_date"))
 X_OVERDUE = SetDef("dispatch.overdue", "逾期调度事项", "dispatch", OVERDUE_TEXT + "；调度事项的期限为完成时限",
-                   _overdue("dispatch", "raised_date"))
+                   at=_overdue("dispatch", "raised_date"))
 X_DUE_SOON = SetDef("dispatch.due_soon", "7日内到期调度事项", "dispatch", DUE_SOON_TEXT,
-                    _due_soon("dispatch", "raised_date"))
+                    at=_due_soon("dispatch", "raised_date"))
 
 # ---------------------------------------------------------------------------------------------
 # Volunteer activities (平安志愿者)
@@ -307,11 +326,15 @@ def merge_refs(*refs: Refs | None) -> Refs:
 
 
 class FigureQueries:
-    """Runs the definitions over one database connection for a set of townships (None: all)."""
+    """Runs the definitions over one database connection for a set of townships (None: all).
 
-    def __init__(self, conn: Connection, townships: Iterable[str] | None = None) -> None:
+    `today` (China time) fixes the date stock figures are counted at: the period's last day
+    once it has ended, today while it runs (`as_at`)."""
+
+    def __init__(self, conn: Connection, townships: Iterable[str] | None = None, *, today: date) -> None:
         self.conn = conn
         self.townships = sorted(townships) if townships is not None else None
+        self.today = today
         self._rows: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
         self._groups: dict[tuple[str, str, str, str], dict[Any, list[str]]] = {}
 
@@ -322,15 +345,32 @@ class FigureQueries:
             cond = and_(cond, t.c.township_code.in_(self.townships))
         return cond
 
+    def as_at(self, p: Period) -> date:
+        return as_at(p, self.today)
+
+    def select_set(self, s: SetDef, p: Period, cols: Iterable[str]) -> Select[Any]:
+        """SELECT the given record columns of the set's records. A stock set also gets the status
+        on A as `at_status`, `at_deadline`, `at_deadline_kind` (from the span covering A)."""
+        t = TABLES[s.kind]
+        picked = [t.c[c] for c in cols]
+        if s.at is None:
+            assert s.where is not None
+            return select(*picked).where(self.base(t), s.where(t, p))
+        a = self.as_at(p)
+        sp = T_SPAN
+        return (select(*picked, sp.c.status.label("at_status"), sp.c.deadline.label("at_deadline"),
+                       sp.c.deadline_kind.label("at_deadline_kind"))
+                .select_from(t.join(sp, sp.c.record_id == t.c.id))
+                .where(self.base(t), sp.c.record_kind == s.kind, sh.covering(sp, a), s.at(t, sp, p, a)))
+
     def rows(self, s: SetDef, p: Period) -> list[tuple[Any, ...]]:
         """(id, *DIMENSIONS[kind]) of the set's records, ordered by id; cached per period."""
         key = (s.key, p.kind, p.code)
         if key not in self._rows:
-            t = TABLES[s.kind]
-            cols = [t.c.id, *(t.c[d] for d in DIMENSIONS[s.kind])]
-            q = select(*cols).where(self.base(t), s.where(t, p))
+            q = self.select_set(s, p, ["id", *DIMENSIONS[s.kind]])
+            n = 1 + len(DIMENSIONS[s.kind])
             # Sorted in Python: the same order on SQLite and PostgreSQL whatever the collation.
-            self._rows[key] = sorted((tuple(r) for r in self.conn.execute(q)), key=lambda r: r[0])
+            self._rows[key] = sorted((tuple(r)[:n] for r in self.conn.execute(q)), key=lambda r: r[0])
         return self._rows[key]
 
     def ids(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> list[str]:
@@ -436,7 +476,15 @@ def figures_markdown() -> str:
         "- 已作废的记录一律不计。乡镇为参数（一个或多个乡镇代码，县级汇总时为全部）。",
         "- 比率的分母为空时显示“—”，不显示 0% 或 100%；比率保留一位小数。",
         "- 增减：件数显示差值和百分比（上期为0时百分比为“—”）；比率显示百分点差。",
-        "- “在办”“逾期”“到期”为存量指标，按生成报表时记录的当前状态计算；对比只用于流量指标（新增、办结、化解等）。",
+        "- “在办”“逾期”“7日内到期”为存量指标，一律“截至日A”计算：本期已结束时A为本期最后一天，本期未结束时A为今天"
+        "（按北京时间 Asia/Shanghai 计，乡镇和县级相同）。记录在A日计入存量，当且仅当登记日期不晚于A、未作废，且按其"
+        "A日及以前的办理记录重建的A日状态为在办状态。A日有效的期限：A日尚未作出受理决定的信访件为收件后15日；A日及以前已受理的"
+        "为受理后60日，加A日及以前批准的延长期；复查中、复核中为相应答复期限；A日调解中的纠纷为调解开始后30日；包案为A日及以前"
+        "延期后的化解时限；调度事项为完成时限。逾期 = A日在办且期限早于A，逾期天数 = A − 期限；7日内到期 = A日在办且"
+        "A ≤ 期限 ≤ A+7。因此过去期间的报表无论何时重印，存量数字都相同；首页和列表的实时数字是同一规则，A为今天。"
+        "对比只用于流量指标（新增、办结、化解等）。",
+        "- 报表上的清单列出本部分任何一个数字所计的全部记录（本期新增、本期之后才办结的也列出），清单中的状态和期限为A日的状态和期限；"
+        "清单过长被截断时注明未列出的件数，打印时选“附录”（命令行 --appendix）在报表末尾列出全部记录。",
         "- 每个数字都保留其背后的记录编号，报表预览中点击数字即打开这些记录；签发后的报表连同这些编号一起冻结。",
         "",
     ]

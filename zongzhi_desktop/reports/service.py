@@ -82,14 +82,14 @@ def check_parts(kind: str, parts: dict[str, str] | None) -> dict[str, str]:
 
 def build_report(svc: Services, kind: str, period: str | Period, *, parts: dict[str, str] | None = None,
                  sign: SignInfo | None = None, townships: list[str] | None = None, all_townships: bool = False,
-                 township_name: str | None = None, list_limit: int | None = None) -> Report:
+                 township_name: str | None = None, list_limit: int | None = None, appendix: bool = False) -> Report:
     """Compute a sheet from the records now (never the frozen copy): for this installation's
     township, the given `townships`, or (`all_townships`) every township in the store."""
     kind = sheet_kind(kind)
     p = period_for(kind, period)
     codes = None if all_townships else (townships if townships is not None else [svc.township.code])
     name = township_name or svc.township.name
-    kw: dict[str, Any] = {} if list_limit is None else {"list_limit": list_limit}
+    kw: dict[str, Any] = {"appendix": appendix} if list_limit is None else {"list_limit": list_limit, "appendix": appendix}
     with svc.store.engine.connect() as conn:
         report = build_sheet(conn, kind, p, codes=svc.codes, townships=codes, township_name=name,
                              made_on=svc.today(), parts=check_parts(kind, parts), sign=sign, **kw)

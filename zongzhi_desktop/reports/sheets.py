@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from ..domain import workflows as wf
 from ..domain.codes import CodeTables
+from ..store import status_history as sh
 from . import figures as fg
 from .figures import FigureQueries, RateDef, SetDef
 from .model import Cell, Chart, Column, Report, Section, Series, Signature, Table, Text, Value
@@ -82,6 +83,8 @@ class Builder:
     names: Names
     list_limit: int = LIST_LIMIT
     values: dict[str, Value] = field(default_factory=dict)
+    appendix: bool = False  # print every cut list in full at the end
+    cut: list[Table] = field(default_factory=list)  # the cut lists, whole
 
     # -- values -> cells ----------------------------------------------------------------------
     def put(self, key: str, v: Value) -> Cell:
@@ -128,21 +131,45 @@ class Builder:
         return rows
 
     # -- record lists -------------------------------------------------------------------------
-    def record_rows(self, s: SetDef, cols: list[str], p: Period | None = None) -> list[dict[str, Any]]:
-        p = p or self.period
-        t = fg.TABLES[s.kind]
-        q = select(*(t.c[c] for c in ["id", *cols])).where(self.q.base(t), s.where(t, p))
-        return [dict(r._mapping) for r in self.conn.execute(q)]
+    @property
+    def as_at(self) -> date:
+        """The date the sheet's stock figures (and its lists' status columns) are counted at."""
+        return self.q.as_at(self.period)
 
-    def limited(self, rows: list[list[Cell]], total: int, ncols: int) -> tuple[list[list[Cell]], list[tuple[int, int, int, int]]]:
-        """Cut a list to `list_limit` rows, adding a spanning "另有N件" row."""
-        if len(rows) <= self.list_limit:
-            return rows, []
-        kept = rows[: self.list_limit]
-        note = Cell(f"……另有{total - self.list_limit}件未列出（共{total}件，点击上方汇总数字可查看全部）", align="center")
-        kept.append([note] + [Cell("") for _ in range(ncols - 1)])
+    def record_rows(self, s: SetDef, cols: list[str], p: Period | None = None) -> list[dict[str, Any]]:
+        """The set's records with the given columns, and for every record its status on A
+        (`at_status`, `at_deadline`, `at_deadline_kind`)."""
+        p = p or self.period
+        rows = [dict(r._mapping) for r in self.conn.execute(self.q.select_set(s, p, ["id", *cols]))]
+        if not s.stock:
+            on_a = self.status_on_a(s.kind, [r["id"] for r in rows])
+            for r in rows:
+                r["at_status"], r["at_deadline"], r["at_deadline_kind"] = on_a.get(r["id"], (None, None, None))
+        return rows
+
+    def status_on_a(self, kind: str, ids: list[str]) -> dict[str, tuple[str, date | None, str | None]]:
+        """Status, deadline and deadline kind on A of the given records."""
+        sp = fg.T_SPAN
+        out: dict[str, tuple[str, date | None, str | None]] = {}
+        a = self.as_at
+        for i in range(0, len(ids), 500):
+            q = select(sp.c.record_id, sp.c.status, sp.c.deadline, sp.c.deadline_kind).where(
+                sp.c.record_id.in_(ids[i:i + 500]), sh.covering(sp, a))
+            out.update({rid: (st, d, k) for rid, st, d, k in self.conn.execute(q)})
+        return out
+
+    def list_table(self, key: str, title: str, cols: list[Column], rows: list[list[Cell]], font_size: float) -> Table:
+        """A record list, cut to `list_limit` rows with a spanning "另有N件" row; a cut list is
+        kept whole for the printed appendix."""
+        total = len(rows)
+        if total <= self.list_limit:
+            return Table(key, title, cols, rows, font_size=font_size)
+        self.cut.append(Table(f"appendix.{key}", title, cols, rows, font_size=font_size))
+        where = "见附录" if self.appendix else "打印时选“附录”可列出全部，预览中点击汇总数字可查看"
+        note = Cell(f"……另有{total - self.list_limit}件未列出（共{total}件，{where}）", align="center")
+        kept = [*rows[: self.list_limit], [note] + [Cell("") for _ in range(len(cols) - 1)]]
         r = len(kept)  # header is row 0
-        return kept, [(0, r, ncols - 1, r)]
+        return Table(key, title, cols, kept, spans=[(0, r, len(cols) - 1, r)], font_size=font_size)
 
     def village_name(self, vid: str | None) -> str:
         return Names.name(self.names.villages, vid, NO_VILLAGE)
@@ -197,18 +224,24 @@ def stock_table(b: Builder) -> Table:
              ("package", fg.K_OPEN, fg.K_OVERDUE, fg.K_DUE_SOON), ("dispatch", fg.X_OPEN, fg.X_OVERDUE, fg.X_DUE_SOON)]
     cols = [Column("项目", 1.6)] + [Column(_KIND_LABEL[k], 1, "right") for k, *_ in kinds]
     rows = []
-    for i, label in enumerate(("在办", "逾期（至期末期限已过）", "期末后7日内到期")):
+    for i, label in enumerate(("在办", "逾期", "7日内到期")):
         rows.append([Cell(label)] + [b.count(sets[i]) for _k, *sets in kinds])
     rows.append([Cell("在办高风险纠纷"), Cell("—", align="right"), b.count(fg.D_OPEN_HIGH), Cell("—", align="right"),
                  Cell("—", align="right")])
     rows.append([Cell("在办易引发命案纠纷"), Cell("—", align="right"), b.count(fg.D_OPEN_HOMICIDE),
                  Cell("—", align="right"), Cell("—", align="right")])
+    a = b.as_at
     return Table("stock", None, cols, rows,
-                 note="在办、逾期按生成报表时的办理状态计算；逾期指办理期限不晚于本期最后一天。")
+                 note=f"在办、逾期、到期按截至{cn_date(a)}（{_as_at_reason(b)}）的办理状态和当日有效的期限计算："
+                      f"逾期指期限早于该日，7日内到期指期限在该日至其后7日之间。")
 
 
 _TITLE_COL = {"petition": "petitioner_name", "dispute": "title", "package": "title", "dispatch": "title"}
 _DATE_COL = {"petition": "received_date", "dispute": "found_date", "package": "start_date", "dispatch": "raised_date"}
+
+
+def _as_at_reason(b: Builder) -> str:
+    return "本期最后一天" if b.as_at == b.period.end else "本期未结束，为制表当日"
 
 
 def deadline_list(b: Builder, key: str, title: str, which: str) -> Table:
@@ -218,31 +251,31 @@ def deadline_list(b: Builder, key: str, title: str, which: str) -> Table:
     items = []
     for s in sets:
         extra = ["request"] if s.kind == "petition" else []
-        for r in b.record_rows(s, ["serial", _TITLE_COL[s.kind], "status", "next_deadline", "next_deadline_kind", *extra]):
+        for r in b.record_rows(s, ["serial", _TITLE_COL[s.kind], *extra]):
             title_ = r[_TITLE_COL[s.kind]]
             if s.kind == "petition":
                 title_ = f"{title_}：{_short(r['request'], 40)}"
-            items.append((r["next_deadline"], s.kind, r["serial"], title_, r))
+            items.append((r["at_deadline"], s.kind, r["serial"], title_, r))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
-    end = b.period.end
+    a = b.as_at
     rows = []
     for deadline, kind, serial, title_, r in items:
-        days = (end + timedelta(days=1) - deadline).days if which == "overdue" else (deadline - end).days
+        days = (a - deadline).days if which == "overdue" else (deadline - a).days
         rows.append([
             Cell(_KIND_LABEL[kind]), Cell(serial, refs={kind: [r["id"]]}), Cell(_short(title_, 60)),
-            Cell(_STATES[kind].get(r["status"], r["status"])), Cell(r["next_deadline_kind"] or ""),
+            Cell(_STATES[kind].get(r["at_status"], r["at_status"])), Cell(r["at_deadline_kind"] or ""),
             Cell(deadline.isoformat(), align="center"),
             Cell(f"{days}天", align="right"),
         ])
     cols = [Column("类别", 1.1), Column("编号", 1.6), Column("事项", 3.2), Column("状态", 1.1), Column("期限类型", 1.1),
             Column("期限", 1.4, "center"), Column("超期" if which == "overdue" else "剩余", 0.8, "right")]
-    rows, spans = b.limited(rows, len(items), len(cols))
-    return Table(key, f"{title}（共{len(items)}件）", cols, rows, spans=spans, font_size=9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
 
 
 def key_disputes_list(b: Builder) -> Table:
-    high = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HIGH, ["serial", "title", "type", "village_id", "found_date", "status", "risk_level", "homicide_risk"])}
-    hom = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HOMICIDE, ["serial", "title", "type", "village_id", "found_date", "status", "risk_level", "homicide_risk"])}
+    cols_ = ["serial", "title", "type", "village_id", "found_date", "risk_level", "homicide_risk"]
+    high = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HIGH, cols_)}
+    hom = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HOMICIDE, cols_)}
     rows_ = sorted({**high, **hom}.values(), key=lambda r: (r["found_date"], r["serial"]))
     rows = []
     for r in rows_:
@@ -250,11 +283,10 @@ def key_disputes_list(b: Builder) -> Table:
         rows.append([Cell(r["serial"], refs={"dispute": [r["id"]]}), Cell(_short(r["title"], 50)),
                      Cell(b.label("dispute_type", r["type"])), Cell(b.village_name(r["village_id"])),
                      Cell(r["found_date"].isoformat(), align="center"), Cell(flags),
-                     Cell(wf.DISPUTE.states.get(r["status"], r["status"]))])
+                     Cell(wf.DISPUTE.states.get(r["at_status"], r["at_status"]))])
     cols = [Column("编号", 1.6), Column("纠纷名称", 3), Column("类型", 1.3), Column("村(社区)", 1.3),
             Column("发现日期", 1.4, "center"), Column("风险", 1.3), Column("状态", 1)]
-    rows, spans = b.limited(rows, len(rows_), len(cols))
-    return Table("key_disputes", f"在办高风险、易引发命案纠纷清单（共{len(rows_)}件）", cols, rows, spans=spans, font_size=9)
+    return b.list_table("key_disputes", f"在办高风险、易引发命案纠纷清单（共{len(rows_)}件）", cols, rows, 9)
 
 
 def progress_list(b: Builder, key: str, p: Period) -> Table:
@@ -270,8 +302,7 @@ def progress_list(b: Builder, key: str, p: Period) -> Table:
             for d, content, by, pid, serial, title, leader in entries]
     cols = [Column("日期", 1.3, "center"), Column("编号", 1.5), Column("包案事项", 2.2), Column("包案领导", 1.5),
             Column("工作进展", 3.4), Column("办理人", 1)]
-    rows, spans = b.limited(rows, len(entries), len(cols))
-    return Table(key, f"领导包案工作进展（本期登记{len(entries)}条）", cols, rows, spans=spans, font_size=9)
+    return b.list_table(key, f"领导包案工作进展（本期登记{len(entries)}条）", cols, rows, 9)
 
 
 def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any, str]], note: str | None,
@@ -370,10 +401,21 @@ def volunteer_tables(b: Builder) -> list[Table]:
     return out
 
 
+def _package_state(b: Builder, r: dict[str, Any]) -> str:
+    st = r["at_status"]
+    if st is None:
+        return "截至日尚未包案"
+    if st == "closed":
+        return f"已销号（{r['closed_date'].isoformat()}）" if r["closed_date"] else wf.PACKAGE.states[st]
+    text = wf.PACKAGE.states.get(st, st)
+    return text + ("（逾期）" if r["at_deadline"] is not None and r["at_deadline"] < b.as_at else "")
+
+
 def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], with_progress: bool) -> Table:
+    """Every package any of `sets` counts, with its status and target on A."""
     chosen: dict[str, dict[str, Any]] = {}
     for s in sets:
-        for r in b.record_rows(s, ["serial", "title", "leader_id", "target_date", "status", "closed_date", "is_backlog",
+        for r in b.record_rows(s, ["serial", "title", "leader_id", "target_date", "closed_date", "is_backlog",
                                    "supervised"]):
             chosen[r["id"]] = r
     progress: dict[str, list[str]] = {}
@@ -385,19 +427,15 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
         for pid, d, content in b.conn.execute(q):
             if pid in chosen:
                 progress.setdefault(pid, []).append(f"{d.month}月{d.day}日 {content}")
-    end = b.period.end
-    items = sorted(chosen.values(), key=lambda r: (r["status"] == "closed", r["target_date"], r["serial"]))
+    for r in chosen.values():
+        r["target_on_a"] = r["at_deadline"] or r["target_date"]  # closed: no deadline in force
+    items = sorted(chosen.values(), key=lambda r: (r["at_status"] == "closed", r["target_on_a"], r["serial"]))
     rows = []
     for r in items:
-        status = wf.PACKAGE.states.get(r["status"], r["status"])
-        if r["status"] == "closed" and r["closed_date"]:
-            status = f"已销号（{r['closed_date'].isoformat()}）"
-        elif r["target_date"] <= end:
-            status += "（逾期）"
         tags = "、".join(x for x, on in (("积案", r["is_backlog"]), ("挂牌督办", r["supervised"])) if on)
         row = [Cell(r["serial"], refs={"package": [r["id"]]}), Cell(_short(r["title"], 50) + (f"［{tags}］" if tags else "")),
-               Cell(Names.name(b.names.leaders, r["leader_id"], "")), Cell(r["target_date"].isoformat(), align="center"),
-               Cell(status)]
+               Cell(Names.name(b.names.leaders, r["leader_id"], "")), Cell(r["target_on_a"].isoformat(), align="center"),
+               Cell(_package_state(b, r))]
         if with_progress:
             entries = progress.get(r["id"], [])
             text = "；".join(entries) or "本期无进展记录"
@@ -409,32 +447,34 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
             Column("状态", 1.3)]
     if with_progress:
         cols.append(Column("本期进展", 3.2))
-    rows, spans = b.limited(rows, len(items), len(cols))
-    return Table(key, f"{title}（共{len(items)}件）", cols, rows, spans=spans, font_size=9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+
+
+def _dispatch_state(b: Builder, r: dict[str, Any]) -> str:
+    st = r["at_status"]
+    if st == "done":
+        return f"已完成（{r['done_date'].isoformat()}）" + ("" if r["done_date"] <= r["deadline"] else "，超时")
+    if st == "open":
+        return "推进中" + ("（逾期）" if r["at_deadline"] is not None and r["at_deadline"] < b.as_at else "")
+    return "截至日尚未提出"
 
 
 def dispatch_table(b: Builder, key: str, title: str, sets: Iterable[SetDef]) -> Table:
+    """Every dispatch item any of `sets` counts, with its state on A."""
     chosen: dict[str, dict[str, Any]] = {}
     for s in sets:
-        for r in b.record_rows(s, ["serial", "title", "department_id", "raised_date", "deadline", "status", "done_date",
-                                   "result"]):
+        for r in b.record_rows(s, ["serial", "title", "department_id", "raised_date", "deadline", "done_date", "result"]):
             chosen[r["id"]] = r
-    end = b.period.end
-    items = sorted(chosen.values(), key=lambda r: (r["status"] == "done", r["deadline"], r["serial"]))
+    items = sorted(chosen.values(), key=lambda r: (r["at_status"] == "done", r["deadline"], r["serial"]))
     rows = []
     for r in items:
-        if r["status"] == "done":
-            state = f"已完成（{r['done_date'].isoformat()}）" + ("" if r["done_date"] <= r["deadline"] else "，超时")
-        else:
-            state = "推进中" + ("（逾期）" if r["deadline"] <= end else "")
         rows.append([Cell(r["serial"], refs={"dispatch": [r["id"]]}), Cell(_short(r["title"], 50)),
                      Cell(Names.name(b.names.departments, r["department_id"], NO_UNIT)),
                      Cell(r["raised_date"].isoformat(), align="center"), Cell(r["deadline"].isoformat(), align="center"),
-                     Cell(state)])
+                     Cell(_dispatch_state(b, r))])
     cols = [Column("编号", 1.5), Column("调度事项（堵点难点）", 3), Column("责任单位", 1.6), Column("提出日期", 1.3, "center"),
             Column("完成时限", 1.3, "center"), Column("完成情况", 1.8)]
-    rows, spans = b.limited(rows, len(items), len(cols))
-    return Table(key, f"{title}（共{len(items)}件）", cols, rows, spans=spans, font_size=9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
 
 
 def summary_row_table(b: Builder, key: str, title: str | None, cells: list[tuple[str, Cell]]) -> Table:
@@ -547,12 +587,13 @@ def _monthly(b: Builder, parts: dict[str, str]) -> list[Section]:
         ("在办包案", b.count(fg.K_OPEN)), ("本月新增", b.count(fg.K_NEW)), ("本月销号", b.count(fg.K_CLOSED)),
         ("包案化解率", b.rate(fg.R_PACKAGE)), ("逾期包案", b.count(fg.K_OVERDUE))])
     secs.append(Section(_section_title(3, "领导包案推进情况"), [
-        pk, packages_table(b, "packages", "包案推进明细", (fg.K_OPEN, fg.K_CLOSED), with_progress=True)]))
+        pk, packages_table(b, "packages", "包案推进明细", (fg.K_OPEN, fg.K_NEW, fg.K_CLOSED, fg.K_DUE_OR_CLOSED),
+                           with_progress=True)]))
     xs = summary_row_table(b, "dispatch_summary", None, [
         ("本月新增", b.count(fg.X_NEW)), ("本月完成", b.count(fg.X_DONE)), ("完成率", b.rate(fg.R_DISPATCH)),
         ("按时完成率", b.rate(fg.R_DISPATCH_ON_TIME)), ("推进中", b.count(fg.X_OPEN)), ("逾期", b.count(fg.X_OVERDUE))])
     secs.append(Section(_section_title(4, "调度事项（堵点难点）"), [
-        xs, dispatch_table(b, "dispatch", "调度事项明细", (fg.X_OPEN, fg.X_DONE))]))
+        xs, dispatch_table(b, "dispatch", "调度事项明细", (fg.X_NEW, fg.X_DUE_OR_DONE, fg.X_OPEN))]))
     secs.append(Section(_section_title(5, "平安志愿者"), volunteer_tables(b)))
     secs.append(Section(_section_title(6, "下月安排"), staff_texts("monthly", parts)))
     return secs
@@ -598,12 +639,14 @@ def _quarterly(b: Builder, parts: dict[str, str]) -> list[Section]:
         ("本季销号", b.count(fg.K_CLOSED)), ("其中积案", b.count(fg.K_BACKLOG_CLOSED)), ("应化解包案", b.count(fg.K_DUE_OR_CLOSED)),
         ("包案化解率", b.rate(fg.R_PACKAGE)), ("在办包案", b.count(fg.K_OPEN)), ("逾期包案", b.count(fg.K_OVERDUE))])
     secs.append(Section(_section_title(3, "包案销号和积案化解"), [
-        pk, packages_table(b, "packages_closed", "本季销号包案", (fg.K_CLOSED,), with_progress=False)]))
+        pk, packages_table(b, "packages_closed", "本季销号、应化解和在办包案", (fg.K_CLOSED, fg.K_DUE_OR_CLOSED, fg.K_OPEN),
+                           with_progress=False)]))
     xs = summary_row_table(b, "dispatch_summary", None, [
         ("本季新增", b.count(fg.X_NEW)), ("应完成", b.count(fg.X_DUE_OR_DONE)), ("本季完成", b.count(fg.X_DONE)),
         ("完成率", b.rate(fg.R_DISPATCH)), ("按时完成率", b.rate(fg.R_DISPATCH_ON_TIME)), ("逾期未完成", b.count(fg.X_OVERDUE))])
     secs.append(Section(_section_title(4, "调度事项完成情况"), [
-        xs, dispatch_table(b, "dispatch_overdue", "逾期未完成调度事项", (fg.X_OVERDUE,))]))
+        xs, dispatch_table(b, "dispatch_overdue", "本季新增、应完成和逾期调度事项",
+                           (fg.X_NEW, fg.X_DUE_OR_DONE, fg.X_OVERDUE))]))
     for i, (k, label) in enumerate(PARTS["quarterly"].items()):
         secs.append(Section(_section_title(5 + i, label), [Text(None, parts.get(k, ""), part=k, min_lines=5)]))
     return secs
@@ -615,7 +658,7 @@ BUILDERS = {"weekly": _weekly, "monthly": _monthly, "quarterly": _quarterly}
 def build_sheet(conn: Connection, kind: str, period: Period, *, codes: CodeTables, townships: Iterable[str] | None,
                 township_name: str, made_on: date, parts: dict[str, str] | None = None,
                 sign: SignInfo | None = None, list_limit: int = LIST_LIMIT,
-                queries: FigureQueries | None = None) -> Report:
+                queries: FigureQueries | None = None, appendix: bool = False) -> Report:
     """Compute one sheet for `period` over `townships` (None: every township in the store).
 
     `queries` (over the same connection and townships) lets a caller that adds its own tables
@@ -623,10 +666,12 @@ def build_sheet(conn: Connection, kind: str, period: Period, *, codes: CodeTable
     if kind not in SHEETS:
         raise ValueError(kind)
     parts = {k: v for k, v in (parts or {}).items() if k in PARTS[kind]}
-    q = queries if queries is not None else FigureQueries(conn, townships)
-    b = Builder(conn, q, period, codes, Names.load(conn), list_limit)
+    q = queries if queries is not None else FigureQueries(conn, townships, today=made_on)
+    b = Builder(conn, q, period, codes, Names.load(conn), list_limit, appendix=appendix)
     sections = BUILDERS[kind](b, parts)
     sections.append(Section(None, [signature(sign or SignInfo())]))
+    if appendix and b.cut:
+        sections.append(Section("附录：正文中截断清单的全部记录", list(b.cut)))
     title = f"{township_name}综治中心{SHEETS[kind][0]}"
     report = Report(kind=kind, title=title, subtitle=period.label, number=sheet_number(kind, township_name, period),
                     township_codes=q.townships, township_name=township_name, period=period.code,

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
+from ..domain import clock
 from ..domain.codes import CodeTables
 from ..domain.deadlines import DeadlinePolicy, DeadlineRule
 from ..domain.errors import DomainError
@@ -47,7 +48,7 @@ def default_codes() -> CodeTables:
 class Services(RecordOps, QueryOps, AdminOps):
     """Every operation on a store, performed as `actor`. Each write is one transaction."""
 
-    def __init__(self, store: Store, actor: Actor, *, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, store: Store, actor: Actor, *, today: Callable[[], date] = clock.today) -> None:
         self.store = store
         self.actor = actor
         self._today = today
@@ -57,6 +58,7 @@ class Services(RecordOps, QueryOps, AdminOps):
 
     # -- context ------------------------------------------------------------------------------
     def today(self) -> date:
+        """Today in China time (domain/clock.py), unless the caller gave its own clock."""
         return self._today()
 
     def session(self) -> Session:

@@ -16,7 +16,7 @@ from ..domain import workflows as wf
 from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
 from ..domain.fields import coerce_fields
 from ..domain.roles import Perm
-from ..store import audit
+from ..store import audit, status_history
 from ..store.serialize import to_row
 from .kinds import KINDS, ChildSpec, KindSpec, kind_spec
 
@@ -112,6 +112,11 @@ class RecordOps:
         self._stamp_new(ev)
         session.add(ev)
         return ev
+
+    def _spans(self: Services, session: Session, kind: str, rec: Any) -> None:
+        """Rebuild the record's status history from its events, in the caller's transaction."""
+        session.flush()
+        status_history.rebuild(session.connection(), kind, [rec.id], self.policy)
 
     def _next_serial(self: Services, session: Session, spec: KindSpec, year: int) -> str:
         counter = session.get(m.SerialCounter, (spec.name, year), with_for_update=True)
@@ -219,6 +224,7 @@ class RecordOps:
             if spec.workflow:
                 when = getattr(rec, spec.date_field) if spec.date_field else self.today()
                 self._event(session, kind, rec.id, "register", when, "登记")
+                self._spans(session, kind, rec)
             self._audit(session, "create", kind, rec, None)
         return result
 
@@ -272,6 +278,8 @@ class RecordOps:
             session.add(rec)
             for child, cvalues in children:
                 self._add_child_row(session, child, rec.id, cvalues)
+            if spec.workflow:
+                self._spans(session, kind, rec)  # a corrected date moves the spans
             self._audit(session, "update", kind, rec, before)
         return rec
 
@@ -335,6 +343,7 @@ class RecordOps:
             self._touch(rec)
             session.add(rec)
             self._event(session, kind, rec.id, step.name, when, step.label, values)
+            self._spans(session, kind, rec)
             self._audit(session, step.name, kind, rec, before)
         return rec
 

@@ -5,6 +5,7 @@ from .base import Record, new_uuid, utcnow
 from .dispatch import DispatchItem
 from .dispute import Dispute, DisputeParty, DisputeVisit
 from .draft import Draft  # form drafts: local scratch, not synced
+from .history import StatusSpan  # status history: derived from the workflow events, not synced
 from .ledger import ImportBatch, ImportSource  # ledger import bookkeeping: local, not synced
 from .package import CasePackage, PackageLink, PackageProgress
 from .petition import Petition, WorkflowEvent
@@ -88,6 +89,7 @@ __all__ = [
     "ReportSheet",
     "SerialCounter",
     "Setting",
+    "StatusSpan",
     "TeamMember",
     "Township",
     "User",

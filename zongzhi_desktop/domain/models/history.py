@@ -1,0 +1,28 @@
+"""Status history (derived, not synced): each record's status and deadline over time."""
+
+from datetime import date
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class StatusSpan(SQLModel, table=True):
+    """The record `record_id` was in `status` with `deadline` in force on days start ≤ d < end.
+
+    Rebuilt from the record's workflow events (domain/history.py) in the transaction that
+    writes them, and by the importer for imported records; never edited by hand.
+    """
+
+    __tablename__ = "status_span"
+    # Spans covering a date A: kind, open, start <= A (then end > A), one range scan per kind.
+    __table_args__ = (Index("ix_status_span_open_at", "record_kind", "is_open", "start_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    record_kind: str = Field(max_length=16)
+    record_id: str = Field(index=True, max_length=36)
+    township_code: str = Field(max_length=9)
+    start_date: date
+    end_date: date | None = Field(default=None)  # exclusive; None: still so
+    status: str = Field(max_length=32)
+    is_open: bool
+    deadline: date | None = Field(default=None)
+    deadline_kind: str | None = Field(default=None, max_length=32)
