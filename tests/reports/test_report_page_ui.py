@@ -79,18 +79,90 @@ def test_clerk_cannot_sign(qtbot, gen_svc: Services) -> None:  # type: ignore[no
     assert not w.sign_btn.isVisibleTo(w)
 
 
-def test_print_to_a_pdf_printer(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def pdf_printer(path: Path):  # type: ignore[no-untyped-def]
+    """A QPrinter that writes a PDF file: printing runs headless and can be read back."""
     from PySide6.QtPrintSupport import QPrinter
 
-    page.set_sheet("quarterly", "2026-Q4")
-    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    out = tmp_path / "printed.pdf"
-    printer.setOutputFileName(str(out))
-    assert page.print_sheet(printer)
-    from pypdf import PdfReader
+    printer.setOutputFileName(str(path))
+    return printer
 
-    assert len(PdfReader(out).pages) == len(page.pages)
+
+def ink_box(pdf: bytes, index: int) -> tuple[int, int, int, int]:
+    """The bounding box (left, top, right, bottom, in 1/72 in) of everything printed on a page."""
+    import pypdfium2 as pdfium
+    from PIL import ImageOps
+
+    doc = pdfium.PdfDocument(pdf)
+    img = doc[index].render(scale=1).to_pil().convert("L")
+    doc.close()
+    box = ImageOps.invert(img).point(lambda v: 255 if v > 60 else 0).getbbox()
+    assert box is not None, "blank page"
+    return box
+
+
+def test_print_button_previews_and_prints_to_a_pdf_printer(page, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The real 打印… button (clicked(bool) once crashed it) opens the preview; its 打印 prints A4."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+
+    page.set_sheet("quarterly", "2026-Q4")
+    qtbot.mouseClick(page.print_btn, Qt.MouseButton.LeftButton)
+    dlg = page.preview_dialog
+    assert dlg is not None and dlg.isVisible() and dlg.pages == len(page.pages) >= 2
+    assert dlg.page_label.text() == f"第 1 页 / 共 {dlg.pages} 页" and not dlg.prev_btn.isEnabled()
+    qtbot.mouseClick(dlg.next_btn, Qt.MouseButton.LeftButton)
+    assert dlg.page == 1 and dlg.prev_btn.isEnabled()
+    qtbot.mouseClick(dlg.prev_btn, Qt.MouseButton.LeftButton)
+    assert dlg.page == 0
+    width = dlg.view.width()
+    dlg.zoom_combo.setCurrentIndex(dlg.zoom_combo.findData(1.5))
+    assert abs(dlg.view.width() - width * 1.5) < 3
+
+    out = tmp_path / "printed.pdf"
+    dlg.choose_printer = lambda _parent: pdf_printer(out)
+    with qtbot.waitSignal(dlg.printed, timeout=30_000):
+        qtbot.mouseClick(dlg.print_btn, Qt.MouseButton.LeftButton)
+    reader = PdfReader(out)
+    assert len(reader.pages) == dlg.pages
+    for pg in reader.pages:  # A4 portrait, 595 x 842 pt
+        assert abs(float(pg.mediabox.width) - 595.3) < 2 and abs(float(pg.mediabox.height) - 841.9) < 2
+    printed, source = out.read_bytes(), page.pdf
+    for i in range(dlg.pages):  # the ink in the same place: true scale, nothing shifted or cut off
+        for a, b in zip(ink_box(printed, i), ink_box(source, i), strict=True):
+            assert abs(a - b) <= 2
+
+    target = tmp_path / "exported.pdf"
+    dlg.choose_pdf_path = lambda _parent, _name: str(target)
+    with qtbot.waitSignal(dlg.exported, timeout=5000):
+        qtbot.mouseClick(dlg.pdf_btn, Qt.MouseButton.LeftButton)
+    assert target.read_bytes() == page.pdf
+
+
+def test_print_by_keyboard(page, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+P on the page opens the preview; PageDown turns the page; Ctrl+P there prints."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    page.set_sheet("quarterly", "2026-Q4")
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=3000)
+    qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dlg = page.preview_dialog
+    assert dlg is not None and dlg.isVisible()
+    qtbot.keyClick(dlg, Qt.Key.Key_PageDown)
+    assert dlg.page == 1
+    qtbot.keyClick(dlg, Qt.Key.Key_PageUp)
+    assert dlg.page == 0
+    out = tmp_path / "k.pdf"
+    dlg.choose_printer = lambda _parent: pdf_printer(out)
+    with qtbot.waitSignal(dlg.printed, timeout=30_000):
+        qtbot.keyClick(dlg, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(PdfReader(out).pages) == dlg.pages
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
 
 
 def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,15 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QImage, QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import (
+    QCursor,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -41,6 +49,7 @@ from ..reports.render_xlsx import render_xlsx
 from ..reports.sheets import PARTS
 from ..services import Services
 from .errors import show_domain_error
+from .print_preview import PrintPreviewDialog
 
 # The staff-written parts' labels (reports.sheets.PARTS, Qt-free) for the translation catalog.
 _PART_LABELS = (
@@ -132,6 +141,7 @@ class ReportPage(QWidget):
         self.hotspots: list[Hotspot] = []
         self.pages: list[PageView] = []
         self.editors: dict[str, QPlainTextEdit] = {}
+        self.preview_dialog: PrintPreviewDialog | None = None
         self._build()
         self._kind_changed()
 
@@ -204,7 +214,10 @@ class ReportPage(QWidget):
         self.sign_btn.clicked.connect(self.sign)
         self.pdf_btn.clicked.connect(lambda: self.export(fmt="pdf"))
         self.xlsx_btn.clicked.connect(lambda: self.export(fmt="xlsx"))
-        self.print_btn.clicked.connect(self.print_sheet)
+        # clicked(bool) would land in a parameter: always through a lambda.
+        self.print_btn.clicked.connect(lambda: self.print_sheet())
+        self.print_btn.setToolTip(self.tr("打印预览，可打印或导出PDF（Ctrl+P）"))
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.print_sheet())
         self.sign_btn.setVisible(has_perm(self.services.actor.role, Perm.REVIEW))
 
     # -- state --------------------------------------------------------------------------------
@@ -375,33 +388,16 @@ class ReportPage(QWidget):
             return None
         return Path(path)
 
-    def print_sheet(self, printer: object | None = None) -> bool:
-        """Print the pages at the printer's resolution (QPrintDialog unless a printer is given)."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        if not self.pdf:
-            return False
-        if printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
-                return False
-        assert isinstance(printer, QPrinter)
-        self._busy()
-        try:
-            images = render_pages(self.pdf, dpi=min(printer.resolution(), 300))
-            painter = QPainter(printer)
-            try:
-                for i, img in enumerate(images):
-                    if i:
-                        printer.newPage()
-                    target = painter.viewport()
-                    scaled = img.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                    painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), img)
-            finally:
-                painter.end()
-        finally:
-            self._idle()
-        return True
+    def print_sheet(self) -> PrintPreviewDialog | None:
+        """Open the print preview of the sheet shown (the one print path: 打印 / 导出PDF there)."""
+        if not self.pdf or self.rendered is None:
+            return None
+        name = f"{rs.SHEET_LABELS[self.kind]}-{self.period().code}.pdf"
+        dlg = PrintPreviewDialog(self.pdf, self.rendered.report.title, name, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.preview_dialog = dlg
+        dlg.open()
+        return dlg
 
 
 def default_period(kind: str, today: date) -> str:

@@ -1,0 +1,286 @@
+"""The one print path: a preview of the very PDF that prints, with 打印 (QPrinter, A4) and 导出PDF.
+
+Every printable thing (sheets on the 报表 page, documents from a record's detail view) opens
+`PrintPreviewDialog` with its PDF bytes. Pages are rendered with pdfium (QtPdf is not part of
+PySide6-Essentials); printing renders each page at the printer's resolution off the GUI thread
+and paints it full-page on A4, so 1 mm in the PDF is 1 mm on paper (the PDF carries its own
+GB/T 9704 margins). Duplex is switched on where the printer offers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPixmap,
+    QShowEvent,
+)
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import DomainError
+from .errors import show_domain_error
+from .runner import OperationRunner
+
+BASE_DPI = 96.0
+ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+PRINT_DPI_CAP = 300  # enough for text on a laser printer; more only costs memory
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages the PDF has."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def render_page(pdf: bytes, index: int, dpi: float) -> QImage:
+    """One page of a PDF as an RGB image at `dpi`."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pil = doc[index].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    w, h = pil.size
+    return QImage(pil.tobytes("raw", "RGB"), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def prepare_printer(printer: QPrinter) -> None:
+    """A4 portrait, full page (the PDF has its own margins), duplex where the printer offers it."""
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setFullPage(True)
+    if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
+        info = QPrinterInfo(printer)
+        if QPrinter.DuplexMode.DuplexLongSide in info.supportedDuplexModes():
+            printer.setDuplex(QPrinter.DuplexMode.DuplexLongSide)
+
+
+def render_for_printer(pdf: bytes, dpi: float) -> list[QImage]:
+    """Every page at the printer's resolution (runs on a worker thread: no widgets touched)."""
+    return [render_page(pdf, i, dpi) for i in range(page_count(pdf))]
+
+
+def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
+    """Paint pre-rendered A4 pages onto the printer, each filling the paper at true scale."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise DomainError("无法开始打印：打印机不可用或输出文件无法写入")
+    try:
+        paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+        for i, img in enumerate(images):
+            if i and not printer.newPage():
+                raise DomainError("打印中断：打印机拒绝了新的一页")
+            # The image is A4 like the paper; scale it onto the whole sheet, keeping proportions.
+            size = img.size().toSizeF().scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, size.width(), size.height()), img)
+    finally:
+        painter.end()
+
+
+def ask_printer(parent: QWidget) -> QPrinter | None:
+    """The system print dialog; None when the user cancels."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    prepare_printer(printer)
+    dlg = QPrintDialog(printer, parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> str | None:
+    """Where to save the PDF; None when the user cancels."""
+    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("导出PDF"), str(Path.home() / suggested),
+                                          parent.tr("PDF 文件 (*.pdf)"))
+    return path or None
+
+
+class PrintPreviewDialog(QDialog):
+    """Preview pages (zoom, previous/next) of a PDF, then print it or export it.
+
+    `choose_printer` and `choose_pdf_path` open the system dialogs; tests replace them with a
+    PDF-format printer and a file path (a print dialog cannot run headless) and click the buttons.
+    `on_output(kind)` runs after a successful print ("print") or export ("pdf"), e.g. to audit it.
+    """
+
+    printed = Signal()
+    exported = Signal(str)
+
+    def __init__(self, pdf: bytes, title: str, file_name: str, parent: QWidget | None = None, *,
+                 runner: OperationRunner | None = None,
+                 on_output: Callable[[str], None] | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("print_preview")
+        self.setWindowTitle(self.tr("打印预览 — {title}").format(title=title))
+        self.pdf = pdf
+        self.file_name = file_name
+        self.pages = page_count(pdf)
+        self.page = 0
+        self.zoom = 1.0
+        self.runner = runner or OperationRunner(self)
+        self.on_output = on_output
+        self.choose_printer: Callable[[QWidget], QPrinter | None] = ask_printer
+        self.choose_pdf_path: Callable[[QWidget, str], str | None] = ask_pdf_path
+        self._cache: dict[tuple[int, float], QImage] = {}
+        self._build()
+        self.show_page(0)
+
+    def _build(self) -> None:
+        self.prev_btn = QPushButton(self.tr("上一页"))
+        self.next_btn = QPushButton(self.tr("下一页"))
+        self.page_label = QLabel()
+        self.zoom_combo = QComboBox()
+        for z in ZOOMS:
+            self.zoom_combo.addItem(f"{int(z * 100)}%", z)
+        self.zoom_combo.setCurrentIndex(ZOOMS.index(1.0))
+        self.print_btn = QPushButton(self.tr("打印…"))
+        self.pdf_btn = QPushButton(self.tr("导出PDF…"))
+        self.close_btn = QPushButton(self.tr("关闭"))
+        self.print_btn.setDefault(True)
+        self.print_btn.setToolTip(self.tr("打印到打印机（Ctrl+P）"))
+        self.pdf_btn.setToolTip(self.tr("保存为PDF文件（Ctrl+S）"))
+        self.prev_btn.setToolTip(self.tr("上一页（PageUp）"))
+        self.next_btn.setToolTip(self.tr("下一页（PageDown）"))
+        bar = QHBoxLayout()
+        for w in (self.prev_btn, self.page_label, self.next_btn, QLabel(self.tr("缩放")), self.zoom_combo):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in (self.print_btn, self.pdf_btn, self.close_btn):
+            bar.addWidget(w)
+
+        self.view = QLabel()
+        self.view.setObjectName("preview_page")
+        self.view.setStyleSheet("background: white; border: 1px solid #999;")
+        self.scroll = QScrollArea()
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll.setWidget(self.view)
+        self.scroll.setStyleSheet("QScrollArea { background: #d8d8d8; }")
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.scroll, 1)
+
+        # clicked(bool) would fill an optional first parameter: connect through lambdas.
+        self.prev_btn.clicked.connect(lambda: self.show_page(self.page - 1))
+        self.next_btn.clicked.connect(lambda: self.show_page(self.page + 1))
+        self.zoom_combo.currentIndexChanged.connect(lambda _i: self.set_zoom(float(self.zoom_combo.currentData())))
+        self.print_btn.clicked.connect(lambda: self.print_document())
+        self.pdf_btn.clicked.connect(lambda: self.export_pdf())
+        self.close_btn.clicked.connect(lambda: self.reject())
+        # Keys are handled in keyPressEvent (not QShortcut): they reach the dialog from any child
+        # that ignores them, whether or not a window manager has activated the new window.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._keys: list[tuple[QKeySequence, Callable[[], object]]] = [
+            (QKeySequence(Qt.Key.Key_PageDown), lambda: self.show_page(self.page + 1)),
+            (QKeySequence(Qt.Key.Key_PageUp), lambda: self.show_page(self.page - 1)),
+            (QKeySequence(Qt.Key.Key_Home), lambda: self.show_page(0)),
+            (QKeySequence(Qt.Key.Key_End), lambda: self.show_page(self.pages - 1)),
+        ]
+        for std, fn in ((QKeySequence.StandardKey.Print, self.print_document),
+                        (QKeySequence.StandardKey.Save, self.export_pdf),
+                        (QKeySequence.StandardKey.ZoomIn, lambda: self._step_zoom(1)),
+                        (QKeySequence.StandardKey.ZoomOut, lambda: self._step_zoom(-1))):
+            self._keys += [(seq, fn) for seq in QKeySequence.keyBindings(std)]
+        self.resize(900, 760)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        pressed = QKeySequence(event.keyCombination())
+        for seq, fn in self._keys:
+            if seq.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch:
+                fn()
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Keys (PageDown, Ctrl+P) belong to the preview as soon as it opens.
+        self.raise_()
+        self.activateWindow()
+        self.print_btn.setFocus()
+
+    # -- viewing ------------------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        """Show page `index` (0-based, clamped) at the current zoom."""
+        self.page = max(0, min(index, self.pages - 1))
+        key = (self.page, self.zoom)
+        if key not in self._cache:
+            self._cache[key] = render_page(self.pdf, self.page, BASE_DPI * self.zoom)
+        img = self._cache[key]
+        self.view.setPixmap(QPixmap.fromImage(img))
+        self.view.setFixedSize(img.size())
+        self.page_label.setText(self.tr("第 {n} 页 / 共 {total} 页").format(n=self.page + 1, total=self.pages))
+        self.prev_btn.setEnabled(self.page > 0)
+        self.next_btn.setEnabled(self.page < self.pages - 1)
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = zoom
+        i = self.zoom_combo.findData(zoom)
+        if i >= 0 and i != self.zoom_combo.currentIndex():
+            self.zoom_combo.setCurrentIndex(i)
+        self.show_page(self.page)
+
+    def _step_zoom(self, step: int) -> None:
+        i = min(max(self.zoom_combo.currentIndex() + step, 0), len(ZOOMS) - 1)
+        self.zoom_combo.setCurrentIndex(i)
+
+    # -- output -------------------------------------------------------------------------------
+    def print_document(self) -> bool:
+        """Ask for a printer, then render and print every page; False if cancelled."""
+        printer = self.choose_printer(self)
+        if printer is None:
+            return False
+        prepare_printer(printer)
+        dpi = min(printer.resolution(), PRINT_DPI_CAP)
+        pdf = self.pdf
+
+        def done(images: list[QImage]) -> None:
+            try:
+                paint_pages(printer, images)
+            except DomainError as e:
+                show_domain_error(self, e, self.tr("打印"))
+                return
+            if self.on_output is not None:
+                self.on_output("print")
+            self.printed.emit()
+
+        self.runner.run(self.tr("打印"), lambda _p: render_for_printer(pdf, dpi), on_done=done)
+        return True
+
+    def export_pdf(self, path: str | None = None) -> Path | None:
+        """Save exactly the previewed PDF bytes."""
+        path = path or self.choose_pdf_path(self, self.file_name)
+        if not path:
+            return None
+        try:
+            Path(path).write_bytes(self.pdf)
+        except OSError as e:
+            show_domain_error(self, DomainError(self.tr("无法写入文件“{p}”：{e}").format(p=path, e=e.strerror)))
+            return None
+        if self.on_output is not None:
+            self.on_output("pdf")
+        self.exported.emit(path)
+        return Path(path)
