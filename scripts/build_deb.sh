@@ -57,5 +57,5 @@ exit 0
 SCRIPT
 cp "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
 chmod 0755 "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
-dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$OUT" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z3 --build "$STAGE" "$OUT" >/dev/null
 echo "$OUT"
