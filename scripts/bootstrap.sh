@@ -2,11 +2,11 @@
 # everything is already in place: system packages are only installed when missing, and pip only
 # runs when pyproject.toml changed since the last install.
 
-# Debian packages the app needs: Qt's OpenGL/EGL/font/D-Bus/GLib libraries, the xcb libraries of
+# Debian packages the app needs: Qt's OpenGL/EGL/font/D-Bus/GLib/CUPS (printing) libraries, the xcb libraries of
 # Qt's on-screen platform plugin, a CJK font, and the tools tests use to read PDFs and SQLite files.
 ZONGZHI_RUNTIME_PKGS=(
     libgl1 libegl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
-    libdbus-1-3 libglib2.0-0 fonts-wqy-microhei
+    libdbus-1-3 libglib2.0-0 libcups2 fonts-wqy-microhei
     libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
     libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
     libxcb-sync1 libxcb-shm0 libxrender1 libxi6 libsm6 libice6

@@ -39,12 +39,11 @@ Installed-Size: ${SIZE_KB}
 Depends: ${DEPENDS}
 Section: misc
 Priority: optional
-Homepage: https://localhost/zongzhi-desktop
 Description: 综治桌面 — township comprehensive-governance centre desktop app
  Offline-first desktop application for township comprehensive-governance
  centres (乡镇综治中心): petitions, disputes, leader case-packages, volunteers,
  weekly/monthly/quarterly sheets, signed and encrypted bundles for the county.
- Installs to /opt/zongzhi-desktop with a menu entry and the `zongzhi` command.
+ Installs to /opt/zongzhi-desktop with a menu entry and the zongzhi command.
  Data stays in each user's own data folder (~/.local/share/zongzhi-desktop) and is
  kept when the package is removed.
 CONTROL
@@ -58,5 +57,5 @@ exit 0
 SCRIPT
 cp "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
 chmod 0755 "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
-dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$OUT" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z3 --build "$STAGE" "$OUT" >/dev/null
 echo "$OUT"

@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             except (SmokeFailure, subprocess.SubprocessError, OSError) as e:
                 failed += 1
                 print(f"FAIL {fn.step_name}：{e}", file=sys.stderr, flush=True)
-    print(f"smoke: {len(STEPS) - failed} passed, {failed} failed ({program})")
+    print(f"smoke test of {program}:")
+    print(f"smoke: {len(STEPS) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 
