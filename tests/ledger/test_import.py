@@ -198,3 +198,23 @@ def test_unknown_kind_and_file_are_clear_errors(clerk, tmp_path):
         plan_import(clerk, "package", tmp_path / "x.xlsx")
     with pytest.raises(DomainError, match="找不到台账文件"):
         plan_import(clerk, "dispute", tmp_path / "x.xlsx")
+
+
+def test_imported_records_are_searchable_and_search_triggers_survive(township, clerk, tmp_path):
+    from zongzhi_desktop.store import search_index
+
+    commit_import(clerk, _plan(clerk, tmp_path), valid_only=True)
+    with clerk.session() as s:
+        conn = s.connection()
+        hits = conn.exec_driver_sql("SELECT d.title FROM dispute_fts f JOIN dispute d ON d.rowid = f.rowid "
+                                    "WHERE dispute_fts MATCH ?", (f'"{ID_A[6:]}"',)).scalars().all()
+        assert hits == ["张三、李四与王五邻里纠纷"]
+        objects = conn.exec_driver_sql("SELECT type, name FROM sqlite_master").all()
+        assert search_index.missing_objects([tuple(o) for o in objects]) == []
+        # A party added later through the form still updates the search row (the trigger is back).
+        first = s.execute(select(m.Dispute).where(m.Dispute.title == "尤三与许四损害赔偿纠纷")).scalar_one()
+    clerk.add_child("dispute", first.id, "parties", {"name": "欧阳明月", "role": "third_party"})
+    with clerk.session() as s:
+        hits = s.connection().exec_driver_sql(
+            "SELECT rowid FROM dispute_fts WHERE dispute_fts MATCH ?", ('"欧阳明"',)).scalars().all()
+        assert hits == [s.connection().exec_driver_sql("SELECT rowid FROM dispute WHERE id = ?", (first.id,)).scalar()]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from ..domain.errors import DomainError, NotFound, TransitionError, ValidationEr
 from ..domain.roles import Perm
 from ..services.bulk import batch_digest, convert_rows
 from ..services.kinds import kind_spec
-from ..store import audit
+from ..store import audit, search_index
 from .fields import LEDGER_KINDS, field_by_name
 from .header import Header, detect_header, is_header_repeat
 from .mapping import Mapping, ValueMapper, suggest_columns
@@ -340,6 +341,37 @@ def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -
     return len(tuples), batch_digest(table.name, columns, tuples)
 
 
+@contextmanager
+def _search_rows_in_one_pass(conn: sa.Connection, table: str) -> Iterator[None]:
+    """SQLite: inside the caller's transaction, let the new rows' search rows be written once, set-based,
+    instead of by the row triggers (a dispute's search row would be rewritten for every party).
+
+    The triggers are dropped and recreated from their stored DDL in the same transaction, so a
+    rollback restores them and no other connection ever sees the store without them (the write
+    lock is held throughout).
+    """
+    names = {f"{table}_fts_ai"} | ({"dispute_party_fts_ins"} if table == "dispute" else set())
+    if conn.dialect.name != "sqlite" or table not in search_index.SOURCES:
+        yield
+        return
+    marks = ", ".join("?" for _ in names)
+    saved = conn.exec_driver_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                                 tuple(sorted(names))).all()
+    if len(saved) != len(names):  # search objects missing (the app repairs them on open): leave them alone
+        yield
+        return
+    before = conn.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table}").scalar()
+    for name, _sql in saved:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    name_expr, ident_expr, content_expr = search_index.SOURCES[table]
+    conn.exec_driver_sql(f"INSERT INTO {search_index.fts_table(table)}(rowid, name, ident, content) "
+                         f"SELECT r.rowid, {name_expr}, {ident_expr}, {content_expr} FROM {table} r WHERE r.rowid > ?",
+                         (before,))
+    for _name, sql in saved:
+        conn.exec_driver_sql(sql)
+
+
 def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -> ImportResult:
     """Store the plan's valid rows as one batch: one transaction, one audit entry.
 
@@ -378,8 +410,9 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
             records.append(p.record)
             parties.extend(p.parties)
             events.extend(p.events)
-        n_rec, h_rec = _insert(conn, model, records)
-        n_par, h_par = _insert(conn, m.DisputeParty, parties)
+        with _search_rows_in_one_pass(conn, model.__tablename__):
+            n_rec, h_rec = _insert(conn, model, records)
+            n_par, h_par = _insert(conn, m.DisputeParty, parties)
         n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
                              record_id=None, before=None, after={
