@@ -520,7 +520,7 @@ def open_ledger_wizard(window: Any) -> LedgerImportWizard:
 
 
 def install_menu(window: QMainWindow) -> QAction:
-    """文件 → 导入台账… on the main window's menu bar (the one hook into the window)."""
+    """文件 → 导入台账… and 导入批次… on the main window's menu bar (the one hook into the window)."""
     bar = window.menuBar()
     file_menu = next((a.menu() for a in bar.actions() if a.menu() and a.text() == window.tr("文件")), None)
     if file_menu is None:
@@ -529,4 +529,14 @@ def install_menu(window: QMainWindow) -> QAction:
     action.setObjectName("action_import_ledger")
     action.triggered.connect(lambda _checked=False: open_ledger_wizard(window))
     file_menu.addAction(action)
+    batches = QAction(window.tr("导入批次…"), window)
+    batches.setObjectName("action_import_batches")
+    batches.triggered.connect(lambda _checked=False: _open_batches(window))
+    file_menu.addAction(batches)
     return action
+
+
+def _open_batches(window: Any) -> Any:
+    from .ledger_batches import open_batches
+
+    return open_batches(window)
