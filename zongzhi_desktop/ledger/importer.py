@@ -258,12 +258,13 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
             plan.skipped["header_repeat"] += 1
             continue
         cells = {f: row[c] for c, f in columns.items() if c < len(row)}
-        key = content_key(plan.kind, {f: texts[c] for c, f in columns.items() if c < len(row)})
+        cell_texts = {f: texts[c] for c, f in columns.items() if c < len(row)}
+        key = content_key(plan.kind, cell_texts)
         if (sheet.name, number, key) in done:
             plan.skipped["already_imported"] += 1
             continue
         try:
-            prepared = builder.build(cells, header.year_hint, sheet.name, number)
+            prepared = builder.build(cells, header.year_hint, sheet.name, number, cell_texts)
             prepared.content_key = key
             plan.prepared.append(prepared)
         except RowRefused as refused:
@@ -341,6 +342,24 @@ def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -
     return len(tuples), batch_digest(table.name, columns, tuples)
 
 
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _big_cache(conn: sa.Connection) -> Iterator[None]:
+    """SQLite: a 64 MiB page cache while the batch is written. Its rows carry random UUIDs, so every
+    index insert lands on a random page; with the default 2 MiB cache most of them miss."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
+
 @contextmanager
 def _search_rows_in_one_pass(conn: sa.Connection, table: str) -> Iterator[None]:
     """SQLite: inside the caller's transaction, let the new rows' search rows be written once, set-based,
@@ -387,7 +406,7 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
         return ImportResult(None, 0, 0, 0, summary)
     model = spec.model
     batch_id = m.new_uuid()
-    with services.session() as session, session.begin():
+    with services.session() as session, session.begin(), _big_cache(session.connection()):
         conn = session.connection()
         # Another import of the same file may have finished since the plan was made.
         done = _done(services, plan.kind, plan.file_sha256)
