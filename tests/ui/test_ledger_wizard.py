@@ -98,7 +98,9 @@ def test_import_a_dispute_ledger_through_the_wizard(qtbot, make_window, admin, c
     page4 = wiz.preview_page
     qtbot.waitUntil(lambda: page4.plan is not None, timeout=20_000)
     assert "读取 16 行：可导入 7 条" in page4.summary.text() and "未通过校验 4 行" in page4.summary.text()
-    assert page4.errors.rowCount() == 4
+    assert page4.errors.model().rowCount() == 4
+    first = page4.errors.model().index(0, 4)
+    assert "后几位已丢失" in page4.errors.model().data(first)
     assert page4.preview.rowCount() == 7
     finish = wiz.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()
