@@ -295,31 +295,36 @@ def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
     return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]
 
 
-def value_table(plan: Plan, services: Services) -> list[tuple[str, str, int, str | None]]:
-    """(field, text, count, code or None) for every distinct text of the mappable columns (wizard)."""
+def value_table(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None,
+                mapping: Mapping) -> list[tuple[str, str, int, str | None]]:
+    """(field, text, count, code or None) for every distinct text of the code, state and village
+    columns, for the wizard's value step: reads the cells only, validates nothing."""
+    _check_kind(kind)
+    path = Path(path)
+    fields = field_by_name(kind)
     out: Counter[tuple[str, str]] = Counter()
-    fields = field_by_name(plan.kind)
-    data = {s.name: s for s in read_sheets(plan.path, [sp.name for sp in plan.sheets])}
-    for sp in plan.sheets:
-        if not sp.header:
+    for sheet in read_sheets(path, sheets):
+        header = detect_header(sheet, kind, path.name)
+        if header is None:
             continue
-        rows = data[sp.name].rows
-        for c, fname in sp.columns.items():
-            if fields[fname].type not in ("code", "state", "ref"):
+        wanted = [(c, f) for c, f in _columns(header, mapping).items() if fields[f].type in ("code", "state", "ref")]
+        for row in sheet.rows[header.data_row:]:
+            texts = [cell_text(v) for v in row]
+            if _is_subtotal(texts) or is_header_repeat(texts, header):
                 continue
-            for row in rows[sp.header.data_row:]:
-                texts = [cell_text(v) for v in row]
-                if c < len(row) and texts[c] and not _is_subtotal(texts) and not is_header_repeat(texts, sp.header):
-                    out[(fname, cell_text(row[c]))] += 1
+            for c, fname in wanted:
+                if c < len(texts) and texts[c]:
+                    out[(fname, texts[c])] += 1
+    mappers = {f: ValueMapper(kind, f, services.codes, mapping) for f in fields if fields[f].type in ("code", "state")}
     result = []
-    for (fname, text), n in sorted(out.items()):
-        if fields[fname].type == "ref":
-            with services.session() as s:
-                mapped = plan.mapping.values.get(fname, {}).get(text, text)
-                code = services._resolver(s)("village", mapped)
-        else:
-            code = ValueMapper(plan.kind, fname, services.codes, plan.mapping)(text)
-        result.append((fname, text, n, code))
+    with services.session() as s:
+        resolve = services._resolver(s)
+        for (fname, text), n in sorted(out.items()):
+            if fields[fname].type == "ref":
+                code = resolve("village", mapping.values.get(fname, {}).get(text, text))
+            else:
+                code = mappers[fname](text)
+            result.append((fname, text, n, code))
     return result
 
 

@@ -313,10 +313,8 @@ class ValuesPage(QWizardPage):
         self.info.setText(self.tr("正在读取台账…"))
         wiz = self.wiz
 
-        def work(progress: Any) -> list[tuple[str, str, int, str | None]]:
-            plan = plan_import(wiz.services, wiz.kind, wiz.path, sheets=wiz.sheets, mapping=wiz.mapping,
-                               progress=lambda done, total: progress.report(done, total))
-            return value_table(plan, wiz.services)
+        def work(_progress: Any) -> list[tuple[str, str, int, str | None]]:
+            return value_table(wiz.services, wiz.kind, wiz.path, sheets=wiz.sheets, mapping=wiz.mapping)
 
         wiz.runner.run(self.tr("读取台账"), work, on_done=self._filled,
                        on_error=lambda e: self.info.setText(getattr(e, "message", str(e))))
