@@ -218,3 +218,40 @@ def test_imported_records_are_searchable_and_search_triggers_survive(township, c
         hits = s.connection().exec_driver_sql(
             "SELECT rowid FROM dispute_fts WHERE dispute_fts MATCH ?", ('"欧阳明"',)).scalars().all()
         assert hits == [s.connection().exec_driver_sql("SELECT rowid FROM dispute WHERE id = ?", (first.id,)).scalar()]
+
+
+def test_big_batches_rebuild_the_indexes_inside_the_transaction(township, clerk, tmp_path, monkeypatch):
+    from zongzhi_desktop.ledger import importer
+
+    def schema() -> list[tuple[str, str]]:
+        with clerk.session() as s:
+            return s.connection().exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name").all()
+
+    before = schema()
+    monkeypatch.setattr(importer, "REBUILD_INDEXES_FROM", 1)
+    plan = _plan(clerk, tmp_path)
+    monkeypatch.setattr(importer, "_insert", _failing_after(importer._insert, 2))
+    with pytest.raises(RuntimeError):
+        commit_import(clerk, plan, valid_only=True)
+    assert schema() == before and _count(clerk, m.Dispute) == 0  # rolled back: indexes and triggers intact
+    monkeypatch.undo()
+    monkeypatch.setattr(importer, "REBUILD_INDEXES_FROM", 1)
+    assert commit_import(clerk, _plan(clerk, tmp_path), valid_only=True).imported == 6
+    assert schema() == before
+    with clerk.session() as s:
+        plan_text = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM dispute_party WHERE dispute_id = 'x'").all()
+    assert any("ix_dispute_party_dispute_id" in str(r) for r in plan_text)
+
+
+def _failing_after(insert, calls: int):  # type: ignore[no-untyped-def]
+    count = {"n": 0}
+
+    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        count["n"] += 1
+        if count["n"] > calls:
+            raise RuntimeError("disk full (simulated)")
+        return insert(*args, **kwargs)
+
+    return wrapped
