@@ -110,3 +110,17 @@ def test_the_valid_fuzz_row_imports(admin, tmp_path):
     wb.save(tmp_path / "t.xlsx")
     plan = plan_import(admin, "dispute", tmp_path / "t.xlsx")
     assert not plan.errors and commit_import(admin, plan).imported == 1
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=400),
+                 st.lists(st.lists(cell.map(lambda v: "" if v is None else str(v)), min_size=1, max_size=8),
+                          max_size=8).map(lambda rows: "\n".join(",".join(r) for r in rows).encode("gb18030", "replace"))))
+def test_fuzzed_csv_bytes_never_crash(admin, tmp_path_factory, data):
+    path = Path(tmp_path_factory.mktemp("csv")) / "台账.csv"
+    path.write_bytes(b"\xd0\xf2\xba\xc5,\xd0\xd5\xc3\xfb,\xc5\xc5\xb2\xe9\xc8\xd5\xc6\xda\n" + data)  # 序号,姓名,排查日期 in GBK
+    try:
+        plan = plan_import(admin, "dispute", path)
+    except DomainError:
+        return
+    write_error_report(plan, path.with_suffix(".xlsx"))

@@ -198,3 +198,60 @@ def test_unknown_kind_and_file_are_clear_errors(clerk, tmp_path):
         plan_import(clerk, "package", tmp_path / "x.xlsx")
     with pytest.raises(DomainError, match="找不到台账文件"):
         plan_import(clerk, "dispute", tmp_path / "x.xlsx")
+
+
+def test_imported_records_are_searchable_and_search_triggers_survive(township, clerk, tmp_path):
+    from zongzhi_desktop.store import search_index
+
+    commit_import(clerk, _plan(clerk, tmp_path), valid_only=True)
+    with clerk.session() as s:
+        conn = s.connection()
+        hits = conn.exec_driver_sql("SELECT d.title FROM dispute_fts f JOIN dispute d ON d.rowid = f.rowid "
+                                    "WHERE dispute_fts MATCH ?", (f'"{ID_A[6:]}"',)).scalars().all()
+        assert hits == ["张三、李四与王五邻里纠纷"]
+        objects = conn.exec_driver_sql("SELECT type, name FROM sqlite_master").all()
+        assert search_index.missing_objects([tuple(o) for o in objects]) == []
+        # A party added later through the form still updates the search row (the trigger is back).
+        first = s.execute(select(m.Dispute).where(m.Dispute.title == "尤三与许四损害赔偿纠纷")).scalar_one()
+    clerk.add_child("dispute", first.id, "parties", {"name": "欧阳明月", "role": "third_party"})
+    with clerk.session() as s:
+        hits = s.connection().exec_driver_sql(
+            "SELECT rowid FROM dispute_fts WHERE dispute_fts MATCH ?", ('"欧阳明"',)).scalars().all()
+        assert hits == [s.connection().exec_driver_sql("SELECT rowid FROM dispute WHERE id = ?", (first.id,)).scalar()]
+
+
+def test_big_batches_rebuild_the_indexes_inside_the_transaction(township, clerk, tmp_path, monkeypatch):
+    from zongzhi_desktop.ledger import importer
+
+    def schema() -> list[tuple[str, str]]:
+        with clerk.session() as s:
+            return s.connection().exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name").all()
+
+    before = schema()
+    monkeypatch.setattr(importer, "REBUILD_INDEXES_FROM", 1)
+    plan = _plan(clerk, tmp_path)
+    monkeypatch.setattr(importer, "_insert", _failing_after(importer._insert, 2))
+    with pytest.raises(RuntimeError):
+        commit_import(clerk, plan, valid_only=True)
+    assert schema() == before and _count(clerk, m.Dispute) == 0  # rolled back: indexes and triggers intact
+    monkeypatch.undo()
+    monkeypatch.setattr(importer, "REBUILD_INDEXES_FROM", 1)
+    assert commit_import(clerk, _plan(clerk, tmp_path), valid_only=True).imported == 6
+    assert schema() == before
+    with clerk.session() as s:
+        plan_text = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM dispute_party WHERE dispute_id = 'x'").all()
+    assert any("ix_dispute_party_dispute_id" in str(r) for r in plan_text)
+
+
+def _failing_after(insert, calls: int):  # type: ignore[no-untyped-def]
+    count = {"n": 0}
+
+    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        count["n"] += 1
+        if count["n"] > calls:
+            raise RuntimeError("disk full (simulated)")
+        return insert(*args, **kwargs)
+
+    return wrapped

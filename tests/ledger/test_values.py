@@ -123,3 +123,16 @@ def test_header_below_title_and_two_rows_merged():
 ])
 def test_header_synonyms(header, field):
     assert match_column(header, synonym_index("dispute")) == field
+
+
+def test_generated_ids_are_version_4_uuids():
+    import uuid
+    from itertools import islice
+
+    from zongzhi_desktop.ledger.rows import uuid4_texts
+
+    ids = list(islice(uuid4_texts(batch=64), 500))
+    assert len(set(ids)) == 500
+    for text in ids:
+        u = uuid.UUID(text)
+        assert str(u) == text and u.version == 4 and u.variant == uuid.RFC_4122

@@ -98,7 +98,9 @@ def test_import_a_dispute_ledger_through_the_wizard(qtbot, make_window, admin, c
     page4 = wiz.preview_page
     qtbot.waitUntil(lambda: page4.plan is not None, timeout=20_000)
     assert "读取 16 行：可导入 7 条" in page4.summary.text() and "未通过校验 4 行" in page4.summary.text()
-    assert page4.errors.rowCount() == 4
+    assert page4.errors.model().rowCount() == 4
+    first = page4.errors.model().index(0, 4)
+    assert "后几位已丢失" in page4.errors.model().data(first)
     assert page4.preview.rowCount() == 7
     finish = wiz.button(QWizard.WizardButton.FinishButton)
     assert not finish.isEnabled()
@@ -116,3 +118,38 @@ def test_import_a_dispute_ledger_through_the_wizard(qtbot, make_window, admin, c
     assert n == 7 and gezhi.status == "mediating"
     QApplication.processEvents()
     _shot(window, tmp_path, "ledger-wizard-5-done")
+
+
+def test_reviewer_undoes_a_batch_from_the_batches_dialog(qtbot, make_window, admin, reviewer, clerk, tmp_path):
+    from tests.ledger.samples import DISPUTE_MAPPING, write_mapping
+    from zongzhi_desktop.ledger.importer import commit_import, plan_import
+    from zongzhi_desktop.ledger.mapping import load_mapping
+
+    for code, name in VILLAGES:
+        admin.create("village", {"code": code, "name": name})
+    mapping = load_mapping(write_mapping(tmp_path / "m.json", DISPUTE_MAPPING), "dispute")
+    plan = plan_import(clerk, "dispute", dispute_workbook(tmp_path / "纠纷台账.xlsx"), mapping=mapping)
+    batch = commit_import(clerk, plan, valid_only=True)
+    window = make_window(reviewer)
+    bar = window.menuBar()
+    file_action = next(a for a in bar.actions() if a.text() == "文件")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(file_action).center())
+    menu = file_action.menu()
+    qtbot.waitUntil(menu.isVisible)
+    item = next(a for a in menu.actions() if a.objectName() == "action_import_batches")
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(item).center())
+    qtbot.waitUntil(lambda: getattr(window, "ledger_batches", None) is not None and window.ledger_batches.isVisible())
+    dlg = window.ledger_batches
+    assert dlg.table.rowCount() == 1 and dlg.table.item(0, 0).text() == batch.batch_id[:8]
+    assert not dlg.undo.isEnabled()
+    rect = dlg.table.visualItemRect(dlg.table.item(0, 3))
+    qtbot.mouseClick(dlg.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    type_text(dlg.reason, "导错了台账")
+    assert dlg.undo.isEnabled()
+    _shot(dlg, tmp_path, "ledger-batches")
+    qtbot.mouseClick(dlg.undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.undone == 6, timeout=10_000)
+    assert dlg.table.item(0, 6).text() == "已撤销：导错了台账"
+    with reviewer.session() as s:
+        live = s.execute(select(func.count()).select_from(m.Dispute).where(m.Dispute.voided.is_(False))).scalar_one()
+    assert live == 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..county.timeliness import CHINA_TZ, aware
 from ..domain.errors import DomainError
 from ..ledger.fields import LEDGER_KINDS
 from ..ledger.importer import (
@@ -120,7 +121,8 @@ def cmd_batches(args: argparse.Namespace) -> int:
         return 0
     for b in batches:
         state = f"已撤销（{b.undone_by}：{b.undo_reason}）" if b.undone_at else "有效"
-        print(f"{b.id[:8]}  {b.created_at:%Y-%m-%d %H:%M}  {LEDGER_KINDS.get(b.kind, b.kind)}  {b.file_name}  "
+        when = aware(b.created_at).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        print(f"{b.id[:8]}  {when}  {LEDGER_KINDS.get(b.kind, b.kind)}  {b.file_name}  "
               f"{b.imported}条  {b.created_by}  {state}")
     if not batches:
         print("还没有导入过台账")

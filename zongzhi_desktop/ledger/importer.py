@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from ..domain.errors import DomainError, NotFound, TransitionError, ValidationEr
 from ..domain.roles import Perm
 from ..services.bulk import batch_digest, convert_rows
 from ..services.kinds import kind_spec
-from ..store import audit
+from ..store import audit, search_index
 from .fields import LEDGER_KINDS, field_by_name
 from .header import Header, detect_header, is_header_repeat
 from .mapping import Mapping, ValueMapper, suggest_columns
@@ -257,12 +258,13 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
             plan.skipped["header_repeat"] += 1
             continue
         cells = {f: row[c] for c, f in columns.items() if c < len(row)}
-        key = content_key(plan.kind, {f: texts[c] for c, f in columns.items() if c < len(row)})
+        cell_texts = {f: texts[c] for c, f in columns.items() if c < len(row)}
+        key = content_key(plan.kind, cell_texts)
         if (sheet.name, number, key) in done:
             plan.skipped["already_imported"] += 1
             continue
         try:
-            prepared = builder.build(cells, header.year_hint, sheet.name, number)
+            prepared = builder.build(cells, header.year_hint, sheet.name, number, cell_texts)
             prepared.content_key = key
             plan.prepared.append(prepared)
         except RowRefused as refused:
@@ -293,31 +295,36 @@ def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
     return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]
 
 
-def value_table(plan: Plan, services: Services) -> list[tuple[str, str, int, str | None]]:
-    """(field, text, count, code or None) for every distinct text of the mappable columns (wizard)."""
+def value_table(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None,
+                mapping: Mapping) -> list[tuple[str, str, int, str | None]]:
+    """(field, text, count, code or None) for every distinct text of the code, state and village
+    columns, for the wizard's value step: reads the cells only, validates nothing."""
+    _check_kind(kind)
+    path = Path(path)
+    fields = field_by_name(kind)
     out: Counter[tuple[str, str]] = Counter()
-    fields = field_by_name(plan.kind)
-    data = {s.name: s for s in read_sheets(plan.path, [sp.name for sp in plan.sheets])}
-    for sp in plan.sheets:
-        if not sp.header:
+    for sheet in read_sheets(path, sheets):
+        header = detect_header(sheet, kind, path.name)
+        if header is None:
             continue
-        rows = data[sp.name].rows
-        for c, fname in sp.columns.items():
-            if fields[fname].type not in ("code", "state", "ref"):
+        wanted = [(c, f) for c, f in _columns(header, mapping).items() if fields[f].type in ("code", "state", "ref")]
+        for row in sheet.rows[header.data_row:]:
+            texts = [cell_text(v) for v in row]
+            if _is_subtotal(texts) or is_header_repeat(texts, header):
                 continue
-            for row in rows[sp.header.data_row:]:
-                texts = [cell_text(v) for v in row]
-                if c < len(row) and texts[c] and not _is_subtotal(texts) and not is_header_repeat(texts, sp.header):
-                    out[(fname, cell_text(row[c]))] += 1
+            for c, fname in wanted:
+                if c < len(texts) and texts[c]:
+                    out[(fname, texts[c])] += 1
+    mappers = {f: ValueMapper(kind, f, services.codes, mapping) for f in fields if fields[f].type in ("code", "state")}
     result = []
-    for (fname, text), n in sorted(out.items()):
-        if fields[fname].type == "ref":
-            with services.session() as s:
-                mapped = plan.mapping.values.get(fname, {}).get(text, text)
-                code = services._resolver(s)("village", mapped)
-        else:
-            code = ValueMapper(plan.kind, fname, services.codes, plan.mapping)(text)
-        result.append((fname, text, n, code))
+    with services.session() as s:
+        resolve = services._resolver(s)
+        for (fname, text), n in sorted(out.items()):
+            if fields[fname].type == "ref":
+                code = resolve("village", mapping.values.get(fname, {}).get(text, text))
+            else:
+                code = mappers[fname](text)
+            result.append((fname, text, n, code))
     return result
 
 
@@ -340,6 +347,79 @@ def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -
     return len(tuples), batch_digest(table.name, columns, tuples)
 
 
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _big_cache(conn: sa.Connection) -> Iterator[None]:
+    """SQLite: a 64 MiB page cache while the batch is written. Its rows carry random UUIDs, so every
+    index insert lands on a random page; with the default 2 MiB cache most of them miss."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
+
+# From this many records on, the tables' secondary indexes are dropped before the rows go in and
+# built again afterwards (one sort per index instead of millions of random B-tree inserts).
+REBUILD_INDEXES_FROM = 5_000
+
+
+@contextmanager
+def _indexes_built_after(conn: sa.Connection, tables: list[str], rows: int) -> Iterator[None]:
+    """SQLite, big batches: drop the secondary indexes of `tables` and create them again after the
+    inserts, all inside the caller's transaction (DDL is transactional in SQLite, so a rollback
+    restores them and other connections never see the tables without them)."""
+    if conn.dialect.name != "sqlite" or rows < REBUILD_INDEXES_FROM:
+        yield
+        return
+    marks = ", ".join("?" for _ in tables)
+    saved = conn.exec_driver_sql(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+        tuple(tables)).all()
+    for name, _sql in saved:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in saved:
+        conn.exec_driver_sql(sql)
+
+
+@contextmanager
+def _search_rows_in_one_pass(conn: sa.Connection, table: str) -> Iterator[None]:
+    """SQLite: inside the caller's transaction, let the new rows' search rows be written once, set-based,
+    instead of by the row triggers (a dispute's search row would be rewritten for every party).
+
+    The triggers are dropped and recreated from their stored DDL in the same transaction, so a
+    rollback restores them and no other connection ever sees the store without them (the write
+    lock is held throughout).
+    """
+    names = {f"{table}_fts_ai"} | ({"dispute_party_fts_ins"} if table == "dispute" else set())
+    if conn.dialect.name != "sqlite" or table not in search_index.SOURCES:
+        yield
+        return
+    marks = ", ".join("?" for _ in names)
+    saved = conn.exec_driver_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                                 tuple(sorted(names))).all()
+    if len(saved) != len(names):  # search objects missing (the app repairs them on open): leave them alone
+        yield
+        return
+    before = conn.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table}").scalar()
+    for name, _sql in saved:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    name_expr, ident_expr, content_expr = search_index.SOURCES[table]
+    conn.exec_driver_sql(f"INSERT INTO {search_index.fts_table(table)}(rowid, name, ident, content) "
+                         f"SELECT r.rowid, {name_expr}, {ident_expr}, {content_expr} FROM {table} r WHERE r.rowid > ?",
+                         (before,))
+    for _name, sql in saved:
+        conn.exec_driver_sql(sql)
+
+
 def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -> ImportResult:
     """Store the plan's valid rows as one batch: one transaction, one audit entry.
 
@@ -355,7 +435,7 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
         return ImportResult(None, 0, 0, 0, summary)
     model = spec.model
     batch_id = m.new_uuid()
-    with services.session() as session, session.begin():
+    with services.session() as session, session.begin(), _big_cache(session.connection()):
         conn = session.connection()
         # Another import of the same file may have finished since the plan was made.
         done = _done(services, plan.kind, plan.file_sha256)
@@ -378,9 +458,12 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
             records.append(p.record)
             parties.extend(p.parties)
             events.extend(p.events)
-        n_rec, h_rec = _insert(conn, model, records)
-        n_par, h_par = _insert(conn, m.DisputeParty, parties)
-        n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
+        tables = [model.__tablename__, "dispute_party", "workflow_event"]
+        # Indexes come back (inner exit) before the search rows are written (they look parties up by dispute).
+        with _search_rows_in_one_pass(conn, model.__tablename__), _indexes_built_after(conn, tables, len(records)):
+            n_rec, h_rec = _insert(conn, model, records)
+            n_par, h_par = _insert(conn, m.DisputeParty, parties)
+            n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
                              record_id=None, before=None, after={
                                  "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,

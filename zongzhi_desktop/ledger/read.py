@@ -56,9 +56,12 @@ def read_sheets(path: Path, names: list[str] | None = None) -> list[Sheet]:
     for name in chosen:
         if name not in wb.sheet_names:
             raise DomainError(f"台账中没有名为“{name}”的工作表，现有：{'、'.join(wb.sheet_names)}")
-        sheet = wb.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
-        merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+        try:
+            sheet = wb.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+        except Exception as e:  # calamine's own error types for a damaged sheet
+            raise DomainError(f"无法读取工作表“{name}”（{path.name}）：{e}") from None
         out.append(Sheet(name, [list(r) for r in rows], merged))
     return out
 
@@ -84,4 +87,7 @@ def decode_text(data: bytes) -> str:
 
 def _read_csv(path: Path) -> list[list[Any]]:
     text = decode_text(path.read_bytes())
-    return [list(r) for r in csv.reader(io.StringIO(text))]
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text))]
+    except csv.Error as e:  # NUL bytes, a field over the size limit…
+        raise DomainError(f"CSV 文件“{path.name}”格式有误：{e}") from None

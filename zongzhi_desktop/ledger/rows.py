@@ -10,7 +10,8 @@ no 受理日期) are taken from the step before and the event says so.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -27,7 +28,7 @@ from ..domain.fields import DISPUTE_FIELDS as D_SPECS
 from ..domain.fields import PARTY_FIELDS, PETITION_FIELDS, F, FieldSpec, coerce_value
 from .fields import STATE_LABELS, LedgerField, field_by_name
 from .mapping import Mapping, ValueMapper
-from .values import CellProblem, cell_text, is_blank, parse_date, parse_id_number, split_list
+from .values import CellProblem, cell_text, parse_date, parse_id_number, split_list
 
 IMPORT_NOTE = "台账导入"
 
@@ -61,6 +62,20 @@ class RowRefused(Exception):
     def __init__(self, errors: list[tuple[str, str, str, str]]) -> None:  # (field, value, rule, message)
         super().__init__(errors)
         self.errors = errors
+
+
+_VARIANT = "89ab89ab89ab89ab"
+_MISS = object()
+
+
+def uuid4_texts(batch: int = 4096) -> Iterator[str]:
+    """Random (version 4) UUIDs as 36-character text, like `new_uuid`, from one os.urandom call per
+    batch: a 100,000-row ledger needs half a million of them."""
+    while True:
+        raw = os.urandom(16 * batch).hex()
+        for i in range(0, 32 * batch, 32):
+            h = raw[i:i + 32]
+            yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
 
 
 def _defaults(model: type[Any]) -> dict[str, Any]:
@@ -102,48 +117,75 @@ class RowBuilder:
         self.event_base = _defaults(m.WorkflowEvent)
         self.workflow = wf.DISPUTE if kind == "dispute" else wf.PETITION
         self.now = m.utcnow()
-        self._memo: dict[int, dict[Any, Any]] = {}
+        self._coerce_plans: dict[int, list[tuple[str, FieldSpec, dict[Any, Any]]]] = {}
+        self._json: dict[tuple[Any, ...], str] = {}
+        self._ids = uuid4_texts()
+        self._dates: dict[tuple[Any, int | None], Any] = {}  # ledgers repeat dates: parse each once
 
     # -- reading cells ------------------------------------------------------------------------
-    def read(self, cells: dict[str, Any], year_hint: int | None) -> tuple[dict[str, Any], list[tuple[str, str, str, str]]]:
-        """Field name → parsed value for the row's mapped cells and the mapping's defaults."""
+    def read(self, cells: dict[str, Any], year_hint: int | None,
+             texts: dict[str, str] | None = None) -> tuple[dict[str, Any], list[tuple[str, str, str, str]]]:
+        """Field name → parsed value for the row's mapped cells and the mapping's defaults.
+        `texts` (field → cell text), when the caller already has it, saves converting cells twice."""
+        if texts is None:
+            texts = {f: cell_text(v) for f, v in cells.items()}
         values: dict[str, Any] = {}
         errors: list[tuple[str, str, str, str]] = []
-        for name, spec in self.fields.items():
-            raw = cells.get(name)
-            if is_blank(raw) and name in self.mapping.defaults:
-                raw = self.mapping.defaults[name]
-            if is_blank(raw) or spec.type == "skip":
+        defaults = self.mapping.defaults
+        for name, text in texts.items():
+            spec = self.fields[name]
+            if spec.type == "skip":
                 continue
+            if not text:
+                if name not in defaults:
+                    continue
+                raw = text = defaults[name]
+            else:
+                raw = cells[name]
             try:
-                values[name] = self._parse(spec, raw, year_hint)
+                values[name] = self._parse(spec, raw, year_hint, text)
             except CellProblem as p:
-                errors.append((name, cell_text(raw), p.rule, p.message))
+                errors.append((name, text, p.rule, p.message))
+        for name, text in defaults.items():
+            if name not in texts and text:
+                try:
+                    values[name] = self._parse(self.fields[name], text, year_hint, text)
+                except CellProblem as p:
+                    errors.append((name, text, p.rule, p.message))
         return values, errors
 
-    def _parse(self, spec: LedgerField, raw: Any, year_hint: int | None) -> Any:
+    def _parse(self, spec: LedgerField, raw: Any, year_hint: int | None, text: str) -> Any:
         t = spec.type
         if t == "date":
-            return parse_date(raw, year_hint)
+            key = (raw, year_hint)
+            hit = self._dates.get(key)
+            if hit is None:
+                try:
+                    hit = parse_date(raw, year_hint)
+                except CellProblem as p:
+                    hit = p
+                if len(self._dates) < 50_000:
+                    self._dates[key] = hit
+            if isinstance(hit, CellProblem):
+                raise hit
+            return hit
         if t == "id":
             return [parse_id_number(v) for v in split_list(raw)]
         if t in ("names", "phone"):
             return [cell_text(v) for v in split_list(raw)]
         if t in ("code", "state"):
-            text = cell_text(raw)
             code = self.mappers[spec.name](text)
             if code is None:
                 what = "办理情况/化解情况" if t == "state" else self.codes[spec.code_table].label  # type: ignore[index]
                 raise CellProblem("unmapped_value", f"“{text}”不在“{what}”中，请在值映射中指定对应的值")
             return code
-        if t == "ref":
-            return cell_text(raw)
-        return cell_text(raw)
+        return text
 
     # -- building -----------------------------------------------------------------------------
-    def build(self, cells: dict[str, Any], year_hint: int | None, sheet: str, row: int) -> Prepared:
+    def build(self, cells: dict[str, Any], year_hint: int | None, sheet: str, row: int,
+              texts: dict[str, str] | None = None) -> Prepared:
         """The record for one row, or RowRefused with every problem found."""
-        values, errors = self.read(cells, year_hint)
+        values, errors = self.read(cells, year_hint, texts)
         if errors:
             raise RowRefused(errors)
         try:
@@ -160,26 +202,28 @@ class RowBuilder:
     def _coerce(self, specs: list[FieldSpec], data: dict[str, Any]) -> dict[str, Any]:
         """`coerce_fields` with each field's answers remembered: ledgers repeat the same dates, codes
         and villages thousands of times, and a field's verdict depends only on its raw value."""
+        plan = self._coerce_plans.get(id(specs))  # spec lists are module constants: id is stable
+        if plan is None:
+            plan = self._coerce_plans[id(specs)] = [(spec.name, spec, {}) for spec in specs]
         out: dict[str, Any] = {}
         errors: list[ValidationError] = []
-        for spec in specs:
-            raw = data.get(spec.name)
-            memo = self._memo.setdefault(id(spec), {})  # specs are module constants: id is stable
+        for name, spec, memo in plan:
+            raw = data.get(name)
             try:
-                hit = memo[raw]
-            except KeyError:
+                hit = memo.get(raw, _MISS)
+            except TypeError:  # unhashable raw value
+                hit = _MISS
+            if hit is _MISS:
                 try:
                     hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
                 except ValidationError as e:
                     hit = e
-                if len(memo) < 50_000:
+                if len(memo) < 50_000 and raw.__hash__ is not None:
                     memo[raw] = hit
-            except TypeError:  # unhashable raw value
-                hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
             if isinstance(hit, ValidationError):
                 errors.append(hit)
             else:
-                out[spec.name] = hit
+                out[name] = hit
         if len(errors) == 1:
             raise errors[0]
         if errors:
@@ -191,7 +235,7 @@ class RowBuilder:
         for k, v in values.items():
             if v is not None:
                 setattr(ns, k, v)
-        ns.id = m.new_uuid()
+        ns.id = next(self._ids)
         ns.township_code = self.township_code
         ns.created_by = ns.updated_by = self.username
         ns.created_at = ns.updated_at = self.now
@@ -201,8 +245,17 @@ class RowBuilder:
         ev = self._new(self.event_base, {})
         ev.record_kind, ev.record_id, ev.action, ev.event_date = self.kind, rec.id, action, when
         ev.actor, ev.note = self.username, note
-        ev.data = json.dumps(data, ensure_ascii=False, default=str) if data else None
+        ev.data = self._data_json(data) if data else None
         return vars(ev)
+
+    def _data_json(self, data: dict[str, Any]) -> str:
+        key = tuple(data.items())  # step values repeat (same dates, codes): encode each set once
+        text = self._json.get(key)
+        if text is None:
+            text = json.dumps(data, ensure_ascii=False, default=str)
+            if len(self._json) < 50_000:
+                self._json[key] = text
+        return text
 
     def _steps(self, rec: SimpleNamespace, steps: list[tuple[str, dict[str, Any], bool]]) -> list[dict[str, Any]]:
         """Apply workflow steps (name, raw values, date inferred?) through the form's rules."""

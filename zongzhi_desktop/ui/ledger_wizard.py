@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,6 +44,7 @@ from ..ledger.importer import SKIP_LABELS, Plan, commit_import, headers_of, plan
 from ..ledger.mapping import Mapping, load_mapping
 from ..ledger.read import sheet_names
 from ..ledger.report import write_error_report
+from ..ledger.rows import RowError
 from ..services import Services
 from .errors import show_domain_error, show_message
 from .runner import OperationRunner
@@ -311,10 +313,8 @@ class ValuesPage(QWizardPage):
         self.info.setText(self.tr("正在读取台账…"))
         wiz = self.wiz
 
-        def work(progress: Any) -> list[tuple[str, str, int, str | None]]:
-            plan = plan_import(wiz.services, wiz.kind, wiz.path, sheets=wiz.sheets, mapping=wiz.mapping,
-                               progress=lambda done, total: progress.report(done, total))
-            return value_table(plan, wiz.services)
+        def work(_progress: Any) -> list[tuple[str, str, int, str | None]]:
+            return value_table(wiz.services, wiz.kind, wiz.path, sheets=wiz.sheets, mapping=wiz.mapping)
 
         wiz.runner.run(self.tr("读取台账"), work, on_done=self._filled,
                        on_error=lambda e: self.info.setText(getattr(e, "message", str(e))))
@@ -372,6 +372,37 @@ class ValuesPage(QWizardPage):
         return True
 
 
+class ErrorModel(QAbstractTableModel):
+    """Every row error of a plan, however many (a view over the list, not one widget item per cell)."""
+
+    def __init__(self, headers: list[str]) -> None:
+        super().__init__()
+        self.headers = headers
+        self.rows: list[RowError] = []
+
+    def set_errors(self, errors: list[RowError]) -> None:
+        self.beginResetModel()
+        self.rows = errors
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        e = self.rows[index.row()]
+        return str((e.sheet, e.row, e.column, e.value, e.message)[index.column()])
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
 class PreviewPage(QWizardPage):
     """The first rows as they will be stored and every row error; import on 导入."""
 
@@ -385,7 +416,13 @@ class PreviewPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.preview = _table([self.tr("工作表"), self.tr("行"), self.tr("名称/信访人"), self.tr("日期"), self.tr("状态")],
                               "preview_table")
-        self.errors = _table([self.tr("工作表"), self.tr("行"), self.tr("列"), self.tr("值"), self.tr("原因")], "error_table")
+        self.errors = QTableView()
+        self.errors.setObjectName("error_table")
+        self.errors.verticalHeader().setVisible(False)
+        self.errors.setAlternatingRowColors(True)
+        self.errors.horizontalHeader().setStretchLastSection(True)
+        self.error_model = ErrorModel([self.tr("工作表"), self.tr("行"), self.tr("列"), self.tr("值"), self.tr("原因")])
+        self.errors.setModel(self.error_model)
         self.valid_only = QCheckBox(self.tr("只导入通过校验的行（错误行不导入）"))
         self.valid_only.setObjectName("valid_only")
         self.valid_only.toggled.connect(lambda _c: self.completeChanged.emit())
@@ -431,10 +468,9 @@ class PreviewPage(QWizardPage):
             when = rec.get("found_date") or rec.get("received_date")
             for c, value in enumerate((p.sheet, p.row, name, when, labels.get(rec["status"], rec["status"]))):
                 self.preview.setItem(r, c, _item(value))
-        self.errors.setRowCount(len(plan.errors))
-        for r, e in enumerate(plan.errors):
-            for c, value in enumerate((e.sheet, e.row, e.column, e.value, e.message)):
-                self.errors.setItem(r, c, _item(value, tip=e.message if c == 4 else ""))
+        self.error_model.set_errors(plan.errors)
+        for c, width in enumerate((70, 50, 120, 140)):
+            self.errors.setColumnWidth(c, width)
         self.valid_only.setEnabled(bool(plan.errors))
         self.completeChanged.emit()
 
@@ -520,7 +556,7 @@ def open_ledger_wizard(window: Any) -> LedgerImportWizard:
 
 
 def install_menu(window: QMainWindow) -> QAction:
-    """文件 → 导入台账… on the main window's menu bar (the one hook into the window)."""
+    """文件 → 导入台账… and 导入批次… on the main window's menu bar (the one hook into the window)."""
     bar = window.menuBar()
     file_menu = next((a.menu() for a in bar.actions() if a.menu() and a.text() == window.tr("文件")), None)
     if file_menu is None:
@@ -529,4 +565,14 @@ def install_menu(window: QMainWindow) -> QAction:
     action.setObjectName("action_import_ledger")
     action.triggered.connect(lambda _checked=False: open_ledger_wizard(window))
     file_menu.addAction(action)
+    batches = QAction(window.tr("导入批次…"), window)
+    batches.setObjectName("action_import_batches")
+    batches.triggered.connect(lambda _checked=False: _open_batches(window))
+    file_menu.addAction(batches)
     return action
+
+
+def _open_batches(window: Any) -> Any:
+    from .ledger_batches import open_batches
+
+    return open_batches(window)
