@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QImage, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -137,10 +138,13 @@ class ReportPage(QWidget):
         self.print_btn = QPushButton(self.tr("打印…"))
         self.pdf_btn = QPushButton(self.tr("导出PDF…"))
         self.xlsx_btn = QPushButton(self.tr("导出Excel…"))
+        self.appendix_box = QCheckBox(self.tr("附录"))
+        self.appendix_box.setToolTip(self.tr("在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录"))
         top.addWidget(QLabel(self.tr("报表")))
         top.addWidget(self.sheet_combo)
         top.addWidget(QLabel(self.tr("期间")))
         top.addWidget(self.period_combo)
+        top.addWidget(self.appendix_box)
         for b in (self.generate_btn, self.save_btn, self.sign_btn, self.print_btn, self.pdf_btn, self.xlsx_btn):
             top.addWidget(b)
         top.addStretch(1)
@@ -192,6 +196,8 @@ class ReportPage(QWidget):
         self.pdf_btn.clicked.connect(lambda: self.export(fmt="pdf"))
         self.xlsx_btn.clicked.connect(lambda: self.export(fmt="xlsx"))
         self.print_btn.clicked.connect(self.print_sheet)
+        # Re-render the preview (what print and export write) with or without the appendix.
+        self.appendix_box.toggled.connect(lambda _on: self.refresh(keep_parts=True) if self.rendered is not None else None)
         self.sign_btn.setVisible(has_perm(self.services.actor.role, Perm.REVIEW))
 
     # -- state --------------------------------------------------------------------------------
@@ -263,7 +269,7 @@ class ReportPage(QWidget):
             overrides = None if frozen else {k: v for k, v in self.parts().items() if v.strip()}
             self.hotspots = []
             self.rendered = rs.render_sheet(self.services, self.kind, period, "pdf", parts=overrides,
-                                            hotspots=self.hotspots)
+                                            hotspots=self.hotspots, appendix=self.appendix_box.isChecked())
             self.pdf = self.rendered.data
             self._show_pages(render_pages(self.pdf))
         except DomainError as e:
