@@ -5,7 +5,10 @@ from .base import Record, new_uuid, utcnow
 from .dispatch import DispatchItem
 from .dispute import Dispute, DisputeParty, DisputeVisit
 from .draft import Draft  # form drafts: local scratch, not synced
-from .history import StatusSpan  # status history: derived from the workflow events, not synced
+from .history import (  # status history: derived from the workflow events, not synced
+    STILL,
+    StatusSpan,
+)
 from .package import CasePackage, PackageLink, PackageProgress
 from .petition import Petition, WorkflowEvent
 from .reference import (
@@ -60,6 +63,7 @@ SYNCED_MODELS: tuple[type[Record], ...] = (
 
 __all__ = [
     "GENESIS_HASH",
+    "STILL",
     "SYNCED_MODELS",
     "Activity",
     "ActivityParticipant",
