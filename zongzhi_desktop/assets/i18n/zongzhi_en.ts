@@ -1292,6 +1292,14 @@ Log: {log}</translation>
         <translation>Export Excel…</translation>
     </message>
     <message>
+        <source>附录</source>
+        <translation>Appendix</translation>
+    </message>
+    <message>
+        <source>在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录</source>
+        <translation>Print every list cut for length in full at the end of the sheet (paper cannot be clicked); a signed sheet always has the appendix</translation>
+    </message>
+    <message>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
