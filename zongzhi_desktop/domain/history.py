@@ -22,7 +22,7 @@ from typing import Any
 
 from . import deadlines as dl
 from . import workflows as wf
-from .errors import DomainError
+from .errors import DomainError, TransitionError
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,8 @@ def replay(kind: str, record: Mapping[str, Any], events: Iterable[Event], policy
         try:
             values = event_values(e.data)
             step = workflow.actions[e.action]
+            if r.status not in step.sources:
+                raise TransitionError(f"{e.action} from {r.status}")
             full = {f.name: values.get(f.name) for f in step.fields}
             step.apply(r, full, policy)
             state = _snapshot(kind, r)
