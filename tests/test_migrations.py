@@ -21,7 +21,7 @@ from sqlmodel import SQLModel
 import zongzhi_desktop.domain.models  # noqa: F401  (every table on the metadata)
 from zongzhi_desktop.domain.errors import DomainError
 from zongzhi_desktop.services import Actor, Services
-from zongzhi_desktop.store import migrate
+from zongzhi_desktop.store import migrate, status_history
 from zongzhi_desktop.store.database import Store
 from zongzhi_desktop.store.engine import make_engine
 
@@ -206,6 +206,10 @@ def test_previous_release_store_upgrades_without_loss(admin: Services, tmp_path:
         assert sorted(sqlite_rows(store.backup_path, f'SELECT {col_sql} FROM "{t}"'), key=repr) == rows, t
         assert sorted(sqlite_rows(old, f'SELECT {col_sql} FROM "{t}"'), key=repr) == rows, t
     assert schema_diff(store.engine) == []
+    # Migration 0009 backfilled the status history from the workflow events.
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM status_span").scalar_one() >= 4
+        assert status_history.check(conn) == []
 
     # The upgraded store works: the chain verifies, records read back, workflows move on.
     svc = Services(store, Actor("clerk", "clerk"), today=admin._today)

@@ -225,7 +225,7 @@ def township_row_mismatches(county: Any, own: Any, code: str, own_store: Store, 
 
     compared, bad = 0, []
     with own_store.engine.connect() as conn:
-        q = FigureQueries(conn, [code])
+        q = FigureQueries(conn, [code], today=date.fromisoformat(county.made_on))
         for _head, fig in TOWNSHIP_COLUMNS[county.kind]:
             key = fig if isinstance(fig, str) else fig.key
             cell = county.values[township_key(key, code)]

@@ -192,3 +192,30 @@ def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: S
     finally:
         w.runner.wait(20_000)
         w.lister.close()
+
+
+def test_appendix_box_prints_cut_lists_whole(page, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """2027-W03 has 41 overdue items: the sheet lists 30 and says how many are left out; ticking
+    附录 re-renders the preview (what print and export write) with all 41 at the end."""
+    import io
+
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+
+    page.set_sheet("weekly", "2027-W03")
+    cut = page.rendered.report.table("overdue")
+    assert "另有11件未列出" in cut.rows[-1][0].text
+    before = len(page.pages)
+    qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton)
+    assert page.appendix_box.isChecked()
+    report = page.rendered.report
+    assert len(report.table("appendix.overdue").rows) == 41
+    assert len(page.pages) > before
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf)).pages)
+    assert "附录" in text and "见附录" in text
+    page.resize(1366, 768)
+    page.grab().save(str(tmp_path / "appendix.png"))
+    out = page.export(str(tmp_path / "w03.pdf"))
+    assert out is not None and out.read_bytes() == page.pdf
+    qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton)
+    assert len(page.pages) == before

@@ -45,6 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         for flag, help_ in PART_FLAGS.items():
             p.add_argument("--" + flag.replace("_", "-"), dest=flag, help=help_)
         p.add_argument("--filled-by", help="填报人姓名（默认为当前用户）")
+        p.add_argument("--appendix", action="store_true",
+                       help="附录：在报表末尾列出正文中因篇幅截断的清单的全部记录（签发的报表总带附录）")
         p.add_argument("--save", action="store_true", help="保存填写内容（草稿）")
         p.add_argument("--sign", action="store_true", help="审核签发：冻结报表内容，之后重印完全一致（需审核权限）")
         p.set_defaults(func=cmd_sheet, sheet=kind)
@@ -112,10 +114,10 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     elif args.filled_by:
         raise DomainError("--filled-by 需与 --save 或 --sign 一起使用")
     if fmt == "json":
-        out = rs.render_sheet(svc, kind, period, "pdf", parts=parts)
+        out = rs.render_sheet(svc, kind, period, "pdf", parts=parts, appendix=args.appendix)
         _write(args.output, (canonical_json(out.report.to_dict()) + "\n").encode("utf-8"))
     else:
-        out = rs.render_sheet(svc, kind, period, fmt, parts=parts)
+        out = rs.render_sheet(svc, kind, period, fmt, parts=parts, appendix=args.appendix)
         _write(args.output, out.data)
     _warn(out.warnings)
     state = "已签发（冻结内容）" if out.frozen else ("草稿（已保存）" if out.sheet else "未保存")

@@ -138,10 +138,14 @@ def volunteer_township_table(b: Builder, towns: list[tuple[str, str]]) -> Table:
 
 
 def _county_monthly(report: Report, b: Builder, towns: list[tuple[str, str]]) -> None:
-    """Replace the village / unit / team tables of the monthly sheet by their township form."""
+    """Put the township form of the volunteer tables into the monthly sheet (the village / unit /
+    team tables were skipped; any that were built anyway are dropped)."""
     dropped: set[str] = set()
     kept: list[Section] = []
     for sec in report.sections:
+        if sec.title and sec.title.endswith("平安志愿者") and not any(
+                isinstance(x, Table) and x.key == "volunteer_team" for x in sec.blocks):
+            sec.blocks.insert(0, volunteer_township_table(b, towns))
         blocks = []
         for block in sec.blocks:
             if isinstance(block, Table) and block.key in TOWNSHIP_LEVEL_TABLES:
@@ -205,8 +209,10 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
     with store.engine.connect() as conn:
         codes = county_codes(conn)
         q = fg.FigureQueries(conn, None, today=made_on)  # shared: the per-township cells reuse the sheet's rows
+        # The village / unit / team tables are replaced by their township form: never computed.
+        skip = frozenset(TOWNSHIP_LEVEL_TABLES) if kind == "monthly" else frozenset()
         report = build_sheet(conn, kind, p, codes=codes, townships=None, township_name=ident.county_name,
-                             made_on=made_on, parts=parts, list_limit=list_limit, queries=q)
+                             made_on=made_on, parts=parts, list_limit=list_limit, queries=q, skip=skip)
         names = Names.load(conn)
         b = Builder(conn, q, p, codes, names, list_limit, values=report.values)
         towns = all_townships(conn, names, registered)

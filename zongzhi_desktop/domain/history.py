@@ -22,7 +22,7 @@ from typing import Any
 
 from . import deadlines as dl
 from . import workflows as wf
-from .errors import DomainError
+from .errors import DomainError, TransitionError
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +115,13 @@ def replay(kind: str, record: Mapping[str, Any], events: Iterable[Event], policy
         setattr(r, col, None)
     r.status = INITIAL[kind]
     start = record[REG_DATE[kind]]
+    ordered = sorted(events, key=lambda e: (e.day, e.order is None, e.order))
     if kind == "package":
-        steps = [e for e in events if e.action == "extend" and e.data]
+        steps = [e for e in ordered if e.action == "extend" and e.data]
         first = event_values(steps[0].data).get("previous_target_date") if steps else None
         # Events written before the previous target was kept: the replay starts from today's target.
         r.target_date = first or record["target_date"]
     days: list[tuple[date, tuple[str, date | None, str | None]]] = [(start, _snapshot(kind, r))]
-    ordered = sorted(events, key=lambda e: (e.day, e.order is None, e.order))
     for e in ordered:
         if e.action in _NOT_STEPS or e.action not in workflow.actions:
             continue
@@ -129,6 +129,8 @@ def replay(kind: str, record: Mapping[str, Any], events: Iterable[Event], policy
         try:
             values = event_values(e.data)
             step = workflow.actions[e.action]
+            if r.status not in step.sources:
+                raise TransitionError(f"{e.action} from {r.status}")
             full = {f.name: values.get(f.name) for f in step.fields}
             step.apply(r, full, policy)
             state = _snapshot(kind, r)

@@ -360,7 +360,7 @@ class FigureQueries:
         sp = T_SPAN
         return (select(*picked, sp.c.status.label("at_status"), sp.c.deadline.label("at_deadline"),
                        sp.c.deadline_kind.label("at_deadline_kind"))
-                .select_from(t.join(sp, sp.c.record_id == t.c.id))
+                .select_from(sh.span_join(t))
                 .where(self.base(t), sp.c.record_kind == s.kind, sh.covering(sp, a), s.at(t, sp, p, a)))
 
     def rows(self, s: SetDef, p: Period) -> list[tuple[Any, ...]]:

@@ -177,7 +177,8 @@ def sign_sheet(svc: Services, kind: str, period: str | Period, parts: dict[str, 
     saved = sheet_parts(existing)
     filler = existing.filled_by if existing and existing.filled_by else ""
     reviewer = display_name(svc, svc.actor.username)
-    report = build_report(svc, kind, p, parts=saved,
+    # The signed copy is the paper record: it always carries the appendix of its cut lists.
+    report = build_report(svc, kind, p, parts=saved, appendix=True,
                           sign=SignInfo(filled_by=filler, reviewed_by=reviewer, signed_on=svc.today()))
     content = canonical_json(pack_refs(report.to_dict()))
     pdf = render_pdf(report)
@@ -281,10 +282,12 @@ def frozen_pdf(sheet: m.ReportSheet) -> bytes:
 
 
 def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf", *,
-                 parts: dict[str, str] | None = None, hotspots: list[Hotspot] | None = None) -> Rendered:
+                 parts: dict[str, str] | None = None, hotspots: list[Hotspot] | None = None,
+                 appendix: bool = False) -> Rendered:
     """The sheet as PDF or XLSX: the frozen copy once signed, else computed now with the saved parts
     (overridden by `parts`, which are not saved). `hotspots` (PDF only) receives where each
-    figure is drawn, for the preview's click-through."""
+    figure is drawn, for the preview's click-through. `appendix` prints every cut list whole at
+    the end (a signed sheet always has it)."""
     kind = sheet_kind(kind)
     p = period_for(kind, period)
     if fmt not in ("pdf", "xlsx"):
@@ -300,6 +303,6 @@ def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf
         return Rendered(data, report, True, sheet)
     merged = {**sheet_parts(sheet), **check_parts(kind, parts)}
     filler = sheet.filled_by if sheet and sheet.filled_by else ""
-    report = build_report(svc, kind, p, parts=merged, sign=SignInfo(filled_by=filler))
+    report = build_report(svc, kind, p, parts=merged, sign=SignInfo(filled_by=filler), appendix=appendix)
     data = render_pdf(report, hotspots) if fmt == "pdf" else render_xlsx(report)
     return Rendered(data, report, False, sheet)

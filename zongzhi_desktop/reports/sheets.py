@@ -84,6 +84,7 @@ class Builder:
     list_limit: int = LIST_LIMIT
     values: dict[str, Value] = field(default_factory=dict)
     appendix: bool = False  # print every cut list in full at the end
+    skip: frozenset[str] = frozenset()  # keys of tables the caller does not print (never computed)
     cut: list[Table] = field(default_factory=list)  # the cut lists, whole
 
     # -- values -> cells ----------------------------------------------------------------------
@@ -388,6 +389,8 @@ def volunteer_tables(b: Builder) -> list[Table]:
     out = []
     for dim, title, head, namer in (("team", "按队伍", "志愿服务队", lambda g: Names.name(b.names.teams, g, "（未知队伍）")),
                                     ("village", "按村(社区)", "村(社区)", b.village_name)):
+        if f"volunteer_{dim}" in b.skip:
+            continue
         groups = b.q.volunteer(b.period, dim)
         rows = []
         for gid in sorted(groups, key=lambda g: (g is None, namer(g), str(g))):
@@ -571,18 +574,23 @@ def _monthly(b: Builder, parts: dict[str, str]) -> list[Section]:
     secs.append(Section(_section_title(0, "主要指标（环比、同比）"), [
         flow_table(b, "flow", None, FLOW_PERIODIC, [("prev", "上月", p.previous()), ("yoy", "去年同月", p.same_last_year())])]))
     vnote = "新增、办结/化解含信访件和矛盾纠纷；按期办结率为信访件，调处成功率为矛盾纠纷。"
-    secs.append(Section(_section_title(1, "分村（社区）情况"), [
-        area_table(b, "by_village", "村(社区)", "village", _village_groups(b), vnote,
-                   {"petition": "village_id", "dispute": "village_id"})]))
-    unit_blocks = [area_table(b, "by_unit", "责任单位", "unit", _unit_groups(b),
-                              "信访件按交办的承办单位统计，矛盾纠纷按调解组织（调委会）统计；只列本期有数据的单位。",
-                              {"petition": "assigned_department_id", "dispute": "committee_id"}, keep_empty=False)]
-    if b.q.townships is None or len(b.q.townships) > 1:
+    if "by_village" not in b.skip:
+        secs.append(Section(_section_title(1, "分村（社区）情况"), [
+            area_table(b, "by_village", "村(社区)", "village", _village_groups(b), vnote,
+                       {"petition": "village_id", "dispute": "village_id"})]))
+    unit_blocks = []
+    if "by_unit" not in b.skip:
+        unit_blocks.append(area_table(
+            b, "by_unit", "责任单位", "unit", _unit_groups(b),
+            "信访件按交办的承办单位统计，矛盾纠纷按调解组织（调委会）统计；只列本期有数据的单位。",
+            {"petition": "assigned_department_id", "dispute": "committee_id"}, keep_empty=False))
+    if (b.q.townships is None or len(b.q.townships) > 1) and "by_township" not in b.skip:
         towns = [(code, row.name) for code, row in sorted(b.names.townships.items())
                  if b.q.townships is None or code in b.q.townships]
         unit_blocks.append(area_table(b, "by_township", "乡镇(街道)", "township", towns, None,
                                       {"petition": "township_code", "dispute": "township_code"}))
-    secs.append(Section(_section_title(2, "分责任单位情况"), unit_blocks))
+    if unit_blocks:
+        secs.append(Section(_section_title(2, "分责任单位情况"), unit_blocks))
     pk = summary_row_table(b, "package_summary", None, [
         ("在办包案", b.count(fg.K_OPEN)), ("本月新增", b.count(fg.K_NEW)), ("本月销号", b.count(fg.K_CLOSED)),
         ("包案化解率", b.rate(fg.R_PACKAGE)), ("逾期包案", b.count(fg.K_OVERDUE))])
@@ -658,7 +666,8 @@ BUILDERS = {"weekly": _weekly, "monthly": _monthly, "quarterly": _quarterly}
 def build_sheet(conn: Connection, kind: str, period: Period, *, codes: CodeTables, townships: Iterable[str] | None,
                 township_name: str, made_on: date, parts: dict[str, str] | None = None,
                 sign: SignInfo | None = None, list_limit: int = LIST_LIMIT,
-                queries: FigureQueries | None = None, appendix: bool = False) -> Report:
+                queries: FigureQueries | None = None, appendix: bool = False,
+                skip: frozenset[str] = frozenset()) -> Report:
     """Compute one sheet for `period` over `townships` (None: every township in the store).
 
     `queries` (over the same connection and townships) lets a caller that adds its own tables
@@ -667,7 +676,7 @@ def build_sheet(conn: Connection, kind: str, period: Period, *, codes: CodeTable
         raise ValueError(kind)
     parts = {k: v for k, v in (parts or {}).items() if k in PARTS[kind]}
     q = queries if queries is not None else FigureQueries(conn, townships, today=made_on)
-    b = Builder(conn, q, period, codes, Names.load(conn), list_limit, appendix=appendix)
+    b = Builder(conn, q, period, codes, Names.load(conn), list_limit, appendix=appendix, skip=skip)
     sections = BUILDERS[kind](b, parts)
     sections.append(Section(None, [signature(sign or SignInfo())]))
     if appendix and b.cut:

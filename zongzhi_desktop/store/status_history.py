@@ -16,7 +16,18 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, MetaData, Table, and_, delete, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Join,
+    MetaData,
+    Table,
+    and_,
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 
 from ..domain import history as h
 from ..domain import models as m
@@ -74,7 +85,7 @@ def compute(conn: Connection, kind: str, ids: Iterable[str], policy: DeadlinePol
         for rid, rec in records.items():
             for s in h.replay(kind, rec, events.get(rid, ()), policy, record_label=rec.get("serial") or rid):
                 out.append({"record_kind": kind, "record_id": rid, "township_code": rec["township_code"],
-                            "start_date": s.start, "end_date": s.end, "status": s.status,
+                            "start_date": s.start, "end_date": s.end or m.STILL, "status": s.status,
                             "is_open": s.status in open_states, "deadline": s.deadline,
                             "deadline_kind": s.deadline_kind})
     return out
@@ -131,9 +142,30 @@ def check(conn: Connection) -> list[str]:
     return bad
 
 
+class SpanFirst(Join):
+    """status_span JOIN a record table, read span first: the spans covering A come from the
+    (kind, is_open, end_date) index and each record by its key. SQLite's planner would rather
+    walk every record of the township, so on SQLite this renders as CROSS JOIN (which fixes the
+    order there); elsewhere it is a plain join."""
+
+    inherit_cache = True
+
+
+@compiles(SpanFirst, "sqlite")
+def _span_first_sqlite(element: SpanFirst, compiler: Any, **kw: Any) -> str:
+    kw = {**kw, "asfrom": True}
+    return (f"{compiler.process(element.left, **kw)} CROSS JOIN "
+            f"{compiler.process(element.right, **kw)} ON {compiler.process(element.onclause, **kw)}")
+
+
+def span_join(t: Table) -> SpanFirst:
+    """FROM status_span joined to the record table `t` on the record's id."""
+    return SpanFirst(T_SPAN, t, T_SPAN.c.record_id == t.c.id)
+
+
 def covering(span: Table, a: date) -> ColumnElement[bool]:
     """The span that covers date `a` (one per record registered by then)."""
-    return and_(span.c.start_date <= a, or_(span.c.end_date.is_(None), span.c.end_date > a))
+    return and_(span.c.end_date > a, span.c.start_date <= a)
 
 
 def open_on(conn: Connection, kind: str, a: date, townships: Iterable[str] | None = None
@@ -147,5 +179,5 @@ def open_on(conn: Connection, kind: str, a: date, townships: Iterable[str] | Non
     if townships is not None:
         cond.append(t.c.township_code.in_(sorted(townships)))
     q = (select(t.c.id, T_SPAN.c.status, T_SPAN.c.deadline, T_SPAN.c.deadline_kind)
-         .select_from(t.join(T_SPAN, T_SPAN.c.record_id == t.c.id)).where(*cond))
+         .select_from(span_join(t)).where(*cond))
     return sorted((tuple(r) for r in conn.execute(q)), key=lambda r: r[0])  # type: ignore[misc]

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -160,10 +161,13 @@ class ReportPage(QWidget):
         self.print_btn = QPushButton(self.tr("打印…"))
         self.pdf_btn = QPushButton(self.tr("导出PDF…"))
         self.xlsx_btn = QPushButton(self.tr("导出Excel…"))
+        self.appendix_box = QCheckBox(self.tr("附录"))
+        self.appendix_box.setToolTip(self.tr("在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录"))
         top.addWidget(QLabel(self.tr("报表")))
         top.addWidget(self.sheet_combo)
         top.addWidget(QLabel(self.tr("期间")))
         top.addWidget(self.period_combo)
+        top.addWidget(self.appendix_box)
         for b in (self.generate_btn, self.save_btn, self.sign_btn, self.print_btn, self.pdf_btn, self.xlsx_btn):
             top.addWidget(b)
         top.addStretch(1)
@@ -218,6 +222,8 @@ class ReportPage(QWidget):
         self.print_btn.clicked.connect(lambda: self.print_sheet())
         self.print_btn.setToolTip(self.tr("打印预览，可打印或导出PDF（Ctrl+P）"))
         QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.print_sheet())
+        # Re-render the preview (what print and export write) with or without the appendix.
+        self.appendix_box.toggled.connect(lambda _on: self.refresh(keep_parts=True) if self.rendered is not None else None)
         self.sign_btn.setVisible(has_perm(self.services.actor.role, Perm.REVIEW))
 
     # -- state --------------------------------------------------------------------------------
@@ -289,7 +295,7 @@ class ReportPage(QWidget):
             overrides = None if frozen else {k: v for k, v in self.parts().items() if v.strip()}
             self.hotspots = []
             self.rendered = rs.render_sheet(self.services, self.kind, period, "pdf", parts=overrides,
-                                            hotspots=self.hotspots)
+                                            hotspots=self.hotspots, appendix=self.appendix_box.isChecked())
             self.pdf = self.rendered.data
             self._show_pages(render_pages(self.pdf))
         except DomainError as e:

@@ -89,6 +89,73 @@ Log: {log}</translation>
     </message>
 </context>
 <context>
+    <name>BatchesDialog</name>
+    <message>
+        <source>台账导入批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>条数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>撤销原因（必填）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>撤销所选批次</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>撤销会作废该批次导入的全部记录（不删除，留有审计记录）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>撤销导入需要审核权限。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已撤销：{reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>有效</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>撤销导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已撤销批次 {b}：作废 {n} 条记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CodesTab</name>
     <message>
         <source>代码</source>
@@ -129,6 +196,77 @@ Log: {log}</translation>
     <message>
         <source>字典</source>
         <translation>Code tables</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnsPage</name>
+    <message>
+        <source>第2步：表头和列对应</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>表头已自动识别，表头上方的标题、填报单位等行会跳过。请核对每一列对应的字段；台账中没有的列可在右侧填写固定值。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账表头</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>对应字段</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>固定值（该列缺失或为空时使用）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>载入映射文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存映射文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在识别表头…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>识别表头</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>工作表“{s}”：未找到表头，将跳过</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>工作表“{s}”：表头在第{r}行，跳过上方{n}行</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>；无年份的日期按{y}年</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（不导入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存映射文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>映射文件 (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>载入映射文件</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -574,6 +712,49 @@ Log: {log}</translation>
     </message>
 </context>
 <context>
+    <name>FilePage</name>
+    <message>
+        <source>第1步：选择台账文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>支持 .xlsx、.xls 和 .csv（UTF-8 或 GBK）；可一次导入多个工作表（如每年或每月一个）。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账文件路径</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>工作表（勾选要导入的）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>选择台账文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账 (*.xlsx *.xls *.xlsm *.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>读取工作表</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FormWidgets</name>
     <message>
         <source>{label}（已停用）</source>
@@ -633,6 +814,29 @@ Log: {log}</translation>
     <message>
         <source>节假日</source>
         <translation>Holidays</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerImportWizard</name>
+    <message>
+        <source>导入台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>下一步 &gt;</source>
+        <translation type="unfinished">Next &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; 上一步</source>
+        <translation type="unfinished">&lt; Back</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation type="unfinished">Cancel</translation>
     </message>
 </context>
 <context>
@@ -756,22 +960,6 @@ Log: {log}</translation>
         <translation>{n} records from the report</translation>
     </message>
     <message>
-        <source>新建</source>
-        <translation>New</translation>
-    </message>
-    <message>
-        <source>录入表单模块尚未安装。</source>
-        <translation>The data-entry forms are not installed.</translation>
-    </message>
-    <message>
-        <source>查看记录</source>
-        <translation>Open record</translation>
-    </message>
-    <message>
-        <source>记录详情模块尚未安装。</source>
-        <translation>The record detail view is not installed.</translation>
-    </message>
-    <message>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
@@ -827,6 +1015,144 @@ Log: {log}</translation>
     <message>
         <source>点击查看这 {n} 条记录</source>
         <translation>Click to list these {n} records</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPage</name>
+    <message>
+        <source>第4步：预览和导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>核对前几行和全部错误行后点“导入”。整个台账作为一个批次导入，审核员可撤销。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>工作表</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>名称/信访人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>日期</source>
+        <translation type="unfinished">Date</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>只导入通过校验的行（错误行不导入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存错误报告…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在校验…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>校验台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>读取 {read} 行：可导入 {ok} 条；跳过 {skipped}；未通过校验 {bad} 行。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存错误报告</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Excel 文件 (*.xlsx)</source>
+        <translation type="unfinished">Excel files (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>导入台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>已导入 {n} 条记录（批次 {b}）。审核员可用“撤销导入”作废整个批次。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrintPreviewDialog</name>
+    <message>
+        <source>打印预览 — {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation type="unfinished">Print…</translation>
+    </message>
+    <message>
+        <source>导出PDF…</source>
+        <translation type="unfinished">Export PDF…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation type="unfinished">Close</translation>
+    </message>
+    <message>
+        <source>打印到打印机（Ctrl+P）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>保存为PDF文件（Ctrl+S）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>上一页（PageUp）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>下一页（PageDown）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>缩放</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>第 {n} 页 / 共 {total} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>无法写入文件“{p}”：{e}</source>
+        <translation type="unfinished">Cannot write “{p}”: {e}</translation>
     </message>
 </context>
 <context>
@@ -1304,6 +1630,14 @@ Log: {log}</translation>
         <translation>Export Excel…</translation>
     </message>
     <message>
+        <source>附录</source>
+        <translation>Appendix</translation>
+    </message>
+    <message>
+        <source>在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录</source>
+        <translation>Print every list cut for length in full at the end of the sheet (paper cannot be clicked); a signed sheet always has the appendix</translation>
+    </message>
+    <message>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
@@ -1358,6 +1692,10 @@ Log: {log}</translation>
     <message>
         <source>无法写入文件“{p}”：{e}</source>
         <translation>Cannot write “{p}”: {e}</translation>
+    </message>
+    <message>
+        <source>打印预览，可打印或导出PDF（Ctrl+P）</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1914,6 +2252,49 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>不能停用当前登录的用户</source>
         <translation>You cannot disable the signed-in user</translation>
+    </message>
+</context>
+<context>
+    <name>ValuesPage</name>
+    <message>
+        <source>第3步：值对应</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账中的文字（如“已化解”“邻里纠纷”“村居名称”）对应到字典；红色为未能自动对应的值，请选择。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>台账中的值</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>行数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>对应为</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>正在读取台账…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>读取台账</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>（未对应，该行不导入）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>共 {n} 个不同的值，其中 {u} 个未能自动对应。</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3217,6 +3598,17 @@ Enter the password of {user} to continue.</translation>
     </message>
 </context>
 <context>
+    <name>parent</name>
+    <message>
+        <source>导出PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished">PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>roles</name>
     <message>
         <source>录入员</source>
@@ -3229,6 +3621,21 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>管理员</source>
         <translation>Administrator</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入台账…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>导入批次…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

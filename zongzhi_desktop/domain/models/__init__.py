@@ -5,7 +5,10 @@ from .base import Record, new_uuid, utcnow
 from .dispatch import DispatchItem
 from .dispute import Dispute, DisputeParty, DisputeVisit
 from .draft import Draft  # form drafts: local scratch, not synced
-from .history import StatusSpan  # status history: derived from the workflow events, not synced
+from .history import (  # status history: derived from the workflow events, not synced
+    STILL,
+    StatusSpan,
+)
 from .ledger import ImportBatch, ImportSource  # ledger import bookkeeping: local, not synced
 from .package import CasePackage, PackageLink, PackageProgress
 from .petition import Petition, WorkflowEvent
@@ -61,6 +64,7 @@ SYNCED_MODELS: tuple[type[Record], ...] = (
 
 __all__ = [
     "GENESIS_HASH",
+    "STILL",
     "SYNCED_MODELS",
     "Activity",
     "ActivityParticipant",

@@ -5,6 +5,8 @@ from datetime import date
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+STILL = date(9999, 12, 31)  # end_date of a span still in force (a date, so "end > A" is one range)
+
 
 class StatusSpan(SQLModel, table=True):
     """The record `record_id` was in `status` with `deadline` in force on days start ≤ d < end.
@@ -14,14 +16,15 @@ class StatusSpan(SQLModel, table=True):
     """
 
     __tablename__ = "status_span"
-    # Spans covering a date A: kind, open, start <= A (then end > A), one range scan per kind.
-    __table_args__ = (Index("ix_status_span_open_at", "record_kind", "is_open", "start_date"),)
+    # Spans covering a date A: kind, open, end > A (a range: spans still in force end on STILL),
+    # then start <= A from the same index entry. Recent A: only the spans changed since A.
+    __table_args__ = (Index("ix_status_span_open_at", "record_kind", "is_open", "end_date", "start_date"),)
     id: int | None = Field(default=None, primary_key=True)
     record_kind: str = Field(max_length=16)
     record_id: str = Field(index=True, max_length=36)
     township_code: str = Field(max_length=9)
     start_date: date
-    end_date: date | None = Field(default=None)  # exclusive; None: still so
+    end_date: date  # exclusive; STILL (9999-12-31) while the record is still so
     status: str = Field(max_length=32)
     is_open: bool
     deadline: date | None = Field(default=None)

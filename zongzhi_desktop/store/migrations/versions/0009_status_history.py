@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("record_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
         sa.Column("township_code", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
-        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=True),
@@ -35,7 +35,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("status_span", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_status_span_record_id"), ["record_id"], unique=False)
-        batch_op.create_index("ix_status_span_open_at", ["record_kind", "is_open", "start_date"], unique=False)
+        batch_op.create_index("ix_status_span_open_at", ["record_kind", "is_open", "end_date", "start_date"],
+                              unique=False)
     status_history.rebuild_all(op.get_bind(), reflect=True)
 
 
