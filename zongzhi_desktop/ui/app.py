@@ -48,9 +48,10 @@ class AppController:
         from PySide6.QtWidgets import QApplication
 
         from ..paths import data_dir as resolve_data_dir
-        from .fonts import register_cjk_font
+        from .fonts import ensure_fallback_fonts, register_cjk_font
         from .i18n import install_translators, normalize_language
         from .logs import setup_logging
+        from .runner import OperationRunner
         from .state import UiState
 
         class _Signals(QObject):
@@ -73,6 +74,9 @@ class AppController:
         app.setApplicationName(APP_NAME)
         app.setOrganizationName("zongzhi")
         self.font_family = register_cjk_font(app)
+        # Rare-character fonts: unpacked in the background on the very first start only.
+        self.font_runner = OperationRunner(None, log_path=self.log_path)
+        self.font_loading = ensure_fallback_fonts(app, self.font_runner)
         self.state = UiState(self.data_dir)
         self.language = normalize_language(language or self.state.language)
         self.translators = install_translators(app, self.language)
