@@ -195,7 +195,7 @@ class DocumentBuilder(FormBuilder):
     def accept_notice(self, p: m.Petition) -> Report:
         body = [f"{self._facts(p)}，经审查，属于本机关职权范围，根据{STATUTE}第二十二条、第二十三条的规定，"
                 f"本机关于{_d(p.decision_date)}决定予以受理。",
-                f"本机关将自受理之日起六十日内办结（{STATUTE}第三十三条），法定办结期限为{_d(p.conclude_deadline)}；"
+                f"根据{STATUTE}第三十三条，本机关将自受理之日起六十日内办结，法定办结期限为{_d(p.conclude_deadline)}；"
                 "情况复杂的，经批准可以适当延长办理期限，但延长期限不超过三十日，并将告知你延期理由。",
                 "办理过程中，请你如实反映情况，依法逐级走访，不得采取违法方式表达诉求。"]
         return self.letter(p.petitioner_name, body, p.decision_date)
@@ -210,8 +210,10 @@ class DocumentBuilder(FormBuilder):
             basis = f"根据{STATUTE}第二十二条、第二十三条、第三十一条的规定"
             decision = "不予受理"
         body = [f"{self._facts(p)}，经审查，{basis}，本机关于{_d(p.decision_date)}决定{decision}。",
-                f"理由：{reason}",
-                "你反映的事项依法应当通过诉讼、仲裁、行政复议等法定途径解决的，请依照有关法律、行政法规的规定程序向有关机关提出。"]
+                f"理由：{reason}"]
+        if p.decision == "reject":
+            body.append("你反映的事项依法应当通过诉讼、仲裁、行政复议等法定途径解决的，"
+                        "请依照有关法律、行政法规的规定程序向有关机关提出。")
         return self.letter(p.petitioner_name, body, p.decision_date)
 
     def _opinion(self, p: m.Petition, result: str | None, summary: str | None, when: date | None,
@@ -221,26 +223,26 @@ class DocumentBuilder(FormBuilder):
                  "explain": "请求合理但缺乏法律依据，作出解释说明",
                  "not_support": "请求缺乏事实根据或者不符合法律、法规、规章或者其他有关规定，不予支持"}.get(result or "", "")
         body = [f"{self._facts(p)}，本机关已依法{stage}完毕，现答复如下。",
-                f"处理意见：{outcome}。{basis}（{STATUTE}第三十二条）。",
+                f"处理意见：{outcome}。根据{STATUTE}第三十二条，{basis}。",
                 *(x for x in (summary or "").split("\n") if x.strip()),
                 rights]
         return self.letter(p.petitioner_name, body, when)
 
     def reply(self, p: m.Petition) -> Report:
         due = p.reply_date + timedelta(days=30) if p.reply_date else None
-        rights = (f"你如对本处理意见不服，可以自收到本意见书之日起三十日内（即{_d(due)}前）向本机关的上一级机关、单位"
-                  f"请求复查（{STATUTE}第三十五条）。")
+        rights = (f"根据{STATUTE}第三十五条，你如对本处理意见不服，可以自收到本意见书之日起三十日内（即{_d(due)}前）"
+                  "向本机关的上一级机关、单位请求复查。")
         return self._opinion(p, p.reply_result, p.reply_summary, p.reply_date, "办理", rights)
 
     def review(self, p: m.Petition) -> Report:
         due = p.review_reply_date + timedelta(days=30) if p.review_reply_date else None
-        rights = (f"你如对本复查意见不服，可以自收到本意见书之日起三十日内（即{_d(due)}前）向复查机关的上一级机关、单位"
-                  f"请求复核（{STATUTE}第三十六条）。")
+        rights = (f"根据{STATUTE}第三十六条，你如对本复查意见不服，可以自收到本意见书之日起三十日内（即{_d(due)}前）"
+                  "向复查机关的上一级机关、单位请求复核。")
         return self._opinion(p, p.review_result, None, p.review_reply_date, "复查", rights)
 
     def recheck(self, p: m.Petition) -> Report:
-        rights = (f"本复核意见为最终意见。你对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
-                  f"各级党委和政府信访部门和其他机关、单位不再受理（{STATUTE}第三十六条）。")
+        rights = (f"本复核意见为最终意见。根据{STATUTE}第三十六条，你对复核意见不服，仍然以同一事实和理由提出投诉请求的，"
+                  "各级党委和政府信访部门和其他机关、单位不再受理。")
         return self._opinion(p, p.recheck_result, None, p.recheck_reply_date, "复核", rights)
 
     # -- dispute --------------------------------------------------------------------------------
@@ -263,8 +265,9 @@ class DocumentBuilder(FormBuilder):
         g.pair("受理日期", _d(d.accepted_date), "调解方式", self.label("mediation_route", d.route))
         g.pair("调解组织", self.name_of(m.MediationCommittee, d.committee_id), "人民调解员",
                self.name_of(m.Mediator, d.mediator_id))
-        note = ("当事人自愿申请人民调解，了解人民调解遵循自愿、平等、不违背法律法规和国家政策的原则，"
-                f"人民调解不收取任何费用（{MEDIATION_LAW}第三条、第四条）。")
+        note = ("当事人自愿申请人民调解。人民调解委员会依照"
+                f"{MEDIATION_LAW}第三条、第四条，在当事人自愿、平等的基础上进行调解，不违背法律、法规和国家政策，"
+                "尊重当事人的权利，不收取任何费用。")
         sig = Signature(["申请人（签名）", "受理人", "受理日期"], ["", "", _d(d.accepted_date)], per_row=2)
         return self.report(self.doc.key, self.number, [
             Section("一、当事人", [self._parties(parties)]), Section("二、纠纷情况", [g.table("intake")]),
@@ -290,10 +293,10 @@ class DocumentBuilder(FormBuilder):
     def judicial_hint(self, d: m.Dispute, parties: list[m.DisputeParty]) -> Report:
         due = d.judicial_confirm_deadline or (d.agreement_date + timedelta(days=30) if d.agreement_date else None)
         names = "、".join(x.name for x in parties) or "各方当事人"
-        body = [f"你们于{_d(d.agreement_date)}经人民调解达成的调解协议（纠纷编号{d.serial}，“{d.title}”）已经生效，"
-                f"对各方具有法律约束力，各方应当按照约定履行（{MEDIATION_LAW}第三十一条）。",
-                f"经人民调解委员会调解达成调解协议后，双方当事人认为有必要的，可以自调解协议生效之日起三十日内"
-                f"（即{_d(due)}前）共同向人民法院申请司法确认（{MEDIATION_LAW}第三十三条）。",
+        body = [f"你们于{_d(d.agreement_date)}经人民调解达成的调解协议（纠纷编号{d.serial}，“{d.title}”）已经生效。"
+                f"根据{MEDIATION_LAW}第三十一条，该协议对各方具有法律约束力，各方应当按照约定履行。",
+                f"根据{MEDIATION_LAW}第三十三条，经人民调解委员会调解达成调解协议后，双方当事人认为有必要的，"
+                f"可以自调解协议生效之日起三十日内（即{_d(due)}前）共同向人民法院申请司法确认。",
                 "人民法院依法确认调解协议有效，一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请强制执行；"
                 "人民法院依法确认调解协议无效的，当事人可以通过人民调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。",
                 "申请时请携带调解协议书原件、各方当事人的身份证明，由双方当事人共同到场提出申请。"]
