@@ -574,6 +574,20 @@ Log: {log}</translation>
     </message>
 </context>
 <context>
+    <name>Fonts</name>
+    <message>
+        <source>准备生僻字字体</source>
+        <translation>Preparing rare-character fonts</translation>
+    </message>
+</context>
+<context>
+    <name>FormView</name>
+    <message>
+        <source>字符{chars}在本机所有字体中都没有，显示和打印时会成为空框；请核对输入</source>
+        <translation>No font on this computer has the character(s) {chars}; they would show and print as empty boxes. Please check the input</translation>
+    </message>
+</context>
+<context>
     <name>FormWidgets</name>
     <message>
         <source>{label}（已停用）</source>
@@ -818,6 +832,69 @@ Log: {log}</translation>
     </message>
 </context>
 <context>
+    <name>PrintPreviewDialog</name>
+    <message>
+        <source>打印预览 — {title}</source>
+        <translation>Print preview — {title}</translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>导出PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>打印到打印机（Ctrl+P）</source>
+        <translation>Print to a printer (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>保存为PDF文件（Ctrl+S）</source>
+        <translation>Save as a PDF file (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>上一页（PageUp）</source>
+        <translation>Previous page (PageUp)</translation>
+    </message>
+    <message>
+        <source>下一页（PageDown）</source>
+        <translation>Next page (PageDown)</translation>
+    </message>
+    <message>
+        <source>缩放</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>第 {n} 页 / 共 {total} 页</source>
+        <translation>Page {n} of {total}</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>无法写入文件“{p}”：{e}</source>
+        <translation>Cannot write “{p}”: {e}</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+</context>
+<context>
     <name>RecordDetailDialog</name>
     <message>
         <source>显示完整身份证号和电话</source>
@@ -874,6 +951,14 @@ Log: {log}</translation>
     <message>
         <source>关闭</source>
         <translation>Close</translation>
+    </message>
+    <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>打印或预览这条记录的文书（Ctrl+P）</source>
+        <translation>Print or preview this record&apos;s documents (Ctrl+P)</translation>
     </message>
     <message>
         <source>{label} {serial}</source>
@@ -958,6 +1043,14 @@ Log: {log}</translation>
     <message>
         <source>编辑</source>
         <translation>Edit</translation>
+    </message>
+    <message>
+        <source>（当前状态没有可打印的文书）</source>
+        <translation>(no document can be printed in the current state)</translation>
+    </message>
+    <message>
+        <source>生成文书</source>
+        <translation>Building the document</translation>
     </message>
     <message>
         <source>登记{label}</source>
@@ -1306,6 +1399,10 @@ Log: {log}</translation>
     <message>
         <source>默认为当前用户</source>
         <translation>Defaults to the current user</translation>
+    </message>
+    <message>
+        <source>打印预览，可打印或导出PDF（Ctrl+P）</source>
+        <translation>Print preview, to print or export a PDF (Ctrl+P)</translation>
     </message>
     <message>
         <source>填报人</source>
@@ -3179,6 +3276,17 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>完成日期</source>
         <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
     </message>
 </context>
 <context>
