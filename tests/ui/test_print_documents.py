@@ -108,7 +108,7 @@ def ink_in(pdf: bytes, box: tuple[float, float, float, float], scale: float = 6)
     left, bottom, right, top = box
     crop = img.crop((int(left * scale), int((height - top) * scale), int(right * scale) + 1,
                      int((height - bottom) * scale) + 1))
-    px = list(crop.getdata())
+    px = list(crop.tobytes())  # one byte per pixel ("L")
     return sum(1 for v in px if v < 128) / max(len(px), 1)
 
 
