@@ -152,14 +152,22 @@ def chain_files() -> list[Path]:
 
 
 @cache
+def fallback_files() -> tuple[Path, ...]:
+    """The fallback chain's files (unpacking the bundled ones on first need)."""
+    return tuple(chain_files())
+
+
+@cache
+def fallback_face(i: int) -> Face | None:
+    """The i-th font of the chain, parsed on first use: a name in Extension A loads the 3 MB
+    Extension A font, not the 30 MB one for B–F."""
+    return _load(f"ZZ-Fallback{i}", fallback_files()[i])
+
+
 def fallbacks() -> tuple[Face, ...]:
-    """The fallback chain for reportlab (loaded on first need: unpacking takes a moment)."""
-    faces = []
-    for i, path in enumerate(chain_files()):
-        face = _load(f"ZZ-Fallback{i}", path)
-        if face is not None:
-            faces.append(face)
-    return tuple(faces)
+    """Every usable font of the fallback chain (loads them all)."""
+    faces = (fallback_face(i) for i in range(len(fallback_files())))
+    return tuple(f for f in faces if f is not None)
 
 
 def _printable(ch: str) -> bool:
@@ -170,8 +178,9 @@ def font_for(ch: str) -> str | None:
     """Name of the first font of the chain that draws `ch` (None: no font can)."""
     if ord(ch) in covered() or not _printable(ch):
         return register()
-    for face in fallbacks():
-        if ord(ch) in face.cmap:
+    for i in range(len(fallback_files())):
+        face = fallback_face(i)
+        if face is not None and ord(ch) in face.cmap:
             return face.name
     return None
 
