@@ -119,8 +119,26 @@ def test_accept_notice_for_a_rare_name_prints_every_character(qtbot: Any, clerk:
     clerk.act("petition", p.id, "accept", {"decision_date": "2026-11-10", "decision": "accept"})
     d = open_detail(qtbot, clerk, "petition", p.id)
     assert d.document_keys() == ["register", "accept_notice"]
+    if os.environ.get("ZONGZHI_UPDATE_SAMPLES"):  # the detail view with its 打印 menu open
+        d.resize(1366, 768)
+        menu = d.show_print_menu()
+        qtbot.wait(100)
+        win = d.grab()
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(win)
+        btn = d.print_btn.geometry()  # where a screen with no room below puts the popup: above the button
+        painter.drawPixmap(btn.left(), btn.top() - menu.height(), menu.grab())
+        painter.end()
+        win.save(str(SAMPLES / "detail-print-menu.png"))
+        menu.hide()
     dlg = choose_from_menu(qtbot, d, "accept_notice")
     assert dlg.pages == 1
+    dlg.resize(1366, 768)
+    shot = tmp_path / "preview.png"
+    assert dlg.grab().save(str(shot))
+    if os.environ.get("ZONGZHI_UPDATE_SAMPLES"):  # refresh the committed screenshot on request
+        shutil.copy(shot, SAMPLES / "print-preview.png")
 
     out = tmp_path / "受理告知书.pdf"
     dlg.choose_pdf_path = lambda _parent, _name: str(out)
@@ -156,8 +174,6 @@ def test_accept_notice_for_a_rare_name_prints_every_character(qtbot: Any, clerk:
     assert len(PdfReader(printed).pages) == 1
     with clerk.session() as s:
         assert len(s.execute(select(m.DocumentNumber)).scalars().all()) == 1
-    if os.environ.get("ZONGZHI_UPDATE_SAMPLES"):
-        shutil.copy(out, SAMPLES / "doc-accept_notice-rare-name.pdf")
 
 
 def test_dispatch_slip_by_keyboard_prints_the_phone_and_audits_it(qtbot: Any, clerk: Services,
