@@ -213,6 +213,10 @@ def test_dispatch_slip_by_keyboard_prints_the_phone_and_audits_it(qtbot: Any, cl
     assert json.loads(entry.after or "{}") == {"document": "信访事项交办单", "number": "城关综信交〔2026〕1号",
                                                "fields": ["phone"], "output": "print"}
     assert "13857012345" not in (entry.after or "")  # the audit names the field, never the value
+    history = d.audit_table
+    cells = [history.item(r, 2).text() + " " + history.item(r, 3).text() for r in range(history.rowCount())]
+    assert "打印含个人信息的文书 信访事项交办单 城关综信交〔2026〕1号（打印，含联系电话）" in cells
+    assert "编发文号 信访事项交办单 城关综信交〔2026〕1号" in cells
 
 
 def test_list_row_draws_rare_names(qtbot: Any, clerk: Services, ref: dict[str, str], make_window: Any,

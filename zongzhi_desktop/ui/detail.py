@@ -471,12 +471,23 @@ class RecordDetailDialog(QDialog):
         labels = self._label_map()
         wfl = self.spec.workflow
         names = {"create": self.tr("新建"), "update": self.tr("修改"), "void": self.tr("作废"),
-                 "visit": self.tr("回访")}
+                 "visit": self.tr("回访"), "issue_document_number": self.tr("编发文号"),
+                 "print_personal_document": self.tr("打印含个人信息的文书")}
+        field_names = {"id_number": self.tr("身份证号"), "phone": self.tr("联系电话")}
+        outputs = {"print": self.tr("打印"), "pdf": self.tr("导出PDF"), "xlsx": self.tr("导出Excel")}
         rows = []
         for entry in reversed(self.services.audit_history(self.record_id)):  # newest first
             before = json.loads(entry.before) if entry.before else {}
             after = json.loads(entry.after) if entry.after else {}
             changes = []
+            if entry.action in ("issue_document_number", "print_personal_document"):
+                what = f"{after.get('document', '')} {after.get('number', '')}"
+                if entry.action == "print_personal_document":
+                    shown = "、".join(field_names.get(f, f) for f in after.get("fields", []))
+                    what += self.tr("（{how}，含{fields}）").format(how=outputs.get(after.get("output"), ""), fields=shown)
+                rows.append([entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), entry.username,
+                             names[entry.action], what])
+                continue
             for col, new in after.items():
                 if col in HIDDEN_AUDIT or before.get(col) == new:
                     continue

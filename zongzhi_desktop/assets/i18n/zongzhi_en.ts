@@ -1017,6 +1017,38 @@ Log: {log}</translation>
         <translation>Edit</translation>
     </message>
     <message>
+        <source>编发文号</source>
+        <translation>Document number issued</translation>
+    </message>
+    <message>
+        <source>打印含个人信息的文书</source>
+        <translation>Printed a document with personal data</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>（{how}，含{fields}）</source>
+        <translation> ({how}, with {fields})</translation>
+    </message>
+    <message>
         <source>登记当事人</source>
         <translation>Add party</translation>
     </message>
