@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from ..domain import models as m
 from ..domain.errors import DomainError
 from ..store import audit
+from .fonts import glyph_warnings
 from .forms import FormBuilder, _d, _Grid
 from .model import Cell, Column, Report, Section, Signature, Table, Text
 
@@ -169,8 +170,6 @@ class DocumentBuilder(FormBuilder):
         r = Report(kind=f"document:{self.doc.key}", title=self.doc.title, subtitle=f"{t.name}综治中心",
                    number=self.number, township_codes=[t.code], township_name=t.name, period=None,
                    made_on=self.svc.today().isoformat(), sections=sections, confidential=True, date_label="打印日期")
-        from .fonts import glyph_warnings
-
         r.warnings = glyph_warnings(r.texts())
         return r
 
