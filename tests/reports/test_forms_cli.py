@@ -147,12 +147,13 @@ def test_cli_report_save_sign_list_and_print(clerk: Services, records: dict[str,
 def test_cli_warns_about_characters_the_font_lacks(clerk: Services, store_path: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    p = clerk.create("petition", {"received_date": "2026-10-08", "form": "来访", "petitioner_name": "王𠮷",
+    p = clerk.create("petition", {"received_date": "2026-10-08", "form": "来访", "petitioner_name": "王𠮷\U0002EBF0",
                                   "category": "申诉求决类", "request": "诉求"}).record
     out = tmp_path / "r.pdf"
     assert _cli(store_path.parent, "print", "petition", p.serial, "登记表", "-o", str(out), monkeypatch=monkeypatch) == 0
     err = capsys.readouterr().err
-    assert "字体缺少字符“𠮷”" in err and "U+20BB7" in err
+    assert "字体缺少字符“\U0002EBF0”" in err and "U+2EBF0" in err  # Extension I: no font has it
+    assert "字体缺少字符“𠮷”" not in err  # Extension B prints with the bundled fallback
 
 
 def test_docs_figures_md_is_generated_from_the_definitions() -> None:

@@ -62,8 +62,10 @@ def test_pdf_embeds_the_cjk_font_and_nothing_else(gen_svc: Services, tmp_path: P
     pdf.write_bytes(rs.render_sheet(gen_svc, kind, code, "pdf").data)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts, "no fonts listed"
-    for line in fonts:
-        assert "WenQuanYiMicroHei" in line and " yes yes " in line, line  # embedded subset, every font
+    for line in fonts:  # the CJK font and, for rare names (䶮溪村), a fallback: each an embedded subset
+        assert line.split("+")[1].split()[0] in ("WenQuanYiMicroHei-0", "HanaMinA", "HanaMinB", "BabelStoneHan"), line
+        assert " yes yes " in line, line
+    assert any("WenQuanYiMicroHei" in line for line in fonts)
 
 
 def test_pages_are_a4_and_content_stays_inside_the_margins(gen_svc: Services) -> None:
@@ -85,9 +87,22 @@ def test_same_report_gives_the_same_bytes(gen_svc: Services) -> None:
     assert render_pdf(report) == render_pdf(report)
 
 
-def test_missing_glyphs_are_reported(gen_svc: Services) -> None:
-    report = rs.build_report(gen_svc, "monthly", "2026-11")  # a village is called 䶮溪村
-    assert any("䶮" in w and "U+4DAE" in w for w in report.warnings)
+def test_rare_characters_print_through_the_fallback_fonts(gen_svc: Services, tmp_path: Path) -> None:
+    """A village called 䶮溪村 (Extension A, which WenQuanYi lacks) prints, copies and searches."""
+    report = rs.build_report(gen_svc, "monthly", "2026-11")
+    assert not report.warnings
+    pdf = tmp_path / "m.pdf"
+    pdf.write_bytes(render_pdf(report))
+    assert "䶮溪村" in "".join(pdftotext(pdf).split())
+
+
+def test_characters_no_font_has_are_reported() -> None:
+    from zongzhi_desktop.reports.fonts import glyph_warnings
+
+    unassigned_in_every_font = "\U0002EBF0"  # Extension I (Unicode 15.1): no bundled font draws it
+    assert glyph_warnings([f"王{unassigned_in_every_font}"]) == [
+        f"字体缺少字符“{unassigned_in_every_font}”（U+2EBF0），打印时将显示为空框，出现在：王{unassigned_in_every_font}"]
+    assert glyph_warnings(["刘䶮", "王𠮷", "𰻞𰻞面"]) == []
 
 
 def test_long_staff_text_wraps_onto_more_pages(gen_svc: Services, tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ COMMANDS: dict[str, Command] = {
     "import-batches": Command(_LEDGER, "列出台账导入批次"),
     "undo-import": Command(_LEDGER, "撤销一个台账导入批次：作废其全部记录（需审核权限）"),
     "report": Command(_REPORTS, "周研判、月调度、季推进报表（PDF/XLSX）：生成、保存、签发、重印"),
-    "print": Command(_REPORTS, "打印表单：信访事项登记表、交办单、人民调解协议书、领导包案责任书"),
+    "print": Command(_REPORTS, "打印记录的文书：登记表、受理告知书、交办单、处理意见书、调解协议书、包案责任书等"),
     "sync": Command(_SYNC, "与县级同步：信任县级配置、登记密钥、回执、状态"),
     "export": Command(_SYNC, "导出上报批次到U盘或文件夹"),
     "upload": Command(_SYNC, "通过网络上传批次到县级服务器，并导入回执"),

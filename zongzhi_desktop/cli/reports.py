@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..domain.errors import DomainError
 from ..reports import service as rs
-from ..reports.forms import FORMS, build_form
+from ..reports.documents import DOCUMENTS, build_document, record_print
 from ..reports.periods import SHEET_PERIOD, Period
 from ..reports.render_pdf import render_pdf
 from ..reports.render_xlsx import render_xlsx
@@ -67,10 +67,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pr = sub.add_parser("print", help=command_help("print"))
     add_data_dir(pr)
     add_user_args(pr)
-    pr.add_argument("kind", help="记录类型：petition | dispute | package")
+    pr.add_argument("kind", help="记录类型：petition | dispute | package | dispatch")
     pr.add_argument("id", help="记录编号（如 XF-2026-000123）或 id")
-    forms = "、".join(f"{k}({v[1]})" for k, v in FORMS.items())
-    pr.add_argument("form", help=f"表单：{forms}；也可用中文名，如 登记表、交办单、协议书、责任书")
+    forms = "、".join(f"{k}({d.title})" for k, d in DOCUMENTS.items())
+    pr.add_argument("form", help=f"文书：{forms}；也可用中文名，如 登记表、受理告知书、交办单、协议书")
     pr.add_argument("-o", "--output", required=True, help="输出 PDF 文件")
     pr.add_argument("--unmasked", action="store_true", help="打印完整身份证号和电话（需查看个人信息权限）")
     pr.set_defaults(func=cmd_print)
@@ -156,10 +156,13 @@ def cmd_void(args: argparse.Namespace) -> int:
 
 def cmd_print(args: argparse.Namespace) -> int:
     svc = open_services_as_user(args)
-    report = build_form(svc, args.kind, args.id, args.form, unmasked=args.unmasked)
+    built = build_document(svc, args.kind, args.id, args.form, unmasked=args.unmasked, issue=True)
+    report = built.report
     suffix = Path(args.output).suffix.lower()
     data = render_xlsx(report) if suffix == ".xlsx" else render_pdf(report)
     _write(args.output, data)
+    record_print(svc, built.kind, built.record_id, built.key, report.number, built.personal,
+                 "xlsx" if suffix == ".xlsx" else "pdf")
     _warn(report.warnings)
     if args.output != "-":
         print(f"{report.title} {report.number} → {args.output}")

@@ -16,7 +16,6 @@ import io
 import re
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -42,7 +41,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from .fonts import register
+from .fonts import markup, register, runs
 from .model import Block, Cell, Chart, Refs, Report, Signature, Table, Text
 
 MARGINS = {"top": 37 * mm, "bottom": 35 * mm, "left": 28 * mm, "right": 26 * mm}
@@ -85,8 +84,9 @@ def can_hang(text: str) -> bool:
 
 
 def para_text(text: str) -> str:
-    """Escape user text for a Paragraph and keep its line breaks."""
-    return "<br/>".join(escape(line) for line in (text or "").split("\n"))
+    """Paragraph markup for user text: escaped, line breaks kept, and runs of rare characters
+    (CJK Extensions A–H) set in the fallback font that has them."""
+    return "<br/>".join(markup(line) for line in (text or "").split("\n"))
 
 
 class BoldLines(Flowable):
@@ -98,10 +98,9 @@ class BoldLines(Flowable):
         self.lines: list[str] = []
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
-        font = register()
         self.lines, cur = [], ""
         for ch in self.text:
-            if stringWidth(cur + ch, font, self.size) > avail_w and cur:
+            if _runs_width(cur + ch, self.size) > avail_w and cur:
                 self.lines.append(cur)
                 cur = ch
             else:
@@ -120,15 +119,20 @@ class BoldLines(Flowable):
         text_mode = 2  # fill and stroke: a faux bold
         y = self.height - self.space_after - self.size * 1.1
         for line in self.lines:
-            w = stringWidth(line, font, self.size)
+            w = _runs_width(line, self.size)
             x = (self.width - w) / 2 if self.align == "center" else 0
             t = c.beginText(x, y)
             t.setTextRenderMode(text_mode)
-            t.setFont(font, self.size)
-            t.textOut(line)
+            for name, run in runs(line):  # rare characters in the fallback font that has them
+                t.setFont(name, self.size)
+                t.textOut(run)
             c.drawText(t)
             y -= self.size * 1.4
         c.restoreState()
+
+
+def _runs_width(text: str, size: float) -> float:
+    return sum(stringWidth(run, name, size) for name, run in runs(text))
 
 
 class TraceParagraph(Paragraph):
@@ -348,7 +352,7 @@ class _Renderer:
                 if para.strip():
                     # No first-line indent: with one, reportlab's CJK wrapping can start a line
                     # with "，" (its no-line-start rule only holds for an unindented single run).
-                    out.append(Paragraph(escape(para.strip()), _style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6, hang=True)))
+                    out.append(Paragraph(markup(para.strip()), _style(BODY_SIZE, TA_JUSTIFY, BODY_SIZE * 1.6, hang=True)))
         elif t.min_lines:
             out.append(RuledLines(t.min_lines))
         out.append(Spacer(1, 3 * mm))

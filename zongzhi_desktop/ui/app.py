@@ -50,9 +50,10 @@ class AppController:
 
         from ..paths import data_dir as resolve_data_dir
         from ..resources import resource_path
-        from .fonts import register_cjk_font
+        from .fonts import ensure_fallback_fonts, register_cjk_font
         from .i18n import install_translators, normalize_language
         from .logs import setup_logging
+        from .runner import OperationRunner
         from .state import UiState
 
         class _Signals(QObject):
@@ -79,6 +80,9 @@ class AppController:
         app.setWindowIcon(QIcon(str(resource_path("icons", "zongzhi.png"))))
         app.setDesktopFileName("zongzhi-desktop")
         self.font_family = register_cjk_font(app)
+        # Rare-character fonts: unpacked in the background on the very first start only.
+        self.font_runner = OperationRunner(None, log_path=self.log_path)
+        self.font_loading = ensure_fallback_fonts(app, self.font_runner)
         self.state = UiState(self.data_dir)
         self.language = normalize_language(language or self.state.language)
         self.translators = install_translators(app, self.language)

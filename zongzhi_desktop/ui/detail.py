@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -38,6 +40,8 @@ from ..domain.errors import DomainError, ValidationError, ValidationErrors
 from ..domain.fields import F, FieldSpec
 from ..domain.roles import Perm, has_perm
 from ..forms_loader import COMMON_DETAIL_LABELS, load_form
+from ..reports.documents import DOCUMENTS, build_document, documents_for, record_print
+from ..reports.render_pdf import render_pdf
 from ..services import Services
 from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
 from .forms import RecordFormDialog, lookup
@@ -46,6 +50,8 @@ from .forms.display import t
 from .forms.entry import EntryDialog
 from .forms.record_form import errors_of
 from .forms.renderer import ERROR_STYLE, FormView, action_groups
+from .print_preview import PrintPreviewDialog
+from .runner import Operation, OperationRunner
 
 VOID_REASON = F("void_reason", "作废原因", "longtext", required=True)
 # Text fields a step may prefill with the signed-in user's name.
@@ -255,8 +261,21 @@ class RecordDetailDialog(QDialog):
         close.setObjectName("close")
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
+        # 打印: the documents that fit the record's state, each opened in the print preview.
+        self.print_btn = QPushButton(self.tr("打印…"), self)
+        self.print_btn.setObjectName("print_documents")
+        self.print_btn.setAutoDefault(False)
+        self.print_btn.setToolTip(self.tr("打印或预览这条记录的文书（Ctrl+P）"))
+        self.print_btn.setVisible(any(d.kind == kind for d in DOCUMENTS.values()))
+        self.print_btn.clicked.connect(lambda: self.show_print_menu())
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.show_print_menu())
+        self.print_menu = QMenu(self)
+        self.print_menu.setObjectName("print_menu")
+        self.preview_dialog: PrintPreviewDialog | None = None
+        self.document_op: Operation | None = None
         bottom = QHBoxLayout()
         bottom.addWidget(self.actions_box, 1)
+        bottom.addWidget(self.print_btn)
         bottom.addWidget(close)
 
         lay = QVBoxLayout(self)
@@ -452,12 +471,23 @@ class RecordDetailDialog(QDialog):
         labels = self._label_map()
         wfl = self.spec.workflow
         names = {"create": self.tr("新建"), "update": self.tr("修改"), "void": self.tr("作废"),
-                 "visit": self.tr("回访")}
+                 "visit": self.tr("回访"), "issue_document_number": self.tr("编发文号"),
+                 "print_personal_document": self.tr("打印含个人信息的文书")}
+        field_names = {"id_number": self.tr("身份证号"), "phone": self.tr("联系电话")}
+        outputs = {"print": self.tr("打印"), "pdf": self.tr("导出PDF"), "xlsx": self.tr("导出Excel")}
         rows = []
         for entry in reversed(self.services.audit_history(self.record_id)):  # newest first
             before = json.loads(entry.before) if entry.before else {}
             after = json.loads(entry.after) if entry.after else {}
             changes = []
+            if entry.action in ("issue_document_number", "print_personal_document"):
+                what = f"{after.get('document', '')} {after.get('number', '')}"
+                if entry.action == "print_personal_document":
+                    shown = "、".join(field_names.get(f, f) for f in after.get("fields", []))
+                    what += self.tr("（{how}，含{fields}）").format(how=outputs.get(after.get("output"), ""), fields=shown)
+                rows.append([entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), entry.username,
+                             names[entry.action], what])
+                continue
             for col, new in after.items():
                 if col in HIDDEN_AUDIT or before.get(col) == new:
                     continue
@@ -513,6 +543,61 @@ class RecordDetailDialog(QDialog):
             self._button("edit", self.tr("编辑"), self.edit)
         if not rec.voided and has_perm(self.services.actor.role, Perm.REVIEW):
             self._button("void", self.tr("作废"), self.void)
+
+    # -- printing -----------------------------------------------------------------------------
+    def document_keys(self) -> list[str]:
+        """Keys of the documents offered for the record as it is now."""
+        return [d.key for d in documents_for(self.kind, self.record)]
+
+    def show_print_menu(self) -> QMenu:
+        """Pop up the 打印 menu under the button (non-blocking); each entry opens a preview."""
+        self.print_menu.clear()
+        for d in documents_for(self.kind, self.record):
+            act = self.print_menu.addAction(t(d.title))
+            act.setObjectName(f"print_{d.key}")
+            act.triggered.connect(lambda _c=False, k=d.key: self.print_document(k))
+        if self.print_menu.isEmpty():
+            self.print_menu.addAction(self.tr("（当前状态没有可打印的文书）")).setEnabled(False)
+        self.print_menu.popup(self.print_btn.mapToGlobal(self.print_btn.rect().bottomLeft()))
+        self.print_menu.setActiveAction(self.print_menu.actions()[0])
+        return self.print_menu
+
+    def _runner(self) -> OperationRunner:
+        runner = getattr(self.parent(), "runner", None)
+        if not isinstance(runner, OperationRunner):
+            runner = self.__dict__.setdefault("_own_runner", OperationRunner(self))
+        return runner
+
+    def print_document(self, key: str) -> Operation:
+        """Build document `key` off the GUI thread and open it in the print preview."""
+        svc, kind, rid, unmasked = self.services, self.kind, self.record_id, self._personal()
+        issued: dict[str, Any] = {}
+
+        def build(_p: object) -> tuple[str, bytes]:
+            built = build_document(svc, kind, rid, key, unmasked=unmasked)
+            return built.report.title, render_pdf(built.report)
+
+        def finalize() -> bytes:  # first print/export: issue the 文号 (worker thread)
+            built = build_document(svc, kind, rid, key, unmasked=unmasked, issue=True)
+            issued["built"] = built
+            return render_pdf(built.report)
+
+        def output(how: str) -> None:
+            built = issued.get("built") or build_document(svc, kind, rid, key, unmasked=unmasked, issue=True)
+            record_print(svc, kind, rid, key, built.report.number, built.personal, how)
+            self._build_audit()
+
+        def show(result: tuple[str, bytes]) -> None:
+            title, pdf = result
+            serial = getattr(self.record, "serial", "") or ""
+            dlg = PrintPreviewDialog(pdf, title, f"{title}-{serial}.pdf", self, runner=self._runner(),
+                                     on_output=output, finalize=finalize)
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.preview_dialog = dlg
+            dlg.open()
+
+        self.document_op = self._runner().run(self.tr("生成文书"), build, on_done=show)
+        return self.document_op
 
     def action_names(self) -> list[str]:
         """Names of the workflow steps currently offered (for tests and tools)."""

@@ -124,6 +124,8 @@ class PrintPreviewDialog(QDialog):
 
     `choose_printer` and `choose_pdf_path` open the system dialogs; tests replace them with a
     PDF-format printer and a file path (a print dialog cannot run headless) and click the buttons.
+    `finalize()` (optional) returns the PDF as issued — e.g. with its 文号 — and runs once, off the
+    GUI thread, before the first print or export; the preview then shows the issued pages.
     `on_output(kind)` runs after a successful print ("print") or export ("pdf"), e.g. to audit it.
     """
 
@@ -132,7 +134,8 @@ class PrintPreviewDialog(QDialog):
 
     def __init__(self, pdf: bytes, title: str, file_name: str, parent: QWidget | None = None, *,
                  runner: OperationRunner | None = None,
-                 on_output: Callable[[str], None] | None = None) -> None:
+                 on_output: Callable[[str], None] | None = None,
+                 finalize: Callable[[], bytes] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("print_preview")
         self.setWindowTitle(self.tr("打印预览 — {title}").format(title=title))
@@ -143,6 +146,7 @@ class PrintPreviewDialog(QDialog):
         self.zoom = 1.0
         self.runner = runner or OperationRunner(self)
         self.on_output = on_output
+        self.finalize = finalize
         self.choose_printer: Callable[[QWidget], QPrinter | None] = ask_printer
         self.choose_pdf_path: Callable[[QWidget, str], str | None] = ask_pdf_path
         self._cache: dict[tuple[int, float], QImage] = {}
@@ -248,6 +252,21 @@ class PrintPreviewDialog(QDialog):
         self.zoom_combo.setCurrentIndex(i)
 
     # -- output -------------------------------------------------------------------------------
+    def _final_pdf(self) -> bytes:
+        """The PDF to print or export (worker thread: runs `finalize` once if there is one)."""
+        if self.finalize is None:
+            return self.pdf
+        return self.finalize()
+
+    def _adopt(self, pdf: bytes) -> None:
+        """Show the issued PDF if finalizing changed it (GUI thread)."""
+        if pdf != self.pdf:
+            self.pdf = pdf
+            self.finalize = None
+            self.pages = page_count(pdf)
+            self._cache.clear()
+            self.show_page(self.page)
+
     def print_document(self) -> bool:
         """Ask for a printer, then render and print every page; False if cancelled."""
         printer = self.choose_printer(self)
@@ -255,9 +274,14 @@ class PrintPreviewDialog(QDialog):
             return False
         prepare_printer(printer)
         dpi = min(printer.resolution(), PRINT_DPI_CAP)
-        pdf = self.pdf
 
-        def done(images: list[QImage]) -> None:
+        def work(_p: object) -> tuple[bytes, list[QImage]]:
+            pdf = self._final_pdf()
+            return pdf, render_for_printer(pdf, dpi)
+
+        def done(result: tuple[bytes, list[QImage]]) -> None:
+            pdf, images = result
+            self._adopt(pdf)
             try:
                 paint_pages(printer, images)
             except DomainError as e:
@@ -267,20 +291,25 @@ class PrintPreviewDialog(QDialog):
                 self.on_output("print")
             self.printed.emit()
 
-        self.runner.run(self.tr("打印"), lambda _p: render_for_printer(pdf, dpi), on_done=done)
+        self.runner.run(self.tr("打印"), work, on_done=done)
         return True
 
-    def export_pdf(self, path: str | None = None) -> Path | None:
-        """Save exactly the previewed PDF bytes."""
+    def export_pdf(self, path: str | None = None) -> bool:
+        """Save exactly the PDF shown (as issued); False if cancelled."""
         path = path or self.choose_pdf_path(self, self.file_name)
         if not path:
-            return None
-        try:
-            Path(path).write_bytes(self.pdf)
-        except OSError as e:
-            show_domain_error(self, DomainError(self.tr("无法写入文件“{p}”：{e}").format(p=path, e=e.strerror)))
-            return None
-        if self.on_output is not None:
-            self.on_output("pdf")
-        self.exported.emit(path)
-        return Path(path)
+            return False
+
+        def done(pdf: bytes) -> None:
+            self._adopt(pdf)
+            try:
+                Path(path).write_bytes(pdf)
+            except OSError as e:
+                show_domain_error(self, DomainError(self.tr("无法写入文件“{p}”：{e}").format(p=path, e=e.strerror)))
+                return
+            if self.on_output is not None:
+                self.on_output("pdf")
+            self.exported.emit(path)
+
+        self.runner.run(self.tr("导出PDF"), lambda _p: self._final_pdf(), on_done=done)
+        return True

@@ -92,67 +92,67 @@ Log: {log}</translation>
     <name>BatchesDialog</name>
     <message>
         <source>台账导入批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger import batches</translation>
     </message>
     <message>
         <source>批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch</translation>
     </message>
     <message>
         <source>导入时间</source>
-        <translation type="unfinished"></translation>
+        <translation>Imported at</translation>
     </message>
     <message>
         <source>台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger</translation>
     </message>
     <message>
         <source>文件</source>
-        <translation type="unfinished"></translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>条数</source>
-        <translation type="unfinished"></translation>
+        <translation>Records</translation>
     </message>
     <message>
         <source>导入人</source>
-        <translation type="unfinished"></translation>
+        <translation>Imported by</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>撤销原因（必填）</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for undoing (required)</translation>
     </message>
     <message>
         <source>撤销所选批次</source>
-        <translation type="unfinished"></translation>
+        <translation>Undo the selected batch</translation>
     </message>
     <message>
         <source>撤销会作废该批次导入的全部记录（不删除，留有审计记录）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Undoing voids every record of the batch (nothing is deleted; it is audited).</translation>
     </message>
     <message>
         <source>撤销导入需要审核权限。</source>
-        <translation type="unfinished"></translation>
+        <translation>Undoing an import needs the reviewer&apos;s permission.</translation>
     </message>
     <message>
         <source>已撤销：{reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Undone: {reason}</translation>
     </message>
     <message>
         <source>有效</source>
-        <translation type="unfinished"></translation>
+        <translation>Valid</translation>
     </message>
     <message>
         <source>撤销导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Undo import</translation>
     </message>
     <message>
         <source>已撤销批次 {b}：作废 {n} 条记录</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch {b} undone: {n} records voided</translation>
     </message>
 </context>
 <context>
@@ -202,71 +202,71 @@ Log: {log}</translation>
     <name>ColumnsPage</name>
     <message>
         <source>第2步：表头和列对应</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 2: header and columns</translation>
     </message>
     <message>
         <source>表头已自动识别，表头上方的标题、填报单位等行会跳过。请核对每一列对应的字段；台账中没有的列可在右侧填写固定值。</source>
-        <translation type="unfinished"></translation>
+        <translation>The header was found automatically; the title and reporting-unit rows above it are skipped. Check the field of every column; for a column the ledger lacks, enter a fixed value on the right.</translation>
     </message>
     <message>
         <source>台账表头</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger header</translation>
     </message>
     <message>
         <source>对应字段</source>
-        <translation type="unfinished"></translation>
+        <translation>Field</translation>
     </message>
     <message>
         <source>字段</source>
-        <translation type="unfinished"></translation>
+        <translation>Field</translation>
     </message>
     <message>
         <source>固定值（该列缺失或为空时使用）</source>
-        <translation type="unfinished"></translation>
+        <translation>Fixed value (used when the column is missing or empty)</translation>
     </message>
     <message>
         <source>载入映射文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Load mapping file…</translation>
     </message>
     <message>
         <source>保存映射文件…</source>
-        <translation type="unfinished"></translation>
+        <translation>Save mapping file…</translation>
     </message>
     <message>
         <source>正在识别表头…</source>
-        <translation type="unfinished"></translation>
+        <translation>Finding the header…</translation>
     </message>
     <message>
         <source>识别表头</source>
-        <translation type="unfinished"></translation>
+        <translation>Finding the header</translation>
     </message>
     <message>
         <source>工作表“{s}”：未找到表头，将跳过</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheet “{s}”: no header found, it will be skipped</translation>
     </message>
     <message>
         <source>工作表“{s}”：表头在第{r}行，跳过上方{n}行</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheet “{s}”: header in row {r}, the {n} rows above it are skipped</translation>
     </message>
     <message>
         <source>；无年份的日期按{y}年</source>
-        <translation type="unfinished"></translation>
+        <translation>; dates without a year are taken as {y}</translation>
     </message>
     <message>
         <source>（不导入）</source>
-        <translation type="unfinished"></translation>
+        <translation>(not imported)</translation>
     </message>
     <message>
         <source>保存映射文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Save mapping file</translation>
     </message>
     <message>
         <source>映射文件 (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mapping files (*.json)</translation>
     </message>
     <message>
         <source>载入映射文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Load mapping file</translation>
     </message>
 </context>
 <context>
@@ -715,43 +715,57 @@ Log: {log}</translation>
     <name>FilePage</name>
     <message>
         <source>第1步：选择台账文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 1: choose the ledger file</translation>
     </message>
     <message>
         <source>支持 .xlsx、.xls 和 .csv（UTF-8 或 GBK）；可一次导入多个工作表（如每年或每月一个）。</source>
-        <translation type="unfinished"></translation>
+        <translation>Reads .xlsx, .xls and .csv (UTF-8 or GBK); several sheets (one a year or a month) can be imported at once.</translation>
     </message>
     <message>
         <source>台账文件路径</source>
-        <translation type="unfinished"></translation>
+        <translation>Path of the ledger file</translation>
     </message>
     <message>
         <source>浏览…</source>
-        <translation type="unfinished"></translation>
+        <translation>Browse…</translation>
     </message>
     <message>
         <source>台账类型</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger kind</translation>
     </message>
     <message>
         <source>台账文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledger file</translation>
     </message>
     <message>
         <source>工作表（勾选要导入的）</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheets (tick those to import)</translation>
     </message>
     <message>
         <source>选择台账文件</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose the ledger file</translation>
     </message>
     <message>
         <source>台账 (*.xlsx *.xls *.xlsm *.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ledgers (*.xlsx *.xls *.xlsm *.csv)</translation>
     </message>
     <message>
         <source>读取工作表</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the sheets</translation>
+    </message>
+</context>
+<context>
+    <name>Fonts</name>
+    <message>
+        <source>准备生僻字字体</source>
+        <translation>Preparing rare-character fonts</translation>
+    </message>
+</context>
+<context>
+    <name>FormView</name>
+    <message>
+        <source>字符{chars}在本机所有字体中都没有，显示和打印时会成为空框；请核对输入</source>
+        <translation>No font on this computer has the character(s) {chars}; they would show and print as empty boxes. Please check the input</translation>
     </message>
 </context>
 <context>
@@ -820,23 +834,23 @@ Log: {log}</translation>
     <name>LedgerImportWizard</name>
     <message>
         <source>导入台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Import ledger</translation>
     </message>
     <message>
         <source>下一步 &gt;</source>
-        <translation type="unfinished">Next &gt;</translation>
+        <translation>Next &gt;</translation>
     </message>
     <message>
         <source>&lt; 上一步</source>
-        <translation type="unfinished">&lt; Back</translation>
+        <translation>&lt; Back</translation>
     </message>
     <message>
         <source>导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Import</translation>
     </message>
     <message>
         <source>取消</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -877,16 +891,16 @@ Log: {log}</translation>
         <translation>Quit</translation>
     </message>
     <message>
+        <source>请输入用户名</source>
+        <translation>Enter your user name</translation>
+    </message>
+    <message>
         <source>{user} / {password}（{role}）</source>
         <translation>{user} / {password} ({role})</translation>
     </message>
     <message>
         <source>这是演示数据库。演示账号（用户名 / 密码）：{accounts}</source>
         <translation>This is a demo database. Demo accounts (user name / password): {accounts}</translation>
-    </message>
-    <message>
-        <source>请输入用户名</source>
-        <translation>Enter your user name</translation>
     </message>
     <message>
         <source>用户名或密码错误</source>
@@ -1021,138 +1035,142 @@ Log: {log}</translation>
     <name>PreviewPage</name>
     <message>
         <source>第4步：预览和导入</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 4: preview and import</translation>
     </message>
     <message>
         <source>核对前几行和全部错误行后点“导入”。整个台账作为一个批次导入，审核员可撤销。</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the first rows and every row with an error, then click “Import”. The whole ledger is imported as one batch, which a reviewer can undo.</translation>
     </message>
     <message>
         <source>工作表</source>
-        <translation type="unfinished"></translation>
+        <translation>Sheet</translation>
     </message>
     <message>
         <source>行</source>
-        <translation type="unfinished"></translation>
+        <translation>Row</translation>
     </message>
     <message>
         <source>名称/信访人</source>
-        <translation type="unfinished"></translation>
+        <translation>Title / petitioner</translation>
     </message>
     <message>
         <source>日期</source>
-        <translation type="unfinished">Date</translation>
+        <translation>Date</translation>
     </message>
     <message>
         <source>状态</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>列</source>
-        <translation type="unfinished"></translation>
+        <translation>Column</translation>
     </message>
     <message>
         <source>值</source>
-        <translation type="unfinished"></translation>
+        <translation>Value</translation>
     </message>
     <message>
         <source>原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason</translation>
     </message>
     <message>
         <source>只导入通过校验的行（错误行不导入）</source>
-        <translation type="unfinished"></translation>
+        <translation>Import only the valid rows (rows with errors are left out)</translation>
     </message>
     <message>
         <source>保存错误报告…</source>
-        <translation type="unfinished"></translation>
+        <translation>Save error report…</translation>
     </message>
     <message>
         <source>正在校验…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking…</translation>
     </message>
     <message>
         <source>校验台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Checking the ledger</translation>
     </message>
     <message>
         <source>读取 {read} 行：可导入 {ok} 条；跳过 {skipped}；未通过校验 {bad} 行。</source>
-        <translation type="unfinished"></translation>
+        <translation>{read} rows read: {ok} can be imported; {skipped} skipped; {bad} rows failed the checks.</translation>
     </message>
     <message>
         <source>保存错误报告</source>
-        <translation type="unfinished"></translation>
+        <translation>Save error report</translation>
     </message>
     <message>
         <source>Excel 文件 (*.xlsx)</source>
-        <translation type="unfinished">Excel files (*.xlsx)</translation>
+        <translation>Excel files (*.xlsx)</translation>
     </message>
     <message>
         <source>导入台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Import ledger</translation>
     </message>
     <message>
         <source>已导入 {n} 条记录（批次 {b}）。审核员可用“撤销导入”作废整个批次。</source>
-        <translation type="unfinished"></translation>
+        <translation>Imported {n} records (batch {b}). A reviewer can void the whole batch with “Undo import”.</translation>
     </message>
 </context>
 <context>
     <name>PrintPreviewDialog</name>
     <message>
         <source>打印预览 — {title}</source>
-        <translation type="unfinished"></translation>
+        <translation>Print preview — {title}</translation>
     </message>
     <message>
         <source>上一页</source>
-        <translation type="unfinished"></translation>
+        <translation>Previous page</translation>
     </message>
     <message>
         <source>下一页</source>
-        <translation type="unfinished"></translation>
+        <translation>Next page</translation>
     </message>
     <message>
         <source>打印…</source>
-        <translation type="unfinished">Print…</translation>
+        <translation>Print…</translation>
     </message>
     <message>
         <source>导出PDF…</source>
-        <translation type="unfinished">Export PDF…</translation>
+        <translation>Export PDF…</translation>
     </message>
     <message>
         <source>关闭</source>
-        <translation type="unfinished">Close</translation>
+        <translation>Close</translation>
     </message>
     <message>
         <source>打印到打印机（Ctrl+P）</source>
-        <translation type="unfinished"></translation>
+        <translation>Print to a printer (Ctrl+P)</translation>
     </message>
     <message>
         <source>保存为PDF文件（Ctrl+S）</source>
-        <translation type="unfinished"></translation>
+        <translation>Save as a PDF file (Ctrl+S)</translation>
     </message>
     <message>
         <source>上一页（PageUp）</source>
-        <translation type="unfinished"></translation>
+        <translation>Previous page (PageUp)</translation>
     </message>
     <message>
         <source>下一页（PageDown）</source>
-        <translation type="unfinished"></translation>
+        <translation>Next page (PageDown)</translation>
     </message>
     <message>
         <source>缩放</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom</translation>
     </message>
     <message>
         <source>第 {n} 页 / 共 {total} 页</source>
-        <translation type="unfinished"></translation>
+        <translation>Page {n} of {total}</translation>
     </message>
     <message>
         <source>打印</source>
-        <translation type="unfinished"></translation>
+        <translation>Print</translation>
     </message>
     <message>
         <source>无法写入文件“{p}”：{e}</source>
-        <translation type="unfinished">Cannot write “{p}”: {e}</translation>
+        <translation>Cannot write “{p}”: {e}</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
     </message>
 </context>
 <context>
@@ -1214,6 +1232,14 @@ Log: {log}</translation>
         <translation>Close</translation>
     </message>
     <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>打印或预览这条记录的文书（Ctrl+P）</source>
+        <translation>Print or preview this record&apos;s documents (Ctrl+P)</translation>
+    </message>
+    <message>
         <source>{label} {serial}</source>
         <translation>{label} {serial}</translation>
     </message>
@@ -1270,6 +1296,38 @@ Log: {log}</translation>
         <translation>Edit</translation>
     </message>
     <message>
+        <source>编发文号</source>
+        <translation>Document number issued</translation>
+    </message>
+    <message>
+        <source>打印含个人信息的文书</source>
+        <translation>Printed a document with personal data</translation>
+    </message>
+    <message>
+        <source>身份证号</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>打印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>Export to Excel</translation>
+    </message>
+    <message>
+        <source>（{how}，含{fields}）</source>
+        <translation> ({how}, with {fields})</translation>
+    </message>
+    <message>
         <source>登记当事人</source>
         <translation>Add party</translation>
     </message>
@@ -1296,6 +1354,14 @@ Log: {log}</translation>
     <message>
         <source>编辑</source>
         <translation>Edit</translation>
+    </message>
+    <message>
+        <source>（当前状态没有可打印的文书）</source>
+        <translation>(no document can be printed in the current state)</translation>
+    </message>
+    <message>
+        <source>生成文书</source>
+        <translation>Building the document</translation>
     </message>
     <message>
         <source>登记{label}</source>
@@ -1630,14 +1696,6 @@ Log: {log}</translation>
         <translation>Export Excel…</translation>
     </message>
     <message>
-        <source>附录</source>
-        <translation>Appendix</translation>
-    </message>
-    <message>
-        <source>在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录</source>
-        <translation>Print every list cut for length in full at the end of the sheet (paper cannot be clicked); a signed sheet always has the appendix</translation>
-    </message>
-    <message>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
@@ -1652,6 +1710,10 @@ Log: {log}</translation>
     <message>
         <source>默认为当前用户</source>
         <translation>Defaults to the current user</translation>
+    </message>
+    <message>
+        <source>打印预览，可打印或导出PDF（Ctrl+P）</source>
+        <translation>Print preview, to print or export a PDF (Ctrl+P)</translation>
     </message>
     <message>
         <source>填报人</source>
@@ -1694,8 +1756,12 @@ Log: {log}</translation>
         <translation>Cannot write “{p}”: {e}</translation>
     </message>
     <message>
-        <source>打印预览，可打印或导出PDF（Ctrl+P）</source>
-        <translation type="unfinished"></translation>
+        <source>附录</source>
+        <translation>Appendix</translation>
+    </message>
+    <message>
+        <source>在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录</source>
+        <translation>List at the end of the sheet every record of the lists cut short in the body (paper cannot be clicked); a signed sheet always carries the appendix</translation>
     </message>
 </context>
 <context>
@@ -2258,43 +2324,43 @@ Enter the password of {user} to continue.</translation>
     <name>ValuesPage</name>
     <message>
         <source>第3步：值对应</source>
-        <translation type="unfinished"></translation>
+        <translation>Step 3: values</translation>
     </message>
     <message>
         <source>台账中的文字（如“已化解”“邻里纠纷”“村居名称”）对应到字典；红色为未能自动对应的值，请选择。</source>
-        <translation type="unfinished"></translation>
+        <translation>Map the ledger&apos;s words (such as “已化解”, “邻里纠纷”, village names) to code tables; values in red were not matched automatically, please choose.</translation>
     </message>
     <message>
         <source>字段</source>
-        <translation type="unfinished"></translation>
+        <translation>Field</translation>
     </message>
     <message>
         <source>台账中的值</source>
-        <translation type="unfinished"></translation>
+        <translation>Value in the ledger</translation>
     </message>
     <message>
         <source>行数</source>
-        <translation type="unfinished"></translation>
+        <translation>Rows</translation>
     </message>
     <message>
         <source>对应为</source>
-        <translation type="unfinished"></translation>
+        <translation>Maps to</translation>
     </message>
     <message>
         <source>正在读取台账…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the ledger…</translation>
     </message>
     <message>
         <source>读取台账</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the ledger</translation>
     </message>
     <message>
         <source>（未对应，该行不导入）</source>
-        <translation type="unfinished"></translation>
+        <translation>(not mapped; the row is not imported)</translation>
     </message>
     <message>
         <source>共 {n} 个不同的值，其中 {u} 个未能自动对应。</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} distinct values, {u} of them not matched automatically.</translation>
     </message>
 </context>
 <context>
@@ -3601,11 +3667,11 @@ Enter the password of {user} to continue.</translation>
     <name>parent</name>
     <message>
         <source>导出PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>Export PDF</translation>
     </message>
     <message>
         <source>PDF 文件 (*.pdf)</source>
-        <translation type="unfinished">PDF files (*.pdf)</translation>
+        <translation>PDF files (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -3627,15 +3693,15 @@ Enter the password of {user} to continue.</translation>
     <name>window</name>
     <message>
         <source>文件</source>
-        <translation type="unfinished"></translation>
+        <translation>File</translation>
     </message>
     <message>
         <source>导入台账…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import ledger…</translation>
     </message>
     <message>
         <source>导入批次…</source>
-        <translation type="unfinished"></translation>
+        <translation>Import batches…</translation>
     </message>
 </context>
 </TS>

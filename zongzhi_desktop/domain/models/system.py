@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import Record, utcnow
@@ -55,6 +56,22 @@ class SerialCounter(SQLModel, table=True):
     kind: str = Field(primary_key=True, max_length=16)
     year: int = Field(primary_key=True)
     last: int = Field(default=0)
+
+
+class DocumentNumber(SQLModel, table=True):
+    """文号 of a document printed from a record: one sequence per document kind and year; a
+    reprint of the same document for the same record keeps its number."""
+
+    __tablename__ = "document_number"
+    __table_args__ = (UniqueConstraint("doc_kind", "year", "seq", name="uq_document_number_seq"),)
+    doc_kind: str = Field(primary_key=True, max_length=32)
+    record_id: str = Field(primary_key=True, max_length=36)
+    record_kind: str = Field(max_length=16)
+    year: int
+    seq: int
+    number: str = Field(max_length=64)
+    issued_at: datetime = Field(default_factory=utcnow)
+    issued_by: str = Field(max_length=64)
 
 
 class AuditEntry(SQLModel, table=True):

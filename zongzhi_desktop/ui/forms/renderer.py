@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 
 from ...domain.errors import ValidationError
 from ...forms_loader import FormField, FormGroup, default_field
+from ...reports.fonts import undrawable
 from ...services import Services
 from .display import t
-from .widgets import BoolEditor, DateEditor, LongTextEditor, focus_target, make_editor
+from .widgets import BoolEditor, DateEditor, LongTextEditor, TextEditor, focus_target, make_editor
 
 ERROR_STYLE = "color: #c62828;"
 HELP_STYLE = "color: #707070;"
+GLYPH_STYLE = "color: #b26a00;"
 INVALID_QSS = '*[invalid="true"] { border: 1px solid #c62828; }'
 
 
@@ -59,7 +61,27 @@ class FieldCell(QWidget):
         self.error.setWordWrap(True)
         self.error.setVisible(False)
         lay.addWidget(self.error)
+        # A character no font can draw (a typo, or a name beyond every installed font) is
+        # flagged while typing, before the record is saved and printed with a blank in it.
+        self.glyphs = QLabel(self)
+        self.glyphs.setObjectName(f"glyphs_{name}")
+        self.glyphs.setStyleSheet(GLYPH_STYLE)
+        self.glyphs.setWordWrap(True)
+        self.glyphs.setVisible(False)
+        lay.addWidget(self.glyphs)
+        if isinstance(editor, (TextEditor, LongTextEditor)):
+            editor.changed.connect(self.check_glyphs)
         lay.addStretch(1)  # extra row height goes below the field, not between it and its notes
+
+    def check_glyphs(self) -> list[str]:
+        """Show which typed characters no available font can draw; returns them."""
+        missing = undrawable(self.editor.value() or "")  # type: ignore[attr-defined]
+        if missing:
+            chars = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in missing)
+            self.glyphs.setText(QCoreApplication.translate(
+                "FormView", "字符{chars}在本机所有字体中都没有，显示和打印时会成为空框；请核对输入").format(chars=chars))
+        self.glyphs.setVisible(bool(missing))
+        return missing
 
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
