@@ -226,6 +226,8 @@ def test_search_index_and_serials_continue_after_the_demo(demo: Services) -> Non
 def test_demo_accounts_sign_in(demo: Services) -> None:
     for username, _name, role, password in DEMO_ACCOUNTS:
         assert authenticate(demo, username, password).role == role
+    # The store says it is a demo, so the sign-in box can show these accounts (tests/ui/test_login_notice.py).
+    assert demo.get_setting("demo")
 
 
 def test_same_seed_same_data_inline_or_through_the_writer_process(tmp_path: Path) -> None:
