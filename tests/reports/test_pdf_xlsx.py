@@ -96,6 +96,21 @@ def test_rare_characters_print_through_the_fallback_fonts(gen_svc: Services, tmp
     assert "䶮溪村" in "".join(pdftotext(pdf).split())
 
 
+def test_chart_labels_needing_a_fallback_are_reported() -> None:
+    """A chart label is drawn in one font, so a rare character there is flagged (tables print it)."""
+    from zongzhi_desktop.reports.fonts import report_warnings
+    from zongzhi_desktop.reports.model import Chart, Report, Section, Series
+
+    def warnings(category: str) -> list[str]:
+        chart = Chart("c", "按村（件）", "hbar", ["东村", category], [Series("新增", [3, 5])])
+        return report_warnings(Report(kind="t", title="测试", subtitle="", number="1", township_codes=["1"],
+                                      township_name="t", period=None, made_on="2026-11-20",
+                                      sections=[Section(None, [chart])]))
+
+    assert warnings("䶮溪村") == ["图表“按村（件）”中的“䶮溪村”含有图表字体没有的字符，图中将显示为空框（表格中正常打印）"]
+    assert warnings("西村") == []
+
+
 def test_characters_no_font_has_are_reported() -> None:
     from zongzhi_desktop.reports.fonts import glyph_warnings
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from ..domain.codes import CodeTables
 from ..domain.models import CodeItem
 from ..reports import figures as fg
-from ..reports.fonts import glyph_warnings
+from ..reports.fonts import report_warnings
 from ..reports.model import Cell, Column, Report, Section, Table, Text, Value
 from ..reports.names import Names
 from ..reports.periods import SHEET_PERIOD, Period, parse_period
@@ -224,7 +224,7 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
     _renumber(report.sections)
     report.township_codes = None
     report.confidential = True
-    report.warnings = glyph_warnings(report.texts())
+    report.warnings = report_warnings(report)
     return report
 
 

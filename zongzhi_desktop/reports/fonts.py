@@ -32,6 +32,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from ..resources import resource_path
+from .model import Chart, Report
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,18 @@ def runs(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def chart_warnings(charts: Iterable[tuple[str, list[str]]]) -> list[str]:
+    """Chart labels are drawn in the main font only (a chart label cannot switch fonts mid-string):
+    one Chinese warning per (title, categories) label holding a character the main font lacks."""
+    have = covered()
+    out = []
+    for title, labels in charts:
+        for label in [title, *labels]:
+            if any(ord(ch) not in have and _printable(ch) for ch in label):
+                out.append(f"图表“{title}”中的“{label}”含有图表字体没有的字符，图中将显示为空框（表格中正常打印）")
+    return out
+
+
 def markup(text: str) -> str:
     """Escaped paragraph markup for `text`, with <font> tags around runs needing a fallback."""
     main = register()
@@ -222,6 +235,12 @@ def glyph_warnings(texts: Iterable[str]) -> list[str]:
     """One Chinese warning per undrawable character, naming where it occurs."""
     return [f"字体缺少字符“{ch}”（U+{ord(ch):04X}），打印时将显示为空框，出现在：{where}"
             for ch, where in sorted(missing_glyphs(texts).items())]
+
+
+def report_warnings(report: Report) -> list[str]:
+    """Every font warning of a report: characters no font has, and chart labels needing a fallback."""
+    charts = [(b.title, b.categories) for sec in report.sections for b in sec.blocks if isinstance(b, Chart)]
+    return glyph_warnings(report.texts()) + chart_warnings(charts)
 
 
 def undrawable(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from ..domain.errors import DomainError, NotFound, TransitionError, ValidationEr
 from ..domain.roles import Perm
 from ..store import audit
 from ..store.serialize import canonical_json, to_row
-from .fonts import glyph_warnings
+from .fonts import report_warnings
 from .model import Report
 from .periods import SHEET_PERIOD, Period, parse_period
 from .render_pdf import Hotspot, render_pdf
@@ -94,7 +94,7 @@ def build_report(svc: Services, kind: str, period: str | Period, *, parts: dict[
         report = build_sheet(conn, kind, p, codes=svc.codes, townships=codes, township_name=name,
                              made_on=svc.today(), parts=check_parts(kind, parts), sign=sign, **kw)
     report.confidential = True
-    report.warnings = glyph_warnings(report.texts())
+    report.warnings = report_warnings(report)
     return report
 
 
