@@ -167,7 +167,6 @@ class ReportPage(QWidget):
         top.addWidget(self.sheet_combo)
         top.addWidget(QLabel(self.tr("期间")))
         top.addWidget(self.period_combo)
-        top.addWidget(self.appendix_box)
         for b in (self.generate_btn, self.save_btn, self.sign_btn, self.print_btn, self.pdf_btn, self.xlsx_btn):
             top.addWidget(b)
         top.addStretch(1)
@@ -205,9 +204,13 @@ class ReportPage(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([900, 380])
 
+        # On the status line, not the toolbar: the toolbar's width is the page's minimum width.
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.appendix_box)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.status)
+        layout.addLayout(status_row)
         layout.addWidget(self.splitter, 1)
 
         self.sheet_combo.currentIndexChanged.connect(self._kind_changed)
