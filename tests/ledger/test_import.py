@@ -255,3 +255,16 @@ def _failing_after(insert, calls: int):  # type: ignore[no-untyped-def]
         return insert(*args, **kwargs)
 
     return wrapped
+
+
+def test_a_wrong_check_digit_gets_the_forms_message(township, clerk, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["当事人姓名", "身份证号", "村居", "纠纷类型", "纠纷来源", "排查日期"])
+    wb.active.append(["张三", "330825198503121238", "城东村", "邻里", "网格员排查", "2025-03-05"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = plan_import(clerk, "dispute", tmp_path / "t.xlsx")
+    [error] = plan.errors
+    assert (error.column, error.rule, error.value) == ("身份证号", "id_number", "330825198503121238")
+    assert "校验位错误" in error.message
