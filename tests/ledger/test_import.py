@@ -268,3 +268,14 @@ def test_a_wrong_check_digit_gets_the_forms_message(township, clerk, tmp_path):
     [error] = plan.errors
     assert (error.column, error.rule, error.value) == ("身份证号", "id_number", "330825198503121238")
     assert "校验位错误" in error.message
+
+
+def test_progress_is_reported_while_rows_are_checked(township, clerk, tmp_path, monkeypatch):
+    from zongzhi_desktop.ledger import importer
+
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 4)
+    seen: list[tuple[int, int]] = []
+    _plan_with = plan_import(clerk, "dispute", dispute_workbook(tmp_path / "纠纷台账.xlsx"),
+                             progress=lambda done, total: seen.append((done, total)))
+    assert _plan_with.rows_read == 16
+    assert len(seen) > 2 and seen[-1][0] == seen[-1][1] and [d for d, _t in seen] == sorted(d for d, _t in seen)

@@ -47,6 +47,7 @@ _FIELD_ALIASES = {
     "dispute": {"name": "party_names", "id_number": "party_ids", "phone": "party_phones", "outcome": "state"},
 }
 ProgressFn = Callable[[int, int], None]
+PROGRESS_EVERY = 2_000  # rows between progress reports
 
 
 @dataclass
@@ -216,7 +217,11 @@ def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list
             plan.sheets.append(sp)
             if header is None:
                 continue
-            _plan_sheet(plan, sp, sheet, header, builder, done)
+            def tick(i: int, before: int = seen) -> None:
+                if progress and i % PROGRESS_EVERY == 0:
+                    progress(before + i, total)
+
+            _plan_sheet(plan, sp, sheet, header, builder, done, tick)
             seen += len(sheet.rows)
             if progress:
                 progress(seen, total)
@@ -236,7 +241,7 @@ def _columns(header: Header, mapping: Mapping) -> dict[int, str]:
 
 
 def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder: RowBuilder,
-                done: Done) -> None:
+                done: Done, tick: Callable[[int], None]) -> None:
     columns = sp.columns
     by_field = {f: c for c, f in columns.items()}
     names = header.columns
@@ -244,6 +249,7 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
     while last >= header.data_row and _empty(sheet.rows[last]):
         last -= 1
     for i in range(header.data_row, last + 1):  # blank rows after the last filled one are not "read"
+        tick(i)
         row = sheet.rows[i]
         texts = [cell_text(v) for v in row]  # once per row: the checks below all look at the text
         number = i + 1
