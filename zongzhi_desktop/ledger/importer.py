@@ -290,12 +290,9 @@ def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
     """Each cell text of a code, state or village column that maps to nothing, once, with its count."""
     fields = field_by_name(plan.kind)
     counts: Counter[tuple[str, str]] = Counter()
+    by_sheet = {sp.name: {sp.header.columns[c]: f for c, f in sp.columns.items()} for sp in plan.sheets if sp.header}
     for e in plan.errors:
-        by_col = {}
-        for sp in plan.sheets:
-            if sp.name == e.sheet and sp.header:
-                by_col = {sp.header.columns[c]: f for c, f in sp.columns.items()}
-        fname = by_col.get(e.column)
+        fname = by_sheet.get(e.sheet, {}).get(e.column)
         if fname and e.rule in ("unmapped_value", "ref", "code"):
             counts[(fname, e.value)] += 1
     return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]
