@@ -55,7 +55,7 @@ def test_parse_id_never_crashes(value):
     except CellProblem as p:
         assert p.message and p.rule
     else:
-        assert out is None or len(out) == 18
+        assert out is None or isinstance(out, str)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -255,3 +255,27 @@ def _failing_after(insert, calls: int):  # type: ignore[no-untyped-def]
         return insert(*args, **kwargs)
 
     return wrapped
+
+
+def test_a_wrong_check_digit_gets_the_forms_message(township, clerk, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["当事人姓名", "身份证号", "村居", "纠纷类型", "纠纷来源", "排查日期"])
+    wb.active.append(["张三", "330825198503121238", "城东村", "邻里", "网格员排查", "2025-03-05"])
+    wb.save(tmp_path / "t.xlsx")
+    plan = plan_import(clerk, "dispute", tmp_path / "t.xlsx")
+    [error] = plan.errors
+    assert (error.column, error.rule, error.value) == ("身份证号", "id_number", "330825198503121238")
+    assert "校验位错误" in error.message
+
+
+def test_progress_is_reported_while_rows_are_checked(township, clerk, tmp_path, monkeypatch):
+    from zongzhi_desktop.ledger import importer
+
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 4)
+    seen: list[tuple[int, int]] = []
+    _plan_with = plan_import(clerk, "dispute", dispute_workbook(tmp_path / "纠纷台账.xlsx"),
+                             progress=lambda done, total: seen.append((done, total)))
+    assert _plan_with.rows_read == 16
+    assert len(seen) > 2 and seen[-1][0] == seen[-1][1] and [d for d, _t in seen] == sorted(d for d, _t in seen)

@@ -91,6 +91,11 @@ def test_import_a_dispute_ledger_through_the_wizard(qtbot, make_window, admin, c
     assert page3.table.cellWidget(values["已化解"], 3).currentText() == "调解成功"
     assert page3.table.cellWidget(values["搁置"], 3).currentText().startswith("（未对应")
     _choose(page3.table.cellWidget(values["搁置"], 3), "调解中")
+    saved_values = tmp_path / "映射2.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved_values), ""))
+    qtbot.mouseClick(page3.findChild(type(next_button), "save_mapping_values"), Qt.MouseButton.LeftButton)
+    again = json.loads(saved_values.read_text(encoding="utf-8"))
+    assert again["values"] == {"state": {"搁置": "mediating"}} and again["defaults"] == mapping["defaults"]
     _shot(wiz, tmp_path, "ledger-wizard-3-values")
     qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
 

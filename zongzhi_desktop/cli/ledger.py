@@ -5,24 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..county.timeliness import CHINA_TZ, aware
 from ..domain.errors import DomainError
 from ..ledger.fields import LEDGER_KINDS
-from ..ledger.importer import (
-    SKIP_LABELS,
-    Plan,
-    choose_sheets,
-    commit_import,
-    list_batches,
-    plan_import,
-    undo_import,
-)
-from ..ledger.mapping import Mapping, load_mapping, suggest_columns
-from ..ledger.report import write_error_report
 from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 
+if TYPE_CHECKING:
+    from ..ledger.importer import Plan
+
+# The importer (calamine, openpyxl, the store) is imported by the commands, not at registration:
+# `zongzhi --help` stays fast.
 MAX_ERRORS_SHOWN = 30
 
 
@@ -59,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _print_summary(plan: Plan, imported: int | None, batch: str | None) -> None:
+    from ..ledger.importer import SKIP_LABELS
+
     out = sys.stdout
     sheets = "、".join(f"{s.name}（表头在第{s.header.first_row + 1}行）" if s.header else f"{s.name}（未找到表头，跳过）"
                       for s in plan.sheets)
@@ -84,6 +80,10 @@ def _print_summary(plan: Plan, imported: int | None, batch: str | None) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from ..ledger.importer import choose_sheets, commit_import, plan_import
+    from ..ledger.mapping import Mapping, load_mapping, suggest_columns
+    from ..ledger.report import write_error_report
+
     if args.kind not in LEDGER_KINDS:
         raise DomainError(f"不能导入“{args.kind}”台账，可用：{'、'.join(LEDGER_KINDS)}")
     services = open_services_as_user(args)
@@ -113,6 +113,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
+    from ..county.timeliness import CHINA_TZ, aware
+    from ..ledger.importer import list_batches
+
     services = open_services_as_user(args)
     batches = list_batches(services)
     if args.json:
@@ -130,6 +133,8 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    from ..ledger.importer import undo_import
+
     services = open_services_as_user(args)
     n = undo_import(services, args.batch, args.reason)
     print(f"已撤销导入批次 {args.batch}：作废 {n} 条记录")

@@ -47,6 +47,7 @@ _FIELD_ALIASES = {
     "dispute": {"name": "party_names", "id_number": "party_ids", "phone": "party_phones", "outcome": "state"},
 }
 ProgressFn = Callable[[int, int], None]
+PROGRESS_EVERY = 2_000  # rows between progress reports
 
 
 @dataclass
@@ -216,7 +217,11 @@ def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list
             plan.sheets.append(sp)
             if header is None:
                 continue
-            _plan_sheet(plan, sp, sheet, header, builder, done)
+            def tick(i: int, before: int = seen) -> None:
+                if progress and i % PROGRESS_EVERY == 0:
+                    progress(before + i, total)
+
+            _plan_sheet(plan, sp, sheet, header, builder, done, tick)
             seen += len(sheet.rows)
             if progress:
                 progress(seen, total)
@@ -236,7 +241,7 @@ def _columns(header: Header, mapping: Mapping) -> dict[int, str]:
 
 
 def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder: RowBuilder,
-                done: Done) -> None:
+                done: Done, tick: Callable[[int], None]) -> None:
     columns = sp.columns
     by_field = {f: c for c, f in columns.items()}
     names = header.columns
@@ -244,6 +249,7 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
     while last >= header.data_row and _empty(sheet.rows[last]):
         last -= 1
     for i in range(header.data_row, last + 1):  # blank rows after the last filled one are not "read"
+        tick(i)
         row = sheet.rows[i]
         texts = [cell_text(v) for v in row]  # once per row: the checks below all look at the text
         number = i + 1
@@ -284,12 +290,9 @@ def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
     """Each cell text of a code, state or village column that maps to nothing, once, with its count."""
     fields = field_by_name(plan.kind)
     counts: Counter[tuple[str, str]] = Counter()
+    by_sheet = {sp.name: {sp.header.columns[c]: f for c, f in sp.columns.items()} for sp in plan.sheets if sp.header}
     for e in plan.errors:
-        by_col = {}
-        for sp in plan.sheets:
-            if sp.name == e.sheet and sp.header:
-                by_col = {sp.header.columns[c]: f for c, f in sp.columns.items()}
-        fname = by_col.get(e.column)
+        fname = by_sheet.get(e.sheet, {}).get(e.column)
         if fname and e.rule in ("unmapped_value", "ref", "code"):
             counts[(fname, e.value)] += 1
     return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]

@@ -14,8 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic_core import PydanticUndefined
 
@@ -78,6 +77,21 @@ def uuid4_texts(batch: int = 4096) -> Iterator[str]:
             yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
 
 
+class _Row:
+    """A row being built: columns not set on the instance read the model's defaults from the class
+    (the workflow steps read and write attributes, as they do on a model object)."""
+
+    _base: ClassVar[dict[str, Any]] = {}
+
+    def row(self) -> dict[str, Any]:
+        return {**self._base, **self.__dict__}
+
+
+def _row_class(model: type[Any]) -> type[_Row]:
+    base = _defaults(model)
+    return type(f"{model.__name__}Row", (_Row,), {**base, "_base": base})
+
+
 def _defaults(model: type[Any]) -> dict[str, Any]:
     out = {}
     for name, info in model.model_fields.items():
@@ -112,9 +126,9 @@ class RowBuilder:
 
         self.resolve = resolve
         self.model = m.Dispute if kind == "dispute" else m.Petition
-        self.base = _defaults(self.model)
-        self.party_base = _defaults(m.DisputeParty)
-        self.event_base = _defaults(m.WorkflowEvent)
+        self.base = _row_class(self.model)
+        self.party_base = _row_class(m.DisputeParty)
+        self.event_base = _row_class(m.WorkflowEvent)
         self.workflow = wf.DISPUTE if kind == "dispute" else wf.PETITION
         self.now = m.utcnow()
         self._coerce_plans: dict[int, list[tuple[str, FieldSpec, dict[Any, Any]]]] = {}
@@ -230,23 +244,24 @@ class RowBuilder:
             raise ValidationErrors(errors)
         return out
 
-    def _new(self, base: dict[str, Any], values: dict[str, Any]) -> SimpleNamespace:
-        ns = SimpleNamespace(**base)
+    def _new(self, cls: type[_Row], values: dict[str, Any]) -> Any:
+        ns = cls()
+        d = ns.__dict__
         for k, v in values.items():
             if v is not None:
-                setattr(ns, k, v)
-        ns.id = next(self._ids)
-        ns.township_code = self.township_code
-        ns.created_by = ns.updated_by = self.username
-        ns.created_at = ns.updated_at = self.now
+                d[k] = v
+        d["id"] = next(self._ids)
+        d["township_code"] = self.township_code
+        d["created_by"] = d["updated_by"] = self.username
+        d["created_at"] = d["updated_at"] = self.now
         return ns
 
-    def _event(self, rec: SimpleNamespace, action: str, when: date, note: str, data: dict[str, Any] | None) -> dict[str, Any]:
+    def _event(self, rec: Any, action: str, when: date, note: str, data: dict[str, Any] | None) -> dict[str, Any]:
         ev = self._new(self.event_base, {})
         ev.record_kind, ev.record_id, ev.action, ev.event_date = self.kind, rec.id, action, when
         ev.actor, ev.note = self.username, note
         ev.data = self._data_json(data) if data else None
-        return vars(ev)
+        return ev.row()
 
     def _data_json(self, data: dict[str, Any]) -> str:
         key = tuple(data.items())  # step values repeat (same dates, codes): encode each set once
@@ -257,7 +272,7 @@ class RowBuilder:
                 self._json[key] = text
         return text
 
-    def _steps(self, rec: SimpleNamespace, steps: list[tuple[str, dict[str, Any], bool]]) -> list[dict[str, Any]]:
+    def _steps(self, rec: Any, steps: list[tuple[str, dict[str, Any], bool]]) -> list[dict[str, Any]]:
         """Apply workflow steps (name, raw values, date inferred?) through the form's rules."""
         events = []
         for name, raw, inferred in steps:
@@ -324,8 +339,8 @@ class RowBuilder:
         for p in parties:
             ns = self._new(self.party_base, p)
             ns.dispute_id = rec.id
-            party_rows.append(vars(ns))
-        return Prepared(sheet, row, vars(rec), party_rows, events, rec.found_date.year)
+            party_rows.append(ns.row())
+        return Prepared(sheet, row, rec.row(), party_rows, events, rec.found_date.year)
 
     def _parties(self, names: list[str], ids: list[str | None], phones: list[str], role: str,
                  prefix: str) -> list[dict[str, Any]]:
@@ -387,4 +402,4 @@ class RowBuilder:
         events += self._steps(rec, steps)
         self.check_record(self.kind, rec)
         wf.refresh_petition_deadline(rec)
-        return Prepared(sheet, row, vars(rec), [], events, rec.received_date.year)
+        return Prepared(sheet, row, rec.row(), [], events, rec.received_date.year)

@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..domain.validation import id_number_problem, normalize_id_number
+from ..domain.validation import id_check_digit, normalize_id_number
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 
@@ -100,13 +100,15 @@ def parse_date(value: Any, year_hint: int | None) -> date | None:
     raise CellProblem("date_format", f"“{raw}”不是可识别的日期（可用 2026-03-05、2026.3.5、2026年3月5日）")
 
 
+_DIGITS18 = re.compile(r"^[0-9]{18}$")
 _SCI = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
 _MANGLED = "身份证号被 Excel 当作数字保存，后几位已丢失（{shown}），请在原表中把该列设为文本、按原件重新录入"
 
 
 def parse_id_number(value: Any) -> str | None:
-    """An 18-character ID number, or None for an empty cell. Numbers Excel mangled (stored as a
-    number, shown as 1.10101E+17) and old 15-digit numbers are refused with their own rule."""
+    """The ID number text, or None for an empty cell. Numbers Excel mangled (stored as a number,
+    shown as 1.10101E+17, or with a zeroed tail) and old 15-digit numbers are refused here with
+    their own rule; the form's rule (GB 11643) is applied afterwards by the field spec."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -125,12 +127,9 @@ def parse_id_number(value: Any) -> str | None:
         raise CellProblem("id_mangled", _MANGLED.format(shown=raw))
     if len(raw) == 15 and raw.isdigit():
         raise CellProblem("id_15", f"“{raw}”是15位旧身份证号，请核对后改为18位号码")
-    problem = id_number_problem(raw)
-    if problem:
-        if raw.isdigit() and len(raw) == 18 and raw.endswith("000"):
-            raise CellProblem("id_mangled", _MANGLED.format(shown=raw))
-        raise CellProblem("id_number", problem)
-    return raw
+    if _DIGITS18.match(raw) and raw.endswith("000") and id_check_digit(raw[:17]) != raw[17]:
+        raise CellProblem("id_mangled", _MANGLED.format(shown=raw))  # the tail Excel zeroed
+    return raw  # every other rule (length, birth date, check digit) is the form's: coerce_value applies it
 
 
 _SPLIT = re.compile(r"[、,，;；/\n]+|\s{1,}")

@@ -302,10 +302,26 @@ class ValuesPage(QWizardPage):
         self.info = QLabel()
         self.info.setObjectName("values_info")
         self.table = _table([self.tr("字段"), self.tr("台账中的值"), self.tr("行数"), self.tr("对应为")], "value_table")
+        save = QPushButton(self.tr("保存映射文件…"))
+        save.setObjectName("save_mapping_values")
+        save.clicked.connect(lambda: self._save())
+        buttons = QHBoxLayout()
+        buttons.addWidget(save)
+        buttons.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.info)
         lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
         self.rows: list[tuple[str, str, int, str | None]] | None = None
+
+    def _save(self) -> None:
+        """Save columns, fixed values and the value choices made here as one mapping file."""
+        path, _f = QFileDialog.getSaveFileName(self, self.tr("保存映射文件"), str(Path.home() / "台账映射.json"),
+                                               self.tr("映射文件 (*.json)"))
+        if path:
+            self.validatePage()
+            self.wiz.mapping.save(Path(path))
+            self.wiz.last_saved_mapping = Path(path)
 
     def initializePage(self) -> None:
         self.rows = None
@@ -332,6 +348,7 @@ class ValuesPage(QWizardPage):
 
     def _filled(self, rows: list[tuple[str, str, int, str | None]]) -> None:
         self.rows = rows
+        self.initial: list[str] = []  # what each row's choice was when shown (the automatic match)
         fields = field_by_name(self.wiz.kind)
         self.table.setRowCount(len(rows))
         unknown = 0
@@ -349,6 +366,7 @@ class ValuesPage(QWizardPage):
                 combo.setCurrentIndex(max(0, combo.findData(explicit)))
             elif code:
                 combo.setCurrentIndex(max(0, combo.findData(code)))
+            self.initial.append(combo.currentData())
             if not code:
                 unknown += 1
                 for c in range(3):
@@ -361,11 +379,11 @@ class ValuesPage(QWizardPage):
         return self.rows is not None
 
     def validatePage(self) -> bool:
-        for r, (fname, text, _count, code) in enumerate(self.rows or []):
+        for r, (fname, text, _count, _code) in enumerate(self.rows or []):
             chosen = self.table.cellWidget(r, 3).currentData()
             table = self.wiz.mapping.values.setdefault(fname, {})
-            if chosen and (chosen != code or text in table):
-                table[text] = chosen
+            if chosen and (chosen != self.initial[r] or text in table):
+                table[text] = chosen  # a choice the automatic match would not make (or one already saved)
             elif not chosen:
                 table.pop(text, None)
         self.wiz.mapping.values = {k: v for k, v in self.wiz.mapping.values.items() if v}

@@ -2362,6 +2362,18 @@ Enter the password of {user} to continue.</translation>
         <source>共 {n} 个不同的值，其中 {u} 个未能自动对应。</source>
         <translation>{n} distinct values, {u} of them not matched automatically.</translation>
     </message>
+    <message>
+        <source>保存映射文件…</source>
+        <translation type="unfinished">Save mapping file…</translation>
+    </message>
+    <message>
+        <source>保存映射文件</source>
+        <translation type="unfinished">Save mapping file</translation>
+    </message>
+    <message>
+        <source>映射文件 (*.json)</source>
+        <translation type="unfinished">Mapping files (*.json)</translation>
+    </message>
 </context>
 <context>
     <name>WeeklyChart</name>
