@@ -2364,15 +2364,15 @@ Enter the password of {user} to continue.</translation>
     </message>
     <message>
         <source>保存映射文件…</source>
-        <translation type="unfinished">Save mapping file…</translation>
+        <translation>Save mapping file…</translation>
     </message>
     <message>
         <source>保存映射文件</source>
-        <translation type="unfinished">Save mapping file</translation>
+        <translation>Save mapping file</translation>
     </message>
     <message>
         <source>映射文件 (*.json)</source>
-        <translation type="unfinished">Mapping files (*.json)</translation>
+        <translation>Mapping files (*.json)</translation>
     </message>
 </context>
 <context>
