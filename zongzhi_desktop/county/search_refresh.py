@@ -38,10 +38,8 @@ class SearchRefresh:
         self.watch: dict[str, tuple[str | None, str]] = {}  # written table -> (column, refreshed table)
         if conn.dialect.name != "sqlite":
             return
-        try:
-            from ..store.search_index import SOURCES
-        except ImportError:  # search not part of this build
-            return
+        from ..store.search_index import SOURCES
+
         handled = {f"{t}_fts_{s}": t for t in SOURCES for s in ("ai", "au")}
         handled.update({name: spec[0] for name, spec in CROSS.items()})
         present = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,23 +57,6 @@ def page_titles() -> list[tuple[str, str, str]]:
         ("sync", "sync", QCoreApplication.translate("MainWindow", "同步")),
         ("settings", "settings", QCoreApplication.translate("MainWindow", "设置")),
     ]
-
-
-class MessagePage(QWidget):
-    """A page that explains why it has nothing to show (e.g. a module not installed)."""
-
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("message_page")
-        layout = QVBoxLayout(self)
-        head = QLabel(title)
-        head.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        body = QLabel(text)
-        body.setObjectName("message_text")
-        body.setWordWrap(True)
-        layout.addWidget(head)
-        layout.addWidget(body)
-        layout.addStretch(1)
 
 
 class VolunteerPage(QTabWidget):
@@ -272,10 +253,15 @@ class MainWindow(QMainWindow):
         if key == "volunteer":
             return VolunteerPage({k: self._list_page(k) for k in VOLUNTEER_KINDS})
         if key == "reports":
-            return self._optional_page("zongzhi_desktop.ui.report_page", "ReportPage", self.tr("报表"),
-                                       self._connect_reports)
+            from .report_page import ReportPage
+
+            reports = ReportPage(self.services, self)
+            self._connect_reports(reports)
+            return reports
         if key == "sync":
-            return self._optional_page("zongzhi_desktop.ui.sync_page", "SyncPage", self.tr("同步"))
+            from .sync_page import SyncPage
+
+            return SyncPage(self.services, self)
         if key == "settings":
             from .settings_page import SettingsPage
 
@@ -291,22 +277,6 @@ class MainWindow(QMainWindow):
         page.exported.connect(lambda path, n: self.statusBar().showMessage(
             self.tr("已导出 {n} 条记录到 {path}").format(n=n, path=path), 10_000))
         self.list_pages[kind] = page
-        return page
-
-    def _optional_page(self, module: str, cls: str, title: str,
-                       connect: Callable[[Any], None] | None = None) -> QWidget:
-        """A page provided by another area; if its module is missing, say so instead of failing."""
-        try:
-            page_cls = getattr(importlib.import_module(module), cls)
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
-            log.warning("模块 %s 不存在", module)
-            return MessagePage(title, self.tr("此版本未包含“{title}”功能模块（{module}）。").format(
-                title=title, module=module))
-        page = page_cls(self.services, self)
-        if connect is not None:
-            connect(page)
         return page
 
     def _connect_reports(self, page: Any) -> None:

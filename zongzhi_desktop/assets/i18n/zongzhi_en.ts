@@ -966,10 +966,6 @@ Log: {log}</translation>
         <translation>Exported {n} records to {path}</translation>
     </message>
     <message>
-        <source>此版本未包含“{title}”功能模块（{module}）。</source>
-        <translation>This version does not include the “{title}” module ({module}).</translation>
-    </message>
-    <message>
         <source>报表中的 {n} 条记录</source>
         <translation>{n} records from the report</translation>
     </message>
