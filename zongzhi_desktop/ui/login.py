@@ -82,7 +82,8 @@ class LoginDialog(QDialog):
             return ""
         from ..demo.generate import DEMO_ACCOUNTS
 
-        shown = "；".join(self.tr("{user} / {password}（{role}）").format(user=u, password=pw, role=name)
+        # One account a line: a wrapped "admin / \nzongzhi-admin" is easy to mistype.
+        shown = "\n" + "\n".join(self.tr("{user} / {password}（{role}）").format(user=u, password=pw, role=name)
                          for u, name, _role, pw in DEMO_ACCOUNTS)
         return self.tr("这是演示数据库。演示账号（用户名 / 密码）：{accounts}").format(accounts=shown)
 
