@@ -11,7 +11,8 @@ ZONGZHI_RUNTIME_PKGS=(
     libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0
     libxcb-sync1 libxcb-shm0 libxrender1 libxi6 libsm6 libice6
 )
-ZONGZHI_TEST_PKGS=(poppler-utils sqlite3)
+# icu-devtools: icupkg, which the Linux build uses to slim Qt's ICU data (scripts/trim_icu.py).
+ZONGZHI_TEST_PKGS=(poppler-utils sqlite3 icu-devtools)
 
 zz_log() { printf '[zongzhi] %s\n' "$*" >&2; }
 

@@ -62,11 +62,14 @@ def render_page(pdf: bytes, index: int, dpi: float) -> QImage:
 
     doc = pdfium.PdfDocument(pdf)
     try:
-        pil = doc[index].render(scale=dpi / 72).to_pil().convert("RGB")
+        # RGB byte order straight into a QImage: no Pillow round trip (the frozen build keeps only
+        # the part of Pillow that reportlab imports).
+        bitmap = doc[index].render(scale=dpi / 72, rev_byteorder=True)
+        image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                       QImage.Format.Format_RGB888).copy()
     finally:
         doc.close()
-    w, h = pil.size
-    return QImage(pil.tobytes("raw", "RGB"), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    return image
 
 
 def prepare_printer(printer: QPrinter) -> None:
