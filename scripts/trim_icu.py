@@ -10,7 +10,9 @@ and Chinese word breaking. This script
 3. assembles a library with the same soname that exports the same symbol (gcc, `.incbin`).
 
 What ICU cannot find it falls back to the root locale for, so a removed locale never crashes;
-`scripts/smoke_frozen.py` checks Chinese collation, locale names and GB18030 in the frozen build.
+tests/packaging/test_trim_icu.py checks that Chinese collation, locale formats, GB18030/GBK/Big5,
+time-zone names and text boundaries come out the same with the full and the slim library, and
+`scripts/smoke_frozen.py` runs the frozen window and sheets on it.
 
     python scripts/trim_icu.py LIBICUDATA OUT_DIR   → prints the path of the slim library
 """
