@@ -109,3 +109,48 @@ def test_language_choice_is_remembered(admin: Services, make_window, ui_state) -
     page.account.language.setCurrentIndex(page.account.language.findData("en"))
     assert ui_state.language == "en"
     assert page.account.language_note.text() == "重新启动综治桌面后生效"
+
+
+def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    """Five wrong passwords typed in the sign-in box, then the right one is refused with the wait; the
+    administrator clicks 解锁 in 设置 → 用户 and the clerk signs in."""
+    from PySide6.QtWidgets import QPushButton
+
+    from zongzhi_desktop.ui.login import LoginDialog
+
+    dlg = LoginDialog(admin)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    type_text(dlg.username, "clerk")
+    for _ in range(5):
+        dlg.password.clear()
+        type_text(dlg.password, "wrong-pass")
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+        assert dlg.error.text() == "用户名或密码错误"
+    dlg.password.clear()
+    type_text(dlg.password, "clerk-pass-1")
+    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    assert "后再试" in dlg.error.text() and dlg.actor is None
+
+    page = make_window(admin).navigate("settings")
+    users = page.users
+    users.reload()
+    row = [users.table.item(r, 0).text() for r in range(users.table.rowCount())].index("clerk")
+    assert users.table.item(row, 3).text().startswith("锁定（输错5次")
+    users.table.selectRow(row)
+    qtbot.mouseClick(users.findChild(QPushButton, "users_unlock"), Qt.MouseButton.LeftButton)
+    assert users.table.item(row, 3).text() == "启用"
+    assert ("signin_unlock",) in q(admin, "SELECT action FROM audit_log")
+
+    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    assert dlg.actor is not None and dlg.actor.username == "clerk"
+
+    # Password rules: a stricter policy saved with the real button, then enforced.
+    rules = page.rules
+    rules.min_length.setValue(12)
+    rules.classes.setValue(3)
+    qtbot.mouseClick(rules.findChild(QPushButton, "rules_save_password"), Qt.MouseButton.LeftButton)
+    settings = dict(q(admin, "SELECT key, value FROM setting"))
+    assert settings["password_min_length"] == "12" and settings["password_classes"] == "3"
+    assert not users.create("wang", "王", "clerk", "wang-pass-1")  # 11 characters, 2 kinds
+    assert users.create("wang", "王", "clerk", "Wang-Pass-2026")

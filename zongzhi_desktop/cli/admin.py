@@ -11,7 +11,7 @@ from ..domain import models as m
 from ..domain.errors import DomainError, NotFound
 from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
-from ..services.admin import SETTING_LABELS
+from ..services.admin import INT_SETTINGS, SETTING_LABELS
 from . import tables
 from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
@@ -75,6 +75,15 @@ def cmd_user_active(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    svc = open_services_as_user(args)
+    if svc.unlock_user(args.username):
+        print(f"已解锁用户 {args.username}：连续输错密码的次数已清零")
+    else:
+        print(f"用户 {args.username} 没有被锁定")
+    return 0
+
+
 # -- code tables ----------------------------------------------------------------------------------
 
 def cmd_codes_list(args: argparse.Namespace) -> int:
@@ -111,10 +120,14 @@ def cmd_setting_get(args: argparse.Namespace) -> int:
     svc = _reader(args)
     if args.key is None:
         with svc.session() as s:
-            rows = [(r.key, r.value) for r in s.execute(select(m.Setting).order_by(m.Setting.key)).scalars()]
+            stored = {r.key: r.value for r in s.execute(select(m.Setting)).scalars()}
+        defaults = {k: str(default) for k, (_, _, default) in INT_SETTINGS.items()}
+        rows = sorted({**defaults, **stored}.items())
         print(tables.render(["设置", "说明", "值"], [[k, SETTING_LABELS.get(k, ""), v] for k, v in rows]))
         return 0
     value = svc.get_setting(args.key)
+    if value is None and args.key in INT_SETTINGS:
+        value = str(INT_SETTINGS[args.key][2])
     if value is None:
         raise NotFound(f"没有设置项“{args.key}”")
     print(value)
@@ -199,6 +212,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = leaf(users, "enable", "重新启用用户", cmd_user_active)
     p.add_argument("username")
     p.set_defaults(enable=True)
+    p = leaf(users, "unlock", "解锁：清除连续输错密码后的等待（管理员）", cmd_user_unlock)
+    p.add_argument("username")
 
     codes = group("codes")
     p = leaf(codes, "list", "查看字典", cmd_codes_list)
@@ -214,7 +229,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = leaf(settings, "get", "查看设置（不给 KEY 时列出全部）", cmd_setting_get)
     p.add_argument("key", nargs="?", help="如 deadline_rule")
     p = leaf(settings, "set", "修改设置", cmd_setting_set)
-    p.add_argument("key", help="deadline_rule：calendar(自然日) | calendar_shift(遇节假日顺延) | working(工作日)；idle_lock_minutes")
+    p.add_argument("key", help="deadline_rule：calendar(自然日) | calendar_shift(遇节假日顺延) | working(工作日)；"
+                              "idle_lock_minutes（0–240）；password_min_length（8–64）；password_classes（1–4）")
     p.add_argument("value")
 
     holidays = group("holiday")

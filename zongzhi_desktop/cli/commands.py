@@ -34,7 +34,7 @@ COMMANDS: dict[str, Command] = {
     "show": Command(_RECORDS, "记录详情：字段、子记录、办理过程、可办理步骤"),
     "due": Command(_RECORDS, "已逾期和即将到期的事项（各类记录，最紧急的在前）"),
     "audit": Command(_RECORDS, "审计记录"),
-    "user": Command(_RECORDS, "用户账号（管理员）：新增、列表、改密码、停用、启用"),
+    "user": Command(_RECORDS, "用户账号（管理员）：新增、列表、改密码、停用、启用、解锁"),
     "codes": Command(_RECORDS, "字典（代码表）：查看、新增或改名（代码不变，已存记录不受影响）"),
     "setting": Command(_RECORDS, "设置：查看、修改（管理员）"),
     "holiday": Command(_RECORDS, "节假日与调休上班日（期限计算用，管理员维护）"),

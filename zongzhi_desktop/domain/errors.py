@@ -43,6 +43,17 @@ class AuthenticationFailed(DomainError):
         super().__init__("用户名或密码错误")
 
 
+class SigninThrottled(DomainError):
+    """Too many wrong passwords for this user name: sign-in waits (even with the right password)."""
+
+    def __init__(self, username: str, seconds: int) -> None:
+        minutes, secs = divmod(max(1, seconds), 60)
+        wait = f"{minutes}分{secs}秒" if minutes else f"{secs}秒"
+        super().__init__(f"用户“{username}”连续输错密码次数过多，请{wait}后再试，或请管理员解锁（zongzhi user unlock）")
+        self.username = username
+        self.seconds = seconds
+
+
 class PermissionDenied(DomainError):
     """The user's role may not perform the action."""
 

@@ -7,13 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ..domain import models as m
 from ..domain.deadlines import DeadlineRule
-from ..domain.errors import AuthenticationFailed, DomainError, NotFound, ValidationError
+from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.roles import ROLE_LABELS, Perm, Role
 from ..store import audit
 from ..store.serialize import to_row
@@ -23,20 +22,54 @@ if TYPE_CHECKING:
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
+MAX_PASSWORD = 128
 SETTING_LABELS = {
     "township_code": "本乡镇代码",
     "deadline_rule": "期限计算规则",
     "idle_lock_minutes": "空闲锁定时间(分钟)",
+    "password_min_length": "密码最短长度",
+    "password_classes": "密码须含的字符种类数(小写、大写、数字、其他)",
 }
+INTERNAL_SETTINGS = {"demo"}  # written by the program itself (demo store parameters)
+# Integer settings: (lowest, highest, default). Refused outside the range, never stored as text
+# that a later int() would choke on.
+INT_SETTINGS = {
+    "idle_lock_minutes": (0, 240, 15),
+    "password_min_length": (MIN_PASSWORD, 64, MIN_PASSWORD),
+    "password_classes": (1, 4, 1),
+}
+_CHAR_CLASSES = (str.islower, str.isupper, str.isdigit)
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rule(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise ValidationError("password", "密码", "min_length", f"密码至少{MIN_PASSWORD}位")
+def check_password_rule(password: str, *, min_length: int = MIN_PASSWORD, classes: int = 1) -> None:
+    """The password policy: at least `min_length` characters and `classes` of the four kinds
+    (lowercase, uppercase, digits, anything else such as symbols or Chinese)."""
+    if len(password) < min_length:
+        raise ValidationError("password", "密码", "min_length", f"密码至少{min_length}位")
+    if len(password) > MAX_PASSWORD:
+        raise ValidationError("password", "密码", "max_length", f"密码最多{MAX_PASSWORD}位")
+    kinds = sum(any(test(ch) for ch in password) for test in _CHAR_CLASSES)
+    kinds += any(not (ch.islower() or ch.isupper() or ch.isdigit()) for ch in password)
+    if kinds < classes:
+        raise ValidationError("password", "密码", "classes",
+                              f"密码须含小写字母、大写字母、数字、其他符号中的至少{classes}种")
+
+
+def int_setting(key: str, value: str) -> int:
+    """Parse and range-check an integer setting; ValidationError names the setting and its range."""
+    low, high, _ = INT_SETTINGS[key]
+    label = SETTING_LABELS.get(key, key)
+    try:
+        number = int(value.strip())
+    except (ValueError, AttributeError):
+        raise ValidationError(key, label, "integer", f"应为{low}到{high}之间的整数") from None
+    if not low <= number <= high:
+        raise ValidationError(key, label, "range", f"应为{low}到{high}之间的整数")
+    return number
 
 
 def validate_division_codes(township_code: str, county_code: str) -> None:
@@ -100,7 +133,7 @@ class AdminOps:
             raise ValidationError("role", "角色", "choice", "应为 clerk(录入员)、reviewer(审核员) 或 admin(管理员)")
         if not username.strip():
             raise ValidationError("username", "用户名", "required", "必填项，不能为空")
-        check_password_rule(password)
+        self.check_password_policy(password)
         with self.session() as session, session.begin():
             exists = session.execute(select(m.User.id).where(m.User.username == username.strip())).first()
             if exists:
@@ -117,13 +150,16 @@ class AdminOps:
     def set_password(self: Services, username: str, password: str) -> None:
         if username != self.actor.username:
             self.require(Perm.ADMIN, "修改他人密码")
-        check_password_rule(password)
+        self.check_password_policy(password)
         with self.session() as session, session.begin():
             user = session.execute(select(m.User).where(m.User.username == username)).scalar_one_or_none()
             if user is None:
                 raise NotFound(f"找不到用户“{username}”")
             before = _user_audit_row(user)
             user.password_hash = hash_password(password)
+            throttle = session.get(m.SigninThrottle, username)
+            if throttle is not None:  # a new password from the administrator also ends a back-off
+                session.delete(throttle)
             self._touch(user)
             session.add(user)
             audit.append(session, username=self.actor.username, action="set_password", record_kind="app_user",
@@ -141,6 +177,18 @@ class AdminOps:
             session.add(user)
             audit.append(session, username=self.actor.username, action="set_active", record_kind="app_user",
                          record_id=user.id, before=before, after=_user_audit_row(user))
+
+    def check_password_policy(self: Services, password: str) -> None:
+        """Refuse a password that breaks this installation's policy (settings password_*)."""
+        min_length = int(self.get_setting("password_min_length", str(MIN_PASSWORD)) or MIN_PASSWORD)
+        classes = int(self.get_setting("password_classes", "1") or 1)
+        check_password_rule(password, min_length=min_length, classes=classes)
+
+    def unlock_user(self: Services, username: str) -> bool:
+        """Administrator: end a user's sign-in back-off (audited). False when nothing was locked."""
+        from .signin import unlock
+
+        return unlock(self, username)
 
     def list_users(self: Services) -> list[m.User]:
         with self.session() as session:
@@ -179,9 +227,13 @@ class AdminOps:
         self.require(Perm.ADMIN, "修改设置")
         if key == "township_code":
             raise DomainError("本乡镇代码在初始化时确定，不能修改")
+        if key not in SETTING_LABELS and key not in INTERNAL_SETTINGS:
+            raise ValidationError("key", "设置项", "choice", f"没有设置项“{key}”，可用：{'、'.join(k for k in SETTING_LABELS if k != 'township_code')}")
         if key == "deadline_rule" and value not in DeadlineRule._value2member_map_:
             raise ValidationError("deadline_rule", "期限计算规则", "choice",
                                   "应为 calendar(自然日)、calendar_shift(自然日，节假日顺延) 或 working(工作日)")
+        if key in INT_SETTINGS:
+            value = str(int_setting(key, value))
         with self.session() as session, session.begin():
             s = session.get(m.Setting, key)
             before = {"key": key, "value": s.value} if s else None
@@ -225,18 +277,11 @@ def _user_audit_row(user: m.User) -> dict[str, Any]:
 
 
 def authenticate(services: Services, username: str, password: str) -> Actor:
-    """Check a password; returns the Actor or raises DomainError with a Chinese message."""
-    from .context import Actor
+    """Check a password (with back-off after repeated failures, services/signin.py); returns the Actor
+    or raises DomainError with a Chinese message."""
+    from .signin import authenticate as signin
 
-    with services.session() as session:
-        user = session.execute(select(m.User).where(m.User.username == username)).scalar_one_or_none()
-    if user is None or not user.active:
-        raise AuthenticationFailed
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise AuthenticationFailed from None
-    return Actor(user.username, user.role, user.display_name)
+    return signin(services, username, password)
 
 
 ROLE_CHOICES = {r.value: ROLE_LABELS[r] for r in Role}

@@ -34,7 +34,8 @@ from ..domain.deadlines import DeadlineRule
 from ..domain.errors import DomainError
 from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
 from ..services import Services
-from ..services.admin import authenticate
+from ..services.admin import INT_SETTINGS, authenticate
+from ..services.signin import throttle_status
 from ..services.kinds import KINDS
 from .errors import show_domain_error, show_message
 from .i18n import LANGUAGES, normalize_language
@@ -180,11 +181,15 @@ class UsersTab(QWidget):
         reset.setObjectName("users_reset")
         toggle = QPushButton(self.tr("停用/启用"))
         toggle.setObjectName("users_toggle")
+        unlock = QPushButton(self.tr("解锁"))
+        unlock.setObjectName("users_unlock")
+        unlock.setToolTip(self.tr("连续输错密码5次后须等待才能再登录；解锁即清除等待"))
         add.clicked.connect(self.add_user)
         reset.clicked.connect(self.reset_password)
         toggle.clicked.connect(self.toggle_active)
+        unlock.clicked.connect(self.unlock_user)
         buttons = QHBoxLayout()
-        for b in (add, reset, toggle):
+        for b in (add, reset, toggle, unlock):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -192,11 +197,34 @@ class UsersTab(QWidget):
         layout.addWidget(self.table)
         self.reload()
 
+    def _state(self, username: str, active: bool) -> str:
+        if not active:
+            return self.tr("停用")
+        failures, wait = throttle_status(self.services, username)
+        if wait:
+            return self.tr("锁定（输错{n}次，还需等待{s}秒）").format(n=failures, s=wait)
+        if failures:
+            return self.tr("启用（输错{n}次）").format(n=failures)
+        return self.tr("启用")
+
     def reload(self) -> None:
         users = self.services.list_users()
         _fill(self.table, [[u.username, u.display_name, ROLE_LABELS.get(Role(u.role), u.role),
-                            self.tr("启用") if u.active else self.tr("停用")] for u in users],
+                            self._state(u.username, u.active)] for u in users],
               [u.username for u in users])
+
+    def unlock_user(self) -> None:
+        user = _selected_key(self.table)
+        if not user:
+            return
+        try:
+            done = self.services.unlock_user(user)
+        except DomainError as e:
+            show_domain_error(self, e, self.tr("解锁"))
+            return
+        show_message(self, self.tr("解锁"), self.tr("已解锁用户 {user}").format(user=user) if done
+                     else self.tr("用户 {user} 没有被锁定").format(user=user), warning=False)
+        self.reload()
 
     def create(self, username: str, display_name: str, role: str, password: str) -> bool:
         try:
@@ -220,13 +248,16 @@ class UsersTab(QWidget):
         user = _selected_key(self.table)
         if not user:
             return
-        pw, ok = QInputDialog.getText(self, self.tr("重置密码"), self.tr("用户 {user} 的新密码（至少8位）").format(user=user),
+        minimum = self.services.get_setting("password_min_length", "8")
+        pw, ok = QInputDialog.getText(self, self.tr("重置密码"),
+                                      self.tr("用户 {user} 的新密码（至少{n}位）").format(user=user, n=minimum),
                                       QLineEdit.EchoMode.Password)
         if ok:
             try:
                 self.services.set_password(user, pw)
             except DomainError as e:
                 show_domain_error(self, e, self.tr("重置密码"))
+            self.reload()
 
     def toggle_active(self) -> None:
         user = _selected_key(self.table)
@@ -368,12 +399,51 @@ class RulesTab(QWidget):
         ll = QFormLayout(lock_box)
         ll.addRow(self.tr("无操作多久后锁定"), self.minutes)
         ll.addRow("", save_lock)
-        for box in (rule_box, lock_box):
+        password_box = self._password_box()
+        for box in (rule_box, lock_box, password_box):
             box.setMaximumWidth(640)
         layout = QVBoxLayout(self)
         layout.addWidget(rule_box)
         layout.addWidget(lock_box)
+        layout.addWidget(password_box)
         layout.addStretch(1)
+
+    def _password_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("密码规则"))
+        low, high, default = INT_SETTINGS["password_min_length"]
+        self.min_length = QSpinBox()
+        self.min_length.setObjectName("rules_password_min_length")
+        self.min_length.setRange(low, high)
+        self.min_length.setSuffix(self.tr(" 位"))
+        self.min_length.setValue(int(self.services.get_setting("password_min_length", str(default)) or default))
+        low, high, default = INT_SETTINGS["password_classes"]
+        self.classes = QSpinBox()
+        self.classes.setObjectName("rules_password_classes")
+        self.classes.setRange(low, high)
+        self.classes.setSuffix(self.tr(" 种"))
+        self.classes.setValue(int(self.services.get_setting("password_classes", str(default)) or default))
+        save = QPushButton(self.tr("保存"))
+        save.setObjectName("rules_save_password")
+        save.clicked.connect(self.save_password_policy)
+        form = QFormLayout(box)
+        form.addRow(self.tr("最短长度"), self.min_length)
+        form.addRow(self.tr("至少包含的字符种类"), self.classes)
+        note = QLabel(self.tr("字符种类：小写字母、大写字母、数字、其他（符号、汉字）。新规则在设置或修改密码时检查；"
+                              "连续输错密码5次后，须等待30秒才能再试，此后每错一次等待加倍（最长1小时）。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6270;")
+        form.addRow(note)
+        form.addRow("", save)
+        return box
+
+    def save_password_policy(self) -> None:
+        try:
+            self.services.set_setting("password_min_length", str(self.min_length.value()))
+            self.services.set_setting("password_classes", str(self.classes.value()))
+        except DomainError as e:
+            show_domain_error(self, e, self.tr("密码规则"))
+            return
+        show_message(self, self.tr("密码规则"), self.tr("已保存密码规则"), warning=False)
 
     def save_rule(self) -> None:
         try:

@@ -1829,6 +1829,34 @@ Log: {log}</translation>
         <source>工作日</source>
         <translation>Working days</translation>
     </message>
+    <message>
+        <source>密码规则</source>
+        <translation>Password rules</translation>
+    </message>
+    <message>
+        <source> 位</source>
+        <translation> characters</translation>
+    </message>
+    <message>
+        <source> 种</source>
+        <translation> kinds</translation>
+    </message>
+    <message>
+        <source>最短长度</source>
+        <translation>Minimum length</translation>
+    </message>
+    <message>
+        <source>至少包含的字符种类</source>
+        <translation>Kinds of characters required</translation>
+    </message>
+    <message>
+        <source>字符种类：小写字母、大写字母、数字、其他（符号、汉字）。新规则在设置或修改密码时检查；连续输错密码5次后，须等待30秒才能再试，此后每错一次等待加倍（最长1小时）。</source>
+        <translation>Kinds: lowercase, uppercase, digits, other (symbols, Chinese). The rules are checked when a password is set or changed. After 5 wrong passwords in a row a user waits 30 seconds before trying again; each further failure doubles the wait (at most 1 hour).</translation>
+    </message>
+    <message>
+        <source>已保存密码规则</source>
+        <translation>Password rules saved</translation>
+    </message>
 </context>
 <context>
     <name>SettingsPage</name>
@@ -2304,16 +2332,40 @@ Enter the password of {user} to continue.</translation>
         <translation>Disabled</translation>
     </message>
     <message>
-        <source>用户 {user} 的新密码（至少8位）</source>
-        <translation>New password for {user} (at least 8 characters)</translation>
-    </message>
-    <message>
         <source>停用用户</source>
         <translation>Disable user</translation>
     </message>
     <message>
         <source>不能停用当前登录的用户</source>
         <translation>You cannot disable the signed-in user</translation>
+    </message>
+    <message>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>连续输错密码5次后须等待才能再登录；解锁即清除等待</source>
+        <translation>After 5 wrong passwords in a row a user must wait before signing in again; Unlock ends the wait</translation>
+    </message>
+    <message>
+        <source>锁定（输错{n}次，还需等待{s}秒）</source>
+        <translation>Locked ({n} wrong passwords, {s} s to wait)</translation>
+    </message>
+    <message>
+        <source>启用（输错{n}次）</source>
+        <translation>Active ({n} wrong passwords)</translation>
+    </message>
+    <message>
+        <source>已解锁用户 {user}</source>
+        <translation>User {user} unlocked</translation>
+    </message>
+    <message>
+        <source>用户 {user} 没有被锁定</source>
+        <translation>User {user} is not locked</translation>
+    </message>
+    <message>
+        <source>用户 {user} 的新密码（至少{n}位）</source>
+        <translation>New password for {user} (at least {n} characters)</translation>
     </message>
 </context>
 <context>

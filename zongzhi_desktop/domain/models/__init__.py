@@ -32,6 +32,7 @@ from .system import (
     Holiday,
     SerialCounter,
     Setting,
+    SigninThrottle,
     User,
 )
 from .volunteer import Activity, ActivityParticipant, TeamMember, Volunteer, VolunteerTeam
@@ -95,6 +96,7 @@ __all__ = [
     "ReportSheet",
     "SerialCounter",
     "Setting",
+    "SigninThrottle",
     "StatusSpan",
     "TeamMember",
     "Township",

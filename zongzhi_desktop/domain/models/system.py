@@ -97,3 +97,15 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = Field(default=0)
     hash: str = Field(default=GENESIS_HASH, max_length=64)
+
+
+class SigninThrottle(SQLModel, table=True):
+    """Failed sign-ins of one user name since its last successful sign-in (issue 14: back-off).
+
+    Installation-local, never synced. A row exists only while there are failures to remember."""
+
+    __tablename__ = "signin_throttle"
+    username: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    last_failure_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None
