@@ -19,7 +19,7 @@ from dbsnapshot import dump
 from sqlmodel import SQLModel
 
 import zongzhi_desktop.domain.models  # noqa: F401  (every table on the metadata)
-from zongzhi_desktop.domain.errors import DomainError
+from zongzhi_desktop.domain.errors import DomainError, MigrationFailed
 from zongzhi_desktop.services import Actor, Services
 from zongzhi_desktop.store import migrate, status_history
 from zongzhi_desktop.store.database import Store
@@ -283,8 +283,15 @@ def test_failing_migration_leaves_store_unchanged(admin: Services, tmp_path: Pat
     before = dump(path)
     schema = sqlite_rows(path, "SELECT type, name, sql FROM sqlite_master ORDER BY name")
     scripts = scratch_scripts(tmp_path, BROKEN)
-    with pytest.raises(RuntimeError, match="deliberate failure"):
+    with pytest.raises(MigrationFailed, match="deliberate failure") as failed:
         migrate.upgrade(admin.store.engine, script_location=scripts)
+    # A clear Chinese message that names the versions and the verified backup; exit code 1.
+    message = failed.value.message
+    assert message.startswith("数据库升级失败（版本 ") and "数据库保持升级前的状态" in message
+    assert failed.value.exit_code == 1
+    backup = Path(message.split("升级前的备份：")[1].split("。")[0])
+    assert backup.exists() and dump(backup) == before
+    assert not list(path.parent.glob("*.partial"))
     assert sqlite_rows(path, "SELECT type, name, sql FROM sqlite_master ORDER BY name") == schema
     assert dump(path) == before
     assert {v for (v,) in sqlite_rows(path, "SELECT version_num FROM alembic_version")} == migrate.head_revisions()

@@ -26,8 +26,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse that exits 2 with a Chinese prefix on usage errors."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from .argtypes import translate_argparse
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: 参数错误：{message}\n")
+        self.exit(2, f"{self.prog}: 参数错误：{translate_argparse(message)}\n")
 
 
 def add_data_dir(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:
@@ -123,8 +125,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from ..domain.errors import DomainError
+    from .crash import debugging, report_unexpected, undecodable_argument
 
     raw = list(sys.argv[1:] if argv is None else argv)
+    bad = undecodable_argument(raw)
+    if bad is not None:
+        print(f"错误：{bad}含有无法识别的字符（不是 UTF-8 编码），请重新输入", file=sys.stderr)
+        return 2
     hoisted = hoist_global_options(raw)
     parser = build_parser(hoisted)
     args = parser.parse_args(hoisted)
@@ -149,3 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`zongzhi list … | head`): stop quietly like other command-line tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as e:
+        if debugging():
+            raise
+        return report_unexpected(e, args)

@@ -13,6 +13,7 @@ from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.admin import INT_SETTINGS, SETTING_LABELS
 from . import tables
+from .argtypes import bounded_int
 from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 from .passwords import new_password
@@ -241,5 +242,5 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = leaf(holidays, "remove", "删除一天", cmd_holiday_remove)
     p.add_argument("date")
     p = leaf(holidays, "list", "列出节假日", cmd_holiday_list)
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=bounded_int(1949, 2199))
     p.add_argument("--json", action="store_true")

@@ -18,6 +18,7 @@ from ..paths import STORE_FILE as TOWNSHIP_STORE_FILE
 from ..paths import data_dir
 from ..store.database import Store
 from . import add_data_dir
+from .argtypes import bounded_int
 from .commands import command_help
 from .common import print_json
 from .sync import (
@@ -355,10 +356,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = sub.add_parser("serve", help="运行县级接收服务（HTTP 上传批次、健康检查、上报情况）")
     add_db_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；对外服务请放在 nginx 之后）")
-    p.add_argument("--port", type=int, default=8600, help="端口（默认 8600；0 表示任选空闲端口）")
-    p.add_argument("--max-body-mb", type=int, default=512, help="单个批次的大小上限，兆字节（默认 512）")
-    p.add_argument("--max-concurrent", type=int, default=4, help="同时处理（导入）的上传数（默认 4，其余排队）")
-    p.add_argument("--max-waiting", type=int, default=64,
+    p.add_argument("--port", type=bounded_int(0, 65535), default=8600, help="端口（默认 8600；0 表示任选空闲端口）")
+    p.add_argument("--max-body-mb", type=bounded_int(1, 4096, " MB"), default=512, help="单个批次的大小上限，兆字节（默认 512）")
+    p.add_argument("--max-concurrent", type=bounded_int(1, 64), default=4, help="同时处理（导入）的上传数（默认 4，其余排队）")
+    p.add_argument("--max-waiting", type=bounded_int(0, 10_000), default=64,
                    help="最多排队等候的上传数（默认 64；队满或等候超过30秒答复 503，乡镇端稍后自动重试）")
     p.add_argument("--passphrase-file", help="县级密钥口令文件（也可用环境变量 ZONGZHI_COUNTY_PASSPHRASE）")
     p.add_argument("--access-log", help="访问日志文件（JSON 每行一条；默认写到标准错误）")

@@ -21,6 +21,7 @@ from ..services.admin import is_initialized, validate_division_codes
 from ..services.kinds import KINDS, RECORD_KINDS, KindSpec, kind_spec
 from ..store.serialize import to_row
 from . import tables
+from .argtypes import bounded_int
 from .commands import command_help
 from .common import (
     add_user_args,
@@ -480,8 +481,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("demo", help=command_help("demo"))
     add_data_dir(p)
     add_user_args(p)
-    p.add_argument("--records", type=int, default=2000, help="主要记录条数（信访件+纠纷+包案+活动+调度事项+志愿者+队伍），默认2000")
-    p.add_argument("--seed", type=int, default=1, help="随机种子（相同种子、相同日期生成相同数据）")
+    p.add_argument("--records", type=bounded_int(0, 10_000_000, "条"), default=2000, help="主要记录条数（信访件+纠纷+包案+活动+调度事项+志愿者+队伍），默认2000")
+    p.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=1, help="随机种子（相同种子、相同日期生成相同数据）")
     p.add_argument("--township-code")
     p.add_argument("--township-name")
     p.add_argument("--county-code")
@@ -537,10 +538,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("kind", metavar="KIND")
     p.add_argument("--status", help="状态（代码或中文名）")
     p.add_argument("--overdue", action="store_true", help="只列已逾期")
-    p.add_argument("--due-within", type=int, metavar="DAYS", help="只列N日内到期（与 --overdue 同用：逾期或N日内到期）")
+    p.add_argument("--due-within", type=bounded_int(0, 3650, "天"), metavar="DAYS", help="只列N日内到期（与 --overdue 同用：逾期或N日内到期）")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="登记日期不早于（YYYY-MM-DD）")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="登记日期不晚于（YYYY-MM-DD）")
-    p.add_argument("--limit", type=int, help=f"最多条数（默认{DEFAULT_LIMIT}，0 表示全部）")
+    p.add_argument("--limit", type=bounded_int(0, 10_000_000, "条"), help=f"最多条数（默认{DEFAULT_LIMIT}，0 表示全部）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_list)
 
@@ -555,7 +556,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("due", help=command_help("due"))
     add_data_dir(p)
     add_user_args(p)
-    p.add_argument("--within", type=int, default=7, metavar="DAYS", help="到期提醒天数（默认7）")
+    p.add_argument("--within", type=bounded_int(0, 3650, "天"), default=7, metavar="DAYS", help="到期提醒天数（默认7）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_due)
 

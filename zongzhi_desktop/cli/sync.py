@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..domain.errors import DomainError
 from . import add_data_dir
+from .argtypes import bounded_int
 from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 
@@ -305,5 +306,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     p = common(subparsers.add_parser("upload", help=command_help("upload")), passphrase=True)
     p.add_argument("--url", help="县级服务器地址（默认取县级配置文件或 sync set-url 设置的地址）")
-    p.add_argument("--retries", type=int, default=4, help="连接失败时的重试次数（默认4）")
+    p.add_argument("--retries", type=bounded_int(0, 20), default=4, help="连接失败时的重试次数（默认4）")
     p.set_defaults(func=cmd_upload)

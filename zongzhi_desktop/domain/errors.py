@@ -60,3 +60,20 @@ class PermissionDenied(DomainError):
 
 class NotFound(DomainError):
     """No record with the given id or serial."""
+
+
+class StoreUnreadable(DomainError):
+    """The store file is damaged or is not a 综治桌面 database (exit 1: not the user's input)."""
+
+    exit_code = 1
+
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(f"无法打开数据库 {path}：文件已损坏或不是综治桌面的数据库（{detail}）。"
+                         "请从备份恢复，或联系技术支持；不要删除这个文件")
+        self.path = path
+
+
+class MigrationFailed(DomainError):
+    """A schema upgrade failed; the store was left as it was before (exit 1)."""
+
+    exit_code = 1

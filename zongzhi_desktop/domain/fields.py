@@ -7,6 +7,7 @@ value gets the same Chinese message everywhere.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -55,6 +56,17 @@ def _bad(spec: FieldSpec, rule: str, message: str) -> ValidationError:
     return ValidationError(spec.name, spec.label, rule, message)
 
 
+# Characters no field may hold: lone surrogates (from broken JSON escapes or undecodable command-line
+# bytes; SQLite cannot store them) and control characters other than tab and line breaks.
+_UNSTORABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def unstorable_char(text: str) -> str | None:
+    """The first character of `text` that cannot be stored, as U+XXXX, or None."""
+    found = _UNSTORABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def coerce_value(
     spec: FieldSpec,
     raw: Any,
@@ -69,6 +81,8 @@ def coerce_value(
     `current` is the value the record already holds: a code that has since been deactivated is
     accepted only if it is that value (old records stay editable; new input uses active codes).
     """
+    if isinstance(raw, str) and (bad := unstorable_char(raw)):
+        raise _bad(spec, "character", f"含有无法保存的字符（{bad}），请删去后重新输入")
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         if spec.required:
             raise _bad(spec, "required", "必填项，不能为空")

@@ -16,11 +16,21 @@ class Store:
     """One database (a township's SQLite file, or the county's SQLite/PostgreSQL)."""
 
     def __init__(self, target: str | Path, *, migrate: bool = True) -> None:
+        from sqlalchemy.exc import DatabaseError
+
+        from ..domain.errors import StoreUnreadable
+
         self.target = target
         self.engine: Engine = make_engine(target)
         self.backup_path: Path | None = None
         if migrate:
-            self.backup_path = upgrade(self.engine)
+            try:
+                self.backup_path = upgrade(self.engine)
+            except DatabaseError as e:
+                self.engine.dispose()
+                if is_url(target):
+                    raise
+                raise StoreUnreadable(target, str(getattr(e, "orig", e))) from e
 
     @property
     def path(self) -> Path | None:

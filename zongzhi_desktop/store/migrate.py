@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import sqlite3
 from datetime import datetime
@@ -80,18 +82,33 @@ def stamped_revisions(engine: Engine) -> set[str] | None:
 
 
 def backup_sqlite(path: Path) -> Path:
-    """Copy a live SQLite file consistently (sqlite3 backup API, WAL included) next to it."""
+    """Copy a live SQLite file consistently (sqlite3 backup API, WAL included) next to it.
+
+    The copy is written under a temporary name, checked (integrity_check) and only then renamed,
+    so a start killed mid-backup never leaves a file that looks like a backup but is empty."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-upgrade-{stamp}{path.suffix}")
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
     src = sqlite3.connect(path)
     try:
-        dst = sqlite3.connect(target)
+        dst = sqlite3.connect(partial)
         try:
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()
     finally:
         src.close()
+    if verdict != "ok":
+        partial.unlink(missing_ok=True)
+        from ..domain.errors import MigrationFailed
+
+        raise MigrationFailed(f"升级前备份数据库失败（完整性检查：{verdict}），没有升级；数据库保持原样")
+    with open(partial, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(partial, target)
     return target
 
 
@@ -144,6 +161,17 @@ def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True,
                     if broken:
                         table, rowid = broken[0][0], broken[0][1]
                         raise RuntimeError(f"数据库升级后外键检查未通过（{table} 第{rowid}行等{len(broken)}处），升级已撤销")
+        except Exception as e:
+            from ..domain.errors import DomainError, MigrationFailed
+
+            if isinstance(e, DomainError):
+                raise
+            logging.getLogger(__name__).exception("schema upgrade failed")
+            kept = f"；升级前的备份：{backup_path}" if backup_path else ""
+            raise MigrationFailed(
+                f"数据库升级失败（版本 {'、'.join(sorted(current)) or '空'} → {'、'.join(sorted(target))}）："
+                f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}。数据库保持升级前的状态{kept}。"
+                "请把日志交给技术支持") from e
         finally:
             if sqlite:
                 raw.execute("PRAGMA legacy_alter_table=OFF")  # type: ignore[union-attr]

@@ -35,8 +35,8 @@ from ..domain.errors import DomainError
 from ..domain.roles import ROLE_LABELS, Perm, Role, has_perm
 from ..services import Services
 from ..services.admin import INT_SETTINGS, authenticate
-from ..services.signin import throttle_status
 from ..services.kinds import KINDS
+from ..services.signin import throttle_status
 from .errors import show_domain_error, show_message
 from .i18n import LANGUAGES, normalize_language
 from .state import UiState
