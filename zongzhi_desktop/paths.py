@@ -18,8 +18,9 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
         path = Path(os.environ["ZONGZHI_HOME"])
     else:
         path = Path(platformdirs.user_data_dir("zongzhi-desktop", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from .fileperms import private_dir
+
+    return private_dir(path)  # 0700 on POSIX, owner-only ACL on Windows (fileperms.py)
 
 
 def store_path(explicit: str | os.PathLike[str] | None = None) -> Path:

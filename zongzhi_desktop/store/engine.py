@@ -29,6 +29,10 @@ def make_engine(target: str | Path, *, echo: bool = False) -> Engine:
 
             require_hub("psycopg", "PostgreSQL 数据库")
         return create_engine(url, echo=echo, pool_pre_ping=True)
+    if str(target) != ":memory:" and not is_url(target) and Path(target).parent.is_dir():
+        from ..fileperms import create_private_file
+
+        create_private_file(Path(target))  # 0600 before SQLite makes its WAL (which copies the mode)
     engine = create_engine(url, echo=echo, poolclass=NullPool, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -90,6 +90,9 @@ def backup_sqlite(path: Path) -> Path:
     target = path.with_name(f"{path.stem}.before-upgrade-{stamp}{path.suffix}")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    from ..fileperms import create_private_file
+
+    create_private_file(partial)
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(partial)

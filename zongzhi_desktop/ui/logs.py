@@ -65,9 +65,11 @@ class ScrubFilter(logging.Filter):
 
 def setup_logging(data_dir: Path, *, level: int = logging.INFO) -> Path:
     """Send the root logger to <data_dir>/logs/zongzhi.log (rotating, scrubbed). Returns the path."""
-    folder = Path(data_dir) / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    from ..fileperms import create_private_file, private_dir
+
+    folder = private_dir(Path(data_dir) / "logs")
     path = folder / LOG_NAME
+    create_private_file(path)
     root = logging.getLogger()
     for h in list(root.handlers):
         if isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path:
