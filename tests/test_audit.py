@@ -154,3 +154,34 @@ def test_reordered_entries_are_named(busy: Services) -> None:
 def test_count_helper(busy: Services) -> None:
     with busy.session() as s:
         assert audit.count(s) == rows(busy.store.path)
+
+
+
+def test_deleting_the_whole_chain_is_reported(busy: Services) -> None:
+    assert busy.verify_audit()[1] == []
+    tamper(busy.store.path, "DELETE FROM audit_log")
+    tamper(busy.store.path, "DELETE FROM audit_head")
+    checked, problems = busy.verify_audit()
+    assert checked == 0
+    assert [p.message for p in problems] == [
+        "审计日志为空，但数据库已初始化（初始化本身就会留下审计记录）：审计日志和审计链末端标记被整体删除"]
+
+
+@pytest.mark.parametrize("statement, expected", [
+    ("UPDATE app_user SET role='admin' WHERE username='clerk'", "用户“clerk”的角色与第"),
+    ("UPDATE app_user SET active=1, display_name='冒名' WHERE username='leader'", "用户“leader”的姓名与第"),
+    ("UPDATE app_user SET password_hash=(SELECT password_hash FROM app_user WHERE username='clerk') "
+     "WHERE username='admin'", "用户“admin”的密码与第"),
+    ("INSERT INTO app_user (id, township_code, revision, created_at, created_by, updated_at, updated_by, voided, "
+     "username, display_name, role, password_hash, active) SELECT 'x1', township_code, 1, created_at, '', updated_at, "
+     "'', 0, 'ghost', '幽灵', 'admin', password_hash, 1 FROM app_user WHERE username='admin'",
+     "用户“ghost”没有任何审计记录（被直接写入数据库）"),
+])
+def test_accounts_changed_behind_the_programs_back_are_reported(admin: Services, statement: str, expected: str) -> None:
+    admin.set_password("clerk", "clerk-pass-2")  # entries that carry the password digest
+    admin.set_password("admin", "admin-pass-2")
+    assert admin.verify_audit()[1] == []
+    tamper(admin.store.path, statement)
+    problems = [p.message for p in admin.verify_audit()[1]]
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+    assert "被绕过程序直接修改" in problems[0] or "被直接写入数据库" in problems[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -266,14 +267,58 @@ class AdminOps:
         self.invalidate_caches()
 
     def verify_audit(self: Services) -> tuple[int, list[audit.AuditProblem]]:
+        """Walk the audit chain, then check what the chain says against the store: a chain deleted
+        as a whole, and user accounts written or changed behind the program's back (issue 14)."""
         with self.session() as session:
-            return audit.verify(session)
+            checked, problems = audit.verify(session)
+            if checked == 0 and is_initialized(session):
+                problems.append(audit.AuditProblem(None, "审计日志为空，但数据库已初始化（初始化本身就会留下审计记录）："
+                                                         "审计日志和审计链末端标记被整体删除"))
+            elif checked:
+                problems.extend(_users_against_audit(session))
+        return checked, problems
+
+
+def _password_digest(password_hash: str) -> str:
+    """A short digest of the stored hash: lets `audit verify` see a swapped hash without copying it."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def _user_audit_row(user: m.User) -> dict[str, Any]:
     row = to_row(user)
     row["password_hash"] = "***"  # never copy password hashes into the audit trail
+    row["password_digest"] = _password_digest(user.password_hash)
     return row
+
+
+_USER_FIELDS = {"username": "用户名", "role": "角色", "active": "启用状态", "display_name": "姓名"}
+
+
+def _users_against_audit(session: Session) -> list[audit.AuditProblem]:
+    """Each account must equal what its last audit entry says (a role raised with the sqlite3 shell,
+    an account inserted directly, a swapped password hash)."""
+    import json
+
+    last: dict[str, tuple[int, dict[str, Any]]] = {}
+    query = (select(m.AuditEntry.seq, m.AuditEntry.record_id, m.AuditEntry.after)
+             .where(m.AuditEntry.record_kind == "app_user").order_by(m.AuditEntry.seq))
+    for seq, record_id, after in session.execute(query):
+        if record_id and after:
+            last[record_id] = (seq, json.loads(after))
+    problems: list[audit.AuditProblem] = []
+    for user in session.execute(select(m.User)).scalars():
+        if user.id not in last:
+            problems.append(audit.AuditProblem(None, f"用户“{user.username}”没有任何审计记录（被直接写入数据库）"))
+            continue
+        seq, after = last[user.id]
+        changed = [label for key, label in _USER_FIELDS.items() if after.get(key) != getattr(user, key)]
+        digest = after.get("password_digest")
+        if digest is not None and digest != _password_digest(user.password_hash):
+            changed.append("密码")
+        if changed:
+            problems.append(audit.AuditProblem(
+                seq, f"用户“{user.username}”的{'、'.join(changed)}与第{seq}条审计记录不符（被绕过程序直接修改）"))
+    return problems
 
 
 def authenticate(services: Services, username: str, password: str) -> Actor:
