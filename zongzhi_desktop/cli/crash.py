@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ENV_DEBUG = "ZONGZHI_DEBUG"
+DAMAGED_SIGNS = ("database disk image is malformed", "file is not a database")
 
 
 def debugging() -> bool:
@@ -43,6 +44,13 @@ def report_unexpected(error: BaseException, args: argparse.Namespace | None) -> 
         path = setup_logging(Path(tempfile.gettempdir()))
     command = getattr(args, "command", None) or "zongzhi"
     logging.getLogger("zongzhi.cli").error("命令 %s 意外失败", command, exc_info=error)
+    if any(sign in str(error) for sign in DAMAGED_SIGNS):  # the store went bad after it opened
+        from ..domain.errors import StoreUnreadable
+        from ..paths import STORE_FILE
+
+        where = Path(getattr(args, "data_dir", None) or _log_folder(args)) / STORE_FILE
+        print(f"错误：{StoreUnreadable(where, '读取时发现损坏').message}", file=sys.stderr)
+        return 1
     print(f"内部错误：命令 {command} 意外中止（{type(error).__name__}）。这一步没有完成，已保存的数据不受影响。"
           f"详情已写入 {path}，请把该文件交给技术支持。", file=sys.stderr)
     return 1

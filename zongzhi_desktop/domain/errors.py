@@ -69,7 +69,8 @@ class StoreUnreadable(DomainError):
 
     def __init__(self, path: object, detail: str) -> None:
         super().__init__(f"无法打开数据库 {path}：文件已损坏或不是综治桌面的数据库（{detail}）。"
-                         "请从备份恢复，或联系技术支持；不要删除这个文件")
+                         "请从备份恢复（zongzhi backup --list 查看备份，zongzhi restore 备份文件 恢复），"
+                         "或联系技术支持；不要删除这个文件")
         self.path = path
 
 

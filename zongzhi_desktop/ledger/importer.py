@@ -436,6 +436,10 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
     summary = plan.summary(imported=len(plan.prepared))
     if not plan.prepared:
         return ImportResult(None, 0, 0, 0, summary)
+    if services.store.path is not None:  # a verified copy of the SQLite store before every import (issue 14)
+        from ..services.backup import make_backup
+
+        make_backup(services.store.path, kind="import")
     model = spec.model
     batch_id = m.new_uuid()
     with services.session() as session, session.begin(), _big_cache(session.connection()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
@@ -30,6 +31,7 @@ SETTING_LABELS = {
     "idle_lock_minutes": "空闲锁定时间(分钟)",
     "password_min_length": "密码最短长度",
     "password_classes": "密码须含的字符种类数(小写、大写、数字、其他)",
+    "backup_mirror_dir": "第二备份位置(另一块硬盘或U盘上的文件夹，空为不用)",
 }
 INTERNAL_SETTINGS = {"demo"}  # written by the program itself (demo store parameters)
 # Integer settings: (lowest, highest, default). Refused outside the range, never stored as text
@@ -235,6 +237,8 @@ class AdminOps:
                                   "应为 calendar(自然日)、calendar_shift(自然日，节假日顺延) 或 working(工作日)")
         if key in INT_SETTINGS:
             value = str(int_setting(key, value))
+        if key == "backup_mirror_dir" and value.strip() and not Path(value.strip()).is_absolute():
+            raise ValidationError(key, SETTING_LABELS[key], "absolute", "应为完整路径，如 /media/u盘/综治备份 或 E:\\综治备份")
         with self.session() as session, session.begin():
             s = session.get(m.Setting, key)
             before = {"key": key, "value": s.value} if s else None
@@ -270,13 +274,19 @@ class AdminOps:
         """Walk the audit chain, then check what the chain says against the store: a chain deleted
         as a whole, and user accounts written or changed behind the program's back (issue 14)."""
         with self.session() as session:
-            checked, problems = audit.verify(session)
-            if checked == 0 and is_initialized(session):
-                problems.append(audit.AuditProblem(None, "审计日志为空，但数据库已初始化（初始化本身就会留下审计记录）："
-                                                         "审计日志和审计链末端标记被整体删除"))
-            elif checked:
-                problems.extend(_users_against_audit(session))
-        return checked, problems
+            return audit_problems(session)
+
+
+def audit_problems(session: Session) -> tuple[int, list[audit.AuditProblem]]:
+    """(entries checked, problems): the chain itself, a chain deleted as a whole, and accounts
+    that differ from their last audit entry. Reads only (backups are checked with it too)."""
+    checked, problems = audit.verify(session)
+    if checked == 0 and is_initialized(session):
+        problems.append(audit.AuditProblem(None, "审计日志为空，但数据库已初始化（初始化本身就会留下审计记录）："
+                                                 "审计日志和审计链末端标记被整体删除"))
+    elif checked:
+        problems.extend(_users_against_audit(session))
+    return checked, problems
 
 
 def _password_digest(password_hash: str) -> str:

@@ -60,6 +60,7 @@ class AppController:
             window_shown = Signal(object)
             wizard_shown = Signal(object)
             login_shown = Signal(object)
+            restore_shown = Signal(object)
 
         app = QApplication.instance()
         assert isinstance(app, QApplication), "create the QApplication first"
@@ -94,6 +95,7 @@ class AppController:
         self.window: Any = None
         self.idle: Any = None
         self.services: Any = None
+        self.restored_aside: Path | None = None
 
     def _kw(self) -> dict[str, Any]:
         return {"today": self.today} if self.today else {}
@@ -113,8 +115,23 @@ class AppController:
         county_file = self.data_dir / "county.sqlite3"  # where `zongzhi county init` puts the county store
         if not target.exists() and county_file.exists():
             target = county_file  # a county hub's data directory: county mode (ui/county_window.py)
+        from ..domain.errors import StoreUnreadable
+        from .restore_dialog import DAMAGE_FLAG
+
         try:
-            self.store = Store(target)
+            try:
+                self.store = Store(target)
+            except StoreUnreadable as e:
+                log.error("数据库无法打开：%s", e.message)
+                if not self.offer_restore(target, e.message, can_continue=False):
+                    return False
+                self.store = Store(target)
+            if (self.data_dir / DAMAGE_FLAG).exists():
+                problem = (self.data_dir / DAMAGE_FLAG).read_text(encoding="utf-8")
+                self.store.engine.dispose()
+                if self.offer_restore(target, problem, can_continue=True) is None:
+                    return False
+                self.store = Store(target)
         except Exception as e:
             log.exception("无法打开数据库")
             QMessageBox.critical(None, APP_NAME, QCoreApplication.translate("App", "无法打开数据库：{error}\n日志：{log}").format(
@@ -193,6 +210,74 @@ class AppController:
         log.info("用户 %s 登录", actor.username)
         self.show_window()
 
+    def offer_restore(self, target: Path, problem: str, *, can_continue: bool) -> bool | None:
+        """The guided restore dialog. True: restored; False: continue with the store as it is
+        (only when `can_continue`); None: the user quit (or no backup could be restored)."""
+        import shiboken6
+        from PySide6.QtWidgets import QDialog
+
+        from .restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(target, problem, can_continue=can_continue)
+        self.signals.restore_shown.emit(dialog)
+        result = dialog.exec()
+        dialog.runner.wait(60_000)
+        self.restored_aside = dialog.restored_aside
+        # Destroyed now, before any application-wide event filter (the idle lock) exists: a widget
+        # destroyed later, whenever Python collects it, sends events through such filters while
+        # half-destroyed, which crashes PySide (seen in tests).
+        shiboken6.delete(dialog)
+        if result == QDialog.DialogCode.Accepted:
+            log.info("已从备份恢复数据库，原文件另存为 %s", self.restored_aside)
+            return True
+        if result == QDialog.DialogCode.Rejected and can_continue:
+            return False
+        return None
+
+    def _daily_backup(self) -> None:
+        """The automatic daily backup (services/backup.py), in the background at the first start of the day."""
+        from pathlib import Path
+
+        from PySide6.QtCore import QCoreApplication
+
+        from ..domain.errors import DomainError
+        from ..services.backup import BackupFailed, daily_backup_if_due
+
+        path = self.store.path
+        if path is None:
+            return
+        mirror_setting = self.services.get_setting("backup_mirror_dir", "") or ""
+        mirror = Path(mirror_setting) if mirror_setting.strip() else None
+
+        def done(result: Any) -> None:
+            if result is None or self.window is None:
+                return
+            text = QCoreApplication.translate("App", "已自动备份：{file}").format(file=result.backup.path.name)
+            if result.mirror_problem:
+                text += " — " + result.mirror_problem
+            self.window.statusBar().showMessage(text, 15_000)
+            log.info("每日备份 %s", result.backup.path)
+
+        def failed(error: BaseException) -> None:
+            from .errors import show_domain_error, show_message
+            from .restore_dialog import DAMAGE_FLAG
+
+            if isinstance(error, BackupFailed) and "完整性检查未通过" in error.message:
+                (self.data_dir / DAMAGE_FLAG).write_text(error.message, encoding="utf-8")
+                show_message(self.window, QCoreApplication.translate("App", "数据库检查发现损坏"), QCoreApplication.translate(
+                    "App", "每日备份时的完整性检查发现数据库损坏：{error}\n请保存手头的工作后关闭程序；下次启动时会提示从备份恢复。"
+                ).format(error=error.message))
+            elif isinstance(error, DomainError):
+                show_domain_error(self.window, error, QCoreApplication.translate("App", "每日自动备份"))
+            else:
+                from .errors import show_unexpected_error
+
+                show_unexpected_error(self.window, f"{type(error).__name__}: {error}", "", self.log_path)
+
+        self.window.runner.run(QCoreApplication.translate("App", "每日自动备份"),
+                               lambda _progress: daily_backup_if_due(path, mirror=mirror),
+                               on_done=done, on_error=failed, show_progress=False, housekeeping=True)
+
     def show_window(self) -> Any:
         from .idle import IdleLock
         from .main_window import MainWindow
@@ -202,6 +287,7 @@ class AppController:
         minutes = int(self.services.get_setting("idle_lock_minutes", "15") or 0)
         self.idle = IdleLock(self.window, self.services, minutes)
         self.window.records_changed.connect(self._settings_may_have_changed)
+        self._daily_backup()
         self.signals.window_shown.emit(self.window)
         return self.window
 
@@ -216,6 +302,12 @@ class AppController:
             self.idle.shutdown()
         if self.window is not None:
             self.window.runner.wait(10_000)
+        import shiboken6
+
+        for dialog in (self.login, self.wizard):  # destroyed now rather than whenever Python collects them
+            if dialog is not None and shiboken6.isValid(dialog):
+                shiboken6.delete(dialog)
+        self.login = self.wizard = None
         if self.hook is not None:
             self.hook.uninstall()
         remove_translators(self.app, self.translators)

@@ -129,10 +129,15 @@ class OperationRunner(QObject):
     def run(self, title: str, fn: Callable[[Progress], Any], *,
             on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None,
-            cancellable: bool = False, show_progress: bool = True, label: str = "") -> Operation:
-        """Start `fn(progress)` in the background; `on_done(result)` runs on the GUI thread."""
+            cancellable: bool = False, show_progress: bool = True, label: str = "",
+            housekeeping: bool = False) -> Operation:
+        """Start `fn(progress)` in the background; `on_done(result)` runs on the GUI thread.
+
+        A `housekeeping` job (the daily backup) is one the user did not start: it does not count as
+        `busy`, so closing the window does not ask about it (shutdown still waits for it)."""
         op = Operation(title, self)
-        self._running.add(op)
+        if not housekeeping:
+            self._running.add(op)
         dialog: QProgressDialog | None = None
         if show_progress:
             dialog = self._progress_dialog(op, label or title, cancellable)

@@ -87,6 +87,24 @@
         <translation>Cannot open the database: {error}
 Log: {log}</translation>
     </message>
+    <message>
+        <source>已自动备份：{file}</source>
+        <translation>Backed up automatically: {file}</translation>
+    </message>
+    <message>
+        <source>数据库检查发现损坏</source>
+        <translation>The database check found damage</translation>
+    </message>
+    <message>
+        <source>每日备份时的完整性检查发现数据库损坏：{error}
+请保存手头的工作后关闭程序；下次启动时会提示从备份恢复。</source>
+        <translation>The integrity check of the daily backup found the database damaged: {error}
+Save your work and close the program; at the next start it will offer to restore from a backup.</translation>
+    </message>
+    <message>
+        <source>每日自动备份</source>
+        <translation>Daily automatic backup</translation>
+    </message>
 </context>
 <context>
     <name>BatchesDialog</name>
@@ -1781,6 +1799,77 @@ Log: {log}</translation>
     <message>
         <source>下季措施</source>
         <translation>Measures next quarter</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>每日自动</source>
+        <translation>Daily</translation>
+    </message>
+    <message>
+        <source>导入前</source>
+        <translation>Before import</translation>
+    </message>
+    <message>
+        <source>数据库需要恢复</source>
+        <translation>The database needs restoring</translation>
+    </message>
+    <message>
+        <source>数据库 {path} 有问题：
+{problem}
+
+可以从下面的备份恢复（最新的在前）。恢复前会先校验备份；当前的数据库文件会另存保留，不会删除。</source>
+        <translation>The database {path} has a problem:
+{problem}
+
+You can restore it from one of the backups below (newest first). The backup is checked first; the current database file is kept aside, never deleted.</translation>
+    </message>
+    <message>
+        <source>备份时间</source>
+        <translation>Backed up at</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>没有找到备份。请联系技术支持，不要删除数据库文件。</source>
+        <translation>No backup was found. Contact support and do not delete the database file.</translation>
+    </message>
+    <message>
+        <source>从所选备份恢复</source>
+        <translation>Restore from the selected backup</translation>
+    </message>
+    <message>
+        <source>继续使用当前数据库</source>
+        <translation>Keep using the current database</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>正在校验并恢复 {file}…</source>
+        <translation>Checking and restoring {file}…</translation>
+    </message>
+    <message>
+        <source>恢复失败：{error}
+请选择更早的备份。</source>
+        <translation>Restore failed: {error}
+Choose an earlier backup.</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
     </message>
 </context>
 <context>

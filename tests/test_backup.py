@@ -1,0 +1,164 @@
+"""Backups and restore (issue 14 item 4): verified before they get their name, rotated, mirrored,
+and a damaged store brought back from one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from zongzhi_desktop.domain.clock import CHINA_TZ
+from zongzhi_desktop.services import Services
+from zongzhi_desktop.services.backup import (
+    BackupFailed,
+    BackupFile,
+    daily_backup_if_due,
+    keep_set,
+    list_backups,
+    make_backup,
+    restore,
+    rotate,
+    verify_copy,
+)
+
+NOW = datetime(2026, 12, 7, 9, 30)
+
+
+def cli(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
+    full.update({"ZONGZHI_TODAY": "2026-12-07", **(env or {})})
+    return subprocess.run([sys.executable, "-m", "zongzhi_desktop", "--data-dir", str(data), *args],
+                          capture_output=True, text=True, env=full, timeout=300)
+
+
+def petitions(path: Path) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("SELECT count(*) FROM petition").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_backup_is_verified_private_and_named_only_when_complete(admin: Services) -> None:
+    store = admin.store.path
+    result = make_backup(store, now=NOW.replace(tzinfo=CHINA_TZ))
+    path = result.backup.path
+    assert path.name == "zongzhi-20261207-093000-manual.sqlite3" and path.parent == store.parent / "backups"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert result.audit_entries > 0 and verify_copy(path) == result.audit_entries
+    assert not list(path.parent.glob("*.partial"))
+    again = make_backup(store, now=NOW.replace(tzinfo=CHINA_TZ))  # same second: a new name, never overwritten
+    assert again.backup.path != path and [b.path for b in list_backups(path.parent)] == [again.backup.path, path]
+
+
+def test_a_store_that_fails_its_checks_is_not_backed_up(admin: Services) -> None:
+    store = admin.store.path
+    con = sqlite3.connect(store)
+    con.execute("UPDATE app_user SET role='admin' WHERE username='clerk'")
+    con.commit()
+    con.close()
+    with pytest.raises(BackupFailed, match="审计校验未通过") as err:
+        make_backup(store)
+    assert "clerk" in err.value.message and err.value.exit_code == 1
+    assert list((store.parent / "backups").iterdir()) == []  # nothing with a backup's name, no leftovers
+
+
+def test_rotation_keeps_7_days_4_weeks_12_months_and_every_manual_backup(tmp_path: Path) -> None:
+    made = [NOW - timedelta(days=d, hours=h) for d in range(400) for h in (0, 5)]
+    backups = [BackupFile(tmp_path / f"zongzhi-{m:%Y%m%d-%H%M%S}-daily.sqlite3", m, "daily") for m in made]
+    kept = sorted((b for b in backups if b.path in keep_set(backups)), key=lambda b: b.made, reverse=True)
+    days = {b.made.date() for b in kept}
+    assert {NOW.date() - timedelta(days=d) for d in range(7)} <= days
+    assert all(b.made.hour == 9 for b in kept)  # the newest of its day, week or month
+    assert len({b.made.isocalendar()[:2] for b in kept}) >= 4
+    assert len({(b.made.year, b.made.month) for b in kept}) == 12
+    assert 12 <= len(kept) <= 7 + 4 + 12
+    # On disk: automatic ones rotate, a manual one is never removed.
+    for b in backups[:30]:
+        b.path.write_bytes(b"x")
+    manual = tmp_path / "zongzhi-20200101-000000-manual.sqlite3"
+    manual.write_bytes(b"x")
+    imports = [tmp_path / f"zongzhi-202612{d:02d}-080000-import.sqlite3" for d in range(1, 8)]
+    for p in imports:
+        p.write_bytes(b"x")
+    removed = rotate(tmp_path)
+    assert manual.exists() and len(removed) == 30 - len(keep_set(backups[:30])) + 2
+    assert [p.exists() for p in imports] == [False, False, True, True, True, True, True]  # the newest five
+
+
+def test_mirror_copy_and_a_missing_mirror_is_reported(admin: Services, tmp_path: Path) -> None:
+    result = make_backup(admin.store.path, kind="daily", mirror=tmp_path / "u盘" / "综治备份")
+    assert result.mirrored is not None and result.mirrored.read_bytes() == result.backup.path.read_bytes()
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    result = make_backup(admin.store.path, kind="daily", mirror=blocked / "综治备份")
+    assert result.mirrored is None and "第二备份位置" in (result.mirror_problem or "")
+    assert result.backup.path.exists()
+
+
+def test_daily_backup_once_a_day(admin: Services) -> None:
+    first = daily_backup_if_due(admin.store.path)
+    assert first is not None and first.backup.kind == "daily"
+    assert daily_backup_if_due(admin.store.path) is None
+
+
+def test_damaged_store_restored_from_backup_through_the_cli(tmp_path: Path) -> None:
+    data = tmp_path / "综治"
+    assert cli(data, "demo", "--records", "200").returncode == 0
+    done = cli(data, "backup", "--json")
+    assert done.returncode == 0, done.stderr
+    backup = Path(__import__("json").loads(done.stdout)["file"])
+    count = petitions(data / "zongzhi.sqlite3")
+    with open(data / "zongzhi.sqlite3", "r+b") as fh:  # a disk that went bad under the store
+        fh.seek(4096)
+        fh.write(os.urandom(64 * 1024))
+    broken = cli(data, "list", "petition")
+    assert broken.returncode == 1 and "无法打开数据库" in broken.stderr and "Traceback" not in broken.stderr
+    listed = cli(data, "backup", "--list")
+    assert listed.returncode == 0 and backup.name in listed.stdout
+    refused = cli(data, "restore", str(backup))  # not a terminal, no --yes: nothing happens
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    done = cli(data, "restore", str(backup), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "校验通过" in done.stdout and "原数据库另存为" in done.stdout
+    assert petitions(data / "zongzhi.sqlite3") == count
+    assert len(list(data.glob("zongzhi.replaced-*.sqlite3"))) == 1
+    verify = cli(data, "audit", "verify")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    con = sqlite3.connect(data / "zongzhi.sqlite3")
+    assert con.execute("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone() == ("restore",)
+    con.close()
+
+
+def test_restore_refuses_a_file_that_is_not_a_verified_store(admin: Services, tmp_path: Path) -> None:
+    bogus = tmp_path / "zongzhi-20261201-000000-manual.sqlite3"
+    bogus.write_bytes(b"SQLite format 3\x00" + os.urandom(8000))
+    before = admin.store.path.read_bytes()
+    with pytest.raises(BackupFailed):
+        restore(admin.store.path, bogus, username="test")
+    assert admin.store.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("trial", range(4))
+def test_backup_killed_at_a_random_point_leaves_only_verified_backups(tmp_path: Path, trial: int) -> None:
+    """SIGKILL while `zongzhi backup` runs: whatever carries a backup's name verifies; the store is intact."""
+    data = tmp_path / "综治"
+    assert cli(data, "demo", "--records", "2000").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
+    env["ZONGZHI_TODAY"] = "2026-12-07"
+    proc = subprocess.Popen([sys.executable, "-m", "zongzhi_desktop", "--data-dir", str(data), "backup"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3 + 0.25 * trial)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for b in list_backups(data / "backups"):
+        assert verify_copy(b.path) > 0
+    assert cli(data, "audit", "verify").returncode == 0

@@ -1,0 +1,277 @@
+"""Backups and restore (issue 14 item 4).
+
+A backup is a copy of the store made with SQLite's backup API (consistent while the program runs,
+WAL included), written under a `.partial` name with mode 0600, checked — `integrity_check` and the
+audit chain of the *copy* — and only then renamed to
+
+    <data>/backups/zongzhi-<YYYYMMDD-HHMMSS>-<kind>.sqlite3      kind: manual | daily | import
+
+so a file with a final name is always a complete, verified store. Automatic backups (daily, before
+an import) are rotated: of the daily ones the newest of each of the last 7 days, 4 ISO weeks and
+12 months are kept, of the pre-import ones the newest 5 (`rotate`); manual ones are never deleted
+by the program. When the setting `backup_mirror_dir`
+names a second folder (another disk, a USB stick), each new backup is copied there too; a mirror
+that is not plugged in is reported, not fatal.
+
+`restore` verifies the backup the same way, keeps the current store aside
+(`zongzhi.replaced-<time>.sqlite3`, its WAL with it) and puts the backup in its place; the
+restored store records the restore in its audit trail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from ..domain import clock
+from ..domain.errors import DomainError
+from ..fileperms import create_private_file, private_dir
+
+BACKUP_DIR = "backups"
+KINDS = {"manual": "手动", "daily": "每日自动", "import": "导入前"}
+AUTOMATIC = {"daily", "import"}
+KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
+KEEP_IMPORT = 5  # backups made before an import: the newest five
+_NAME_RE = re.compile(r"^zongzhi-(\d{8}-\d{6})-([a-z]+)\.sqlite3$")
+
+
+class BackupFailed(DomainError):
+    """A backup or restore could not be made or verified (exit 1: not the user's input)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    made: datetime  # China time, from the name
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+@dataclass
+class BackupResult:
+    backup: BackupFile
+    audit_entries: int
+    mirrored: Path | None = None
+    mirror_problem: str | None = None
+    removed: list[Path] = field(default_factory=list)
+
+
+def backup_dir(store_path: Path) -> Path:
+    """The store's own backup folder (inside its data folder, private)."""
+    return private_dir(store_path.parent / BACKUP_DIR)
+
+
+def parse_name(path: Path) -> BackupFile | None:
+    """A backup file named by this module, or None for any other file."""
+    m = _NAME_RE.match(path.name)
+    if not m:
+        return None
+    return BackupFile(path, datetime.strptime(m.group(1), "%Y%m%d-%H%M%S"), m.group(2))
+
+
+def list_backups(folder: Path) -> list[BackupFile]:
+    """Backups in `folder`, newest first (unfinished `.partial` files are not backups)."""
+    if not folder.is_dir():
+        return []
+    found = [b for p in folder.iterdir() if (b := parse_name(p)) is not None]
+    return sorted(found, key=lambda b: (b.made, b.path.name), reverse=True)
+
+
+def verify_copy(path: Path) -> int:
+    """Check a store file on its own: SQLite integrity and its audit chain. Returns the number of
+    audit entries; raises BackupFailed naming the first problem."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise BackupFailed(f"{path.name} 不是可用的数据库（{e}）") from None
+    if verdict != "ok":
+        raise BackupFailed(f"{path.name} 完整性检查未通过：{verdict}")
+    if not {"audit_log", "setting", "app_user"} <= tables:
+        raise BackupFailed(f"{path.name} 不是综治桌面乡镇数据库")
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+    from sqlmodel import Session
+
+    from .admin import audit_problems
+
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool)  # never writes the copy
+    try:
+        with Session(engine) as session:
+            checked, problems = audit_problems(session)
+    finally:
+        engine.dispose()
+    if problems:
+        first = problems[0]
+        where = f"第{first.seq}条：" if first.seq is not None else ""
+        raise BackupFailed(f"{path.name} 审计校验未通过（{where}{first.message}；共 {len(problems)} 处），"
+                           "请先运行 zongzhi audit verify 查明原因")
+    return checked
+
+
+def _copy_store(source: Path, partial: Path) -> None:
+    partial.unlink(missing_ok=True)
+    create_private_file(partial)
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _publish(partial: Path, final: Path) -> None:
+    with open(partial, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(partial, final)
+    try:  # the rename itself survives a power cut only once the folder is synced (POSIX)
+        fd = os.open(final.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = None,
+                mirror: Path | None = None, now: datetime | None = None) -> BackupResult:
+    """Copy, verify and publish a backup of the store at `store_path`; rotate automatic ones."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if not store_path.exists():
+        raise BackupFailed(f"没有可备份的数据库：{store_path}")
+    moment = (now or clock.now()).astimezone(clock.CHINA_TZ).replace(tzinfo=None)
+    folder = private_dir(to) if to else backup_dir(store_path)
+    for stale in folder.glob("zongzhi-*.sqlite3.partial"):  # left by a backup killed over an hour ago
+        if time.time() - stale.stat().st_mtime > 3600:
+            stale.unlink(missing_ok=True)
+    final = folder / f"zongzhi-{moment:%Y%m%d-%H%M%S}-{kind}.sqlite3"
+    while final.exists():  # two backups in one second
+        moment += timedelta(seconds=1)
+        final = folder / f"zongzhi-{moment:%Y%m%d-%H%M%S}-{kind}.sqlite3"
+    partial = final.with_name(final.name + ".partial")
+    try:
+        _copy_store(store_path, partial)
+        entries = verify_copy(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _publish(partial, final)
+    result = BackupResult(BackupFile(final, moment, kind), entries)
+    if mirror is not None:
+        try:
+            target_dir = private_dir(mirror)
+            mirror_partial = target_dir / partial.name
+            shutil.copyfile(final, mirror_partial)
+            _publish(mirror_partial, target_dir / final.name)
+            result.mirrored = target_dir / final.name
+        except OSError as e:
+            result.mirror_problem = f"第二备份位置 {mirror} 不可用（{e.strerror or e}），本次只备份在 {folder}"
+    if kind in AUTOMATIC:
+        result.removed = rotate(folder)
+        if result.mirrored is not None:
+            rotate(result.mirrored.parent)
+    return result
+
+
+def keep_set(backups: Iterable[BackupFile], *, days: int = KEEP_DAYS, weeks: int = KEEP_WEEKS,
+             months: int = KEEP_MONTHS) -> set[Path]:
+    """Automatic backups to keep: the newest of each of the last `days` days, `weeks` ISO weeks and
+    `months` months that have one (grandfather-father-son)."""
+    newest_first = sorted(backups, key=lambda b: b.made, reverse=True)
+    keep: set[Path] = set()
+    for bucket, limit in ((lambda d: d.date(), days), (lambda d: d.isocalendar()[:2], weeks),
+                          (lambda d: (d.year, d.month), months)):
+        seen: list[object] = []
+        for b in newest_first:
+            key = bucket(b.made)
+            if key in seen:
+                continue
+            if len(seen) == limit:
+                break
+            seen.append(key)
+            keep.add(b.path)
+    return keep
+
+
+def rotate(folder: Path) -> list[Path]:
+    """Delete daily backups outside `keep_set` and all but the newest pre-import ones; manual ones
+    stay. Returns what was deleted."""
+    found = list_backups(folder)
+    daily = [b for b in found if b.kind == "daily"]
+    imports = [b for b in found if b.kind == "import"]  # newest first
+    keep = keep_set(daily) | {b.path for b in imports[:KEEP_IMPORT]}
+    automatic = daily + imports
+    removed = []
+    for b in automatic:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+def backed_up_on(folder: Path, day: date) -> bool:
+    """Whether `folder` holds a backup made on `day` (China time)."""
+    return any(b.made.date() == day for b in list_backups(folder))
+
+
+def daily_backup_if_due(store_path: Path, *, mirror: Path | None = None) -> BackupResult | None:
+    """The automatic daily backup: made once per China-time day, at the first start of the day."""
+    if backed_up_on(backup_dir(store_path), clock.today()):
+        return None
+    return make_backup(store_path, kind="daily", mirror=mirror)
+
+
+def restore(store_path: Path, backup: Path, *, username: str, now: datetime | None = None) -> Path:
+    """Put a verified backup in place of the store; the current store is kept aside (returned).
+
+    The program must not have the store open elsewhere (close the window first)."""
+    if not backup.is_file():
+        raise BackupFailed(f"找不到备份文件：{backup}")
+    verify_copy(backup)
+    moment = (now or clock.now()).astimezone(clock.CHINA_TZ)
+    aside = store_path.with_name(f"{store_path.stem}.replaced-{moment:%Y%m%d-%H%M%S}{store_path.suffix}")
+    partial = store_path.with_name(store_path.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    create_private_file(partial)
+    shutil.copyfile(backup, partial)
+    if store_path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            current = store_path.with_name(store_path.name + suffix)
+            if current.exists():
+                os.replace(current, aside.with_name(aside.name + suffix))
+    _publish(partial, store_path)
+    from ..store import audit
+    from ..store.database import Store
+
+    store = Store(store_path)  # brings an older backup's schema up to date
+    try:
+        with store.session() as session, session.begin():
+            audit.append(session, username=username, action="restore", record_kind="store", record_id=None,
+                         before=None, after={"from": backup.name, "replaced": aside.name if aside.exists() else None})
+    finally:
+        store.engine.dispose()
+    return aside
