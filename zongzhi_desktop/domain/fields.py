@@ -80,7 +80,7 @@ def coerce_value(
         if len(value) > limit:
             raise _bad(spec, "max_length", f"长度不能超过{limit}个字符")
         if spec.check == "id_number":
-            problem = id_number_problem(value)
+            problem = id_number_problem(value, today)
             if problem:
                 raise _bad(spec, "id_number", problem)
             return normalize_id_number(value)

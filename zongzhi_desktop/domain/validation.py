@@ -28,8 +28,9 @@ def normalize_id_number(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip().replace(" ", "").upper()
 
 
-def id_number_problem(value: str) -> str | None:
-    """Return why `value` is not a valid 18-character GB 11643 number, or None if it is."""
+def id_number_problem(value: str, today: date | None = None) -> str | None:
+    """Return why `value` is not a valid 18-character GB 11643 number, or None if it is.
+    `today` (default: the clock's) bounds the birth date."""
     v = normalize_id_number(value)
     if len(v) != 18:
         return f"公民身份号码应为18位，当前为{len(v)}位"
@@ -39,7 +40,7 @@ def id_number_problem(value: str) -> str | None:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         return "公民身份号码中的出生日期无效"
-    if born.year < 1900 or born > clock.today():
+    if born.year < 1900 or born > (today or clock.today()):
         return "公民身份号码中的出生日期超出合理范围"
     if id_check_digit(v[:17]) != v[17]:
         return "公民身份号码校验位错误（GB 11643 校验）"

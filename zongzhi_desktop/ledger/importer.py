@@ -8,6 +8,7 @@ already imported by a batch that was not undone is skipped, so re-importing a fi
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import Counter
@@ -189,9 +190,29 @@ def content_key(kind: str, texts: dict[str, str]) -> str:
     return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a ledger's rows are built: a 100,000-row ledger makes
+    about a million small dicts and lists, none of them in a reference cycle, and every generation-2
+    pass would walk all of them again (over a second of CPU). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None = None,
                 mapping: Mapping | None = None, progress: ProgressFn | None = None) -> Plan:
     """Read, detect, map and validate a ledger; nothing is stored."""
+    with gc_paused():
+        return _plan_import(services, kind, path, sheets=sheets, mapping=mapping, progress=progress)
+
+
+def _plan_import(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None,
+                 mapping: Mapping | None, progress: ProgressFn | None) -> Plan:
     _check_kind(kind)
     path = Path(path)
     data = read_sheets(path, sheets)

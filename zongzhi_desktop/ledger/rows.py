@@ -30,6 +30,7 @@ from .mapping import Mapping, ValueMapper
 from .values import CellProblem, cell_text, parse_date, parse_id_number, split_list
 
 IMPORT_NOTE = "台账导入"
+_REPEAT_SPECS = [F("is_repeat", "重复访", "bool")]
 
 
 @dataclass
@@ -100,6 +101,23 @@ def _defaults(model: type[Any]) -> dict[str, Any]:
     return out
 
 
+class _CoercePlan:
+    """One spec list's lookup table for `RowBuilder._coerce`."""
+
+    def __init__(self, specs: list[FieldSpec], coerce_one: Callable[[FieldSpec, Any], Any]) -> None:
+        self.specs = specs
+        self.index: dict[str, tuple[int, FieldSpec, dict[Any, Any]]] = {
+            spec.name: (i, spec, {}) for i, spec in enumerate(specs)}
+        self.absent: dict[str, Any] = {}
+        self.required: list[tuple[int, str, ValidationError]] = []
+        for i, spec in enumerate(specs):
+            empty = coerce_one(spec, None)
+            if isinstance(empty, ValidationError):
+                self.required.append((i, spec.name, empty))
+            else:
+                self.absent[spec.name] = empty
+
+
 class RowBuilder:
     """Builds records of one kind from ledger rows under one mapping, as one user, on one day."""
 
@@ -131,7 +149,12 @@ class RowBuilder:
         self.event_base = _row_class(m.WorkflowEvent)
         self.workflow = wf.DISPUTE if kind == "dispute" else wf.PETITION
         self.now = m.utcnow()
-        self._coerce_plans: dict[int, list[tuple[str, FieldSpec, dict[Any, Any]]]] = {}
+        self._event_row = {**self.event_base._base, "township_code": township_code, "created_by": username,
+                           "updated_by": username, "created_at": self.now, "updated_at": self.now,
+                           "record_kind": kind, "actor": username}
+        self._party_row = {**self.party_base._base, "township_code": township_code, "created_by": username,
+                           "updated_by": username, "created_at": self.now, "updated_at": self.now}
+        self._coerce_plans: dict[int, _CoercePlan] = {}
         self._json: dict[tuple[Any, ...], str] = {}
         self._ids = uuid4_texts()
         self._dates: dict[tuple[Any, int | None], Any] = {}  # ledgers repeat dates: parse each once
@@ -215,34 +238,55 @@ class RowBuilder:
 
     def _coerce(self, specs: list[FieldSpec], data: dict[str, Any]) -> dict[str, Any]:
         """`coerce_fields` with each field's answers remembered: ledgers repeat the same dates, codes
-        and villages thousands of times, and a field's verdict depends only on its raw value."""
-        plan = self._coerce_plans.get(id(specs))  # spec lists are module constants: id is stable
-        if plan is None:
-            plan = self._coerce_plans[id(specs)] = [(spec.name, spec, {}) for spec in specs]
-        out: dict[str, Any] = {}
-        errors: list[ValidationError] = []
-        for name, spec, memo in plan:
-            raw = data.get(name)
+        and villages thousands of times, and a field's verdict depends only on its raw value.
+
+        Only the fields present in `data` are looked at one by one; every absent field takes the
+        answer `coerce_value` gives for an empty value (None, False, or "required"), worked out once
+        per spec list. Errors are reported in the spec list's order, as `coerce_fields` does."""
+        plan = self._coerce_plans.get(id(specs))
+        if plan is None or plan.specs is not specs:
+            plan = self._coerce_plans[id(specs)] = _CoercePlan(specs, self._coerce_one)
+        out = dict(plan.absent)
+        errors: list[tuple[int, ValidationError]] | None = None
+        index = plan.index
+        for name, raw in data.items():
+            entry = index.get(name)
+            if entry is None or raw is None:
+                continue  # a key no spec names is ignored; None is the absent answer already in `out`
+            pos, spec, memo = entry
             try:
                 hit = memo.get(raw, _MISS)
             except TypeError:  # unhashable raw value
-                hit = _MISS
-            if hit is _MISS:
-                try:
-                    hit = coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
-                except ValidationError as e:
-                    hit = e
-                if len(memo) < 50_000 and raw.__hash__ is not None:
-                    memo[raw] = hit
+                hit = self._coerce_one(spec, raw)
+            else:
+                if hit is _MISS:
+                    hit = self._coerce_one(spec, raw)
+                    if len(memo) < 50_000:
+                        memo[raw] = hit
             if isinstance(hit, ValidationError):
-                errors.append(hit)
+                if errors is None:
+                    errors = []
+                errors.append((pos, hit))
             else:
                 out[name] = hit
+        for pos, name, err in plan.required:
+            if data.get(name) is None:
+                if errors is None:
+                    errors = []
+                errors.append((pos, err))
+        if errors is None:
+            return out
         if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            raise ValidationErrors(errors)
-        return out
+            raise errors[0][1]
+        errors.sort(key=lambda e: e[0])
+        raise ValidationErrors([e for _p, e in errors])
+
+    def _coerce_one(self, spec: FieldSpec, raw: Any) -> Any:
+        """`coerce_value`'s answer: the value, or the ValidationError (returned, not raised)."""
+        try:
+            return coerce_value(spec, raw, codes=self.codes, today=self.today, resolve_ref=self.resolve)
+        except ValidationError as e:
+            return e
 
     def _new(self, cls: type[_Row], values: dict[str, Any]) -> Any:
         ns = cls()
@@ -257,11 +301,11 @@ class RowBuilder:
         return ns
 
     def _event(self, rec: Any, action: str, when: date, note: str, data: dict[str, Any] | None) -> dict[str, Any]:
-        ev = self._new(self.event_base, {})
-        ev.record_kind, ev.record_id, ev.action, ev.event_date = self.kind, rec.id, action, when
-        ev.actor, ev.note = self.username, note
-        ev.data = self._data_json(data) if data else None
-        return ev.row()
+        ev = self._event_row.copy()  # the event model's defaults with the batch's constant columns
+        ev["id"] = next(self._ids)
+        ev["record_id"], ev["action"], ev["event_date"], ev["note"] = rec.id, action, when, note
+        ev["data"] = self._data_json(data) if data else None
+        return ev
 
     def _data_json(self, data: dict[str, Any]) -> str:
         key = tuple(data.items())  # step values repeat (same dates, codes): encode each set once
@@ -337,9 +381,10 @@ class RowBuilder:
         wf.refresh_dispute_deadline(rec)
         party_rows = []
         for p in parties:
-            ns = self._new(self.party_base, p)
-            ns.dispute_id = rec.id
-            party_rows.append(ns.row())
+            party = self._party_row.copy()
+            party.update(p)
+            party["id"], party["dispute_id"] = next(self._ids), rec.id
+            party_rows.append(party)
         return Prepared(sheet, row, rec.row(), party_rows, events, rec.found_date.year)
 
     def _parties(self, names: list[str], ids: list[str | None], phones: list[str], role: str,
@@ -381,7 +426,7 @@ class RowBuilder:
             values["headcount"] = len(names)
         rec = self._new(self.base, values)
         if "is_repeat" in v:
-            rec.is_repeat = self._coerce([F("is_repeat", "重复访", "bool")],
+            rec.is_repeat = self._coerce(_REPEAT_SPECS,
                                          {"is_repeat": v["is_repeat"]})["is_repeat"]
         rec.accept_deadline = self.policy.add(rec.received_date, dl.ACCEPT_DAYS)
         reply = v.get("reply_date")
