@@ -155,7 +155,7 @@ def _is_subtotal(texts: list[str]) -> bool:
         t = t.replace(" ", "")
         if not t:
             continue
-        if any(t.startswith(w) for w in SUBTOTAL_WORDS):
+        if t.startswith(SUBTOTAL_WORDS):
             return True
         seen += 1
         if seen >= 3:
@@ -188,6 +188,21 @@ def content_key(kind: str, texts: dict[str, str]) -> str:
     """SHA-256 of a row's mapped cell texts (序号 left out): the same row saved in another file matches."""
     text = "\x1f".join(f"{f}={v}" for f, v in sorted(texts.items()) if f != "seq")
     return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
+
+
+def _content_keyer(kind: str, columns: dict[int, str]) -> Callable[[list[str]], str]:
+    """`content_key` for the rows of one sheet, from the row's texts by column: the field order and
+    the "field=" prefixes are worked out once (the same key as `content_key`)."""
+    order = sorted((f, c) for c, f in columns.items() if f != "seq")
+    head = f"{kind}\x1e"
+    sha = hashlib.sha256
+
+    def key(texts: list[str]) -> str:
+        n = len(texts)
+        text = "\x1f".join([f"{f}={texts[c]}" for f, c in order if c < n])
+        return sha((head + text).encode()).hexdigest()
+
+    return key
 
 
 @contextmanager
@@ -269,6 +284,9 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
     last = len(sheet.rows) - 1
     while last >= header.data_row and _empty(sheet.rows[last]):
         last -= 1
+    pairs = list(columns.items())
+    widest = max(columns, default=-1)
+    keyer = _content_keyer(plan.kind, columns)
     for i in range(header.data_row, last + 1):  # blank rows after the last filled one are not "read"
         tick(i)
         row = sheet.rows[i]
@@ -284,9 +302,13 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
         if is_header_repeat(texts, header):
             plan.skipped["header_repeat"] += 1
             continue
-        cells = {f: row[c] for c, f in columns.items() if c < len(row)}
-        cell_texts = {f: texts[c] for c, f in columns.items() if c < len(row)}
-        key = content_key(plan.kind, cell_texts)
+        if len(row) > widest:
+            cells = {f: row[c] for c, f in pairs}
+            cell_texts = {f: texts[c] for c, f in pairs}
+        else:
+            cells = {f: row[c] for c, f in pairs if c < len(row)}
+            cell_texts = {f: texts[c] for c, f in pairs if c < len(row)}
+        key = keyer(texts)
         if (sheet.name, number, key) in done:
             plan.skipped["already_imported"] += 1
             continue

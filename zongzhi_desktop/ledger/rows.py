@@ -27,7 +27,7 @@ from ..domain.fields import DISPUTE_FIELDS as D_SPECS
 from ..domain.fields import PARTY_FIELDS, PETITION_FIELDS, F, FieldSpec, coerce_value
 from .fields import STATE_LABELS, LedgerField, field_by_name
 from .mapping import Mapping, ValueMapper
-from .values import CellProblem, cell_text, parse_date, parse_id_number, split_list
+from .values import SPLIT_LIST, CellProblem, cell_text, parse_date, parse_id_number, split_list
 
 IMPORT_NOTE = "台账导入"
 _REPEAT_SPECS = [F("is_repeat", "重复访", "bool")]
@@ -64,18 +64,22 @@ class RowRefused(Exception):
         self.errors = errors
 
 
-_VARIANT = "89ab89ab89ab89ab"
 _MISS = object()
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))  # byte 6: version nibble 4
+_VARIANT_RFC = bytes((b & 0x3F) | 0x80 for b in range(256))  # byte 8: variant bits 10
 
 
 def uuid4_texts(batch: int = 4096) -> Iterator[str]:
     """Random (version 4) UUIDs as 36-character text, like `new_uuid`, from one os.urandom call per
-    batch: a 100,000-row ledger needs half a million of them."""
+    batch with the version and variant bits set for the whole batch at once: a 100,000-row ledger
+    needs half a million of them."""
     while True:
-        raw = os.urandom(16 * batch).hex()
-        for i in range(0, 32 * batch, 32):
-            h = raw[i:i + 32]
-            yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[int(h[16], 16)]}{h[17:20]}-{h[20:]}"
+        raw = bytearray(os.urandom(16 * batch))
+        raw[6::16] = raw[6::16].translate(_VERSION_4)
+        raw[8::16] = raw[8::16].translate(_VARIANT_RFC)
+        h = raw.hex()
+        yield from [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
+                    for i in range(0, 32 * batch, 32)]
 
 
 class _Row:
@@ -158,6 +162,7 @@ class RowBuilder:
         self._json: dict[tuple[Any, ...], str] = {}
         self._ids = uuid4_texts()
         self._dates: dict[tuple[Any, int | None], Any] = {}  # ledgers repeat dates: parse each once
+        self._types = {f.name: f.type for f in self.fields.values()}
 
     # -- reading cells ------------------------------------------------------------------------
     def read(self, cells: dict[str, Any], year_hint: int | None,
@@ -169,18 +174,29 @@ class RowBuilder:
         values: dict[str, Any] = {}
         errors: list[tuple[str, str, str, str]] = []
         defaults = self.mapping.defaults
+        types = self._types
+        dates = self._dates
         for name, text in texts.items():
-            spec = self.fields[name]
-            if spec.type == "skip":
-                continue
+            t = types[name]
             if not text:
-                if name not in defaults:
+                if name not in defaults or t == "skip":
                     continue
                 raw = text = defaults[name]
             else:
                 raw = cells[name]
             try:
-                values[name] = self._parse(spec, raw, year_hint, text)
+                if t == "date":  # the commonest typed column: its memo inline
+                    hit = dates.get((raw, year_hint))
+                    if hit is not None and hit.__class__ is not CellProblem:
+                        values[name] = hit
+                        continue
+                elif t in ("names", "phone") and raw.__class__ is str:
+                    # `text` is the cell's normalized text: split it as split_list would, pieces are final
+                    values[name] = [p for p in SPLIT_LIST.split(text) if p]
+                    continue
+                elif t == "skip":
+                    continue
+                values[name] = self._parse(self.fields[name], raw, year_hint, text)
             except CellProblem as p:
                 errors.append((name, text, p.rule, p.message))
         for name, text in defaults.items():

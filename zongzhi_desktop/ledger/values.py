@@ -135,6 +135,7 @@ def parse_id_number(value: Any) -> str | None:
 
 
 _SPLIT = re.compile(r"[、,，;；/\n]+|\s{1,}")
+SPLIT_LIST = _SPLIT  # for callers that already hold a cell's normalized text (see split_list)
 
 
 def split_list(value: Any) -> list[str]:
