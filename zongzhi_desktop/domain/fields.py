@@ -80,10 +80,11 @@ def coerce_value(
         if len(value) > limit:
             raise _bad(spec, "max_length", f"长度不能超过{limit}个字符")
         if spec.check == "id_number":
+            value = normalize_id_number(value)
             problem = id_number_problem(value, today)
             if problem:
                 raise _bad(spec, "id_number", problem)
-            return normalize_id_number(value)
+            return value
         if spec.check == "phone":
             problem = phone_problem(value)
             if problem:

@@ -471,6 +471,11 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
 
     With refused rows, nothing is stored unless `valid_only` (the user chose "import the valid rows").
     """
+    with gc_paused():
+        return _commit_import(services, plan, valid_only=valid_only)
+
+
+def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> ImportResult:
     spec = kind_spec(plan.kind)
     services.require(spec.perm, f"导入{spec.label}台账")
     if plan.errors and not valid_only:

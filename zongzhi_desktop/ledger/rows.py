@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
@@ -45,17 +45,59 @@ class RowError:
     message: str
 
 
-@dataclass
-class Prepared:
-    """A validated row ready for the bulk insert."""
+# A workflow step replayed on a row: (action, event date, note, the step's values or None).
+Step = tuple[str, date, str, "dict[str, Any] | None"]
 
-    sheet: str
-    row: int
-    record: dict[str, Any]
-    parties: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    year: int = 0
-    content_key: str = ""
+
+class Prepared:
+    """A validated row: every rule has been applied, its workflow steps replayed and its deadlines set.
+
+    The rows the bulk insert needs (the record's full column dict, each party's and each workflow
+    event's, with their UUIDs and the events' JSON) are built on first use of `record`, `parties`
+    or `events`: the preview shows a few rows and the counts, the import builds them all."""
+
+    __slots__ = (
+        "_builder",
+        "_events",
+        "_parties",
+        "_party_values",
+        "_rec",
+        "_record",
+        "_steps",
+        "content_key",
+        "row",
+        "sheet",
+        "year",
+    )
+
+    def __init__(self, sheet: str, row: int, rec: Any, party_values: list[dict[str, Any]], steps: list[Step],
+                 year: int, builder: RowBuilder) -> None:
+        self.sheet, self.row, self.year, self.content_key = sheet, row, year, ""
+        self._rec, self._party_values, self._steps, self._builder = rec, party_values, steps, builder
+        self._record: dict[str, Any] | None = None
+        self._parties: list[dict[str, Any]] | None = None
+        self._events: list[dict[str, Any]] | None = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The record's column values (model defaults included), as inserted."""
+        if self._record is None:
+            self._record = self._rec.row()
+        return self._record
+
+    @property
+    def parties(self) -> list[dict[str, Any]]:
+        """Dispute parties' column values, each with its own UUID."""
+        if self._parties is None:
+            self._parties = self._builder.party_rows(self._rec.id, self._party_values)
+        return self._parties
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Workflow events' column values (登记 first, then each replayed step), each with its own UUID."""
+        if self._events is None:
+            self._events = self._builder.event_rows(self._rec.id, self._steps)
+        return self._events
 
 
 class RowRefused(Exception):
@@ -163,6 +205,7 @@ class RowBuilder:
         self._ids = uuid4_texts()
         self._dates: dict[tuple[Any, int | None], Any] = {}  # ledgers repeat dates: parse each once
         self._types = {f.name: f.type for f in self.fields.values()}
+        self._notes: dict[tuple[str, bool], str] = {}
 
     # -- reading cells ------------------------------------------------------------------------
     def read(self, cells: dict[str, Any], year_hint: int | None,
@@ -316,12 +359,27 @@ class RowBuilder:
         d["created_at"] = d["updated_at"] = self.now
         return ns
 
-    def _event(self, rec: Any, action: str, when: date, note: str, data: dict[str, Any] | None) -> dict[str, Any]:
-        ev = self._event_row.copy()  # the event model's defaults with the batch's constant columns
-        ev["id"] = next(self._ids)
-        ev["record_id"], ev["action"], ev["event_date"], ev["note"] = rec.id, action, when, note
-        ev["data"] = self._data_json(data) if data else None
-        return ev
+    def event_rows(self, record_id: str, steps: list[Step]) -> list[dict[str, Any]]:
+        """Workflow event rows for a record's replayed steps."""
+        out = []
+        template, ids, data_json = self._event_row, self._ids, self._data_json
+        for action, when, note, data in steps:
+            ev = template.copy()  # the event model's defaults with the batch's constant columns
+            ev["id"] = next(ids)
+            ev["record_id"], ev["action"], ev["event_date"], ev["note"] = record_id, action, when, note
+            ev["data"] = data_json(data) if data else None
+            out.append(ev)
+        return out
+
+    def party_rows(self, record_id: str, parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Dispute party rows from their validated values."""
+        out = []
+        for p in parties:
+            party = self._party_row.copy()
+            party.update(p)
+            party["id"], party["dispute_id"] = next(self._ids), record_id
+            out.append(party)
+        return out
 
     def _data_json(self, data: dict[str, Any]) -> str:
         key = tuple(data.items())  # step values repeat (same dates, codes): encode each set once
@@ -332,15 +390,19 @@ class RowBuilder:
                 self._json[key] = text
         return text
 
-    def _steps(self, rec: Any, steps: list[tuple[str, dict[str, Any], bool]]) -> list[dict[str, Any]]:
+    def _steps(self, rec: Any, steps: list[tuple[str, dict[str, Any], bool]]) -> list[Step]:
         """Apply workflow steps (name, raw values, date inferred?) through the form's rules."""
         events = []
+        notes = self._notes
         for name, raw, inferred in steps:
             action = self.workflow.get(name)
             v = self._coerce(action.fields, raw)
             when = action.apply(rec, v, self.policy)
-            note = f"{action.label}（{IMPORT_NOTE}" + ("，日期按前一步推定）" if inferred else "）")
-            events.append(self._event(rec, name, when, note, {k: x for k, x in v.items() if x is not None}))
+            note = notes.get((name, inferred))
+            if note is None:
+                note = notes[(name, inferred)] = (
+                    f"{action.label}（{IMPORT_NOTE}" + ("，日期按前一步推定）" if inferred else "）"))
+            events.append((name, when, note, {k: x for k, x in v.items() if x is not None}))
         return events
 
     def _state(self, values: dict[str, Any], inferred: str) -> str:
@@ -391,17 +453,11 @@ class RowBuilder:
                                       "resolution_level": v.get("resolution_level")}, False))
         elif state == "failed":
             steps.append(("fail", {"mediation_end_date": end, "failure_reason": v.get("failure_reason")}, False))
-        events = [self._event(rec, "register", rec.found_date, "登记（台账导入）", None)]
+        events: list[Step] = [("register", rec.found_date, "登记（台账导入）", None)]
         events += self._steps(rec, steps)
         self.check_record(self.kind, rec)
         wf.refresh_dispute_deadline(rec)
-        party_rows = []
-        for p in parties:
-            party = self._party_row.copy()
-            party.update(p)
-            party["id"], party["dispute_id"] = next(self._ids), rec.id
-            party_rows.append(party)
-        return Prepared(sheet, row, rec.row(), party_rows, events, rec.found_date.year)
+        return Prepared(sheet, row, rec, parties, events, rec.found_date.year, self)
 
     def _parties(self, names: list[str], ids: list[str | None], phones: list[str], role: str,
                  prefix: str) -> list[dict[str, Any]]:
@@ -411,11 +467,12 @@ class RowBuilder:
         if len(phones) > len(names):
             raise ValidationError(f"{prefix}_phones", f"{label}电话", "count", f"电话有{len(phones)}个，但{label}姓名只有{len(names)}个")
         out = []
+        n_ids, n_phones = len(ids), len(phones)
         for i, name in enumerate(names):
             raw = {"name": name, "role": role}
-            if i < len(ids) and ids[i]:
+            if i < n_ids and ids[i]:
                 raw["id_number"] = ids[i]
-            if i < len(phones) and phones[i]:
+            if i < n_phones and phones[i]:
                 raw["phone"] = phones[i]
             values = self._coerce(PARTY_FIELDS, raw)
             out.append({k: x for k, x in values.items() if x is not None})
@@ -459,8 +516,8 @@ class RowBuilder:
         if state == "replied":
             steps.append(("reply", {"reply_date": reply, "reply_result": v.get("reply_result"),
                                     "resolution_level": v.get("resolution_level")}, False))
-        events = [self._event(rec, "register", rec.received_date, "登记（台账导入）", None)]
+        events: list[Step] = [("register", rec.received_date, "登记（台账导入）", None)]
         events += self._steps(rec, steps)
         self.check_record(self.kind, rec)
         wf.refresh_petition_deadline(rec)
-        return Prepared(sheet, row, rec.row(), [], events, rec.received_date.year)
+        return Prepared(sheet, row, rec, [], events, rec.received_date.year, self)
