@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from pydantic_core import PydanticUndefined
 
@@ -164,6 +164,25 @@ class _CoercePlan:
                 self.absent[spec.name] = empty
 
 
+class _RememberingPolicy:
+    """A deadline policy whose `add` remembers its answers (a ledger's rows share a few hundred dates;
+    under the working-days rule each answer walks the calendar). Everything else is the policy's."""
+
+    def __init__(self, policy: dl.DeadlinePolicy) -> None:
+        self._policy = policy
+        self._added: dict[tuple[date, int], date] = {}
+
+    def add(self, start: date, days: int) -> date:
+        key = (start, days)
+        hit = self._added.get(key)
+        if hit is None:
+            hit = self._added[key] = self._policy.add(start, days)
+        return hit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._policy, name)
+
+
 class RowBuilder:
     """Builds records of one kind from ledger rows under one mapping, as one user, on one day."""
 
@@ -172,7 +191,8 @@ class RowBuilder:
                  check_record: Callable[[str, Any], None]) -> None:
         self.kind = kind
         self.mapping = mapping
-        self.codes, self.today, self.policy = codes, today, policy
+        self.codes, self.today = codes, today
+        self.policy = cast(dl.DeadlinePolicy, _RememberingPolicy(policy))
         self.township_code, self.username = township_code, username
         self.check_record = check_record
         self.fields = field_by_name(kind)
@@ -299,7 +319,8 @@ class RowBuilder:
         """`coerce_fields` with each field's answers remembered: ledgers repeat the same dates, codes
         and villages thousands of times, and a field's verdict depends only on its raw value.
 
-        Only the fields present in `data` are looked at one by one; every absent field takes the
+        Only the fields present in `data` are looked at one by one (a None value counts as absent,
+        as an empty cell does in `coerce_value`); every absent field takes the
         answer `coerce_value` gives for an empty value (None, False, or "required"), worked out once
         per spec list. Errors are reported in the spec list's order, as `coerce_fields` does."""
         plan = self._coerce_plans.get(id(specs))
@@ -367,6 +388,7 @@ class RowBuilder:
             ev = template.copy()  # the event model's defaults with the batch's constant columns
             ev["id"] = next(ids)
             ev["record_id"], ev["action"], ev["event_date"], ev["note"] = record_id, action, when, note
+            data = {k: x for k, x in data.items() if x is not None} if data else None
             ev["data"] = data_json(data) if data else None
             out.append(ev)
         return out
@@ -402,7 +424,7 @@ class RowBuilder:
             if note is None:
                 note = notes[(name, inferred)] = (
                     f"{action.label}（{IMPORT_NOTE}" + ("，日期按前一步推定）" if inferred else "）"))
-            events.append((name, when, note, {k: x for k, x in v.items() if x is not None}))
+            events.append((name, when, note, v))  # its None values are left out of the event's data
         return events
 
     def _state(self, values: dict[str, Any], inferred: str) -> str:
@@ -428,7 +450,7 @@ class RowBuilder:
         data = {"title": title, "found_date": v.get("found_date"), "source": v.get("source"), "type": v.get("type"),
                 "description": description, "village_id": v.get("village_id"), "people_count": v.get("people_count"),
                 "amount": v.get("amount"), "risk_level": v.get("risk_level"), "homicide_risk": v.get("homicide_risk")}
-        values = self._coerce(D_SPECS, {k: x for k, x in data.items() if x is not None})
+        values = self._coerce(D_SPECS, data)  # None = absent
         if values.get("people_count") is None and parties:
             values["people_count"] = max(len(parties), 1)
         rec = self._new(self.base, values)
@@ -494,7 +516,7 @@ class RowBuilder:
                 "is_skip_level": v.get("is_skip_level"), "category": v.get("category"), "subject": v.get("subject"),
                 "request": v.get("request"),
                 "facts": "；".join(x for x in (v.get("facts"), v.get("remark")) if x) or None}
-        values = self._coerce(PETITION_FIELDS, {k: x for k, x in data.items() if x is not None})
+        values = self._coerce(PETITION_FIELDS, data)  # None = absent
         if values.get("headcount") is None and len(names) > 1:
             values["headcount"] = len(names)
         rec = self._new(self.base, values)
