@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import insert, select
 
+from ..domain import history as h
 from ..domain import models as m
 from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
 from ..domain.roles import Perm
 from ..services.bulk import batch_digest, convert_rows
 from ..services.kinds import kind_spec
-from ..store import audit, search_index
+from ..store import audit, search_index, status_history
 from .fields import LEDGER_KINDS, field_by_name
 from .header import Header, detect_header, is_header_repeat
 from .mapping import Mapping, ValueMapper, suggest_columns
@@ -376,8 +377,10 @@ def value_table(services: Services, kind: str, path: str | Path, *, sheets: list
 
 # -- commit -----------------------------------------------------------------------------------
 
-def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -> tuple[int, str]:
-    """Core executemany of converted rows; returns (count, SHA-256 of what was inserted)."""
+def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]], *,
+            digest: bool = True) -> tuple[int, str]:
+    """Core executemany of converted rows; returns (count, SHA-256 of what was inserted, or '' when
+    `digest` is off: derived rows such as status spans are not part of the audited batch)."""
     if not rows:
         return 0, batch_digest(model.__tablename__, [], [])
     table: sa.Table = model.__table__
@@ -390,7 +393,7 @@ def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -
     else:
         params = [dict(zip(columns, t, strict=True)) for t in tuples]
     conn.exec_driver_sql(compiled.string, params)
-    return len(tuples), batch_digest(table.name, columns, tuples)
+    return len(tuples), batch_digest(table.name, columns, tuples) if digest else ""
 
 
 IMPORT_CACHE_KIB = 64 * 1024
@@ -509,12 +512,21 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
             records.append(p.record)
             parties.extend(p.parties)
             events.extend(p.events)
-        tables = [model.__tablename__, "dispute_party", "workflow_event"]
+        tables = [model.__tablename__, "dispute_party", "workflow_event", "status_span"]
         # Indexes come back (inner exit) before the search rows are written (they look parties up by dispute).
         with _search_rows_in_one_pass(conn, model.__tablename__), _indexes_built_after(conn, tables, len(records)):
             n_rec, h_rec = _insert(conn, model, records)
             n_par, h_par = _insert(conn, m.DisputeParty, parties)
             n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
+            # The status history (what the stock figures "as at A" read), replayed from the events just
+            # written as a record entered in the form gets it; from the rows in hand, not read back.
+            if plan.kind in status_history.KIND_TABLES:
+                by_record: dict[str, list[Any]] = {}
+                for ev in events:
+                    by_record.setdefault(ev["record_id"], []).append(
+                        h.Event(ev["action"], ev["event_date"], ev["data"], ev["created_at"]))
+                spans = status_history.span_rows(plan.kind, records, by_record, services.policy)
+                _insert(conn, m.StatusSpan, spans, digest=False)
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
                              record_id=None, before=None, after={
                                  "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
