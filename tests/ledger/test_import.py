@@ -201,7 +201,7 @@ def test_sheets_with_different_headers_each_get_their_own_columns(township, cler
 
 def test_unknown_kind_and_file_are_clear_errors(clerk, tmp_path):
     with pytest.raises(DomainError, match="不能导入"):
-        plan_import(clerk, "package", tmp_path / "x.xlsx")
+        plan_import(clerk, "dispatch", tmp_path / "x.xlsx")
     with pytest.raises(DomainError, match="找不到台账文件"):
         plan_import(clerk, "dispute", tmp_path / "x.xlsx")
 

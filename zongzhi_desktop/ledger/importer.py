@@ -32,7 +32,7 @@ from .fields import LEDGER_KINDS, field_by_name
 from .header import Header, detect_header, is_header_repeat
 from .mapping import Mapping, ValueMapper, suggest_columns
 from .read import Sheet, file_sha256, read_sheets, sheet_names
-from .rows import Prepared, RowBuilder, RowError, RowRefused
+from .rows import CHILD_KEYS, CHILD_MODELS, Prepared, RowBuilder, RowError, RowRefused
 from .values import cell_text
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ SKIP_LABELS = {"blank": "空行", "subtotal": "小计/合计行", "header_repeat
 _FIELD_ALIASES = {
     "petition": {"petitioner_name": "names", "representatives": "names", "decision": "state"},
     "dispute": {"name": "party_names", "id_number": "party_ids", "phone": "party_phones", "outcome": "state"},
+    "package": {},
+    "activity": {"volunteer_id": "participants"},
 }
 ProgressFn = Callable[[int, int], None]
 PROGRESS_EVERY = 2_000  # rows between progress reports
@@ -368,7 +370,7 @@ def value_table(services: Services, kind: str, path: str | Path, *, sheets: list
         resolve = services._resolver(s)
         for (fname, text), n in sorted(out.items()):
             if fields[fname].type == "ref":
-                code = resolve("village", mapping.values.get(fname, {}).get(text, text))
+                code = resolve(fields[fname].ref or "village", mapping.values.get(fname, {}).get(text, text))
             else:
                 code = mappers[fname](text)
             result.append((fname, text, n, code))
@@ -512,11 +514,13 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
             records.append(p.record)
             parties.extend(p.parties)
             events.extend(p.events)
-        tables = [model.__tablename__, "dispute_party", "workflow_event", "status_span"]
+        child = CHILD_MODELS.get(plan.kind)
+        child_table = child.__tablename__ if child else None
+        tables = [model.__tablename__, *([child_table] if child_table else []), "workflow_event", "status_span"]
         # Indexes come back (inner exit) before the search rows are written (they look parties up by dispute).
         with _search_rows_in_one_pass(conn, model.__tablename__), _indexes_built_after(conn, tables, len(records)):
             n_rec, h_rec = _insert(conn, model, records)
-            n_par, h_par = _insert(conn, m.DisputeParty, parties)
+            n_par, h_par = _insert(conn, child, parties) if child else (0, "")
             n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
             # The status history (what the stock figures "as at A" read), replayed from the events just
             # written as a record entered in the form gets it; from the rows in hand, not read back.
@@ -530,8 +534,10 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
                              record_id=None, before=None, after={
                                  "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
-                                 "counts": {model.__tablename__: n_rec, "dispute_party": n_par, "workflow_event": n_ev},
-                                 "sha256": {model.__tablename__: h_rec, "dispute_party": h_par, "workflow_event": h_ev},
+                                 "counts": {model.__tablename__: n_rec, **({child_table: n_par} if child_table else {}),
+                                            "workflow_event": n_ev},
+                                 "sha256": {model.__tablename__: h_rec, **({child_table: h_par} if child_table else {}),
+                                            "workflow_event": h_ev},
                                  "summary": summary})
         session.flush()
         conn.execute(insert(m.ImportBatch.__table__), [{
@@ -575,13 +581,15 @@ def undo_import(services: Services, batch_id: str, reason: str) -> int:
         changes = {"voided": True, "void_reason": void_reason, "updated_at": now, "updated_by": who}
         session.execute(sa.update(table).where(table.id.in_(ids), table.voided.is_(False))
                         .values(revision=table.revision + 1, **changes))
-        if batch.kind == "dispute":
-            session.execute(sa.update(m.DisputeParty).where(m.DisputeParty.dispute_id.in_(ids),
-                                                            m.DisputeParty.voided.is_(False))
-                            .values(revision=m.DisputeParty.revision + 1, **changes))
+        child: Any = CHILD_MODELS.get(batch.kind)
+        if child is not None:  # dispute parties, activity participants
+            parent = getattr(child, CHILD_KEYS[batch.kind])
+            session.execute(sa.update(child).where(parent.in_(ids), child.voided.is_(False))
+                            .values(revision=child.revision + 1, **changes))
         base = {"record_kind": batch.kind, "action": "void", "event_date": services.today(), "actor": who,
                 "note": void_reason, "township_code": services.township.code, "created_by": who, "updated_by": who}
-        _insert(session.connection(), m.WorkflowEvent, [dict(base, record_id=rid) for rid in live])
+        if spec.workflow is not None:  # as `void` does: a kind without workflow has no events
+            _insert(session.connection(), m.WorkflowEvent, [dict(base, record_id=rid) for rid in live])
         audit.append(session, username=who, action=UNDO_ACTION, record_kind=batch.kind, record_id=None,
                      before={"batch_id": batch.id, "imported": batch.imported},
                      after={"batch_id": batch.id, "voided": len(live), "reason": reason})

@@ -23,14 +23,32 @@ from ..domain import models as m
 from ..domain import workflows as wf
 from ..domain.codes import CodeTables
 from ..domain.errors import DomainError, ValidationError, ValidationErrors
+from ..domain.fields import ACTIVITY_FIELDS as A_SPECS
 from ..domain.fields import DISPUTE_FIELDS as D_SPECS
-from ..domain.fields import PARTY_FIELDS, PETITION_FIELDS, F, FieldSpec, coerce_value
+from ..domain.fields import PACKAGE_FIELDS as P_SPECS
+from ..domain.fields import (
+    PARTICIPANT_FIELDS,
+    PARTY_FIELDS,
+    PETITION_FIELDS,
+    F,
+    FieldSpec,
+    coerce_value,
+)
 from .fields import STATE_LABELS, LedgerField, field_by_name
 from .mapping import Mapping, ValueMapper
 from .values import SPLIT_LIST, CellProblem, cell_text, parse_date, parse_id_number, split_list
 
 IMPORT_NOTE = "台账导入"
 _REPEAT_SPECS = [F("is_repeat", "重复访", "bool")]
+# Record model and, where a ledger row also brings child rows, (child model, its column naming the record).
+_MODELS: dict[str, tuple[type[Any], tuple[type[Any], str] | None]] = {
+    "dispute": (m.Dispute, (m.DisputeParty, "dispute_id")),
+    "petition": (m.Petition, None),
+    "package": (m.CasePackage, None),
+    "activity": (m.Activity, (m.ActivityParticipant, "activity_id")),
+}
+CHILD_MODELS: dict[str, type[Any]] = {k: c[0] for k, (_m, c) in _MODELS.items() if c}
+CHILD_KEYS: dict[str, str] = {k: c[1] for k, (_m, c) in _MODELS.items() if c}
 
 
 @dataclass
@@ -198,22 +216,26 @@ class RowBuilder:
         self.fields = field_by_name(kind)
         self.mappers = {f.name: ValueMapper(kind, f.name, codes, mapping)
                         for f in self.fields.values() if f.type in ("code", "state")}
-        village_map = {k: v for k, v in mapping.values.get("village_id", {}).items()}
+        # A reference column's value mapping (a ledger's 东村 → the store's 城东村), by referenced kind.
+        ref_maps = {f.ref: dict(mapping.values.get(f.name, {})) for f in self.fields.values() if f.type == "ref" and f.ref}
         cache: dict[tuple[str, str], str | None] = {}
 
         def resolve(ref_kind: str, raw: str) -> str | None:
-            raw = village_map.get(raw, raw) if ref_kind == "village" else raw
+            table = ref_maps.get(ref_kind)
+            if table:
+                raw = table.get(raw, raw)
             key = (ref_kind, raw)
             if key not in cache:
                 cache[key] = resolve_ref(ref_kind, raw)
             return cache[key]
 
         self.resolve = resolve
-        self.model = m.Dispute if kind == "dispute" else m.Petition
+        self.model, child = _MODELS[kind]
         self.base = _row_class(self.model)
-        self.party_base = _row_class(m.DisputeParty)
+        self.party_base = _row_class(child[0] if child else m.DisputeParty)
+        self.child_key = child[1] if child else ""  # the child rows' column naming their record
         self.event_base = _row_class(m.WorkflowEvent)
-        self.workflow = wf.DISPUTE if kind == "dispute" else wf.PETITION
+        self.workflow = wf.WORKFLOWS.get(kind)  # None: a kind without workflow (volunteer activities)
         self.now = m.utcnow()
         self._event_row = {**self.event_base._base, "township_code": township_code, "created_by": username,
                            "updated_by": username, "created_at": self.now, "updated_at": self.now,
@@ -307,6 +329,10 @@ class RowBuilder:
         try:
             if self.kind == "dispute":
                 return self._dispute(values, sheet, row)
+            if self.kind == "package":
+                return self._package(values, sheet, row)
+            if self.kind == "activity":
+                return self._activity(values, sheet, row)
             return self._petition(values, sheet, row)
         except ValidationErrors as e:
             raise RowRefused([(x.field, "", x.rule, x.message) for x in e.errors]) from None
@@ -394,12 +420,12 @@ class RowBuilder:
         return out
 
     def party_rows(self, record_id: str, parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Dispute party rows from their validated values."""
+        """Child rows (dispute parties, activity participants) from their validated values."""
         out = []
         for p in parties:
             party = self._party_row.copy()
             party.update(p)
-            party["id"], party["dispute_id"] = next(self._ids), record_id
+            party["id"], party[self.child_key] = next(self._ids), record_id
             out.append(party)
         return out
 
@@ -417,6 +443,7 @@ class RowBuilder:
         events = []
         notes = self._notes
         for name, raw, inferred in steps:
+            assert self.workflow is not None
             action = self.workflow.get(name)
             v = self._coerce(action.fields, raw)
             when = action.apply(rec, v, self.policy)
@@ -543,3 +570,66 @@ class RowBuilder:
         self.check_record(self.kind, rec)
         wf.refresh_petition_deadline(rec)
         return Prepared(sheet, row, rec, [], events, rec.received_date.year, self)
+
+    def _package(self, v: dict[str, Any], sheet: str, row: int) -> Prepared:
+        """A 包案台账 row: the package, then 申请销号 and 销号 replayed with their dates."""
+        plan = "；".join(x for x in (v.get("plan"), f"工作进展：{v['progress']}" if v.get("progress") else None,
+                                     v.get("remark")) if x) or None
+        data = {k: v.get(k) for k in ("title", "leader_id", "unit_department_id", "staff", "start_date", "target_date",
+                                      "know_situation", "counsel", "solve_problem", "stabilise", "stop_petitioning",
+                                      "supervised", "is_backlog")}
+        data["plan"] = plan
+        values = self._coerce(P_SPECS, data)  # None = absent
+        rec = self._new(self.base, values)
+        self.check_record(self.kind, rec)  # 化解时限 not before 包案日期
+        requested, closed = v.get("close_request_date"), v.get("closed_date")
+        inferred = "closed" if closed else "close_requested" if requested else "in_progress"
+        state = self._state(v, inferred)
+        if state == "in_progress" and (requested or closed):
+            raise ValidationError("state", "化解情况", "state_conflict",
+                                  "化解情况为“包案中”，但填有" + ("销号日期" if closed else "申请销号日期"))
+        if state == "close_requested" and closed:
+            raise ValidationError("state", "化解情况", "state_conflict", "化解情况为“申请销号”，但填有销号日期")
+        if state == "closed" and not closed:
+            raise ValidationError("closed_date", "销号日期", "required", "化解情况为“已销号”，须填写销号日期")
+        if state == "close_requested" and not requested:
+            raise ValidationError("close_request_date", "申请销号日期", "required", "化解情况为“申请销号”，须填写申请销号日期")
+        steps: list[tuple[str, dict[str, Any], bool]] = []
+        if state in ("close_requested", "closed"):
+            steps.append(("request_close", {"close_request_date": requested or closed}, requested is None))
+        if state == "closed":
+            steps.append(("approve_close", {"closed_date": closed, "reviewer": v.get("reviewer"),
+                                            "review_opinion": v.get("review_opinion")}, False))
+        events: list[Step] = [("register", rec.start_date, "登记（台账导入）", None)]
+        events += self._steps(rec, steps)
+        wf.refresh_package_deadline(rec)
+        return Prepared(sheet, row, rec, [], events, rec.start_date.year, self)
+
+    def _activity(self, v: dict[str, Any], sheet: str, row: int) -> Prepared:
+        """A 志愿服务台账 row: the activity and one participant row per volunteer named (each must be a
+        registered volunteer), each with the row's hours."""
+        content = "；".join(x for x in (v.get("content"), v.get("remark")) if x) or None
+        data = {k: v.get(k) for k in ("activity_date", "team_id", "type", "place", "village_id", "hazards_found",
+                                      "disputes_resolved", "people_served")}
+        data["content"] = content
+        values = self._coerce(A_SPECS, data)  # None = absent
+        rec = self._new(self.base, values)  # an empty count keeps the model's 0
+        names = v.get("participants", [])
+        if len(set(names)) < len(names):
+            raise ValidationError("participants", "参与志愿者", "duplicate", "同一志愿者在一次活动中只能登记一次")
+        participants = []
+        errors: list[ValidationError] = []
+        for name in names:
+            try:
+                p = self._coerce(PARTICIPANT_FIELDS, {"volunteer_id": name, "hours": v.get("hours")})
+            except ValidationError as e:
+                errors.append(e)
+                continue
+            participants.append({k: x for k, x in p.items() if x is not None})
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise ValidationErrors(errors)
+        if v.get("hours") and not names:
+            raise ValidationError("participants", "参与志愿者", "required", "填有服务时长，但没有参与志愿者姓名")
+        return Prepared(sheet, row, rec, participants, [], rec.activity_date.year, self)

@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +56,9 @@ from ..services import Services
 from .errors import show_domain_error, show_message
 from .runner import OperationRunner
 
+# The ledger kinds' names (ledger/fields.py LEDGER_KINDS), for the translation catalog.
+_KIND_NAMES = (QT_TRANSLATE_NOOP("LedgerKinds", "矛盾纠纷排查化解台账"), QT_TRANSLATE_NOOP("LedgerKinds", "信访台账"),
+               QT_TRANSLATE_NOOP("LedgerKinds", "包案台账"), QT_TRANSLATE_NOOP("LedgerKinds", "志愿服务台账"))
 PREVIEW_ROWS = 50
 UNKNOWN = QBrush(QColor("#fde2e1"))
 NOT_MAPPED = ""  # combo data for "no column" / "no value"
@@ -84,7 +94,7 @@ class FilePage(QWizardPage):
         self.kind = QComboBox()
         self.kind.setObjectName("ledger_kind")
         for key, label in LEDGER_KINDS.items():
-            self.kind.addItem(self.tr(label), key)
+            self.kind.addItem(QCoreApplication.translate("LedgerKinds", label), key)
         self.path = QLineEdit()
         self.path.setObjectName("ledger_path")
         self.path.setPlaceholderText(self.tr("台账文件路径"))
@@ -482,9 +492,11 @@ class PreviewPage(QWizardPage):
         self.preview.setRowCount(len(rows))
         for r, p in enumerate(rows):
             rec = p.record
-            name = rec.get("title") or rec.get("petitioner_name")
-            when = rec.get("found_date") or rec.get("received_date")
-            for c, value in enumerate((p.sheet, p.row, name, when, labels.get(rec["status"], rec["status"]))):
+            name = rec.get("title") or rec.get("petitioner_name") or rec.get("content")
+            when = rec.get("found_date") or rec.get("received_date") or rec.get("start_date") or rec.get("activity_date")
+            status = rec.get("status")
+            state = labels.get(status, status) if status else "—"  # volunteer activities have no workflow
+            for c, value in enumerate((p.sheet, p.row, name, when, state)):
                 self.preview.setItem(r, c, _item(value))
         self.error_model.set_errors(plan.errors)
         for c, width in enumerate((70, 50, 120, 140)):
