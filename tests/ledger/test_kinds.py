@@ -171,3 +171,66 @@ def test_activity_ledger_participants_hours_and_refusals(township, clerk, review
     assert undo_import(reviewer, result.batch_id, "重复导入") == 2
     assert _count(clerk, m.ActivityParticipant, m.ActivityParticipant.voided.is_(False)) == 0
     assert _count(clerk, m.Activity, m.Activity.voided.is_(True)) == 2
+
+
+def test_assignment_columns_become_the_assign_step(township, clerk, tmp_path):
+    """交办单位 / 交办日期 / 交办时限 in a 信访台账: the 交办 step, dated as the ledger says, with the
+    deadlines it sets, between 受理 and 答复."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2025年"
+    ws.append(["湖镇镇2025年信访台账"])
+    ws.append(["序号", "来访日期", "信访人", "信访形式", "信访类别", "反映问题", "受理日期", "交办单位", "交办日期",
+               "交办时限", "办理情况", "办结日期", "处理意见"])
+    rows = [
+        [1, "2025-03-01", "马六", "来访", "申诉求决类", "拖欠工资", "2025-03-03", "司法所", "2025-03-05", "2025-04-15",
+         "已办结", "2025-04-10", "支持"],
+        [2, "2025-03-02", "牛七", "来信", "建议意见类", "修缮村道", "2025-03-04", "司法所", "2025.3.6", None,
+         "已交办", None, None],
+        [3, "2025-03-03", "杨八", "来访", "申诉求决类", "土地补偿", None, "司法所", None, None, None, None, None],
+        # 交办 before the acceptance decision -> refused by the 交办 step's rule
+        [4, "2025-03-04", "吕十", "来访", "申诉求决类", "占道", "2025-03-10", "司法所", "2025-03-08", None, None, None, None],
+        # a department nobody registered -> refused
+        [5, "2025-03-05", "何九", "来访", "申诉求决类", "噪音", "2025-03-06", "城管中队", "2025-03-07", None, None, None, None],
+        # the unit's deadline past the statutory 60 days -> refused
+        [6, "2025-03-06", "朱一", "来电", "申诉求决类", "停水", "2025-03-06", "司法所", "2025-03-07", "2025-06-30",
+         None, None, None],
+        # 不予受理 yet assigned -> a contradiction, refused
+        [7, "2025-03-07", "秦二", "来访", "申诉求决类", "重复诉求", "2025-03-08", "司法所", "2025-03-09", None,
+         "不予受理", None, None],
+    ]
+    for r in rows:
+        ws.append(r)
+    book = tmp_path / "信访台账.xlsx"
+    wb.save(book)
+    plan = plan_import(clerk, "petition", book, mapping=Mapping("petition", defaults={"decision_reason": "同一事项"}))
+    assert len(plan.prepared) == 3 and plan.refused_rows == 4
+    by_row = {e.row: e for e in plan.errors}
+    assert (by_row[6].column, by_row[6].rule) == ("交办日期", "date_order")
+    assert (by_row[7].column, by_row[7].rule, by_row[7].value) == ("交办单位", "ref", "城管中队")
+    assert (by_row[8].column, by_row[8].rule) == ("交办时限", "deadline")
+    assert (by_row[9].column, by_row[9].rule) == ("办理情况", "state_conflict")
+    commit_import(clerk, plan, valid_only=True)
+    with clerk.session() as s:
+        dept = s.execute(select(m.Department)).scalar_one()
+        pets = {p.petitioner_name: p for p in s.execute(select(m.Petition)).scalars()}
+        done = pets["马六"]
+        assert (done.status, done.assigned_department_id, done.assigned_date, done.assign_deadline, done.reply_date) == (
+            "replied", dept.id, date(2025, 3, 5), date(2025, 4, 15), date(2025, 4, 10))
+        events = s.execute(select(m.WorkflowEvent.action, m.WorkflowEvent.event_date)
+                           .where(m.WorkflowEvent.record_id == done.id)).all()
+        assert events == [("register", date(2025, 3, 1)), ("accept", date(2025, 3, 3)), ("assign", date(2025, 3, 5)),
+                          ("reply", date(2025, 4, 10))]
+        open_one = pets["牛七"]
+        assert (open_one.status, open_one.assigned_date, open_one.conclude_deadline, open_one.assign_deadline,
+                open_one.next_deadline) == ("assigned", date(2025, 3, 6), date(2025, 5, 3), date(2025, 5, 3),
+                                            date(2025, 5, 3))  # the unit's deadline defaults to the statutory one
+        inferred = pets["杨八"]  # no dates: accepted and assigned on the day received, and the events say so
+        assert (inferred.status, inferred.decision_date, inferred.assigned_date) == (
+            "assigned", date(2025, 3, 3), date(2025, 3, 3))
+        notes = s.execute(select(m.WorkflowEvent.note).where(m.WorkflowEvent.record_id == inferred.id,
+                                                              m.WorkflowEvent.action == "assign")).scalar_one()
+        assert "推定" in notes
+        assert status_history.check(s.connection()) == []
+        assigned_on = {r[0] for r in status_history.open_on(s.connection(), "petition", date(2025, 3, 20))}
+        assert {done.id, open_one.id, inferred.id} <= assigned_on

@@ -75,6 +75,10 @@ PETITION_FIELDS = [
     L("is_repeat", "重复访", "bool", "重复访 是否重复访"),
     L("is_skip_level", "越级访", "bool", "越级访 是否越级访"),
     L("decision_date", "受理日期", "date", "受理日期 受理时间 受理告知日期"),
+    L("assigned_department_id", "交办单位", "ref", "交办单位 承办单位 责任单位 办理单位 转办单位 交办部门 承办部门",
+      ref="department"),
+    L("assigned_date", "交办日期", "date", "交办日期 交办时间 转办日期 转办时间"),
+    L("assign_deadline", "交办办结时限", "date", "交办办结时限 交办时限 办理时限 要求办结时间 要求办结日期"),
     L("state", "办理情况", "state", "办理情况 办理结果 办理状态 状态 办结情况 是否办结 化解情况"),
     L("reply_date", "答复日期（办结日期）", "date", "答复日期 办结日期 办结时间 答复时间 出具意见书日期"),
     L("reply_result", "处理意见", "code", "处理意见 答复意见 处理结果 答复结果", code_table="reply_result"),
@@ -140,7 +144,8 @@ STATES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "petition": {
         "replied": ("已办结", "办结", "已答复", "答复", "已化解", "化解", "已出具意见", "结案", "已结案"),
-        "accepted": ("办理中", "在办", "已受理", "受理", "已交办", "交办", "正在办理", "未办结"),
+        "accepted": ("办理中", "在办", "已受理", "受理", "正在办理", "未办结"),
+        "assigned": ("已交办", "交办", "已转办", "转办", "交办办理中"),
         "not_accepted": ("不予受理", "不受理", "不再受理"),
         "registered": ("待受理", "已登记", "登记"),
     },
@@ -153,7 +158,8 @@ STATES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 STATE_LABELS = {
     "dispute": {"registered": "排查登记", "accepted": "已受理", "mediating": "调解中", "succeeded": "调解成功", "failed": "调解不成"},
-    "petition": {"registered": "已登记待受理", "accepted": "已受理", "not_accepted": "不予受理", "replied": "已答复"},
+    "petition": {"registered": "已登记待受理", "accepted": "已受理", "assigned": "已交办", "not_accepted": "不予受理",
+                 "replied": "已答复"},
     "package": {"in_progress": "包案中", "close_requested": "申请销号", "closed": "已销号"},
     "activity": {},
 }

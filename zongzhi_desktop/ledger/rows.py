@@ -553,15 +553,25 @@ class RowBuilder:
         rec.accept_deadline = self.policy.add(rec.received_date, dl.ACCEPT_DAYS)
         reply = v.get("reply_date")
         decided = v.get("decision_date")
-        state = self._state(v, "replied" if reply else "accepted" if decided else "registered")
-        if state in ("registered", "accepted", "not_accepted") and reply:
+        # 交办 columns (交办单位 / 交办日期 / 交办时限): the petition was assigned to a department.
+        assigned = bool(v.get("assigned_department_id") or v.get("assigned_date"))
+        state = self._state(v, "replied" if reply else "assigned" if assigned else "accepted" if decided else "registered")
+        if state in ("registered", "accepted", "assigned", "not_accepted") and reply:
             raise ValidationError("state", "办理情况", "state_conflict",
                                   f"办理情况为“{STATE_LABELS['petition'][state]}”，但填有答复（办结）日期")
+        if state in ("registered", "not_accepted") and assigned:
+            raise ValidationError("state", "办理情况", "state_conflict",
+                                  f"办理情况为“{STATE_LABELS['petition'][state]}”，但填有交办单位或交办日期")
         steps: list[tuple[str, dict[str, Any], bool]] = []
         if state != "registered":
             decision = "reject" if state == "not_accepted" else "accept"
             steps.append(("accept", {"decision_date": decided or rec.received_date, "decision": decision,
                                      "decision_reason": v.get("decision_reason")}, decided is None))
+        if assigned or state == "assigned":  # 交办 as the form records it: unit, date, the unit's deadline
+            when = v.get("assigned_date")
+            steps.append(("assign", {"assigned_date": when or decided or rec.received_date,
+                                     "assigned_department_id": v.get("assigned_department_id"),
+                                     "assign_deadline": v.get("assign_deadline")}, when is None))
         if state == "replied":
             steps.append(("reply", {"reply_date": reply, "reply_result": v.get("reply_result"),
                                     "resolution_level": v.get("resolution_level")}, False))
