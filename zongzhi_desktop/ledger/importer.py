@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import add, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,10 +200,17 @@ def _content_keyer(kind: str, columns: dict[int, str]) -> Callable[[list[str]], 
     order = sorted((f, c) for c, f in columns.items() if f != "seq")
     head = f"{kind}\x1e"
     sha = hashlib.sha256
+    prefixes = [f"{f}=" for f, _c in order]
+    cols = [c for _f, c in order]
+    widest = max(cols, default=-1)
+    pick = itemgetter(*cols) if len(cols) > 1 else (lambda texts: (texts[cols[0]],)) if cols else (lambda texts: ())
 
     def key(texts: list[str]) -> str:
-        n = len(texts)
-        text = "\x1f".join([f"{f}={texts[c]}" for f, c in order if c < n])
+        if len(texts) > widest:  # every mapped column present: joined without a Python-level loop
+            text = "\x1f".join(map(add, prefixes, pick(texts)))
+        else:
+            n = len(texts)
+            text = "\x1f".join([p + texts[c] for p, c in zip(prefixes, cols, strict=True) if c < n])
         return sha((head + text).encode()).hexdigest()
 
     return key

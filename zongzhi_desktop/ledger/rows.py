@@ -40,6 +40,7 @@ from .values import SPLIT_LIST, CellProblem, cell_text, parse_date, parse_id_num
 
 IMPORT_NOTE = "台账导入"
 _REPEAT_SPECS = [F("is_repeat", "重复访", "bool")]
+_AS_TEXT = frozenset({"text", "int", "float", "bool", "ref"})  # ledger types `_parse` passes on as the cell's text
 # Record model and, where a ledger row also brings child rows, (child model, its column naming the record).
 _MODELS: dict[str, tuple[type[Any], tuple[type[Any], str] | None]] = {
     "dispute": (m.Dispute, (m.DisputeParty, "dispute_id")),
@@ -275,6 +276,9 @@ class RowBuilder:
                     if hit is not None and hit.__class__ is not CellProblem:
                         values[name] = hit
                         continue
+                elif t in _AS_TEXT:  # the form's field spec reads these from the cell's text
+                    values[name] = text
+                    continue
                 elif t in ("names", "phone") and raw.__class__ is str:
                     # `text` is the cell's normalized text: split it as split_list would, pieces are final
                     values[name] = [p for p in SPLIT_LIST.split(text) if p]
