@@ -32,7 +32,7 @@ def township(admin):
     return admin
 
 
-def package_workbook(path: Path) -> Path:
+def package_workbook(path: Path, linked: str = "JF-2025-000001") -> Path:
     """A 包案台账 as a clerk keeps it: title and 填报单位 rows, free-text states, dates in several
     spellings, a 五包 tick column, a 小计 row and rows that must be refused."""
     wb = Workbook()
@@ -41,11 +41,11 @@ def package_workbook(path: Path) -> Path:
     ws.append(["湖镇镇2025年领导包案台账"])
     ws.append(["填报单位：湖镇镇综治中心", None, None, None, "填报人：王五"])
     ws.append(["序号", "包案事项", "包案领导", "责任单位", "责任人", "包案日期", "化解时限", "化解措施", "包稳控",
-               "挂牌督办", "销号情况", "销号日期", "审核人", "工作进展"])
+               "挂牌督办", "销号情况", "销号日期", "审核人", "工作进展", "关联案件"])
     rows = [
         # 4 closed (已化解 = 已销号): 申请销号 inferred from the 销号 date
         [1, "城东村宅基地积案", "王书记", "司法所", "小刘", datetime(2025, 2, 1), "2025-04-30", "逐户走访",
-         "是", "是", "已化解", "2025.4.10", "王书记", "3月已签协议"],
+         "是", "是", "已化解", "2025.4.10", "王书记", "3月已签协议", f"{linked}、{linked}"],
         # 5 still in progress: open, its deadline is the target date
         [2, "河西社区征地补偿", "李镇长", None, "小陈", "2025年3月1日", "2025年6月30日", None, "否", None,
          "包案中", None, None, None],
@@ -58,6 +58,9 @@ def package_workbook(path: Path) -> Path:
          None, None],
         # 9 申请销号 with no date of its own -> the 销号 date column is empty, state given: refused
         [6, "水利设施", "王书记", None, None, "2025-06-01", "2025-09-01", None, None, None, "已销号", None, None, None],
+        # 10 a linked case number that is in no store -> refused
+        [7, "道路占用", "王书记", None, None, "2025-06-05", "2025-08-01", None, None, None, None, None, None, None,
+         "XF-2025-999999"],
         ["小计", None, None, None, None, None, None, None, None, None, None, None, None, "6件"],
     ]
     for r in rows:
@@ -96,23 +99,26 @@ def _count(svc, model, *where) -> int:
 
 
 def test_package_ledger_states_dates_deadlines_and_refusals(township, clerk, reviewer, tmp_path):
-    book = package_workbook(tmp_path / "包案台账.xlsx")
+    dispute = township.create("dispute", {"title": "宅基地纠纷", "found_date": "2025-01-20", "source": "主动调解",
+                                          "type": "房屋宅基地"}).record
+    book = package_workbook(tmp_path / "包案台账.xlsx", dispute.serial)
     headers = ["包案事项", "包案领导", "责任单位", "责任人", "包案日期", "化解时限", "化解措施", "包稳控", "挂牌督办",
                "销号情况", "销号日期", "审核人", "工作进展"]
     columns = suggest_columns("package", headers)
     assert columns["销号情况"] == "state" and columns["工作进展"] == "progress" and columns["包稳控"] == "stabilise"
     mapping = Mapping("package", columns, defaults={"reviewer": "李主任"})
     plan = plan_import(clerk, "package", book, mapping=mapping)
-    assert plan.rows_read == 7 and dict(plan.skipped) == {"subtotal": 1}
-    assert len(plan.prepared) == 3 and plan.refused_rows == 3
+    assert plan.rows_read == 8 and dict(plan.skipped) == {"subtotal": 1}
+    assert len(plan.prepared) == 3 and plan.refused_rows == 4
     by_row = {e.row: e for e in plan.errors}
     assert (by_row[6].column, by_row[6].rule, by_row[6].value) == ("包案领导", "ref", "赵县长")
     assert (by_row[7].column, by_row[7].rule) == ("化解时限", "date_order")
     assert (by_row[9].column, by_row[9].rule) == ("销号日期", "required")
+    assert (by_row[10].column, by_row[10].rule, by_row[10].value) == ("关联案件", "ref", "XF-2025-999999")
     assert [(u.field, u.text) for u in plan.unknown] == [("leader_id", "赵县长")]
 
     result = commit_import(clerk, plan, valid_only=True)
-    assert (result.imported, result.events) == (3, 3 + 2 + 2)
+    assert (result.imported, result.parties, result.events) == (3, 1, 3 + 2 + 2)
     with clerk.session() as s:
         pk = {p.title: p for p in s.execute(select(m.CasePackage)).scalars()}
         closed = pk["城东村宅基地积案"]
@@ -121,6 +127,9 @@ def test_package_ledger_states_dates_deadlines_and_refusals(township, clerk, rev
         assert closed.reviewer == "王书记" and closed.stabilise and closed.supervised and not closed.counsel
         assert closed.plan == "逐户走访；工作进展：3月已签协议" and closed.next_deadline is None
         assert closed.serial.startswith("BA-2025-")
+        links = s.execute(select(m.PackageLink.record_kind, m.PackageLink.record_id)
+                          .where(m.PackageLink.package_id == closed.id)).all()
+        assert links == [("dispute", dispute.id)]  # named twice in the cell, linked once
         leader = s.execute(select(m.Leader).where(m.Leader.name == "王书记")).scalar_one()
         dept = s.execute(select(m.Department)).scalar_one()
         assert (closed.leader_id, closed.unit_department_id) == (leader.id, dept.id)

@@ -347,7 +347,7 @@ def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
     by_sheet = {sp.name: {sp.header.columns[c]: f for c, f in sp.columns.items()} for sp in plan.sheets if sp.header}
     for e in plan.errors:
         fname = by_sheet.get(e.sheet, {}).get(e.column)
-        if fname and e.rule in ("unmapped_value", "ref", "code"):
+        if fname and e.rule in ("unmapped_value", "ref", "code") and fields[fname].type in ("code", "state", "ref"):
             counts[(fname, e.value)] += 1
     return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]
 

@@ -45,7 +45,7 @@ _AS_TEXT = frozenset({"text", "int", "float", "bool", "ref"})  # ledger types `_
 _MODELS: dict[str, tuple[type[Any], tuple[type[Any], str] | None]] = {
     "dispute": (m.Dispute, (m.DisputeParty, "dispute_id")),
     "petition": (m.Petition, None),
-    "package": (m.CasePackage, None),
+    "package": (m.CasePackage, (m.PackageLink, "package_id")),
     "activity": (m.Activity, (m.ActivityParticipant, "activity_id")),
 }
 CHILD_MODELS: dict[str, type[Any]] = {k: c[0] for k, (_m, c) in _MODELS.items() if c}
@@ -617,7 +617,27 @@ class RowBuilder:
         events: list[Step] = [("register", rec.start_date, "登记（台账导入）", None)]
         events += self._steps(rec, steps)
         wf.refresh_package_deadline(rec)
-        return Prepared(sheet, row, rec, [], events, rec.start_date.year, self)
+        return Prepared(sheet, row, rec, self._links(v.get("links", [])), events, rec.start_date.year, self)
+
+    def _links(self, serials: list[str]) -> list[dict[str, Any]]:
+        """关联案件: each number names a petition (XF-…) or dispute (JF-…) already in the store, as the
+        form's 关联案件 does; a number found nowhere refuses the row."""
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for serial in serials:
+            kinds = ("petition",) if serial.upper().startswith("XF") else ("dispute",) if serial.upper().startswith(
+                "JF") else ("petition", "dispute")
+            for kind in kinds:
+                rid = self.resolve(kind, serial)
+                if rid is not None:
+                    break
+            if rid is None:
+                raise ValidationError("links", "关联案件编号", "ref",
+                                      f"找不到信访件或矛盾纠纷“{serial}”（填系统中的编号，如 XF-2025-000012）")
+            if rid not in seen:  # the same case named twice links once
+                seen.add(rid)
+                out.append({"record_kind": kind, "record_id": rid})
+        return out
 
     def _activity(self, v: dict[str, Any], sheet: str, row: int) -> Prepared:
         """A 志愿服务台账 row: the activity and one participant row per volunteer named (each must be a
