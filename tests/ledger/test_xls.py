@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import xlwt  # dev extra: writes the Excel 97-2003 file this test reads back
 from sqlalchemy import select
 
 from zongzhi_desktop.domain import models as m
@@ -14,8 +15,6 @@ from zongzhi_desktop.ledger.mapping import Mapping
 from zongzhi_desktop.ledger.read import read_sheets, sheet_names
 
 from .samples import ID_A, ID_C, VILLAGES
-
-xlwt = pytest.importorskip("xlwt")
 
 
 def xls_ledger(path: Path) -> Path:
