@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from zongzhi_desktop.domain import models as m
 from zongzhi_desktop.ledger.importer import commit_import, plan_import, undo_import
 from zongzhi_desktop.ledger.mapping import Mapping, suggest_columns
-from zongzhi_desktop.store import status_history
+from zongzhi_desktop.store import search_index, status_history
 
 from .samples import VILLAGES
 
@@ -143,6 +143,12 @@ def test_package_ledger_states_dates_deadlines_and_refusals(township, clerk, rev
             ("register", date(2025, 2, 1)), ("request_close", date(2025, 4, 10)), ("approve_close", date(2025, 4, 10))]
         assert "推定" in events[1][2]
         assert status_history.check(s.connection()) == []
+        conn = s.connection()
+        hits = conn.exec_driver_sql("SELECT p.title FROM case_package_fts f JOIN case_package p ON p.rowid = f.rowid "
+                                    "WHERE case_package_fts MATCH ?", ('"宅基地积案"',)).scalars().all()
+        assert hits == ["城东村宅基地积案"]  # the search rows were written with the batch
+        objects = conn.exec_driver_sql("SELECT type, name FROM sqlite_master").all()
+        assert search_index.missing_objects([tuple(o) for o in objects]) == []  # triggers back in place
         open_on = {r[0] for r in status_history.open_on(s.connection(), "package", date(2025, 3, 15))}
         assert open_on == {closed.id, open_pk.id}  # 山林权属 was closed on 1 March
 
@@ -176,6 +182,10 @@ def test_activity_ledger_participants_hours_and_refusals(township, clerk, review
                           .join(m.Volunteer, m.Volunteer.id == m.ActivityParticipant.volunteer_id)
                           .where(m.ActivityParticipant.activity_id == patrol.id)).all()
         assert sorted(hours) == [("刘大姐", 2.5), ("张阿姨", 2.5)]
+        hits = s.connection().exec_driver_sql(
+            "SELECT a.content FROM activity_fts f JOIN activity a ON a.rowid = f.rowid WHERE activity_fts MATCH ?",
+            ('"节日巡逻"',)).scalars().all()
+        assert hits == ["五一节日巡逻"]
     assert plan_import(clerk, "activity", book).skipped["already_imported"] == 2
     assert undo_import(reviewer, result.batch_id, "重复导入") == 2
     assert _count(clerk, m.ActivityParticipant, m.ActivityParticipant.voided.is_(False)) == 0
