@@ -171,8 +171,9 @@ class _CoercePlan:
 
     def __init__(self, specs: list[FieldSpec], coerce_one: Callable[[FieldSpec, Any], Any]) -> None:
         self.specs = specs
-        self.index: dict[str, tuple[int, FieldSpec, dict[Any, Any]]] = {
-            spec.name: (i, spec, {}) for i, spec in enumerate(specs)}
+        # A memo per field whose answer is worth remembering (dates, codes, references, numbers).
+        self.index: dict[str, tuple[int, FieldSpec, dict[Any, Any] | None]] = {
+            spec.name: (i, spec, None if spec.type in ("text", "longtext") else {}) for i, spec in enumerate(specs)}
         self.absent: dict[str, Any] = {}
         self.required: list[tuple[int, str, ValidationError]] = []
         for i, spec in enumerate(specs):
@@ -364,15 +365,18 @@ class RowBuilder:
             if entry is None or raw is None:
                 continue  # a key no spec names is ignored; None is the absent answer already in `out`
             pos, spec, memo = entry
-            try:
-                hit = memo.get(raw, _MISS)
-            except TypeError:  # unhashable raw value
+            if memo is None:  # text: mostly unique (names, ID numbers, phones), its check is cheap
                 hit = self._coerce_one(spec, raw)
             else:
-                if hit is _MISS:
+                try:
+                    hit = memo.get(raw, _MISS)
+                except TypeError:  # unhashable raw value
                     hit = self._coerce_one(spec, raw)
-                    if len(memo) < 50_000:
-                        memo[raw] = hit
+                else:
+                    if hit is _MISS:
+                        hit = self._coerce_one(spec, raw)
+                        if len(memo) < 50_000:
+                            memo[raw] = hit
             if isinstance(hit, ValidationError):
                 if errors is None:
                     errors = []
