@@ -533,10 +533,10 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
             # The status history (what the stock figures "as at A" read), replayed from the events just
             # written as a record entered in the form gets it; from the rows in hand, not read back.
             if plan.kind in status_history.KIND_TABLES:
-                by_record: dict[str, list[Any]] = {}
-                for ev in events:
-                    by_record.setdefault(ev["record_id"], []).append(
-                        h.Event(ev["action"], ev["event_date"], ev["data"], ev["created_at"]))
+                # Each event's step values as the builder holds them (dates as dates), not its JSON read back.
+                by_record: dict[str, list[Any]] = {
+                    p.record["id"]: [h.Event(action, when, data, p.created_at) for action, when, data in p.step_values()]
+                    for p in plan.prepared}
                 spans = status_history.span_rows(plan.kind, records, by_record, services.policy)
                 _insert(conn, m.StatusSpan, spans, digest=False)
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,

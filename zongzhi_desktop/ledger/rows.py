@@ -112,6 +112,17 @@ class Prepared:
         return self._parties
 
     @property
+    def created_at(self) -> Any:
+        """When the rows were built (every row of a batch carries the same moment)."""
+        return self._builder.now
+
+    def step_values(self) -> list[tuple[str, date, dict[str, Any] | None]]:
+        """(action, event date, the step's values without empty ones) of each workflow event, in order:
+        what the event's JSON data holds, as Python values."""
+        return [(action, when, {k: x for k, x in data.items() if x is not None} if data else None)
+                for action, when, _note, data in self._steps]
+
+    @property
     def events(self) -> list[dict[str, Any]]:
         """Workflow events' column values (登记 first, then each replayed step), each with its own UUID."""
         if self._events is None:
