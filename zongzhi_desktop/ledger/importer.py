@@ -538,7 +538,10 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
                     p.record["id"]: [h.Event(action, when, data, p.created_at) for action, when, data in p.step_values()]
                     for p in plan.prepared}
                 spans = status_history.span_rows(plan.kind, records, by_record, services.policy)
-                _insert(conn, m.StatusSpan, spans, digest=False)
+                if conn.dialect.name == "sqlite":  # NULL ids take the next rowid
+                    _insert(conn, m.StatusSpan, spans, digest=False)
+                elif spans:  # elsewhere the id column's default (a sequence) must fill it
+                    conn.execute(insert(status_history.T_SPAN), spans)
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
                              record_id=None, before=None, after={
                                  "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
