@@ -89,7 +89,7 @@ def test_save_mapping_and_reuse(run, admin, tmp_path):
 
 
 def test_bad_input_exits_2_in_chinese(run, tmp_path):
-    code, _, err = run("import-ledger", "package", str(tmp_path / "x.xlsx"))
+    code, _, err = run("import-ledger", "dispatch", str(tmp_path / "x.xlsx"))
     assert code == 2 and "不能导入" in err
     code, _, err = run("import-ledger", "dispute", str(tmp_path / "无此文件.xlsx"))
     assert code == 2 and "找不到台账文件" in err

@@ -15,7 +15,7 @@ from zongzhi_desktop.domain.errors import DomainError, PermissionDenied
 from zongzhi_desktop.ledger.importer import commit_import, plan_import, undo_import
 from zongzhi_desktop.ledger.mapping import load_mapping
 from zongzhi_desktop.ledger.report import write_error_report
-from zongzhi_desktop.store import audit
+from zongzhi_desktop.store import audit, status_history
 
 from .samples import (
     DISPUTE_EXPECTED,
@@ -105,6 +105,12 @@ def test_dispute_ledger_counts_states_dates_and_refusals(township, clerk, tmp_pa
         assert sources == [("2025年", 5)]
         _checked, problems = audit.verify(s)
         assert not problems
+        # The status history the stock figures read: written with the batch, equal to a fresh replay.
+        assert status_history.check(s.connection()) == []
+        spans = s.execute(select(m.StatusSpan.status, m.StatusSpan.start_date, m.StatusSpan.end_date)
+                          .where(m.StatusSpan.record_id == first.id).order_by(m.StatusSpan.start_date)).all()
+        assert [(st, a) for st, a, _b in spans] == [("mediating", date(2025, 3, 5)), ("succeeded", date(2025, 3, 20))]
+        assert status_history.open_on(s.connection(), "dispute", date(2025, 4, 1))  # mediating on 1 April
 
 
 def test_refused_rows_block_the_import_unless_valid_only(township, clerk, tmp_path):
@@ -195,7 +201,7 @@ def test_sheets_with_different_headers_each_get_their_own_columns(township, cler
 
 def test_unknown_kind_and_file_are_clear_errors(clerk, tmp_path):
     with pytest.raises(DomainError, match="不能导入"):
-        plan_import(clerk, "package", tmp_path / "x.xlsx")
+        plan_import(clerk, "dispatch", tmp_path / "x.xlsx")
     with pytest.raises(DomainError, match="找不到台账文件"):
         plan_import(clerk, "dispute", tmp_path / "x.xlsx")
 

@@ -158,3 +158,55 @@ def test_reviewer_undoes_a_batch_from_the_batches_dialog(qtbot, make_window, adm
     with reviewer.session() as s:
         live = s.execute(select(func.count()).select_from(m.Dispute).where(m.Dispute.voided.is_(False))).scalar_one()
     assert live == 0
+
+
+def test_import_a_volunteer_ledger_through_the_wizard(qtbot, make_window, admin, clerk, tmp_path):
+    """志愿服务台账 (a kind without workflow): teams and volunteers resolved, the unknown team and
+    volunteer shown in the value step, participants stored with their hours."""
+    from tests.ledger.test_kinds import activity_workbook
+
+    team = admin.create("team", {"name": "龙游大妈", "type": "patrol"}).record
+    admin.create("team", {"name": "龙游老兵", "type": "mediation"})
+    for name in ("张阿姨", "刘大姐", "陈老伯"):
+        admin.create("volunteer", {"name": name, "teams": [{"team_id": team.id}]})
+    for code, name in VILLAGES:
+        admin.create("village", {"code": code, "name": name})
+    book = activity_workbook(tmp_path / "志愿服务台账.xlsx")
+    window = make_window(clerk)
+    wiz = _open_from_menu(qtbot, window)
+    wiz.resize(1100, 680)
+    page1 = wiz.file_page
+    _choose(page1.kind, "志愿服务台账")
+    type_text(page1.path, str(book))
+    qtbot.waitUntil(lambda: page1.sheets.count() == 1, timeout=10_000)
+    next_button = wiz.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    page2 = wiz.columns_page
+    qtbot.waitUntil(lambda: page2.isComplete(), timeout=10_000)
+    headers = [page2.columns.item(r, 0).text() for r in range(page2.columns.rowCount())]
+    row = headers.index("参与志愿者")
+    assert page2.columns.cellWidget(row, 1).currentText() == "参与志愿者"
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    page3 = wiz.values_page
+    qtbot.waitUntil(lambda: page3.isComplete(), timeout=20_000)
+    values = {page3.table.item(r, 1).text(): r for r in range(page3.table.rowCount())}
+    assert page3.table.cellWidget(values["治安巡逻"], 3).currentText() == "平安巡防"
+    assert page3.table.cellWidget(values["夕阳红队"], 3).currentText().startswith("（未对应")
+    assert page3.table.cellWidget(values["龙游老兵"], 3).currentText() == "龙游老兵"  # a registered team
+    assert page3.table.cellWidget(values["城东村"], 3).currentText() == "城东村"
+    _shot(wiz, tmp_path, "ledger-wizard-activity-3-values")
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    page4 = wiz.preview_page
+    qtbot.waitUntil(lambda: page4.plan is not None, timeout=20_000)
+    assert "可导入 2 条" in page4.summary.text() and "未通过校验 3 行" in page4.summary.text()
+    assert page4.preview.rowCount() == 2 and page4.preview.item(0, 2).text() == "五一节日巡逻"
+    assert page4.preview.item(0, 4).text() == "—"
+    page4.valid_only.setFocus()
+    qtbot.mouseClick(page4.valid_only, Qt.MouseButton.LeftButton, pos=QPoint(8, page4.valid_only.height() // 2))
+    _shot(wiz, tmp_path, "ledger-wizard-activity-4-preview")
+    qtbot.mouseClick(wiz.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wiz.result is not None, timeout=20_000)
+    assert (wiz.result.imported, wiz.result.parties) == (2, 3)
+    with clerk.session() as s:
+        hours = s.execute(select(func.sum(m.ActivityParticipant.hours))).scalar_one()
+    assert hours == 2.5 * 2 + 1

@@ -63,6 +63,8 @@ _UNSTORABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def unstorable_char(text: str) -> str | None:
     """The first character of `text` that cannot be stored, as U+XXXX, or None."""
+    if text.isprintable():  # the common case, decided in C
+        return None
     found = _UNSTORABLE.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 
@@ -94,10 +96,11 @@ def coerce_value(
         if len(value) > limit:
             raise _bad(spec, "max_length", f"长度不能超过{limit}个字符")
         if spec.check == "id_number":
-            problem = id_number_problem(value)
+            value = normalize_id_number(value)
+            problem = id_number_problem(value, today)
             if problem:
                 raise _bad(spec, "id_number", problem)
-            return normalize_id_number(value)
+            return value
         if spec.check == "phone":
             problem = phone_problem(value)
             if problem:

@@ -75,6 +75,10 @@ PETITION_FIELDS = [
     L("is_repeat", "重复访", "bool", "重复访 是否重复访"),
     L("is_skip_level", "越级访", "bool", "越级访 是否越级访"),
     L("decision_date", "受理日期", "date", "受理日期 受理时间 受理告知日期"),
+    L("assigned_department_id", "交办单位", "ref", "交办单位 承办单位 责任单位 办理单位 转办单位 交办部门 承办部门",
+      ref="department"),
+    L("assigned_date", "交办日期", "date", "交办日期 交办时间 转办日期 转办时间"),
+    L("assign_deadline", "交办办结时限", "date", "交办办结时限 交办时限 办理时限 要求办结时间 要求办结日期"),
     L("state", "办理情况", "state", "办理情况 办理结果 办理状态 状态 办结情况 是否办结 化解情况"),
     L("reply_date", "答复日期（办结日期）", "date", "答复日期 办结日期 办结时间 答复时间 出具意见书日期"),
     L("reply_result", "处理意见", "code", "处理意见 答复意见 处理结果 答复结果", code_table="reply_result"),
@@ -83,8 +87,52 @@ PETITION_FIELDS = [
     L("remark", "备注（并入事实）", "text", "备注 说明"),
 ]
 
-LEDGER_FIELDS: dict[str, list[LedgerField]] = {"dispute": DISPUTE_FIELDS, "petition": PETITION_FIELDS}
-LEDGER_KINDS = {"dispute": "矛盾纠纷排查化解台账", "petition": "信访台账"}
+PACKAGE_FIELDS = [
+    SEQ,
+    L("title", "包案事项", "text", "包案事项 包案案件 案件名称 事项名称 信访事项 包案内容 包案问题 案由 问题 事项"),
+    L("leader_id", "包案领导", "ref", "包案领导 包案领导姓名 领导姓名 包案县领导 包案镇领导 县级包案领导 乡镇包案领导 领导", ref="leader"),
+    L("unit_department_id", "责任单位", "ref", "责任单位 牵头单位 承办单位 责任部门 包案单位", ref="department"),
+    L("staff", "责任人", "text", "责任人 具体责任人 经办人 工作人员 包案责任人"),
+    L("start_date", "包案日期", "date", "包案日期 包案时间 开始日期 开始时间 登记日期 日期"),
+    L("target_date", "化解时限", "date", "化解时限 化解期限 办结时限 完成时限 时限 化解时间节点"),
+    L("plan", "工作方案", "text", "工作方案 化解措施 工作措施 包案措施 化解方案 措施"),
+    L("links", "关联案件编号", "names", "关联案件编号 关联案件 关联信访件编号 关联纠纷编号 关联编号 关联信访件 关联纠纷"),
+    L("progress", "工作进展（并入工作方案）", "text", "工作进展 进展情况 化解进展 推进情况 进展"),
+    L("know_situation", "包掌握情况", "bool", "包掌握情况 掌握情况"),
+    L("counsel", "包思想疏导", "bool", "包思想疏导 思想疏导"),
+    L("solve_problem", "包解决问题", "bool", "包解决问题 解决问题"),
+    L("stabilise", "包稳控", "bool", "包稳控 稳控"),
+    L("stop_petitioning", "包息诉罢访", "bool", "包息诉罢访 息诉罢访"),
+    L("supervised", "挂牌督办", "bool", "挂牌督办 是否挂牌督办 督办"),
+    L("is_backlog", "积案", "bool", "积案 是否积案 信访积案"),
+    L("state", "化解情况", "state", "化解情况 销号情况 是否销号 办理情况 办理结果 状态 包案状态 化解结果"),
+    L("close_request_date", "申请销号日期", "date", "申请销号日期 申请销号时间 申请日期"),
+    L("closed_date", "销号日期", "date", "销号日期 销号时间 化解日期 办结日期 化解时间 办结时间"),
+    L("reviewer", "销号审核人", "text", "销号审核人 审核人 审核领导 销号审批人"),
+    L("review_opinion", "审核意见", "text", "审核意见 销号意见 审核情况"),
+    L("remark", "备注（并入工作方案）", "text", "备注 说明"),
+]
+
+ACTIVITY_FIELDS = [
+    SEQ,
+    L("activity_date", "活动日期", "date", "活动日期 活动时间 服务日期 服务时间 开展日期 日期 时间"),
+    L("team_id", "志愿服务队", "ref", "志愿服务队 服务队 队伍名称 志愿队伍 所属队伍 志愿服务队名称 队伍 组织单位", ref="team"),
+    L("type", "活动类型", "code", "活动类型 服务类型 活动类别 服务类别 类型 类别", code_table="activity_type"),
+    L("place", "活动地点", "text", "活动地点 服务地点 地点"),
+    L("content", "活动内容", "text", "活动内容 服务内容 活动主题 主要内容 内容 活动情况"),
+    L("village_id", "所属村(社区)", "ref", "所属村(社区) 所属村社区 村居 村别 村(社区) 村社区 所在村 村名 所属村", ref="village"),
+    L("participants", "参与志愿者", "names", "参与志愿者 参加志愿者 志愿者 志愿者姓名 参与人员 参加人员 参与人员姓名"),
+    L("hours", "每人服务时长(小时)", "text", "每人服务时长(小时) 每人服务时长 服务时长(小时) 服务时长 志愿服务时长 时长(小时) 时长"),
+    L("hazards_found", "发现隐患数", "int", "发现隐患数 发现隐患 隐患数 排查隐患数 发现隐患(处)"),
+    L("disputes_resolved", "化解纠纷数", "int", "化解纠纷数 化解纠纷 调解纠纷数 化解矛盾纠纷数"),
+    L("people_served", "服务群众人次", "int", "服务群众人次 服务人次 服务群众 受益群众 受益人次"),
+    L("remark", "备注（并入活动内容）", "text", "备注 说明"),
+]
+
+LEDGER_FIELDS: dict[str, list[LedgerField]] = {"dispute": DISPUTE_FIELDS, "petition": PETITION_FIELDS,
+                                               "package": PACKAGE_FIELDS, "activity": ACTIVITY_FIELDS}
+LEDGER_KINDS = {"dispute": "矛盾纠纷排查化解台账", "petition": "信访台账", "package": "包案台账",
+                "activity": "志愿服务台账"}
 
 # Workflow states a free-text 化解情况/办理情况 may mean, and the texts clerks write for them.
 STATES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -97,14 +145,24 @@ STATES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "petition": {
         "replied": ("已办结", "办结", "已答复", "答复", "已化解", "化解", "已出具意见", "结案", "已结案"),
-        "accepted": ("办理中", "在办", "已受理", "受理", "已交办", "交办", "正在办理", "未办结"),
+        "accepted": ("办理中", "在办", "已受理", "受理", "正在办理", "未办结"),
+        "assigned": ("已交办", "交办", "已转办", "转办", "交办办理中"),
         "not_accepted": ("不予受理", "不受理", "不再受理"),
         "registered": ("待受理", "已登记", "登记"),
     },
+    "package": {
+        "closed": ("已销号", "销号", "已化解", "化解", "已办结", "办结", "已结案", "结案", "化解销号"),
+        "close_requested": ("申请销号", "已申请销号", "待销号", "待审核", "销号审核中"),
+        "in_progress": ("包案中", "在办", "办理中", "化解中", "正在化解", "未化解", "未销号", "稳控中", "推进中"),
+    },
+    "activity": {},
 }
 STATE_LABELS = {
     "dispute": {"registered": "排查登记", "accepted": "已受理", "mediating": "调解中", "succeeded": "调解成功", "failed": "调解不成"},
-    "petition": {"registered": "已登记待受理", "accepted": "已受理", "not_accepted": "不予受理", "replied": "已答复"},
+    "petition": {"registered": "已登记待受理", "accepted": "已受理", "assigned": "已交办", "not_accepted": "不予受理",
+                 "replied": "已答复"},
+    "package": {"in_progress": "包案中", "close_requested": "申请销号", "closed": "已销号"},
+    "activity": {},
 }
 
 # Free texts for code-table values that the tables' own labels do not cover.
@@ -130,6 +188,10 @@ CODE_SYNONYMS: dict[str, dict[str, str]] = {
     "petition_category": {"建议意见": "suggestion", "检举控告": "complaint", "申诉求决": "claim", "求决": "claim",
                           "申诉": "claim", "建议": "suggestion", "检举": "complaint", "控告": "complaint"},
     "reply_result": {"支持诉求": "support", "解释": "explain", "不支持": "not_support"},
+    "activity_type": {"巡防": "patrol", "巡逻": "patrol", "治安巡逻": "patrol", "平安巡逻": "patrol", "调解": "mediation",
+                      "纠纷调解": "mediation", "普法": "legal_publicity", "法治宣传教育": "legal_publicity",
+                      "宣传": "legal_publicity", "劝导": "civility", "文明劝导服务": "civility", "帮扶": "care",
+                      "关爱": "care", "走访慰问": "care", "救援": "emergency", "应急": "emergency"},
     "petition_route": {"直接": "direct", "交办": "assigned_by_superior", "12345": "hotline_12345", "热线": "hotline_12345"},
 }
 

@@ -24,6 +24,14 @@ class Header:
     year_hint: int | None  # year for dates written without one (3月5日)
     raw_rows: list[list[str]]  # the header rows' texts, to spot page-break repeats
 
+    @property
+    def words(self) -> frozenset[str]:
+        """Every non-empty text of the header rows."""
+        cached = self.__dict__.get("_words")
+        if cached is None:
+            cached = self.__dict__["_words"] = frozenset(t for row in self.raw_rows for t in row if t)
+        return cached
+
 
 def _texts(row: list[Any], width: int) -> list[str]:
     return [cell_text(v) for v in row] + [""] * (width - len(row))
@@ -104,9 +112,9 @@ def match_column(name: str, index: dict[str, str]) -> str | None:
 
 def is_header_repeat(texts: list[str], header: Header) -> bool:
     """A page-break repeat of the header (or its second row) inside the data (cells as text)."""
-    filled = [t for t in texts if t]
-    if not filled:
+    if header.words.isdisjoint(texts):  # no header text at all: not a repeat (the usual data row)
         return False
+    filled = [t for t in texts if t]
     for hrow in header.raw_rows:
         same = sum(1 for c, t in enumerate(texts) if t and c < len(hrow) and t == hrow[c])
         if same >= max(2, len(filled) // 2 + 1):

@@ -8,29 +8,32 @@ already imported by a batch that was not undone is skipped, so re-importing a fi
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import add, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import insert, select
 
+from ..domain import history as h
 from ..domain import models as m
 from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
 from ..domain.roles import Perm
 from ..services.bulk import batch_digest, convert_rows
 from ..services.kinds import kind_spec
-from ..store import audit, search_index
+from ..store import audit, search_index, status_history
 from .fields import LEDGER_KINDS, field_by_name
 from .header import Header, detect_header, is_header_repeat
 from .mapping import Mapping, ValueMapper, suggest_columns
 from .read import Sheet, file_sha256, read_sheets, sheet_names
-from .rows import Prepared, RowBuilder, RowError, RowRefused
+from .rows import CHILD_KEYS, CHILD_MODELS, Prepared, RowBuilder, RowError, RowRefused
 from .values import cell_text
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ SKIP_LABELS = {"blank": "空行", "subtotal": "小计/合计行", "header_repeat
 _FIELD_ALIASES = {
     "petition": {"petitioner_name": "names", "representatives": "names", "decision": "state"},
     "dispute": {"name": "party_names", "id_number": "party_ids", "phone": "party_phones", "outcome": "state"},
+    "package": {},
+    "activity": {"volunteer_id": "participants"},
 }
 ProgressFn = Callable[[int, int], None]
 PROGRESS_EVERY = 2_000  # rows between progress reports
@@ -154,7 +159,7 @@ def _is_subtotal(texts: list[str]) -> bool:
         t = t.replace(" ", "")
         if not t:
             continue
-        if any(t.startswith(w) for w in SUBTOTAL_WORDS):
+        if t.startswith(SUBTOTAL_WORDS):
             return True
         seen += 1
         if seen >= 3:
@@ -189,9 +194,51 @@ def content_key(kind: str, texts: dict[str, str]) -> str:
     return hashlib.sha256(f"{kind}\x1e{text}".encode()).hexdigest()
 
 
+def _content_keyer(kind: str, columns: dict[int, str]) -> Callable[[list[str]], str]:
+    """`content_key` for the rows of one sheet, from the row's texts by column: the field order and
+    the "field=" prefixes are worked out once (the same key as `content_key`)."""
+    order = sorted((f, c) for c, f in columns.items() if f != "seq")
+    head = f"{kind}\x1e"
+    sha = hashlib.sha256
+    prefixes = [f"{f}=" for f, _c in order]
+    cols = [c for _f, c in order]
+    widest = max(cols, default=-1)
+    pick = itemgetter(*cols) if len(cols) > 1 else (lambda texts: (texts[cols[0]],)) if cols else (lambda texts: ())
+
+    def key(texts: list[str]) -> str:
+        if len(texts) > widest:  # every mapped column present: joined without a Python-level loop
+            text = "\x1f".join(map(add, prefixes, pick(texts)))
+        else:
+            n = len(texts)
+            text = "\x1f".join([p + texts[c] for p, c in zip(prefixes, cols, strict=True) if c < n])
+        return sha((head + text).encode()).hexdigest()
+
+    return key
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a ledger's rows are built: a 100,000-row ledger makes
+    about a million small dicts and lists, none of them in a reference cycle, and every generation-2
+    pass would walk all of them again (over a second of CPU). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def plan_import(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None = None,
                 mapping: Mapping | None = None, progress: ProgressFn | None = None) -> Plan:
     """Read, detect, map and validate a ledger; nothing is stored."""
+    with gc_paused():
+        return _plan_import(services, kind, path, sheets=sheets, mapping=mapping, progress=progress)
+
+
+def _plan_import(services: Services, kind: str, path: str | Path, *, sheets: list[str] | None,
+                 mapping: Mapping | None, progress: ProgressFn | None) -> Plan:
     _check_kind(kind)
     path = Path(path)
     data = read_sheets(path, sheets)
@@ -248,6 +295,9 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
     last = len(sheet.rows) - 1
     while last >= header.data_row and _empty(sheet.rows[last]):
         last -= 1
+    pairs = list(columns.items())
+    widest = max(columns, default=-1)
+    keyer = _content_keyer(plan.kind, columns)
     for i in range(header.data_row, last + 1):  # blank rows after the last filled one are not "read"
         tick(i)
         row = sheet.rows[i]
@@ -263,9 +313,13 @@ def _plan_sheet(plan: Plan, sp: SheetPlan, sheet: Sheet, header: Header, builder
         if is_header_repeat(texts, header):
             plan.skipped["header_repeat"] += 1
             continue
-        cells = {f: row[c] for c, f in columns.items() if c < len(row)}
-        cell_texts = {f: texts[c] for c, f in columns.items() if c < len(row)}
-        key = content_key(plan.kind, cell_texts)
+        if len(row) > widest:
+            cells = {f: row[c] for c, f in pairs}
+            cell_texts = {f: texts[c] for c, f in pairs}
+        else:
+            cells = {f: row[c] for c, f in pairs if c < len(row)}
+            cell_texts = {f: texts[c] for c, f in pairs if c < len(row)}
+        key = keyer(texts)
         if (sheet.name, number, key) in done:
             plan.skipped["already_imported"] += 1
             continue
@@ -293,7 +347,7 @@ def _unknown_values(plan: Plan, builder: RowBuilder) -> list[UnknownValue]:
     by_sheet = {sp.name: {sp.header.columns[c]: f for c, f in sp.columns.items()} for sp in plan.sheets if sp.header}
     for e in plan.errors:
         fname = by_sheet.get(e.sheet, {}).get(e.column)
-        if fname and e.rule in ("unmapped_value", "ref", "code"):
+        if fname and e.rule in ("unmapped_value", "ref", "code") and fields[fname].type in ("code", "state", "ref"):
             counts[(fname, e.value)] += 1
     return [UnknownValue(f, fields[f].label, t, n) for (f, t), n in counts.most_common()]
 
@@ -324,7 +378,7 @@ def value_table(services: Services, kind: str, path: str | Path, *, sheets: list
         resolve = services._resolver(s)
         for (fname, text), n in sorted(out.items()):
             if fields[fname].type == "ref":
-                code = resolve("village", mapping.values.get(fname, {}).get(text, text))
+                code = resolve(fields[fname].ref or "village", mapping.values.get(fname, {}).get(text, text))
             else:
                 code = mappers[fname](text)
             result.append((fname, text, n, code))
@@ -333,8 +387,10 @@ def value_table(services: Services, kind: str, path: str | Path, *, sheets: list
 
 # -- commit -----------------------------------------------------------------------------------
 
-def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -> tuple[int, str]:
-    """Core executemany of converted rows; returns (count, SHA-256 of what was inserted)."""
+def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]], *,
+            digest: bool = True) -> tuple[int, str]:
+    """Core executemany of converted rows; returns (count, SHA-256 of what was inserted, or '' when
+    `digest` is off: derived rows such as status spans are not part of the audited batch)."""
     if not rows:
         return 0, batch_digest(model.__tablename__, [], [])
     table: sa.Table = model.__table__
@@ -347,7 +403,7 @@ def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]]) -
     else:
         params = [dict(zip(columns, t, strict=True)) for t in tuples]
     conn.exec_driver_sql(compiled.string, params)
-    return len(tuples), batch_digest(table.name, columns, tuples)
+    return len(tuples), batch_digest(table.name, columns, tuples) if digest else ""
 
 
 IMPORT_CACHE_KIB = 64 * 1024
@@ -428,6 +484,11 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
 
     With refused rows, nothing is stored unless `valid_only` (the user chose "import the valid rows").
     """
+    with gc_paused():
+        return _commit_import(services, plan, valid_only=valid_only)
+
+
+def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> ImportResult:
     spec = kind_spec(plan.kind)
     services.require(spec.perm, f"导入{spec.label}台账")
     if plan.errors and not valid_only:
@@ -465,17 +526,33 @@ def commit_import(services: Services, plan: Plan, *, valid_only: bool = False) -
             records.append(p.record)
             parties.extend(p.parties)
             events.extend(p.events)
-        tables = [model.__tablename__, "dispute_party", "workflow_event"]
+        child = CHILD_MODELS.get(plan.kind)
+        child_table = child.__tablename__ if child else None
+        tables = [model.__tablename__, *([child_table] if child_table else []), "workflow_event", "status_span"]
         # Indexes come back (inner exit) before the search rows are written (they look parties up by dispute).
         with _search_rows_in_one_pass(conn, model.__tablename__), _indexes_built_after(conn, tables, len(records)):
             n_rec, h_rec = _insert(conn, model, records)
-            n_par, h_par = _insert(conn, m.DisputeParty, parties)
+            n_par, h_par = _insert(conn, child, parties) if child else (0, "")
             n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
+            # The status history (what the stock figures "as at A" read), replayed from the events just
+            # written as a record entered in the form gets it; from the rows in hand, not read back.
+            if plan.kind in status_history.KIND_TABLES:
+                # Each event's step values as the builder holds them (dates as dates), not its JSON read back.
+                by_record: dict[str, list[Any]] = {
+                    p.record["id"]: [h.Event(action, when, data, p.created_at) for action, when, data in p.step_values()]
+                    for p in plan.prepared}
+                spans = status_history.span_rows(plan.kind, records, by_record, services.policy)
+                if conn.dialect.name == "sqlite":  # NULL ids take the next rowid
+                    _insert(conn, m.StatusSpan, spans, digest=False)
+                elif spans:  # elsewhere the id column's default (a sequence) must fill it
+                    conn.execute(insert(status_history.T_SPAN), spans)
         entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
                              record_id=None, before=None, after={
                                  "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
-                                 "counts": {model.__tablename__: n_rec, "dispute_party": n_par, "workflow_event": n_ev},
-                                 "sha256": {model.__tablename__: h_rec, "dispute_party": h_par, "workflow_event": h_ev},
+                                 "counts": {model.__tablename__: n_rec, **({child_table: n_par} if child_table else {}),
+                                            "workflow_event": n_ev},
+                                 "sha256": {model.__tablename__: h_rec, **({child_table: h_par} if child_table else {}),
+                                            "workflow_event": h_ev},
                                  "summary": summary})
         session.flush()
         conn.execute(insert(m.ImportBatch.__table__), [{
@@ -519,13 +596,15 @@ def undo_import(services: Services, batch_id: str, reason: str) -> int:
         changes = {"voided": True, "void_reason": void_reason, "updated_at": now, "updated_by": who}
         session.execute(sa.update(table).where(table.id.in_(ids), table.voided.is_(False))
                         .values(revision=table.revision + 1, **changes))
-        if batch.kind == "dispute":
-            session.execute(sa.update(m.DisputeParty).where(m.DisputeParty.dispute_id.in_(ids),
-                                                            m.DisputeParty.voided.is_(False))
-                            .values(revision=m.DisputeParty.revision + 1, **changes))
+        child: Any = CHILD_MODELS.get(batch.kind)
+        if child is not None:  # dispute parties, activity participants
+            parent = getattr(child, CHILD_KEYS[batch.kind])
+            session.execute(sa.update(child).where(parent.in_(ids), child.voided.is_(False))
+                            .values(revision=child.revision + 1, **changes))
         base = {"record_kind": batch.kind, "action": "void", "event_date": services.today(), "actor": who,
                 "note": void_reason, "township_code": services.township.code, "created_by": who, "updated_by": who}
-        _insert(session.connection(), m.WorkflowEvent, [dict(base, record_id=rid) for rid in live])
+        if spec.workflow is not None:  # as `void` does: a kind without workflow has no events
+            _insert(session.connection(), m.WorkflowEvent, [dict(base, record_id=rid) for rid in live])
         audit.append(session, username=who, action=UNDO_ACTION, record_kind=batch.kind, record_id=None,
                      before={"batch_id": batch.id, "imported": batch.imported},
                      after={"batch_id": batch.id, "voided": len(live), "reason": reason})

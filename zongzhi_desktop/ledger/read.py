@@ -62,7 +62,7 @@ def read_sheets(path: Path, names: list[str] | None = None) -> list[Sheet]:
             merged = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
         except Exception as e:  # calamine's own error types for a damaged sheet
             raise DomainError(f"无法读取工作表“{name}”（{path.name}）：{e}") from None
-        out.append(Sheet(name, [list(r) for r in rows], merged))
+        out.append(Sheet(name, rows if all(type(r) is list for r in rows) else [list(r) for r in rows], merged))
     return out
 
 

@@ -26,6 +26,8 @@ class CellProblem(Exception):
 
 def cell_text(value: Any) -> str:
     """A cell as trimmed text: integral floats without '.0', dates as ISO, None as ''."""
+    if type(value) is str:  # most cells: checked first, the other types' tests skipped
+        return value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -133,6 +135,7 @@ def parse_id_number(value: Any) -> str | None:
 
 
 _SPLIT = re.compile(r"[、,，;；/\n]+|\s{1,}")
+SPLIT_LIST = _SPLIT  # for callers that already hold a cell's normalized text (see split_list)
 
 
 def split_list(value: Any) -> list[str]:

@@ -12,7 +12,7 @@ the existing data. `check` recomputes them all and reports differences (tests, `
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -82,12 +82,24 @@ def compute(conn: Connection, kind: str, ids: Iterable[str], policy: DeadlinePol
              .where(ev.c.record_id.in_(chunk), ev.c.voided.is_(False)))
         for rid, action, day, data, created in conn.execute(q):
             events[rid].append(h.Event(action, day, data, created))
-        for rid, rec in records.items():
-            for s in h.replay(kind, rec, events.get(rid, ()), policy, record_label=rec.get("serial") or rid):
-                out.append({"record_kind": kind, "record_id": rid, "township_code": rec["township_code"],
-                            "start_date": s.start, "end_date": s.end or m.STILL, "status": s.status,
-                            "is_open": s.status in open_states, "deadline": s.deadline,
-                            "deadline_kind": s.deadline_kind})
+        out.extend(span_rows(kind, records.values(), events, policy, open_states))
+    return out
+
+
+def span_rows(kind: str, records: Iterable[Mapping[str, Any]], events: Mapping[str, Iterable[h.Event]],
+              policy: DeadlinePolicy, open_states: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """The span rows of records given as column mappings with their events by record id (a bulk
+    writer that holds both in memory need not read them back)."""
+    if open_states is None:
+        open_states = WORKFLOWS[kind].open_states
+    out: list[dict[str, Any]] = []
+    for rec in records:
+        rid = rec["id"]
+        for s in h.replay(kind, rec, events.get(rid, ()), policy, record_label=rec.get("serial") or rid):
+            out.append({"record_kind": kind, "record_id": rid, "township_code": rec["township_code"],
+                        "start_date": s.start, "end_date": s.end or m.STILL, "status": s.status,
+                        "is_open": s.status in open_states, "deadline": s.deadline,
+                        "deadline_kind": s.deadline_kind})
     return out
 
 

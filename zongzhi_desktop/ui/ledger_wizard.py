@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,6 +56,13 @@ from ..services import Services
 from .errors import show_domain_error, show_message
 from .runner import OperationRunner
 
+# What a reference column's values are chosen from in the value step.
+_REF_MODELS: dict[str, type[Any]] = {"village": m.Village, "leader": m.Leader, "department": m.Department,
+                                     "team": m.VolunteerTeam}
+
+# The ledger kinds' names (ledger/fields.py LEDGER_KINDS), for the translation catalog.
+_KIND_NAMES = (QT_TRANSLATE_NOOP("LedgerKinds", "矛盾纠纷排查化解台账"), QT_TRANSLATE_NOOP("LedgerKinds", "信访台账"),
+               QT_TRANSLATE_NOOP("LedgerKinds", "包案台账"), QT_TRANSLATE_NOOP("LedgerKinds", "志愿服务台账"))
 PREVIEW_ROWS = 50
 UNKNOWN = QBrush(QColor("#fde2e1"))
 NOT_MAPPED = ""  # combo data for "no column" / "no value"
@@ -84,7 +98,7 @@ class FilePage(QWizardPage):
         self.kind = QComboBox()
         self.kind.setObjectName("ledger_kind")
         for key, label in LEDGER_KINDS.items():
-            self.kind.addItem(self.tr(label), key)
+            self.kind.addItem(QCoreApplication.translate("LedgerKinds", label), key)
         self.path = QLineEdit()
         self.path.setObjectName("ledger_path")
         self.path.setPlaceholderText(self.tr("台账文件路径"))
@@ -341,13 +355,17 @@ class ValuesPage(QWizardPage):
         if spec.type == "state":
             return list(STATE_LABELS[self.wiz.kind].items())
         if spec.type == "ref":
+            model: Any = _REF_MODELS[spec.ref or "village"]
+            order = model.code if model is m.Village else model.name
             with self.wiz.services.session() as s:
-                rows = s.execute(select(m.Village.name).where(m.Village.voided.is_(False)).order_by(m.Village.code)).all()
-            return [(name, name) for (name,) in rows]
+                rows = s.execute(select(model.id, model.name).where(model.voided.is_(False)).order_by(order)).all()
+            self._ref_names.update({rid: name for rid, name in rows})
+            return [(name, name) for _rid, name in rows]
         return self.wiz.services.codes[spec.code_table].active_items()  # type: ignore[index]
 
     def _filled(self, rows: list[tuple[str, str, int, str | None]]) -> None:
         self.rows = rows
+        self._ref_names: dict[str, str] = {}  # id → name of the referenced records offered as choices
         self.initial: list[str] = []  # what each row's choice was when shown (the automatic match)
         fields = field_by_name(self.wiz.kind)
         self.table.setRowCount(len(rows))
@@ -363,7 +381,10 @@ class ValuesPage(QWizardPage):
                 combo.addItem(label, value)
             if fields[fname].type == "ref" and code:
                 explicit = self.wiz.mapping.values.get(fname, {}).get(text, text)
-                combo.setCurrentIndex(max(0, combo.findData(explicit)))
+                at = combo.findData(explicit)
+                if at < 0:  # matched by its code or id, not its name: show the name it resolved to
+                    at = combo.findData(self._ref_names.get(code))
+                combo.setCurrentIndex(max(0, at))
             elif code:
                 combo.setCurrentIndex(max(0, combo.findData(code)))
             self.initial.append(combo.currentData())
@@ -482,9 +503,11 @@ class PreviewPage(QWizardPage):
         self.preview.setRowCount(len(rows))
         for r, p in enumerate(rows):
             rec = p.record
-            name = rec.get("title") or rec.get("petitioner_name")
-            when = rec.get("found_date") or rec.get("received_date")
-            for c, value in enumerate((p.sheet, p.row, name, when, labels.get(rec["status"], rec["status"]))):
+            name = rec.get("title") or rec.get("petitioner_name") or rec.get("content")
+            when = rec.get("found_date") or rec.get("received_date") or rec.get("start_date") or rec.get("activity_date")
+            status = rec.get("status")
+            state = labels.get(status, status) if status else "—"  # volunteer activities have no workflow
+            for c, value in enumerate((p.sheet, p.row, name, when, state)):
                 self.preview.setItem(r, c, _item(value))
         self.error_model.set_errors(plan.errors)
         for c, width in enumerate((70, 50, 120, 140)):

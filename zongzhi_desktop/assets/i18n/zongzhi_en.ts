@@ -872,6 +872,25 @@ Save your work and close the program; at the next start it will offer to restore
     </message>
 </context>
 <context>
+    <name>LedgerKinds</name>
+    <message>
+        <source>矛盾纠纷排查化解台账</source>
+        <translation>Dispute screening and resolution ledger</translation>
+    </message>
+    <message>
+        <source>信访台账</source>
+        <translation>Petition ledger</translation>
+    </message>
+    <message>
+        <source>包案台账</source>
+        <translation>Leader case-package ledger</translation>
+    </message>
+    <message>
+        <source>志愿服务台账</source>
+        <translation>Volunteer service ledger</translation>
+    </message>
+</context>
+<context>
     <name>LockCover</name>
     <message>
         <source>已锁定</source>
