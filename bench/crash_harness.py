@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from crash_harness import delays, prepare_template, run_trial  # noqa: E402
+from crash_harness import delays, prepare_template, run_trial
 
 
 def main() -> int:
