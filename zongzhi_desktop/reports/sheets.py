@@ -2,8 +2,8 @@
 
 `build_sheet` takes a database connection, a period and a township list (None: every township
 in the store — the county hub's view) and returns a plain Report; nothing here renders.
-Every number cell names the figure value it prints (`Cell.value`), and every value keeps the
-ids of its records, so the preview can open exactly the records behind a number.
+Every number cell names the figure value it prints (`Cell.value`), and every value keeps how to
+fetch its records (`Value.query`), so the preview can open exactly the records behind a number.
 """
 
 from __future__ import annotations
@@ -306,6 +306,18 @@ def progress_list(b: Builder, key: str, p: Period) -> Table:
     return b.list_table(key, f"领导包案工作进展（本期登记{len(entries)}条）", cols, rows, 9)
 
 
+AREA_FIGURES = (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
+                ("open", (fg.P_OPEN, fg.D_OPEN)), ("overdue", (fg.P_OVERDUE, fg.D_OVERDUE)))
+
+
+def _pair(b: Builder, ps: SetDef, pk: str | None, ds: SetDef, dk: str | None, gid: Any, label: str | None = None) -> Value:
+    """Petitions plus disputes of one group (`pk` / `dk`: each kind's grouping column, None: all)."""
+    p = b.period
+    n = b.q.n(ps, p, pk, gid) + b.q.n(ds, p, dk, gid)
+    picks = [fg.pick(ps, p, pk, gid if pk else None), fg.pick(ds, p, dk, gid if dk else None)]
+    return Value("", f"{ps.label}+{ds.label}" if label is None else label, n, str(n), query=fg.query_of(picks))
+
+
 def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any, str]], note: str | None,
                dims_of: dict[str, str], keep_empty: bool = True) -> Table:
     """Table by village / responsible unit / township: new, resolved, open, overdue and the two rates.
@@ -320,13 +332,8 @@ def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any
     for gid, name in groups:
         suffix = f"|{dim}={gid}"
         cells = [Cell(name)]
-        for label, (ps, ds) in (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
-                                ("open", (fg.P_OPEN, fg.D_OPEN)), ("overdue", (fg.P_OVERDUE, fg.D_OVERDUE))):
-            pv = b.q.count(ps, b.period, pk, gid)
-            dv = b.q.count(ds, b.period, dk, gid)
-            n = len(pv.refs["petition"]) + len(dv.refs["dispute"])  # type: ignore[index]
-            v = Value("", f"{ps.label}+{ds.label}", n, str(n), {"petition": pv.refs["petition"], "dispute": dv.refs["dispute"]})  # type: ignore[index]
-            cells.append(b.put(f"area.{label}{suffix}", v))
+        for label, (ps, ds) in AREA_FIGURES:
+            cells.append(b.put(f"area.{label}{suffix}", _pair(b, ps, pk, ds, dk, gid)))
         cells.append(b.rate(fg.R_ON_TIME, dims={"petition": (pk, gid)}, suffix=suffix))
         cells.append(b.rate(fg.R_MEDIATION, dims={"dispute": (dk, gid)}, suffix=suffix))
         if not keep_empty and all(c.text in ("0", "—") for c in cells[1:]):
@@ -335,12 +342,8 @@ def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any
             continue
         rows.append(cells)
     total = [Cell("合计", bold=True, shade=True)]
-    for label, (ps, ds) in (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
-                            ("open", (fg.P_OPEN, fg.D_OPEN)), ("overdue", (fg.P_OVERDUE, fg.D_OVERDUE))):
-        pv, dv = b.q.count(ps, b.period), b.q.count(ds, b.period)
-        n = int(pv.value or 0) + int(dv.value or 0)
-        v = Value("", "", n, str(n), {"petition": pv.refs["petition"], "dispute": dv.refs["dispute"]})  # type: ignore[index]
-        total.append(b.put(f"area.{label}|total", v))
+    for label, (ps, ds) in AREA_FIGURES:
+        total.append(b.put(f"area.{label}|total", _pair(b, ps, None, ds, None, None, "")))
     total.append(b.rate(fg.R_ON_TIME, suffix="|total"))
     total.append(b.rate(fg.R_MEDIATION, suffix="|total"))
     for c in total[1:]:
@@ -358,7 +361,7 @@ def _village_groups(b: Builder) -> list[tuple[Any, str]]:
     seen = {g for g, _ in groups}
     extra: set[Any] = set()
     for s in (fg.P_NEW, fg.P_CONCLUDED, fg.P_OPEN, fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN):
-        extra |= set(b.q.groups(s, b.period, "village_id")) - seen
+        extra |= set(b.q.counts(s, b.period, "village_id")) - seen
     for vid in sorted(extra, key=lambda x: (x is None, str(x))):
         groups.append((vid, b.village_name(vid)))
     return groups
@@ -367,9 +370,9 @@ def _village_groups(b: Builder) -> list[tuple[Any, str]]:
 def _unit_groups(b: Builder) -> list[tuple[Any, str]]:
     ids: set[Any] = set()
     for s in (fg.P_NEW, fg.P_CONCLUDED, fg.P_OPEN):
-        ids |= set(b.q.groups(s, b.period, "assigned_department_id"))
+        ids |= set(b.q.counts(s, b.period, "assigned_department_id"))
     for s in (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN):
-        ids |= set(b.q.groups(s, b.period, "committee_id"))
+        ids |= set(b.q.counts(s, b.period, "committee_id"))
     out = []
     for gid in ids:
         if gid is None:
@@ -530,7 +533,7 @@ def dispute_type_table(b: Builder, weekly: bool) -> Table:
     rows = []
     types = b.codes["dispute_type"].items
     seen = set(types)
-    extra = [c for s in (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN) for c in b.q.groups(s, b.period, "type") if c not in seen]
+    extra = [c for s in (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN) for c in b.q.counts(s, b.period, "type") if c not in seen]
     for code in [*types, *sorted(set(extra))]:
         suffix = f"|type={code}"
         row = [Cell(b.label("dispute_type", code)), b.count(fg.D_NEW, dim="type", value=code, suffix=suffix),
