@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, null, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, and_, case, func, null, or_, select
 
 from ..domain import models as m
 from ..domain import workflows as wf
@@ -402,16 +402,34 @@ class FigureQueries:
 
     # -- counting (the database aggregates) ----------------------------------------------------
     def counts(self, s: SetDef, p: Period, dim: str = "township_code") -> dict[Any, int]:
-        """How many records of the set there are for each value of `dim` (values with none are absent)."""
+        """How many records of the set there are for each value of `dim` (values with none are absent).
+
+        The sets of one family (FAMILIES: subsets of one root set) are counted together in one
+        query over the root's records, one SUM(CASE …) per member."""
         key = (s.key, p.kind, p.code, dim)
         if key not in self._counts:
+            root, members = FAMILY_OF.get(s.key, (s, (s,)))
             t = TABLES[s.kind]
             g = _dim_expr(t, dim).label("g")
-            q = self.select_set(s, p, [g, func.count().label("n")])
-            if s.at is not None:  # the stock select adds the span columns: count only
-                q = q.with_only_columns(g, func.count().label("n"))
-            self._counts[key] = {v: int(n) for v, n in self.conn.execute(q.group_by(g))}
+            cols = [g, *(func.count() if m is root else func.sum(case((self._cond(m, t, p), 1), else_=0))
+                         for m in members)]
+            q = self.select_set(root, p, cols)
+            if root.at is not None:  # the stock select adds the span columns: counts only
+                q = q.with_only_columns(*cols)
+            found: dict[str, dict[Any, int]] = {m.key: {} for m in members}
+            for row in self.conn.execute(q.group_by(g)):
+                for m, n in zip(members, row[1:], strict=True):
+                    if n:
+                        found[m.key][row[0]] = int(n)
+            for m in members:
+                self._counts[(m.key, p.kind, p.code, dim)] = found[m.key]
         return self._counts[key]
+
+    def _cond(self, s: SetDef, t: Table, p: Period) -> ColumnElement[bool]:
+        if s.at is not None:
+            return s.at(t, T_SPAN, p, self.as_at(p))
+        assert s.where is not None
+        return s.where(t, p)
 
     def n(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> int:
         """The set's count, optionally only the records whose dimension `dim` equals `value`. The
@@ -542,6 +560,24 @@ class FigureQueries:
 
 
 SET_BY_KEY: dict[str, SetDef] = {s.key: s for s in SETS}
+# Sets counted together: every member is a subset of its root (same record table, same date in
+# the period, or open on A), so one scan of the root's records counts them all.
+FAMILIES: tuple[tuple[SetDef, tuple[SetDef, ...]], ...] = (
+    (P_NEW, (P_GROUP, P_SKIP, P_REPEAT)),
+    (P_DECIDED, (P_DECIDED_TIMELY,)),
+    (P_CONCLUDED, (P_ON_TIME, P_RATED, P_SATISFIED, P_CONCLUDED_VILLAGE)),
+    (D_NEW, (D_NEW_HIGH, D_NEW_HOMICIDE)),
+    (D_ENDED, (D_RESOLVED, D_RESOLVED_VILLAGE)),
+    (K_CLOSED, (K_BACKLOG_CLOSED,)),
+    (X_DONE, (X_DONE_ON_TIME,)),
+    (P_OPEN, (P_OVERDUE, P_DUE_SOON)),
+    (D_OPEN, (D_OPEN_HIGH, D_OPEN_HOMICIDE, D_OVERDUE, D_DUE_SOON)),
+    (K_OPEN, (K_OVERDUE, K_DUE_SOON)),
+    (X_OPEN, (X_OVERDUE, X_DUE_SOON)),
+)
+FAMILY_OF: dict[str, tuple[SetDef, tuple[SetDef, ...]]] = {
+    m.key: (root, (root, *members)) for root, members in FAMILIES for m in (root, *members)
+}
 
 
 def figures_markdown() -> str:
