@@ -352,6 +352,12 @@ def _dim_expr(t: Table, dim: str) -> ColumnElement[Any]:
     return t.c[dim]
 
 
+def _group_key(t: Table, dim: str) -> Any:
+    """GROUP BY key of a dimension: `col || ''`, no index key, so SQLite reads the period's date
+    index and sorts the groups instead of walking the whole table in the dimension's index order."""
+    return _dim_expr(t, dim).concat("").label("g")
+
+
 class FigureQueries:
     """Runs the definitions over one database connection for a set of townships (None: all).
 
@@ -410,7 +416,7 @@ class FigureQueries:
         if key not in self._counts:
             root, members = FAMILY_OF.get(s.key, (s, (s,)))
             t = TABLES[s.kind]
-            g = _dim_expr(t, dim).label("g")
+            g = _group_key(t, dim)
             cols = [g, *(func.count() if m is root else func.sum(case((self._cond(m, t, p), 1), else_=0))
                          for m in members)]
             q = self.select_set(root, p, cols)
@@ -471,12 +477,13 @@ class FigureQueries:
         if key in self._vol:
             return self._vol[key]
         a, pt = T_ACTIVITY, T_PARTICIPANT
-        g = (_dim_expr(a, dim) if dim is not None else null()).label("g")
+        g = _group_key(a, dim) if dim is not None else null().label("g")
         acts = (select(g, func.count(), func.coalesce(func.sum(a.c.people_served), 0),
                        func.coalesce(func.sum(a.c.hazards_found), 0), func.coalesce(func.sum(a.c.disputes_resolved), 0))
                 .where(self.base(a), A_ACTIVITIES.where(a, p)))  # type: ignore[misc]
         parts = (select(g, func.count(), func.coalesce(func.sum(pt.c.hours), 0))
-                 .select_from(pt.join(a, a.c.id == pt.c.activity_id))
+                 # activities of the period first (date index), then their participants by key
+                 .select_from(sh.SpanFirst(a, pt, pt.c.activity_id == a.c.id))
                  .where(pt.c.voided.is_(False), self.base(a), A_ACTIVITIES.where(a, p)))  # type: ignore[misc]
         if dim is not None:
             acts, parts = acts.group_by(g), parts.group_by(g)
