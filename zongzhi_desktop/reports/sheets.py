@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -132,7 +133,7 @@ class Builder:
         return rows
 
     # -- record lists -------------------------------------------------------------------------
-    @property
+    @cached_property
     def as_at(self) -> date:
         """The date the sheet's stock figures (and its lists' status columns) are counted at."""
         return self.q.as_at(self.period)
