@@ -167,3 +167,20 @@ def test_appendix_prints_every_cut_list_whole(gen_svc: Services) -> None:
     assert len(whole.rows) > total
     assert f"共{len(whole.rows)}件" in (whole.title or "")
     assert "见附录" in full.table("dispatch").rows[-1][0].text
+
+
+@pytest.mark.parametrize(("kind", "code"), [("weekly", "2026-W47"), ("monthly", "2026-11"), ("quarterly", "2026-Q4")])
+def test_a_cut_list_prints_the_first_rows_of_the_whole_list(gen_svc: Services, kind: str, code: str) -> None:
+    """A list chosen and sorted on a few columns, with the text fetched for the printed rows only, prints
+    the same rows as the whole list (the appendix) begins with, and counts the same total."""
+    limit = 4
+    cut = rs.build_report(gen_svc, kind, code, list_limit=limit)
+    full = rs.build_report(gen_svc, kind, code, list_limit=limit, appendix=True)
+    wholes = {t.key.removeprefix("appendix."): t for t in full.tables() if t.key.startswith("appendix.")}
+    assert wholes, "no list was cut: the test would compare nothing"
+    for key, whole in wholes.items():
+        printed = cut.table(key)
+        assert printed.title == whole.title
+        texts = [[c.text for c in row] for row in printed.rows[:limit]]
+        assert texts == [[c.text for c in row] for row in whole.rows[:limit]], key
+        assert f"另有{len(whole.rows) - limit}件未列出（共{len(whole.rows)}件" in printed.rows[-1][0].text, key

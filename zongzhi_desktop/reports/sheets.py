@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, select
 
 from ..domain import workflows as wf
 from ..domain.codes import CodeTables
@@ -140,33 +140,41 @@ class Builder:
 
     def record_rows(self, s: SetDef, cols: list[str], p: Period | None = None) -> list[dict[str, Any]]:
         """The set's records with the given columns, and for every record its status on A
-        (`at_status`, `at_deadline`, `at_deadline_kind`)."""
+        (`at_status`, `at_deadline`, `at_deadline_kind`), in one query (the span covering A joined)."""
         p = p or self.period
-        rows = [dict(r._mapping) for r in self.conn.execute(self.q.select_set(s, p, ["id", *cols]))]
+        q = self.q.select_set(s, p, ["id", *cols])
         if not s.stock:
-            on_a = self.status_on_a(s.kind, [r["id"] for r in rows])
-            for r in rows:
-                r["at_status"], r["at_deadline"], r["at_deadline_kind"] = on_a.get(r["id"], (None, None, None))
-        return rows
+            t, sp = fg.TABLES[s.kind], fg.T_SPAN
+            q = (q.add_columns(sp.c.status.label("at_status"), sp.c.deadline.label("at_deadline"),
+                               sp.c.deadline_kind.label("at_deadline_kind"))
+                 .select_from(t.outerjoin(sp, and_(sp.c.record_id == t.c.id, sh.covering(sp, self.as_at)))))
+        return [dict(r._mapping) for r in self.conn.execute(q)]
 
-    def status_on_a(self, kind: str, ids: list[str]) -> dict[str, tuple[str, date | None, str | None]]:
-        """Status, deadline and deadline kind on A of the given records."""
-        sp = fg.T_SPAN
-        out: dict[str, tuple[str, date | None, str | None]] = {}
-        a = self.as_at
+    def shown(self, items: list[Any]) -> list[Any]:
+        """The items a list prints: all of them with the appendix, else the first `list_limit`."""
+        return items if self.appendix or len(items) <= self.list_limit else items[: self.list_limit]
+
+    def add_details(self, kind: str, rows: list[dict[str, Any]], cols: list[str]) -> None:
+        """Fetch more columns for the records a list prints (the list was chosen and sorted on a few)."""
+        t = fg.TABLES[kind]
+        ids = [r["id"] for r in rows]
+        got: dict[str, dict[str, Any]] = {}
         for i in range(0, len(ids), 500):
-            q = select(sp.c.record_id, sp.c.status, sp.c.deadline, sp.c.deadline_kind).where(
-                sp.c.record_id.in_(ids[i:i + 500]), sh.covering(sp, a))
-            out.update({rid: (st, d, k) for rid, st, d, k in self.conn.execute(q)})
-        return out
+            q = select(t.c.id, *(t.c[c] for c in cols)).where(t.c.id.in_(ids[i:i + 500]))
+            got.update({r[0]: dict(r._mapping) for r in self.conn.execute(q)})
+        for r in rows:
+            r.update(got[r["id"]])
 
-    def list_table(self, key: str, title: str, cols: list[Column], rows: list[list[Cell]], font_size: float) -> Table:
-        """A record list, cut to `list_limit` rows with a spanning "另有N件" row; a cut list is
-        kept whole for the printed appendix."""
-        total = len(rows)
+    def list_table(self, key: str, title: str, cols: list[Column], rows: list[list[Cell]], font_size: float,
+                   total: int | None = None) -> Table:
+        """A record list, cut to `list_limit` rows with a spanning "另有N件" row; `total`: how many
+        records the list has when `rows` holds only the printed ones. A cut list given whole (the
+        appendix) is kept for the printed appendix."""
+        total = len(rows) if total is None else total
         if total <= self.list_limit:
             return Table(key, title, cols, rows, font_size=font_size)
-        self.cut.append(Table(f"appendix.{key}", title, cols, rows, font_size=font_size))
+        if len(rows) == total:
+            self.cut.append(Table(f"appendix.{key}", title, cols, rows, font_size=font_size))
         where = "见附录" if self.appendix else "打印时选“附录”可列出全部，预览中点击汇总数字可查看"
         note = Cell(f"……另有{total - self.list_limit}件未列出（共{total}件，{where}）", align="center")
         kept = [*rows[: self.list_limit], [note] + [Cell("") for _ in range(len(cols) - 1)]]
@@ -252,16 +260,19 @@ def deadline_list(b: Builder, key: str, title: str, which: str) -> Table:
             "due_soon": (fg.P_DUE_SOON, fg.D_DUE_SOON, fg.K_DUE_SOON, fg.X_DUE_SOON)}[which]
     items = []
     for s in sets:
-        extra = ["request"] if s.kind == "petition" else []
-        for r in b.record_rows(s, ["serial", _TITLE_COL[s.kind], *extra]):
-            title_ = r[_TITLE_COL[s.kind]]
-            if s.kind == "petition":
-                title_ = f"{title_}：{_short(r['request'], 40)}"
-            items.append((r["at_deadline"], s.kind, r["serial"], title_, r))
+        for r in b.record_rows(s, ["serial"]):
+            items.append((r["at_deadline"], s.kind, r["serial"], r))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
+    shown = b.shown(items)
+    for s in sets:  # the text of the records printed
+        extra = ["request"] if s.kind == "petition" else []
+        b.add_details(s.kind, [x[3] for x in shown if x[1] == s.kind], [_TITLE_COL[s.kind], *extra])
     a = b.as_at
     rows = []
-    for deadline, kind, serial, title_, r in items:
+    for deadline, kind, serial, r in shown:
+        title_ = r[_TITLE_COL[kind]]
+        if kind == "petition":
+            title_ = f"{title_}：{_short(r['request'], 40)}"
         days = (a - deadline).days if which == "overdue" else (deadline - a).days
         rows.append([
             Cell(_KIND_LABEL[kind]), Cell(serial, refs={kind: [r["id"]]}), Cell(_short(title_, 60)),
@@ -271,16 +282,18 @@ def deadline_list(b: Builder, key: str, title: str, which: str) -> Table:
         ])
     cols = [Column("类别", 1.1), Column("编号", 1.6), Column("事项", 3.2), Column("状态", 1.1), Column("期限类型", 1.1),
             Column("期限", 1.4, "center"), Column("超期" if which == "overdue" else "剩余", 0.8, "right")]
-    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9, total=len(items))
 
 
 def key_disputes_list(b: Builder) -> Table:
-    cols_ = ["serial", "title", "type", "village_id", "found_date", "risk_level", "homicide_risk"]
+    cols_ = ["serial", "found_date", "risk_level", "homicide_risk"]
     high = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HIGH, cols_)}
     hom = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HOMICIDE, cols_)}
     rows_ = sorted({**high, **hom}.values(), key=lambda r: (r["found_date"], r["serial"]))
+    shown = b.shown(rows_)
+    b.add_details("dispute", shown, ["title", "type", "village_id"])
     rows = []
-    for r in rows_:
+    for r in shown:
         flags = "、".join(x for x, on in (("高风险", r["risk_level"] == "high"), ("易引发命案", r["homicide_risk"])) if on)
         rows.append([Cell(r["serial"], refs={"dispute": [r["id"]]}), Cell(_short(r["title"], 50)),
                      Cell(b.label("dispute_type", r["type"])), Cell(b.village_name(r["village_id"])),
@@ -288,23 +301,27 @@ def key_disputes_list(b: Builder) -> Table:
                      Cell(wf.DISPUTE.states.get(r["at_status"], r["at_status"]))])
     cols = [Column("编号", 1.6), Column("纠纷名称", 3), Column("类型", 1.3), Column("村(社区)", 1.3),
             Column("发现日期", 1.4, "center"), Column("风险", 1.3), Column("状态", 1)]
-    return b.list_table("key_disputes", f"在办高风险、易引发命案纠纷清单（共{len(rows_)}件）", cols, rows, 9)
+    return b.list_table("key_disputes", f"在办高风险、易引发命案纠纷清单（共{len(rows_)}件）", cols, rows, 9,
+                        total=len(rows_))
 
 
 def progress_list(b: Builder, key: str, p: Period) -> Table:
     """Case-package progress entries dated in the period."""
     t, k = fg.T_PROGRESS, fg.T_PACKAGE
+    frm = t.join(k, k.c.id == t.c.package_id)
+    cond = (t.c.voided.is_(False), b.q.base(k), t.c.entry_date.between(p.start, p.end))
+    total = int(b.conn.execute(select(func.count()).select_from(frm).where(*cond)).scalar_one())
     q = (select(t.c.entry_date, t.c.content, t.c.by_whom, k.c.id, k.c.serial, k.c.title, k.c.leader_id)
-         .select_from(t.join(k, k.c.id == t.c.package_id))
-         .where(t.c.voided.is_(False), b.q.base(k), t.c.entry_date.between(p.start, p.end))
-         .order_by(t.c.entry_date, k.c.serial, t.c.id))
+         .select_from(frm).where(*cond).order_by(t.c.entry_date, k.c.serial, t.c.id))
+    if not b.appendix:
+        q = q.limit(b.list_limit)  # the entries printed; the count above stays exact
     entries = list(b.conn.execute(q))
     rows = [[Cell(d.isoformat(), align="center"), Cell(serial, refs={"package": [pid]}), Cell(_short(title, 40)),
              Cell(Names.name(b.names.leaders, leader, "")), Cell(_short(content, PROGRESS_CHARS)), Cell(_short(by, 20))]
             for d, content, by, pid, serial, title, leader in entries]
     cols = [Column("日期", 1.3, "center"), Column("编号", 1.5), Column("包案事项", 2.2), Column("包案领导", 1.5),
             Column("工作进展", 3.4), Column("办理人", 1)]
-    return b.list_table(key, f"领导包案工作进展（本期登记{len(entries)}条）", cols, rows, 9)
+    return b.list_table(key, f"领导包案工作进展（本期登记{total}条）", cols, rows, 9, total=total)
 
 
 AREA_FIGURES = (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
@@ -422,23 +439,27 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
     """Every package any of `sets` counts, with its status and target on A."""
     chosen: dict[str, dict[str, Any]] = {}
     for s in sets:
-        for r in b.record_rows(s, ["serial", "title", "leader_id", "target_date", "closed_date", "is_backlog",
-                                   "supervised"]):
+        for r in b.record_rows(s, ["serial", "target_date", "closed_date"]):
             chosen[r["id"]] = r
-    progress: dict[str, list[str]] = {}
-    if with_progress and chosen:
-        t = fg.T_PROGRESS
-        q = (select(t.c.package_id, t.c.entry_date, t.c.content)
-             .where(t.c.voided.is_(False), t.c.entry_date.between(b.period.start, b.period.end))
-             .order_by(t.c.entry_date, t.c.id))
-        for pid, d, content in b.conn.execute(q):
-            if pid in chosen:
-                progress.setdefault(pid, []).append(f"{d.month}月{d.day}日 {content}")
     for r in chosen.values():
         r["target_on_a"] = r["at_deadline"] or r["target_date"]  # closed: no deadline in force
     items = sorted(chosen.values(), key=lambda r: (r["at_status"] == "closed", r["target_on_a"], r["serial"]))
+    shown = b.shown(items)
+    b.add_details("package", shown, ["title", "leader_id", "is_backlog", "supervised"])
+    progress: dict[str, list[str]] = {}
+    if with_progress and shown:
+        t = fg.T_PROGRESS
+        ids = [r["id"] for r in shown]
+        entries: list[tuple[Any, ...]] = []
+        for i in range(0, len(ids), 500):
+            q = (select(t.c.package_id, t.c.entry_date, t.c.content, t.c.id)
+                 .where(t.c.voided.is_(False), t.c.package_id.in_(ids[i:i + 500]),
+                        t.c.entry_date.between(b.period.start, b.period.end)))
+            entries += [tuple(e) for e in b.conn.execute(q)]
+        for pid, d, content, _id in sorted(entries, key=lambda e: (e[1], e[3])):
+            progress.setdefault(pid, []).append(f"{d.month}月{d.day}日 {content}")
     rows = []
-    for r in items:
+    for r in shown:
         tags = "、".join(x for x, on in (("积案", r["is_backlog"]), ("挂牌督办", r["supervised"])) if on)
         row = [Cell(r["serial"], refs={"package": [r["id"]]}), Cell(_short(r["title"], 50) + (f"［{tags}］" if tags else "")),
                Cell(Names.name(b.names.leaders, r["leader_id"], "")), Cell(r["target_on_a"].isoformat(), align="center"),
@@ -454,7 +475,7 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
             Column("状态", 1.3)]
     if with_progress:
         cols.append(Column("本期进展", 3.2))
-    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9, total=len(items))
 
 
 def _dispatch_state(b: Builder, r: dict[str, Any]) -> str:
@@ -470,18 +491,20 @@ def dispatch_table(b: Builder, key: str, title: str, sets: Iterable[SetDef]) -> 
     """Every dispatch item any of `sets` counts, with its state on A."""
     chosen: dict[str, dict[str, Any]] = {}
     for s in sets:
-        for r in b.record_rows(s, ["serial", "title", "department_id", "raised_date", "deadline", "done_date", "result"]):
+        for r in b.record_rows(s, ["serial", "deadline", "done_date"]):
             chosen[r["id"]] = r
     items = sorted(chosen.values(), key=lambda r: (r["at_status"] == "done", r["deadline"], r["serial"]))
+    shown = b.shown(items)
+    b.add_details("dispatch", shown, ["title", "department_id", "raised_date"])
     rows = []
-    for r in items:
+    for r in shown:
         rows.append([Cell(r["serial"], refs={"dispatch": [r["id"]]}), Cell(_short(r["title"], 50)),
                      Cell(Names.name(b.names.departments, r["department_id"], NO_UNIT)),
                      Cell(r["raised_date"].isoformat(), align="center"), Cell(r["deadline"].isoformat(), align="center"),
                      Cell(_dispatch_state(b, r))])
     cols = [Column("编号", 1.5), Column("调度事项（堵点难点）", 3), Column("责任单位", 1.6), Column("提出日期", 1.3, "center"),
             Column("完成时限", 1.3, "center"), Column("完成情况", 1.8)]
-    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9, total=len(items))
 
 
 def summary_row_table(b: Builder, key: str, title: str | None, cells: list[tuple[str, Cell]]) -> Table:
