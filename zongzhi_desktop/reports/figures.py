@@ -417,18 +417,31 @@ class FigureQueries:
             root, members = FAMILY_OF.get(s.key, (s, (s,)))
             t = TABLES[s.kind]
             g = _group_key(t, dim)
+            # A quarter's flow counts by township are also counted by month (the quarterly sheet's
+            # trend): one statement fills the quarter and its three months.
+            by_month = p.kind == "quarter" and dim == "township_code" and root.key in ROOT_DATE
+            month = func.extract("month", t.c[ROOT_DATE[root.key]]).label("m") if by_month else None
             cols = [g, *(func.count() if m is root else func.sum(case((self._cond(m, t, p), 1), else_=0))
                          for m in members)]
-            q = self.select_set(root, p, cols)
+            q = self.select_set(root, p, [*cols, *([month] if month is not None else [])])
             if root.at is not None:  # the stock select adds the span columns: counts only
                 q = q.with_only_columns(*cols)
-            found: dict[str, dict[Any, int]] = {m.key: {} for m in members}
-            for row in self.conn.execute(q.group_by(g)):
-                for m, n in zip(members, row[1:], strict=True):
+            q = q.group_by(g, month) if month is not None else q.group_by(g)
+            months = {mp.number: mp for mp in p.months()} if by_month else {}
+            found: dict[tuple[str, str], dict[Any, int]] = {
+                (m.key, c): {} for m in members for c in (p.code, *(mp.code for mp in months.values()))}
+            for row in self.conn.execute(q):
+                codes = [p.code] + ([months[int(row[-1])].code] if by_month else [])
+                for m, n in zip(members, row[1:1 + len(members)], strict=True):
                     if n:
-                        found[m.key][row[0]] = int(n)
-            for m in members:
-                self._counts[(m.key, p.kind, p.code, dim)] = found[m.key]
+                        for c in codes:
+                            box = found[(m.key, c)]
+                            box[row[0]] = box.get(row[0], 0) + int(n)
+            for (mkey, c), counts in found.items():
+                if c != p.code and mkey in READS_PERIOD_END:
+                    continue  # its condition for the quarter is not its condition for the month
+                pk = p.kind if c == p.code else "month"
+                self._counts[(mkey, pk, c, dim)] = counts
         return self._counts[key]
 
     def _cond(self, s: SetDef, t: Table, p: Period) -> ColumnElement[bool]:
@@ -582,6 +595,13 @@ FAMILIES: tuple[tuple[SetDef, tuple[SetDef, ...]], ...] = (
     (K_OPEN, (K_OVERDUE, K_DUE_SOON)),
     (X_OPEN, (X_OVERDUE, X_DUE_SOON)),
 )
+# The date column a flow family's root reads in the period (a quarter's counts by month use it).
+ROOT_DATE: dict[str, str] = {
+    P_NEW.key: "received_date", P_DECIDED.key: "decision_date", P_CONCLUDED.key: "reply_date",
+    D_NEW.key: "found_date", D_ENDED.key: "mediation_end_date", K_CLOSED.key: "closed_date", X_DONE.key: "done_date",
+}
+# Members whose condition reads the period beyond the root's date range (rated by the period's end).
+READS_PERIOD_END = frozenset({P_RATED.key, P_SATISFIED.key})
 FAMILY_OF: dict[str, tuple[SetDef, tuple[SetDef, ...]]] = {
     m.key: (root, (root, *members)) for root, members in FAMILIES for m in (root, *members)
 }
