@@ -357,7 +357,11 @@ class ReportPage(QWidget):
             return h.refs
         if self.rendered is None or h.key is None:
             return {}
-        return rs.figure_refs(self.services.store, self.rendered.report, h.key)
+        self._busy()  # one indexed query, as the preview itself (milliseconds at a township)
+        try:
+            return rs.figure_refs(self.services.store, self.rendered.report, h.key)
+        finally:
+            self._idle()
 
     def _figure_clicked(self, h: Hotspot, label: str) -> None:
         refs = self.figure_refs(h)
