@@ -8,7 +8,7 @@ generator, distinct codes and seeds, `--records` main records each) export one b
 county imports them (zongzhi_desktop.county.importer). Then, for the weekly, monthly and quarterly
 county sheets (all townships aggregated plus the per-township table and reporting line):
   - first click: a child process that has imported the app and opened the county store times the
-    first build of the sheet and its PDF (bench/_first_click.py), CPU and wall;
+    first build of the sheet and its PDF (bench/_first_click.py), CPU and wall; median of 3 children;
   - floor: the very SELECT statements of that build replayed through plain sqlite3 (rows fetched),
     best of 3, CPU and wall — the database work of the same aggregation;
   - whole process: `zongzhi county report <sheet> --db … -o x.pdf` from process start, CPU and wall.
@@ -158,7 +158,7 @@ def main() -> None:
         f"{spans:,} status spans; {total_rows:,} synced rows), imported through the county import; today "
         f"{TODAY}. Sheet = every township aggregated + the per-township table + the reporting line. First "
         "click = the first build and PDF in a running app (a child process that has imported the app and "
-        "opened the store; font + figures + PDF CPU in brackets). The floor replays exactly the SELECT "
+        "opened the store; font + figures + PDF CPU in brackets; the median of 3 fresh children). The floor replays exactly the SELECT "
         "statements of that build through plain sqlite3 in the same run (statements, rows fetched). Budget "
         "(issue 13): monthly and quarterly at 1,000,000 records, first click < 1.5 s and within 3× of the floor.",
         "",

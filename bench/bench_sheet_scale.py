@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/bench_sheet_scale.py [--records 10000 50000 100000
 For each store size (demo generator, seed 7, today 2026-11-20; kept in DIR for later runs) and
 each sheet (周研判 2026-W46, 月调度 2026-10, 季推进 2026-Q3):
 - first click: a child process that has imported the app and opened the store (a running app)
-  times the first build of the sheet and its PDF (bench/_first_click.py), CPU and wall;
+  times the first build of the sheet and its PDF (bench/_first_click.py), CPU and wall; median
+  of 3 fresh children;
 - whole process: `zongzhi report <sheet> … -o x.pdf` from process start to a finished PDF, CPU
   (user + system of the child) and wall — interpreter start, imports, sign-in (argon2), opening
   the store, figures, font loading and layout;
@@ -112,12 +113,17 @@ def ensure_history_store(base: Path, folder: Path, copies: int) -> Path:
     return path
 
 
-def first_click(path: Path, kind: str, code: str, mode: str = "township") -> dict:  # type: ignore[type-arg]
-    """The first click in a running app, measured in a child process (bench/_first_click.py)."""
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "_first_click.py"), mode, str(path),
-                          kind, code, TODAY.isoformat()], check=True, capture_output=True, text=True,
-                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def first_click(path: Path, kind: str, code: str, mode: str = "township", runs: int = RUNS) -> dict:  # type: ignore[type-arg]
+    """The first click in a running app, measured in a child process (bench/_first_click.py); each
+    run is a fresh child, and the run with the median CPU time is reported (the machine is shared)."""
+    got = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "_first_click.py"), mode,
+                              str(path), kind, code, TODAY.isoformat()], check=True, capture_output=True, text=True,
+                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        got.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    got.sort(key=lambda r: r["cpu"])
+    return got[len(got) // 2]
 
 
 def floor(path: Path, statements: list) -> tuple[float, float, int]:  # type: ignore[type-arg]
@@ -189,7 +195,7 @@ def history(folder: Path, records: int, copies: int) -> list[str]:
     lines = [f"**{1 + copies}× the history**: the {records:,}-record store plus {copies} copies of its records moved "
              f"back 2, 4, … {2 * copies} years ({n:,} petitions and disputes; the measured periods hold the same "
              "records). Budget: 10× more history adds < 20%.", "",
-             "| Sheet | Figures CPU: store / 10× history (change) | Raw floor CPU: store / 10× history | "
+             "| Sheet | Figures CPU (median of 3 first clicks): store / 10× history (change) | Raw floor CPU: store / 10× history | "
              "First click CPU: store / 10× history |", "|---|---|---|---|"]
     for kind, code in SHEETS:
         a, b = first_click(base, kind, code), first_click(longer, kind, code)
@@ -206,7 +212,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--records", type=int, nargs="*", default=[10_000, 50_000, 100_000])
     ap.add_argument("--history", type=int, default=9, help="earlier copies for the history check (0: skip)")
-    ap.add_argument("--history-records", type=int, default=10_000)
+    ap.add_argument("--history-records", type=int, default=50_000)
     ap.add_argument("--store", default=str(Path(tempfile.gettempdir()) / "zongzhi-bench-scale"))
     args = ap.parse_args()
     body = [f"Township stores made by the demo generator (seed 7, today {TODAY}); stock figures as at A = the "
