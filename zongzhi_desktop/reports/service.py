@@ -309,7 +309,7 @@ def frozen_pdf(sheet: m.ReportSheet) -> bytes:
     return pdf
 
 
-def _xlsx(report: Report) -> bytes:
+def xlsx_bytes(report: Report) -> bytes:
     """XLSX bytes; openpyxl is imported only when a workbook is asked for (not on the PDF path)."""
     from .render_xlsx import render_xlsx
 
@@ -332,12 +332,12 @@ def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf
         if parts:
             raise TransitionError(f"{SHEET_LABELS[kind]}（{p.short_label}）已签发，不能再修改填写内容")
         report = frozen_report(sheet)
-        data = frozen_pdf(sheet) if fmt == "pdf" else _xlsx(report)
+        data = frozen_pdf(sheet) if fmt == "pdf" else xlsx_bytes(report)
         if fmt == "pdf" and hotspots is not None:
             render_pdf(report, hotspots)  # same layout as the stored bytes; only the positions are kept
         return Rendered(data, report, True, sheet)
     merged = {**sheet_parts(sheet), **check_parts(kind, parts)}
     filler = sheet.filled_by if sheet and sheet.filled_by else ""
     report = build_report(svc, kind, p, parts=merged, sign=SignInfo(filled_by=filler), appendix=appendix)
-    data = render_pdf(report, hotspots) if fmt == "pdf" else _xlsx(report)
+    data = render_pdf(report, hotspots) if fmt == "pdf" else xlsx_bytes(report)
     return Rendered(data, report, False, sheet)
