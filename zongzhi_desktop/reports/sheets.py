@@ -148,7 +148,9 @@ class Builder:
             q = (q.add_columns(sp.c.status.label("at_status"), sp.c.deadline.label("at_deadline"),
                                sp.c.deadline_kind.label("at_deadline_kind"))
                  .select_from(t.outerjoin(sp, and_(sp.c.record_id == t.c.id, sh.covering(sp, self.as_at)))))
-        return [dict(r._mapping) for r in self.conn.execute(q)]
+        result = self.conn.execute(q)
+        keys = list(result.keys())
+        return [dict(zip(keys, r, strict=True)) for r in result]  # one key list, not a mapping per row
 
     def shown(self, items: list[Any]) -> list[Any]:
         """The items a list prints: all of them with the appendix, else the first `list_limit`."""
