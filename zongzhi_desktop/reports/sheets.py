@@ -559,7 +559,8 @@ def dispute_type_table(b: Builder, weekly: bool) -> Table:
     rows = []
     types = b.codes["dispute_type"].items
     seen = set(types)
-    extra = [c for s in (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN) for c in b.q.counts(s, b.period, "type") if c not in seen]
+    shown = (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN) if weekly else (fg.D_NEW, fg.D_RESOLVED, fg.D_ENDED)  # sets it prints
+    extra = [c for s in shown for c in b.q.counts(s, b.period, "type") if c not in seen]
     for code in [*types, *sorted(set(extra))]:
         suffix = f"|type={code}"
         row = [Cell(b.label("dispute_type", code)), b.count(fg.D_NEW, dim="type", value=code, suffix=suffix),
