@@ -1,23 +1,24 @@
-"""Benchmark: township sheets at several store sizes — first click, warm build, whole process, raw floor.
+"""Benchmark: township sheets at several store sizes — first click, whole process, raw floor.
 
-Usage: .venv/bin/python bench/bench_sheet_scale.py [--records 10000 100000] [--store DIR]
+Usage: .venv/bin/python bench/bench_sheet_scale.py [--records 10000 50000 100000] [--store DIR]
 
 For each store size (demo generator, seed 7, today 2026-11-20; kept in DIR for later runs) and
 each sheet (周研判 2026-W46, 月调度 2026-10, 季推进 2026-Q3):
-- first click: the first build of the sheet in this process on a freshly opened store (what a
-  clerk waits for on the first click in a running app), CPU and wall;
-- warm: best of 3 further builds;
+- first click: a child process that has imported the app and opened the store (a running app)
+  times the first build of the sheet and its PDF (bench/_first_click.py), CPU and wall; median
+  of 3 fresh children;
 - whole process: `zongzhi report <sheet> … -o x.pdf` from process start to a finished PDF, CPU
-  (user + system of the child) and wall;
-- floor: the very SQL the build executed, captured and replayed through plain sqlite3 in the
-  same run (fetching every row), CPU and wall;
-- stock: the stock-figure statements alone (spans covering A) and their replay.
+  (user + system of the child) and wall — interpreter start, imports, sign-in (argon2), opening
+  the store, figures, font loading and layout;
+- floor: the very SELECT statements the first click sent, replayed through plain sqlite3 in the
+  same run (rows fetched), CPU and wall (best of 3): the database work of the same aggregation.
 Results go to docs/performance.md (section "sheet_scale").
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sqlite3
@@ -28,8 +29,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import event
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,7 +38,17 @@ TODAY = date(2026, 11, 20)
 SHEETS = (("weekly", "2026-W46"), ("monthly", "2026-10"), ("quarterly", "2026-Q3"))
 LABEL = {"weekly": "周研判", "monthly": "月调度", "quarterly": "季推进"}
 RUNS = 3
-NOTE = ("Stock figures (在办, 逾期, 7日内到期 as at A) are read span-first through the (kind, open, end date) index, so they touch only the spans in force on A (the last column). The rest of the build is the flow figures, which still fetch the id of every record behind every number for click-through (the floor's row count): counting in SQL with ids fetched on demand is not done yet, so the cost still grows with the records of the period. The demo generator spreads every store over the same two years, so the larger store is 10× denser, not 10× longer. Whole-process CPU includes interpreter start-up, imports and opening the store; wall time on this shared machine is several times the CPU time.")
+NOTE = ("Figures are counted by the database (COUNT / SUM with GROUP BY, the sets of one family in one "
+        "statement) over the period's date index (covering indexes, migration 0010); the ids behind a number are "
+        "fetched only when it is clicked or the sheet is signed, so the floor's rows are a few hundred group counts, "
+        "not the records. At a township the first click is mostly fixed Python work (building ~60-80 statements, "
+        "the report object, the layout), hence the large ratio to a floor of a few milliseconds. Whole process "
+        "(measured apart on the 50,000 store): interpreter start and imports of the CLI and the report code about "
+        "0.55 s CPU (SQLAlchemy/SQLModel and the model classes about 0.26 s, reportlab about 0.1 s), the CLI sign-in "
+        "(argon2 password check, by design) about 0.16 s, then the first click above; the budget of 1.0 s is missed "
+        "by the start-up and sign-in, not by the figures. The demo generator spreads every store over the same two "
+        "years, so the larger stores are denser, not longer: their periods hold more records; the 10× history check "
+        "adds older years instead.")
 
 
 def ensure_store(folder: Path, records: int) -> tuple[Path, float]:
@@ -62,10 +71,76 @@ def ensure_store(folder: Path, records: int) -> tuple[Path, float]:
     return path, took
 
 
-def timed(fn):  # type: ignore[no-untyped-def]
-    c, w = time.process_time(), time.perf_counter()
-    out = fn()
-    return time.process_time() - c, time.perf_counter() - w, out
+HISTORY_TABLES = ("petition", "dispute", "case_package", "dispatch_item", "activity", "activity_participant",
+                  "package_progress", "status_span")
+# Columns holding the id of a copied row: they get the copy's suffix too.
+HISTORY_REFS = {"id", "activity_id", "package_id", "record_id", "petition_id", "repeat_of_id"}
+STILL = "9999-12-31"
+
+
+def ensure_history_store(base: Path, folder: Path, copies: int) -> Path:
+    """The base store plus `copies` earlier copies of its records, each moved back by a further two
+    years (every DATE column shifted; a span still open in the copy ends on the copy's own "today"),
+    so the store holds (1 + copies)× the history at the same density, and the periods measured hold
+    exactly the base store's records."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "zongzhi.sqlite3"
+    marker = folder / f"history-{copies}"
+    if path.exists() and marker.exists():
+        return path
+    shutil.copyfile(base, path)
+    con = sqlite3.connect(path)
+    for k in range(1, copies + 1):
+        years = -2 * k
+        for table in HISTORY_TABLES:
+            cols = [(r[1], r[2]) for r in con.execute(f"PRAGMA table_info({table})")
+                    if not (r[1] == "id" and r[2] == "INTEGER")]  # a numbered key numbers itself
+            exprs = []
+            for name, typ in cols:
+                if name in HISTORY_REFS:
+                    exprs.append(f"CASE WHEN {name} IS NULL THEN NULL ELSE {name} || '-h{k}' END")
+                elif typ == "DATE" and table == "status_span" and name == "end_date":
+                    exprs.append(f"CASE WHEN {name} = '{STILL}' THEN date('{TODAY}', '{years} years') "
+                                 f"ELSE date({name}, '{years} years') END")
+                elif typ == "DATE":
+                    exprs.append(f"date({name}, '{years} years')")
+                else:
+                    exprs.append(name)
+            names = ", ".join(n for n, _t in cols)
+            con.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(exprs)} FROM {table} "
+                        f"WHERE {'record_id' if table == 'status_span' else 'id'} NOT LIKE '%-h%'")
+        con.commit()
+    con.close()
+    marker.write_text("ok")
+    return path
+
+
+def first_click(path: Path, kind: str, code: str, mode: str = "township", runs: int = RUNS) -> dict:  # type: ignore[type-arg]
+    """The first click in a running app, measured in a child process (bench/_first_click.py); each
+    run is a fresh child, and the run with the median CPU time is reported (the machine is shared)."""
+    got = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "_first_click.py"), mode,
+                              str(path), kind, code, TODAY.isoformat()], check=True, capture_output=True, text=True,
+                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        got.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    got.sort(key=lambda r: r["cpu"])
+    return got[len(got) // 2]
+
+
+def floor(path: Path, statements: list) -> tuple[float, float, int]:  # type: ignore[type-arg]
+    """Best of RUNS replays of the statements in plain sqlite3: (CPU, wall, rows)."""
+    best: tuple[float, float, int] | None = None
+    for _ in range(RUNS):
+        c, w = time.process_time(), time.perf_counter()
+        rows = replay(path, statements)
+        got = (time.process_time() - c, time.perf_counter() - w, rows)
+        if best is None or got[0] < best[0]:
+            best = got
+    assert best is not None
+    return best
 
 
 def whole_process(folder: Path, kind: str, code: str, out: Path) -> tuple[float, float]:
@@ -80,20 +155,16 @@ def whole_process(folder: Path, kind: str, code: str, out: Path) -> tuple[float,
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
 
-def replay(path: Path, captured: list[tuple[str, object]]) -> int:
+def replay(path: Path, captured: list) -> int:  # type: ignore[type-arg]
     con = sqlite3.connect(path)
     got = 0
     for sql, params in captured:
-        got += len(con.execute(sql, params).fetchall())  # type: ignore[arg-type]
+        got += len(con.execute(sql, params).fetchall())
     con.close()
     return got
 
 
 def measure(folder: Path, records: int) -> list[str]:
-    from zongzhi_desktop.reports import service as rs
-    from zongzhi_desktop.services import Actor, Services
-    from zongzhi_desktop.store.database import Store
-
     path, gen_s = ensure_store(folder, records)
     con = sqlite3.connect(path)
     n = {t: con.execute(f"SELECT count(*) FROM {t} WHERE voided = 0").fetchone()[0]
@@ -103,57 +174,61 @@ def measure(folder: Path, records: int) -> list[str]:
     lines = [f"**{records:,} records** (petitions {n['petition']:,}, disputes {n['dispute']:,}, packages "
              f"{n['case_package']:,}, dispatch items {n['dispatch_item']:,}; {n['status_span']:,} status spans; "
              f"generated in {gen_s:.0f} s incl. the status history)", "",
-             "| Sheet | First click CPU / wall | Warm build (best of 3) | Whole process to PDF CPU / wall | "
-             "Raw SQL floor CPU / wall (rows) | Build ÷ floor | Stock statements / their floor |",
-             "|---|---|---|---|---|---|---|"]
+             "| Sheet | First click CPU / wall (font + figures + PDF CPU) | Raw SQL floor CPU / wall (statements, rows) | "
+             "Figures ÷ floor (CPU) | Whole process to PDF CPU / wall |",
+             "|---|---|---|---|---|"]
     for kind, code in SHEETS:
-        store = Store(path)
-        svc = Services(store, Actor("admin", "admin", "管理员"), today=lambda: TODAY)
-        statements: list[tuple[str, object]] = []
-
-        def capture(conn, cursor, statement, parameters, context, executemany,  # type: ignore[no-untyped-def]
-                    statements=statements):
-            statements.append((statement, parameters))
-
-        event.listen(store.engine, "before_cursor_execute", capture)
-        c1, w1, _r = timed(lambda kind=kind, code=code, svc=svc: rs.render_sheet(svc, kind, code, "pdf"))
-        event.remove(store.engine, "before_cursor_execute", capture)
-        captured = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]
-        warm = min(timed(lambda kind=kind, code=code, svc=svc: rs.build_report(svc, kind, code))[1]
-                   for _ in range(RUNS))
-        store.close()
-        floor = min((timed(lambda captured=captured: replay(path, captured)) for _ in range(RUNS)),
-                    key=lambda x: x[1])
-        stock = [s for s in captured if "status_span" in s[0]]
-        stock_floor = min(timed(lambda stock=stock: replay(path, stock))[1] for _ in range(RUNS))
-        # the stock statements' share of the build, timed through the ORM connection
-        store = Store(path)
-        with store.engine.connect() as conn:
-            def run_stock(conn=conn, stock=stock) -> None:
-                for sql, params in stock:
-                    conn.exec_driver_sql(sql, params).fetchall()  # type: ignore[arg-type]
-            stock_t = min(timed(run_stock)[1] for _ in range(RUNS))
-        store.close()
+        fc = first_click(path, kind, code)
+        fl = floor(path, fc["statements"])
         pc, pw = whole_process(folder, kind, code, folder / f"{kind}.pdf")
-        lines.append(f"| {LABEL[kind]} {code} | {c1:.2f} s / {w1:.2f} s | {warm:.2f} s | {pc:.2f} s / {pw:.2f} s | "
-                     f"{floor[0]:.2f} s / {floor[1]:.2f} s ({floor[2]:,}) | {warm / floor[1]:.1f}× | "
-                     f"{len(stock)}: {stock_t:.3f} s / {stock_floor:.3f} s |")
+        over = " **over budget (< 1.0 s)**" if kind == "quarterly" and records == 50_000 and pc >= 1.0 else ""
+        lines.append(f"| {LABEL[kind]} {code} | {fc['cpu']:.2f} s / {fc['wall']:.2f} s ({fc['font_cpu']:.2f} + "
+                     f"{fc['build_cpu']:.2f} + {fc['pdf_cpu']:.2f} s) | {fl[0]:.3f} s / {fl[1]:.3f} s ({len(fc['statements'])}, {fl[2]:,}) | "
+                     f"{fc['build_cpu'] / max(fl[0], 1e-3):.1f}× | {pc:.2f} s / {pw:.2f} s{over} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def history(folder: Path, records: int, copies: int) -> list[str]:
+    """The same sheets on the store and on the store with (1 + copies)× the history."""
+    base, _ = ensure_store(folder / str(records), records)
+    longer = ensure_history_store(base, folder / f"{records}-history{copies}", copies)
+    con = sqlite3.connect(longer)
+    n = con.execute("SELECT count(*) FROM petition").fetchone()[0] + con.execute("SELECT count(*) FROM dispute").fetchone()[0]
+    con.close()
+    lines = [f"**{1 + copies}× the history**: the {records:,}-record store plus {copies} copies of its records moved "
+             f"back 2, 4, … {2 * copies} years ({n:,} petitions and disputes; the measured periods hold the same "
+             "records). Budget: 10× more history adds < 20%.", "",
+             "| Sheet | Figures CPU (median of 3 first clicks): store / 10× history (change) | Raw floor CPU: store / 10× history | "
+             "First click CPU: store / 10× history |", "|---|---|---|---|"]
+    for kind, code in SHEETS:
+        a, b = first_click(base, kind, code), first_click(longer, kind, code)
+        fa, fb = floor(base, a["statements"]), floor(longer, b["statements"])
+        change = 100.0 * (b["build_cpu"] - a["build_cpu"]) / max(a["build_cpu"], 1e-3)
+        mark = " **over budget (< 20%)**" if change >= 20 else ""
+        lines.append(f"| {LABEL[kind]} {code} | {a['build_cpu']:.3f} s / {b['build_cpu']:.3f} s ({change:+.0f}%){mark} | "
+                     f"{fa[0]:.3f} s / {fb[0]:.3f} s | {a['cpu']:.2f} s / {b['cpu']:.2f} s |")
         print(lines[-1], flush=True)
     return lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--records", type=int, nargs="*", default=[10_000, 50_000, 100_000])
+    ap.add_argument("--history", type=int, default=9, help="earlier copies for the history check (0: skip)")
+    ap.add_argument("--history-records", type=int, default=50_000)
     ap.add_argument("--store", default=str(Path(tempfile.gettempdir()) / "zongzhi-bench-scale"))
     args = ap.parse_args()
-    body = [f"Township stores made by the demo generator (seed 7, today {TODAY}); sheets built as at A = the "
+    body = [f"Township stores made by the demo generator (seed 7, today {TODAY}); stock figures as at A = the "
             "period's end from the status history (status_span). First click = the first build and PDF of the "
-            "sheet on a freshly opened store in a running process; whole process = `zongzhi report …` from "
-            "process start to a written PDF (child CPU user+system). The floor replays exactly the SELECT "
-            "statements the build executed through plain sqlite3 in the same run.", ""]
+            "sheet in a running app (a child process that has imported the app and opened the store); whole "
+            "process = `zongzhi report …` from process start to a written PDF (child CPU user+system). The floor "
+            "replays exactly the SELECT statements of the first click through plain sqlite3 in the same run. "
+            "Budget (issue 13): township quarterly sheet at 50,000 records, whole process < 1.0 s CPU.", ""]
     for records in args.records:
         body += [*measure(Path(args.store) / str(records), records), ""]
+    if args.history:
+        body += [*history(Path(args.store), args.history_records, args.history), ""]
     body.append(NOTE)
     write_section("sheet_scale", "报表随数据量的变化 (bench/bench_sheet_scale.py)", "\n".join(body))
 

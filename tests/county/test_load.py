@@ -39,7 +39,7 @@ from zongzhi_desktop.county.setup import (
 from zongzhi_desktop.county.sheets import TOWNSHIP_COLUMNS, VOLUNTEER_COLUMNS, build_county_sheet
 from zongzhi_desktop.county.timeliness import Snapshot, evaluate, local_today
 from zongzhi_desktop.reports.periods import Period, parse_period
-from zongzhi_desktop.reports.service import build_report
+from zongzhi_desktop.reports.service import build_report, fill_refs
 from zongzhi_desktop.services import Actor, Services
 from zongzhi_desktop.store.database import Store
 
@@ -106,9 +106,10 @@ def test_county_monthly_sheet_rows_equal_own_sheets(loaded: Loaded) -> None:
     table = report.table("by_township_county")
     assert len(table.rows) == N + 1
     compared = 0
+    fill_refs(loaded.store, report)
     for t in loaded.towns:
         svc = Services(Store(t.store), Actor("admin", "admin", "系统管理员"), today=lambda: date(2026, 11, 20))
-        own = build_report(svc, "monthly", period)
+        own = fill_refs(svc.store, build_report(svc, "monthly", period))
         n, bad = township_row_mismatches(report, own, t.code, svc.store, period)
         svc.store.close()
         assert bad == []

@@ -120,12 +120,12 @@ def test_sheet_built_during_and_after_its_period(gen_svc: Services) -> None:
         assert content(report) == first, label
     assert built["utc-00:30"].made_on == "2027-01-01"
     oracle = Oracle(gen_svc.store.path, [gen_svc.township.code], today=GEN_TODAY)
-    assert _check(built["01-20"].values, oracle, "2026-12") > 40
+    assert _check(rs.fill_refs(gen_svc.store, built["01-20"]).values, oracle, "2026-12") > 40
 
     with clock.frozen(date(2026, 12, 20)):
         running = rs.build_report(svc, "monthly", "2026-12")
     oracle = Oracle(gen_svc.store.path, [gen_svc.township.code], today=date(2026, 12, 20))
-    assert _check(running.values, oracle, "2026-12") > 40
+    assert _check(rs.fill_refs(gen_svc.store, running).values, oracle, "2026-12") > 40
     # Counted at 12-20, not at the month's end: the stock differs from the finished month's.
     assert any(running.values[k].text != built["01-20"].values[k].text
                for k in ("area.open|total", "area.overdue|total", "package.open", "dispatch.open", "dispatch.overdue"))
@@ -142,7 +142,7 @@ def test_weekly_note_names_the_date_counted_at(gen_svc: Services) -> None:
 
 def test_lists_show_every_record_their_section_counts(gen_svc: Services) -> None:
     """Monthly dispatch list: raised in the month and finished after it still appears (本月新增 counts it)."""
-    report = rs.build_report(gen_svc, "monthly", "2026-11", list_limit=10_000)
+    report = rs.fill_refs(gen_svc.store, rs.build_report(gen_svc, "monthly", "2026-11", list_limit=10_000))
     listed = {c.refs["dispatch"][0] for row in report.table("dispatch").rows for c in row[:1] if c.refs}
     v = report.values
     counted = [v["dispatch.new"].refs, v["dispatch.done"].refs, v["dispatch.open"].refs, v["dispatch.overdue"].refs,
@@ -167,3 +167,20 @@ def test_appendix_prints_every_cut_list_whole(gen_svc: Services) -> None:
     assert len(whole.rows) > total
     assert f"共{len(whole.rows)}件" in (whole.title or "")
     assert "见附录" in full.table("dispatch").rows[-1][0].text
+
+
+@pytest.mark.parametrize(("kind", "code"), [("weekly", "2026-W47"), ("monthly", "2026-11"), ("quarterly", "2026-Q4")])
+def test_a_cut_list_prints_the_first_rows_of_the_whole_list(gen_svc: Services, kind: str, code: str) -> None:
+    """A list chosen and sorted on a few columns, with the text fetched for the printed rows only, prints
+    the same rows as the whole list (the appendix) begins with, and counts the same total."""
+    limit = 4
+    cut = rs.build_report(gen_svc, kind, code, list_limit=limit)
+    full = rs.build_report(gen_svc, kind, code, list_limit=limit, appendix=True)
+    wholes = {t.key.removeprefix("appendix."): t for t in full.tables() if t.key.startswith("appendix.")}
+    assert wholes, "no list was cut: the test would compare nothing"
+    for key, whole in wholes.items():
+        printed = cut.table(key)
+        assert printed.title == whole.title
+        texts = [[c.text for c in row] for row in printed.rows[:limit]]
+        assert texts == [[c.text for c in row] for row in whole.rows[:limit]], key
+        assert f"另有{len(whole.rows) - limit}件未列出（共{len(whole.rows)}件" in printed.rows[-1][0].text, key

@@ -164,7 +164,7 @@ def test_quarter_ends_week_53_and_leap_day(edge_svc: Services) -> None:
                                   "2026-12", "2028-02", "2026-Q3", "2026-Q4", "2028-Q1", "2024-W10"])
 def test_oracle_agrees_at_the_edges(edge_svc: Services, code: str) -> None:
     kind = {"W": "weekly", "Q": "quarterly"}.get(code[5], "monthly")
-    report = rs.build_report(edge_svc, kind, code)
+    report = rs.fill_refs(edge_svc.store, rs.build_report(edge_svc, kind, code))
     assert _check(report.values, Oracle(edge_svc.store.path, ["330825101"], today=TODAY), code) > 20  # type: ignore[arg-type]
 
 

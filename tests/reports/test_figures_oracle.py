@@ -8,6 +8,7 @@ import pytest
 from conftest import GEN_TODAY
 from reports_oracle import Oracle, expected, expected_rate_refs
 
+from zongzhi_desktop.reports import figures as fg
 from zongzhi_desktop.reports import service as rs
 from zongzhi_desktop.services import Services
 
@@ -55,6 +56,8 @@ def _check(report_values: dict, oracle: Oracle, code: str) -> int:
 @pytest.mark.parametrize(("kind", "code"), PERIODS)
 def test_every_value_matches_the_oracle(gen_svc: Services, kind: str, code: str) -> None:
     report = rs.build_report(gen_svc, kind, code)
+    assert all(v.refs is None and v.den_refs is None for v in report.values.values())  # counts only, no ids
+    rs.fill_refs(gen_svc.store, report)  # drill-down of every number
     oracle = Oracle(gen_svc.store.path, [gen_svc.township.code], today=GEN_TODAY)  # type: ignore[arg-type]
     n = _check(report.values, oracle, code)
     assert n > 40  # the sheet really has figures
@@ -94,5 +97,32 @@ def test_township_is_a_parameter(gen_svc: Services) -> None:
     assert every.values["petition.new"].text == own.values["petition.new"].text != "0"
     assert other.values["petition.new"].text == "0"
     assert "area.new|township=330825101" in every.values
+    rs.fill_refs(gen_svc.store, every)
     oracle = Oracle(gen_svc.store.path, None, today=GEN_TODAY)  # type: ignore[arg-type]
     assert _check(every.values, oracle, "2026-11") > 40
+
+
+@pytest.mark.parametrize(("kind", "code"), [("weekly", "2026-W47"), ("monthly", "2026-11"), ("quarterly", "2026-Q4")])
+def test_drill_down_opens_as_many_records_as_each_number_counts(gen_svc: Services, kind: str, code: str) -> None:
+    """The sheet holds counts made by the database; a click fetches the ids. For every number the
+    ids fetched are as many as the number (a rate: numerator and denominator), and they are the
+    oracle's records."""
+    report = rs.build_report(gen_svc, kind, code, all_townships=True, township_name="龙游县")
+    oracle = Oracle(gen_svc.store.path, None, today=GEN_TODAY)  # type: ignore[arg-type]
+    sums = {s.key for s in fg.VOLUNTEER_SUMS}
+    nonzero = 0
+    for key, v in report.values.items():
+        assert v.refs is None and v.query is not None, key
+        opened = rs.figure_refs(gen_svc.store, report, key)
+        n_opened = sum(len(ids) for ids in opened.values())
+        if v.den is not None:  # a rate opens its denominator; the numerator is fetched with it
+            assert n_opened == v.den and sum(len(i) for i in (v.refs or {}).values()) == v.num, key
+            assert {k: set(i) for k, i in (v.refs or {}).items() if i} == \
+                {k: i for k, i in expected_rate_refs(oracle, key, code)[0].items() if i}, key
+        elif key.split("|")[0] in sums:  # a volunteer sum opens the activities it adds up
+            acts = report.values.get(key.replace(key.split("|")[0], fg.A_ACTIVITIES.key, 1))
+            assert acts is None or n_opened == acts.value, key
+        else:
+            assert n_opened == v.value, key
+        nonzero += n_opened > 0
+    assert nonzero > 20

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from zongzhi_desktop.domain import models as m
+from zongzhi_desktop.reports import service as rs
 from zongzhi_desktop.reports.periods import parse_period
 from zongzhi_desktop.reports.sheets import build_sheet
 from zongzhi_desktop.services import Services
@@ -60,6 +61,8 @@ def test_sheets_on_postgres_equal_sqlite(gen_svc: Services, pg_url: str, tmp_pat
                 lite = build_sheet(c, kind, p, townships=None, **args)
             with pg.engine.connect() as c:
                 post = build_sheet(c, kind, p, townships=None, **args)
+            rs.fill_refs(gen_svc.store, lite)
+            rs.fill_refs(pg, post)
             assert {k: (v.text, v.refs) for k, v in post.values.items()} == \
                    {k: (v.text, v.refs) for k, v in lite.values.items()}
             assert post.values["petition.new"].text != "0" or kind == "weekly"

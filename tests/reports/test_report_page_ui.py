@@ -8,7 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import role
+from conftest import GEN_TODAY, role
+from reports_oracle import Oracle
 
 from zongzhi_desktop.reports import service as rs
 from zongzhi_desktop.services import Services
@@ -36,12 +37,15 @@ def test_preview_shows_the_real_pages_and_numbers_open_their_records(page, qtbot
     page.set_sheet("weekly", "2026-W47")
     assert len(page.pages) >= 2 and page.rendered.report.period == "2026-W47"
     value = page.rendered.report.values["petition.new"]
-    spot = next(h for h in page.hotspots if h.page == 0 and h.refs == value.refs)
+    assert value.refs is None  # the preview holds counts; the ids are fetched on the click
+    spot = next(h for h in page.hotspots if h.page == 0 and h.key == "petition.new")
     pv = page.pages[0]
     center = pv.rect_of(spot).center().toPoint()
     with qtbot.waitSignal(page.open_records, timeout=2000) as sig:
         qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=center)
-    assert sig.args == ["petition", value.refs["petition"]]
+    oracle = Oracle(page.services.store.path, [page.services.township.code], today=GEN_TODAY)  # type: ignore[arg-type]
+    want = oracle.ids("petition.new", "2026-W47")
+    assert sig.args[0] == "petition" and set(sig.args[1]) == set(want) and len(sig.args[1]) == int(value.value)
     with qtbot.assertNotEmitted(page.open_records):
         qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))  # the margin is not a figure
 
@@ -182,13 +186,14 @@ def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: S
         assert isinstance(page, ReportPage)
         page.set_sheet("monthly", "2026-11")
         value = page.rendered.report.values["dispute.new"]
-        spot = next(h for h in page.hotspots if h.refs == value.refs)
+        spot = next(h for h in page.hotspots if h.key == "dispute.new")
         pv = page.pages[spot.page]
         page.scroll.ensureWidgetVisible(pv)
         qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=pv.rect_of(spot).center().toPoint())
         lst = w.current_list()
         assert lst is not None and lst.kind == "dispute"
-        assert set(lst.query.ids) == set(value.refs["dispute"])  # type: ignore[index]
+        assert value.refs is not None and set(lst.query.ids) == set(value.refs["dispute"])  # fetched on the click
+        assert len(lst.query.ids) == int(value.value or 0)
     finally:
         w.runner.wait(20_000)
         w.lister.close()

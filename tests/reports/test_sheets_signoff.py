@@ -64,7 +64,7 @@ def test_signed_sheet_reprints_identically_after_records_change(gen_svc: Service
                               "category": "claim", "request": "新的诉求"})
     victim = first.report.values["petition.new"].refs["petition"][0]  # type: ignore[index]
     gen_svc.void("petition", victim, "录入错误")
-    fresh = rs.build_report(clerk, "monthly", "2026-11")
+    fresh = rs.fill_refs(clerk.store, rs.build_report(clerk, "monthly", "2026-11"))
     assert fresh.values["petition.new"].text == before_new  # +1 -1
     assert fresh.values["petition.new"].refs != first.report.values["petition.new"].refs
 

@@ -11,7 +11,6 @@ from ..reports import service as rs
 from ..reports.documents import DOCUMENTS, build_document, record_print
 from ..reports.periods import SHEET_PERIOD, Period
 from ..reports.render_pdf import render_pdf
-from ..reports.render_xlsx import render_xlsx
 from ..reports.sheets import PARTS
 from ..store.serialize import canonical_json
 from .commands import command_help
@@ -159,7 +158,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     built = build_document(svc, args.kind, args.id, args.form, unmasked=args.unmasked, issue=True)
     report = built.report
     suffix = Path(args.output).suffix.lower()
-    data = render_xlsx(report) if suffix == ".xlsx" else render_pdf(report)
+    data = rs.xlsx_bytes(report) if suffix == ".xlsx" else render_pdf(report)  # openpyxl only for workbooks
     _write(args.output, data)
     record_print(svc, built.kind, built.record_id, built.key, report.number, built.personal,
                  "xlsx" if suffix == ".xlsx" else "pdf")

@@ -70,9 +70,9 @@ def _figure(b: Builder, fig: Any, code: str | None) -> Value:
     p = b.period
     if isinstance(fig, str):
         label, sets = COMPOSITES[fig]
-        parts = [b.q.count(s, p, "township_code" if code else None, code) for s in sets]
-        n = sum(int(v.value or 0) for v in parts)
-        return Value(fig, label, n, str(n), fg.merge_refs(*(v.refs for v in parts)))
+        dim = "township_code" if code else None
+        n = sum(b.q.n(s, p, dim, code) for s in sets)
+        return Value(fig, label, n, str(n), query=fg.query_of([fg.pick(s, p, dim, code) for s in sets]))
     if isinstance(fig, fg.RateDef):
         return b.q.rate(fig, p, _rate_dims(fig, code) if code else None)
     return b.q.count(fig, p, "township_code" if code else None, code)
@@ -126,8 +126,9 @@ VOLUNTEER_COLUMNS = [("活动", fg.A_ACTIVITIES.key), ("参与人次", fg.V_PERS
 def volunteer_township_table(b: Builder, towns: list[tuple[str, str]]) -> Table:
     """平安志愿者 by township (the county's form of the by-team and by-village tables)."""
     rows = []
+    by_town = b.q.volunteer(b.period, "township")
     for code, name in towns:
-        vals = fg.FigureQueries(b.conn, [code], today=b.q.today).volunteer(b.period)[None]
+        vals = by_town.get(code) or b.q.volunteer_zero(b.period, "township", code)
         rows.append([Cell(name)] + [b.put(township_key(k, code), vals[k]) for _h, k in VOLUNTEER_COLUMNS])
     total = b.q.volunteer(b.period)[None]
     rows.append([Cell("全县合计", bold=True, shade=True)] + [b.put(k, total[k]) for _h, k in VOLUNTEER_COLUMNS])

@@ -1,7 +1,8 @@
 """Every figure on the sheets, defined exactly once: a record set (SQL condition), a rate, or a sum.
 
 A *set* is "the records of one table that satisfy a condition for period P" — its count is the
-figure, its ids are what the preview opens when the number is clicked. A *rate* is one union of
+figure (counted by the database: COUNT with GROUP BY, never by fetching the rows), its ids are
+what the preview fetches and opens when the number is clicked, or what a signed sheet freezes. A *rate* is one union of
 sets over another; an empty denominator gives no value and prints "—" (never 0% or 100%).
 Voided records never count, and the township is a parameter (a list of codes, or None for every
 township in the store) so the county hub runs the same queries with a township dimension.
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, Table, and_, case, func, null, or_, select
 
 from ..domain import models as m
 from ..domain import workflows as wf
 from ..store import status_history as sh
 from .model import Refs, Value
-from .periods import Period
+from .periods import Period, parse_period
 
 DUE_SOON_DAYS = 7  # "due within 7 days" on the weekly sheet
 
@@ -325,8 +326,44 @@ def merge_refs(*refs: Refs | None) -> Refs:
 # Execution
 
 
+Pick = list[Any]  # [set key, period kind, period code, dimension or None, dimension value]
+
+
+def pick(s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> Pick:
+    """The JSON form of "the records of set `s` in period `p` (whose `dim` equals `value`)": what a
+    figure's drill-down fetches when the number is clicked (`FigureQueries.refs`)."""
+    return [s.key, p.kind, p.code, dim, value]
+
+
+def query_of(num: list[Pick], den: list[Pick] | None = None) -> dict[str, list[Pick]]:
+    return {"num": num} if den is None else {"num": num, "den": den}
+
+
+def _dim_expr(t: Table, dim: str) -> ColumnElement[Any]:
+    """A grouping dimension: a record column, or (activities) `village`, the activity's own village
+    or else its team's village."""
+    if dim == "village" and t is T_ACTIVITY:
+        team = select(T_TEAM.c.village_id).where(T_TEAM.c.id == t.c.team_id).scalar_subquery()
+        return func.coalesce(t.c.village_id, team)
+    if dim == "team":
+        return t.c.team_id
+    if dim == "township":
+        return t.c.township_code
+    return t.c[dim]
+
+
+def _group_key(t: Table, dim: str) -> Any:
+    """GROUP BY key of a dimension: `col || ''`, no index key, so SQLite reads the period's date
+    index and sorts the groups instead of walking the whole table in the dimension's index order."""
+    return _dim_expr(t, dim).concat("").label("g")
+
+
 class FigureQueries:
     """Runs the definitions over one database connection for a set of townships (None: all).
+
+    Figures are counted by the database (COUNT / SUM with GROUP BY over period-bounded queries,
+    one query per set, period and dimension, cached); the ids behind a number are fetched only
+    when asked for (`ids`, `refs`): a click in the preview, a frozen sheet, a test.
 
     `today` (China time) fixes the date stock figures are counted at: the period's last day
     once it has ended, today while it runs (`as_at`)."""
@@ -335,24 +372,30 @@ class FigureQueries:
         self.conn = conn
         self.townships = sorted(townships) if townships is not None else None
         self.today = today
+        self._counts: dict[tuple[str, str, str, str], dict[Any, int]] = {}
         self._rows: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
         self._groups: dict[tuple[str, str, str, str], dict[Any, list[str]]] = {}
+        self._vol: dict[tuple[str, str, str | None], dict[Any, dict[str, Value]]] = {}
 
     def base(self, t: Table) -> ColumnElement[bool]:
         """Not voided, and in the requested townships."""
         cond = t.c.voided.is_(False)
         if self.townships is not None:
-            cond = and_(cond, t.c.township_code.in_(self.townships))
+            # `township_code || ''`: not an index key, so SQLite (no statistics) reads the period's
+            # date index instead of walking every record of the township — the cost then grows
+            # with the period's records, not the store's. PostgreSQL plans by its statistics anyway.
+            cond = and_(cond, t.c.township_code.concat("").in_(self.townships))
         return cond
 
     def as_at(self, p: Period) -> date:
         return as_at(p, self.today)
 
-    def select_set(self, s: SetDef, p: Period, cols: Iterable[str]) -> Select[Any]:
-        """SELECT the given record columns of the set's records. A stock set also gets the status
-        on A as `at_status`, `at_deadline`, `at_deadline_kind` (from the span covering A)."""
+    def select_set(self, s: SetDef, p: Period, cols: Iterable[str | ColumnElement[Any]]) -> Select[Any]:
+        """SELECT the given record columns (names or expressions) of the set's records. A stock set
+        also gets the status on A as `at_status`, `at_deadline`, `at_deadline_kind` (from the span
+        covering A)."""
         t = TABLES[s.kind]
-        picked = [t.c[c] for c in cols]
+        picked = [t.c[c] if isinstance(c, str) else c for c in cols]
         if s.at is None:
             assert s.where is not None
             return select(*picked).where(self.base(t), s.where(t, p))
@@ -363,12 +406,138 @@ class FigureQueries:
                 .select_from(sh.span_join(t))
                 .where(self.base(t), sp.c.record_kind == s.kind, sh.covering(sp, a), s.at(t, sp, p, a)))
 
+    # -- counting (the database aggregates) ----------------------------------------------------
+    def counts(self, s: SetDef, p: Period, dim: str = "township_code") -> dict[Any, int]:
+        """How many records of the set there are for each value of `dim` (values with none are absent).
+
+        The sets of one family (FAMILIES: subsets of one root set) are counted together in one
+        query over the root's records, one SUM(CASE …) per member."""
+        key = (s.key, p.kind, p.code, dim)
+        if key not in self._counts:
+            root, members = FAMILY_OF.get(s.key, (s, (s,)))
+            t = TABLES[s.kind]
+            g = _group_key(t, dim)
+            # A quarter's flow counts by township are also counted by month (the quarterly sheet's
+            # trend): one statement fills the quarter and its three months.
+            by_month = p.kind == "quarter" and dim == "township_code" and root.key in ROOT_DATE
+            month = func.extract("month", t.c[ROOT_DATE[root.key]]).label("m") if by_month else None
+            cols = [g, *(func.count() if m is root else func.sum(case((self._cond(m, t, p), 1), else_=0))
+                         for m in members)]
+            q = self.select_set(root, p, [*cols, *([month] if month is not None else [])])
+            if root.at is not None:  # the stock select adds the span columns: counts only
+                q = q.with_only_columns(*cols)
+            q = q.group_by(g, month) if month is not None else q.group_by(g)
+            months = {mp.number: mp for mp in p.months()} if by_month else {}
+            found: dict[tuple[str, str], dict[Any, int]] = {
+                (m.key, c): {} for m in members for c in (p.code, *(mp.code for mp in months.values()))}
+            for row in self.conn.execute(q):
+                codes = [p.code] + ([months[int(row[-1])].code] if by_month else [])
+                for m, n in zip(members, row[1:1 + len(members)], strict=True):
+                    if n:
+                        for c in codes:
+                            box = found[(m.key, c)]
+                            box[row[0]] = box.get(row[0], 0) + int(n)
+            for (mkey, c), counts in found.items():
+                if c != p.code and mkey in READS_PERIOD_END:
+                    continue  # its condition for the quarter is not its condition for the month
+                pk = p.kind if c == p.code else "month"
+                self._counts[(mkey, pk, c, dim)] = counts
+        return self._counts[key]
+
+    def _cond(self, s: SetDef, t: Table, p: Period) -> ColumnElement[bool]:
+        if s.at is not None:
+            return s.at(t, T_SPAN, p, self.as_at(p))
+        assert s.where is not None
+        return s.where(t, p)
+
+    def n(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> int:
+        """The set's count, optionally only the records whose dimension `dim` equals `value`. The
+        total comes from the count by township (the county's per-township cells reuse it)."""
+        if dim is None:
+            return sum(self.counts(s, p).values())
+        return self.counts(s, p, dim).get(value, 0)
+
+    def count(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> Value:
+        n = self.n(s, p, dim, value)
+        return Value(s.key, s.label, n, str(n), query=query_of([pick(s, p, dim, value)]))
+
+    def rate(self, r: RateDef, p: Period, dims: dict[str, tuple[str, Any]] | None = None) -> Value:
+        """The rate for the period; `dims` restricts each kind to one dimension value
+        (e.g. {"petition": ("village_id", v), "dispute": ("village_id", v)}); a kind not in `dims`
+        is left out. The sets of a union are of different kinds, so their counts add up."""
+        def side(sets: tuple[SetDef, ...]) -> tuple[int, list[Pick]]:
+            kinds = [s.kind for s in sets]
+            assert len(set(kinds)) == len(kinds), f"{r.key}: a union of sets of one kind is not a sum"
+            total, picks = 0, []
+            for s in sets:
+                if dims is not None and s.kind not in dims:
+                    continue
+                dim, value = (dims or {}).get(s.kind, (None, None))
+                total += self.n(s, p, dim, value)
+                picks.append(pick(s, p, dim, value))
+            return total, picks
+
+        (n, num), (d, den) = side(r.num), side(r.den)
+        value, text = fmt_rate(n, d)
+        return Value(r.key, r.label, value, text, None, n, d, None, query=query_of(num, den))
+
+    def volunteer(self, p: Period, dim: str | None = None) -> dict[Any, dict[str, Value]]:
+        """Volunteer totals for the period, overall (key None) or by `team` / `village` / `township`.
+
+        An activity's village is its own village, or its team's village when it has none. Summed
+        by the database; each value drills down to the activities it sums."""
+        key = (p.kind, p.code, dim)
+        if key in self._vol:
+            return self._vol[key]
+        a, pt = T_ACTIVITY, T_PARTICIPANT
+        g = _group_key(a, dim) if dim is not None else null().label("g")
+        acts = (select(g, func.count(), func.coalesce(func.sum(a.c.people_served), 0),
+                       func.coalesce(func.sum(a.c.hazards_found), 0), func.coalesce(func.sum(a.c.disputes_resolved), 0))
+                .where(self.base(a), A_ACTIVITIES.where(a, p)))  # type: ignore[misc]
+        parts = (select(g, func.count(), func.coalesce(func.sum(pt.c.hours), 0))
+                 # activities of the period first (date index), then their participants by key
+                 .select_from(sh.SpanFirst(a, pt, pt.c.activity_id == a.c.id))
+                 .where(pt.c.voided.is_(False), self.base(a), A_ACTIVITIES.where(a, p)))  # type: ignore[misc]
+        if dim is not None:
+            acts, parts = acts.group_by(g), parts.group_by(g)
+        per = {gv: (int(n), float(h)) for gv, n, h in self.conn.execute(parts)}
+        acc: dict[Any, tuple[int, int, float, int, int, int]] = {}
+        for gv, n, served, hazards, disputes in self.conn.execute(acts):
+            pn, hours = per.get(gv, (0, 0.0))
+            acc[gv] = (int(n), pn, hours, int(served), int(hazards), int(disputes))
+        if dim is None and None not in acc:
+            acc[None] = (0, 0, 0.0, 0, 0, 0)
+        out: dict[Any, dict[str, Value]] = {}
+        for gv, (n, pn, hours, served, hazards, disputes) in acc.items():
+            out[gv] = self._volunteer_values(p, dim, gv, (n, pn, hours, served, hazards, disputes))
+        self._vol[key] = out
+        return out
+
+    def _volunteer_values(self, p: Period, dim: str | None, gv: Any,
+                          nums: tuple[int, int, float, int, int, int]) -> dict[str, Value]:
+        query = query_of([pick(A_ACTIVITIES, p, dim, gv)])
+        n, *sums = nums
+        vals = {A_ACTIVITIES.key: Value(A_ACTIVITIES.key, A_ACTIVITIES.label, n, str(n), query=dict(query))}
+        for sd, v in zip(VOLUNTEER_SUMS, sums, strict=True):
+            v = round(float(v), 2)
+            vals[sd.key] = Value(sd.key, sd.label, v, fmt_number(v), query=dict(query))
+        return vals
+
+    def volunteer_zero(self, p: Period, dim: str, gv: Any) -> dict[str, Value]:
+        """The volunteer values of a group without activities (zeros, drilling down to none)."""
+        return self._volunteer_values(p, dim, gv, (0, 0, 0.0, 0, 0, 0))
+
+    # -- ids on demand (drill-down, freezing, tests) -------------------------------------------
     def rows(self, s: SetDef, p: Period) -> list[tuple[Any, ...]]:
         """(id, *DIMENSIONS[kind]) of the set's records, ordered by id; cached per period."""
         key = (s.key, p.kind, p.code)
         if key not in self._rows:
-            q = self.select_set(s, p, ["id", *DIMENSIONS[s.kind]])
-            n = 1 + len(DIMENSIONS[s.kind])
+            dims = DIMENSIONS[s.kind]
+            cols: list[Any] = ["id", *dims]
+            if s.kind == "activity":
+                cols.append(_dim_expr(T_ACTIVITY, "village").label("village"))
+            q = self.select_set(s, p, cols)
+            n = len(cols)
             # Sorted in Python: the same order on SQLite and PostgreSQL whatever the collation.
             self._rows[key] = sorted((tuple(r)[:n] for r in self.conn.execute(q)), key=lambda r: r[0])
         return self._rows[key]
@@ -377,87 +546,65 @@ class FigureQueries:
         """Ids of the set, optionally only those whose dimension `dim` equals `value`."""
         if dim is None:
             return [r[0] for r in self.rows(s, p)]
-        # Grouped once per set, period and dimension: a table of hundreds of villages or units
-        # (the county's sheets) would otherwise rescan every row for every group.
         return list(self._grouped(s, p, dim).get(value, ()))
-
-    def groups(self, s: SetDef, p: Period, dim: str) -> dict[Any, list[str]]:
-        """Ids of the set by the value of one dimension."""
-        return {k: list(v) for k, v in self._grouped(s, p, dim).items()}
 
     def _grouped(self, s: SetDef, p: Period, dim: str) -> dict[Any, list[str]]:
         key = (s.key, p.kind, p.code, dim)
-        cache = self._groups
-        if key not in cache:
-            i = 1 + DIMENSIONS[s.kind].index(dim)
+        if key not in self._groups:
+            dims = [*DIMENSIONS[s.kind], *(["village"] if s.kind == "activity" else [])]
+            name = {"team": "team_id", "township": "township_code"}.get(dim, dim) if s.kind == "activity" else dim
+            i = 1 + dims.index(name)
             out: dict[Any, list[str]] = {}
             for r in self.rows(s, p):
                 out.setdefault(r[i], []).append(r[0])
-            cache[key] = out
-        return cache[key]
+            self._groups[key] = out
+        return self._groups[key]
 
-    def count(self, s: SetDef, p: Period, dim: str | None = None, value: Any = None) -> Value:
-        ids = self.ids(s, p, dim, value)
-        return Value(s.key, s.label, len(ids), str(len(ids)), {s.kind: ids})
+    def refs(self, picks: Iterable[Pick]) -> Refs:
+        """The records behind a figure: the union of its picks' ids, by kind."""
+        out: dict[str, set[str]] = {}
+        for set_key, pkind, pcode, dim, value in picks:
+            s = SET_BY_KEY[set_key]
+            out.setdefault(s.kind, set()).update(self.ids(s, parse_period(pcode, pkind), dim, value))
+        return {k: sorted(v) for k, v in sorted(out.items())}
 
-    def rate(self, r: RateDef, p: Period, dims: dict[str, tuple[str, Any]] | None = None) -> Value:
-        """The rate for the period; `dims` restricts each kind to one dimension value
-        (e.g. {"petition": ("village_id", v), "dispute": ("village_id", v)})."""
-        def refs(sets: tuple[SetDef, ...]) -> Refs:
-            out: Refs = {}
-            for s in sets:
-                dim, value = (dims or {}).get(s.kind, (None, None))
-                if dims is not None and s.kind not in dims:
-                    continue
-                out.setdefault(s.kind, [])
-                out[s.kind] = sorted(set(out[s.kind]) | set(self.ids(s, p, dim, value)))
-            return out
+    def fill(self, v: Value) -> Value:
+        """Fetch the ids behind a value (numerator and denominator for a rate) into `refs` /
+        `den_refs`; a value already carrying its ids (a frozen sheet) is left as it is."""
+        if v.query is None or v.refs is not None:
+            return v
+        v.refs = self.refs(v.query["num"])
+        if "den" in v.query:
+            v.den_refs = self.refs(v.query["den"])
+        return v
 
-        num, den = refs(r.num), refs(r.den)
-        n = sum(len(v) for v in num.values())
-        d = sum(len(v) for v in den.values())
-        value, text = fmt_rate(n, d)
-        return Value(r.key, r.label, value, text, num, n, d, den)
 
-    def volunteer(self, p: Period, dim: str | None = None) -> dict[Any, dict[str, Value]]:
-        """Volunteer totals for the period, overall (key None) or by `team` / `village`.
-
-        An activity's village is its own village, or its team's village when it has none.
-        """
-        a, pt, team = T_ACTIVITY, T_PARTICIPANT, T_TEAM
-        village = func.coalesce(a.c.village_id, team.c.village_id)
-        group = {None: None, "team": a.c.team_id, "village": village}[dim]
-        acts = select(a.c.id, group.label("g") if group is not None else a.c.id.label("g"),
-                      a.c.people_served, a.c.hazards_found, a.c.disputes_resolved) \
-            .select_from(a.outerjoin(team, team.c.id == a.c.team_id)) \
-            .where(self.base(a), A_ACTIVITIES.where(a, p)).order_by(a.c.id)
-        parts = select(pt.c.activity_id, func.count(), func.coalesce(func.sum(pt.c.hours), 0)) \
-            .where(pt.c.voided.is_(False), pt.c.activity_id.in_(select(a.c.id).where(self.base(a), A_ACTIVITIES.where(a, p)))) \
-            .group_by(pt.c.activity_id)
-        per_act = {aid: (int(n), float(h)) for aid, n, h in self.conn.execute(parts)}
-        acc: dict[Any, dict[str, Any]] = {}
-        for aid, g, served, hazards, disputes in self.conn.execute(acts):
-            key = None if dim is None else g
-            b = acc.setdefault(key, {"ids": [], "person_times": 0, "hours": 0.0, "people_served": 0,
-                                     "hazards": 0, "disputes": 0})
-            n, h = per_act.get(aid, (0, 0.0))
-            b["ids"].append(aid)
-            b["person_times"] += n
-            b["hours"] += h
-            b["people_served"] += served or 0
-            b["hazards"] += hazards or 0
-            b["disputes"] += disputes or 0
-        if dim is None and None not in acc:
-            acc[None] = {"ids": [], "person_times": 0, "hours": 0.0, "people_served": 0, "hazards": 0, "disputes": 0}
-        out: dict[Any, dict[str, Value]] = {}
-        for key, b in acc.items():
-            refs = {"activity": sorted(b["ids"])}
-            vals = {A_ACTIVITIES.key: Value(A_ACTIVITIES.key, A_ACTIVITIES.label, len(b["ids"]), str(len(b["ids"])), refs)}
-            for sd in VOLUNTEER_SUMS:
-                v = b[sd.key.split(".", 1)[1]]
-                vals[sd.key] = Value(sd.key, sd.label, round(v, 2), fmt_number(round(v, 2)), refs)
-            out[key] = vals
-        return out
+SET_BY_KEY: dict[str, SetDef] = {s.key: s for s in SETS}
+# Sets counted together: every member is a subset of its root (same record table, same date in
+# the period, or open on A), so one scan of the root's records counts them all.
+FAMILIES: tuple[tuple[SetDef, tuple[SetDef, ...]], ...] = (
+    (P_NEW, (P_GROUP, P_SKIP, P_REPEAT)),
+    (P_DECIDED, (P_DECIDED_TIMELY,)),
+    (P_CONCLUDED, (P_ON_TIME, P_RATED, P_SATISFIED, P_CONCLUDED_VILLAGE)),
+    (D_NEW, (D_NEW_HIGH, D_NEW_HOMICIDE)),
+    (D_ENDED, (D_RESOLVED, D_RESOLVED_VILLAGE)),
+    (K_CLOSED, (K_BACKLOG_CLOSED,)),
+    (X_DONE, (X_DONE_ON_TIME,)),
+    (P_OPEN, (P_OVERDUE, P_DUE_SOON)),
+    (D_OPEN, (D_OPEN_HIGH, D_OPEN_HOMICIDE, D_OVERDUE, D_DUE_SOON)),
+    (K_OPEN, (K_OVERDUE, K_DUE_SOON)),
+    (X_OPEN, (X_OVERDUE, X_DUE_SOON)),
+)
+# The date column a flow family's root reads in the period (a quarter's counts by month use it).
+ROOT_DATE: dict[str, str] = {
+    P_NEW.key: "received_date", P_DECIDED.key: "decision_date", P_CONCLUDED.key: "reply_date",
+    D_NEW.key: "found_date", D_ENDED.key: "mediation_end_date", K_CLOSED.key: "closed_date", X_DONE.key: "done_date",
+}
+# Members whose condition reads the period beyond the root's date range (rated by the period's end).
+READS_PERIOD_END = frozenset({P_RATED.key, P_SATISFIED.key})
+FAMILY_OF: dict[str, tuple[SetDef, tuple[SetDef, ...]]] = {
+    m.key: (root, (root, *members)) for root, members in FAMILIES for m in (root, *members)
+}
 
 
 def figures_markdown() -> str:
@@ -485,7 +632,8 @@ def figures_markdown() -> str:
         "对比只用于流量指标（新增、办结、化解等）。",
         "- 报表上的清单列出本部分任何一个数字所计的全部记录（本期新增、本期之后才办结的也列出），清单中的状态和期限为A日的状态和期限；"
         "清单过长被截断时注明未列出的件数，打印时选“附录”（命令行 --appendix）在报表末尾列出全部记录。",
-        "- 每个数字都保留其背后的记录编号，报表预览中点击数字即打开这些记录；签发后的报表连同这些编号一起冻结。",
+        "- 数字由数据库按期间分组计数（COUNT/SUM … GROUP BY），报表只保存每个数字的取数条件；报表预览中点击数字时按同一条件"
+        "（同一截至日A）取出并打开这些记录（比率为分子和分母的记录）；签发时把每个数字背后的记录编号一起冻结。",
         "",
     ]
     sections = (

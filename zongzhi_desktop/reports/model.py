@@ -1,8 +1,9 @@
 """The plain report object every renderer reads: sections of tables, charts and text.
 
 Everything here is data (no database, no reportlab): a report converts to canonical JSON and
-back without loss, which is what a signed-off sheet freezes. Cells keep the ids of the records
-behind a number (`refs`: kind -> ids) so a click in the preview opens exactly those records.
+back without loss, which is what a signed-off sheet freezes. A figure's value keeps how to fetch the
+records behind it (`Value.query`); the ids (`refs`: kind -> ids) are fetched when the number is
+clicked or the sheet is signed, so a click in the preview opens exactly those records.
 """
 
 from __future__ import annotations
@@ -110,6 +111,19 @@ class Value:
     num: float | None = None
     den: float | None = None
     den_refs: Refs | None = None
+    # How to fetch the records behind the value on demand (reports.figures.FigureQueries.fill):
+    # {"num": [pick, ...], "den": [...]}; `refs` / `den_refs` stay None until fetched (a click,
+    # a frozen sheet). A pick is [set key, period kind, period code, dimension, value].
+    query: dict[str, list[list[Any]]] | None = None
+
+    def records(self) -> float:
+        """How many records a click on the value opens: a rate's denominator, else the count."""
+        if self.den is not None:
+            return self.den
+        if self.den_refs is not None or self.refs is not None:
+            refs = self.den_refs if self.den_refs is not None else self.refs
+            return sum(len(v) for v in (refs or {}).values())
+        return self.value or 0
 
 
 @dataclass
@@ -142,12 +156,23 @@ class Report:
         rest = {k: v for k, v in d.items() if k not in ("sections", "values")}
         return cls(**rest, sections=sections, values=values)
 
-    def refs_of(self, cell: Cell) -> Refs:
-        """The records behind a cell: a figure's records (a rate's denominator), or a row's record."""
+    def refs_of(self, cell: Cell) -> Refs | None:
+        """The records behind a cell: a figure's records (a rate's denominator), or a row's record.
+        None for a figure whose ids have not been fetched yet (see `Value.query`)."""
         if cell.value and cell.value in self.values:
             v = self.values[cell.value]
-            return v.den_refs if v.den_refs is not None else (v.refs or {})
+            if v.den_refs is not None:
+                return v.den_refs
+            if v.refs is not None:
+                return v.refs
+            return None if v.query is not None else {}
         return cell.refs or {}
+
+    def clickable(self, cell: Cell) -> bool:
+        """Whether a click on the cell opens records (known without fetching any ids)."""
+        if cell.value and cell.value in self.values:
+            return self.values[cell.value].records() > 0
+        return bool(cell.refs and any(cell.refs.values()))
 
     def tables(self) -> list[Table]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]

@@ -67,8 +67,9 @@ class Hotspot:
     y0: float
     x1: float
     y1: float
-    refs: Refs
+    refs: Refs | None  # None: fetch on click from `key` (reports.service.figure_refs)
     label: str
+    key: str | None = None  # the figure value drawn here (Report.values), None for a list row
 
 
 def _style(size: float, align: int = TA_LEFT, leading: float | None = None, hang: bool = False) -> ParagraphStyle:
@@ -138,9 +139,10 @@ def _runs_width(text: str, size: float) -> float:
 class TraceParagraph(Paragraph):
     """A paragraph that records where it was drawn, for click-through in the preview."""
 
-    def __init__(self, text: str, style: ParagraphStyle, refs: Refs, label: str, sink: list[Hotspot] | None) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, refs: Refs | None, label: str, sink: list[Hotspot] | None,
+                 key: str | None = None) -> None:
         super().__init__(text, style)
-        self._refs, self._label, self._sink = refs, label, sink
+        self._refs, self._label, self._sink, self._key = refs, label, sink, key
 
     def draw(self) -> None:
         super().draw()
@@ -148,7 +150,7 @@ class TraceParagraph(Paragraph):
         if sink is not None:
             x, y = self.canv.absolutePosition(0, 0)
             sink.append(Hotspot(self.canv.getPageNumber() - 1, x, y, x + self.width, y + self.height,
-                                getattr(self, "_refs", {}), getattr(self, "_label", "")))
+                                getattr(self, "_refs", {}), getattr(self, "_label", ""), getattr(self, "_key", None)))
 
 
 class RuledLines(Flowable):
@@ -244,9 +246,9 @@ class _Renderer:
                 if cell.align == "left" and i < len(t.columns) and t.columns[i].align != "left" and t.header:
                     al = align[t.columns[i].align]
                 style = _style(fs, al, hang=al == TA_LEFT and can_hang(cell.text))
-                refs = self.report.refs_of(cell)
-                if refs and any(refs.values()):
-                    out_row.append(TraceParagraph(para_text(cell.text), style, refs, cell.text, self.sink))
+                if self.report.clickable(cell):
+                    refs = self.report.refs_of(cell)
+                    out_row.append(TraceParagraph(para_text(cell.text), style, refs, cell.text, self.sink, cell.value))
                 else:
                     out_row.append(Paragraph(para_text(cell.text), style))
             data.append(out_row)
@@ -486,5 +488,5 @@ def render_pdf(report: Report, hotspots: list[Hotspot] | None = None) -> bytes:
     return buf.getvalue()
 
 
-def cell_refs(report: Report, cell: Cell) -> Refs:
+def cell_refs(report: Report, cell: Cell) -> Refs | None:
     return report.refs_of(cell)

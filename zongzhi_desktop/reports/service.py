@@ -11,20 +11,22 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ..domain import models as m
 from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
 from ..domain.roles import Perm
 from ..store import audit
+from ..store.database import Store
 from ..store.serialize import canonical_json, to_row
+from .figures import FigureQueries
 from .fonts import report_warnings
-from .model import Report
+from .model import Refs, Report
 from .periods import SHEET_PERIOD, Period, parse_period
 from .render_pdf import Hotspot, render_pdf
-from .render_xlsx import render_xlsx
 from .sheets import PARTS, SHEETS, SignInfo, build_sheet, sheet_number
 
 if TYPE_CHECKING:
@@ -96,6 +98,31 @@ def build_report(svc: Services, kind: str, period: str | Period, *, parts: dict[
     report.confidential = True
     report.warnings = report_warnings(report)
     return report
+
+
+def figure_queries(conn: Connection, report: Report) -> FigureQueries:
+    """Queries over the report's townships, counting stock as at the same A as the report."""
+    return FigureQueries(conn, report.township_codes, today=date.fromisoformat(report.made_on))
+
+
+def fill_refs(store: Store, report: Report) -> Report:
+    """Fetch the ids behind every number of the report (a sheet being frozen); returns the report."""
+    with store.engine.connect() as conn:
+        q = figure_queries(conn, report)
+        for v in report.values.values():
+            q.fill(v)
+    return report
+
+
+def figure_refs(store: Store, report: Report, key: str) -> Refs:
+    """Drill-down: the records behind one number of the report (a rate: its denominator; the
+    numerator is in `report.values[key].refs` afterwards), fetched now unless already known."""
+    v = report.values[key]
+    if v.query is not None and v.refs is None:
+        with store.engine.connect() as conn:
+            figure_queries(conn, report).fill(v)
+    refs = v.den_refs if v.den_refs is not None else v.refs
+    return refs or {}
 
 
 def get_sheet(svc: Services, kind: str, period: str | Period) -> m.ReportSheet | None:
@@ -180,6 +207,7 @@ def sign_sheet(svc: Services, kind: str, period: str | Period, parts: dict[str, 
     # The signed copy is the paper record: it always carries the appendix of its cut lists.
     report = build_report(svc, kind, p, parts=saved, appendix=True,
                           sign=SignInfo(filled_by=filler, reviewed_by=reviewer, signed_on=svc.today()))
+    fill_refs(svc.store, report)  # the frozen copy keeps the ids behind every number
     content = canonical_json(pack_refs(report.to_dict()))
     pdf = render_pdf(report)
     with svc.session() as s, s.begin():
@@ -281,6 +309,13 @@ def frozen_pdf(sheet: m.ReportSheet) -> bytes:
     return pdf
 
 
+def xlsx_bytes(report: Report) -> bytes:
+    """XLSX bytes; openpyxl is imported only when a workbook is asked for (not on the PDF path)."""
+    from .render_xlsx import render_xlsx
+
+    return render_xlsx(report)
+
+
 def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf", *,
                  parts: dict[str, str] | None = None, hotspots: list[Hotspot] | None = None,
                  appendix: bool = False) -> Rendered:
@@ -297,12 +332,12 @@ def render_sheet(svc: Services, kind: str, period: str | Period, fmt: str = "pdf
         if parts:
             raise TransitionError(f"{SHEET_LABELS[kind]}（{p.short_label}）已签发，不能再修改填写内容")
         report = frozen_report(sheet)
-        data = frozen_pdf(sheet) if fmt == "pdf" else render_xlsx(report)
+        data = frozen_pdf(sheet) if fmt == "pdf" else xlsx_bytes(report)
         if fmt == "pdf" and hotspots is not None:
             render_pdf(report, hotspots)  # same layout as the stored bytes; only the positions are kept
         return Rendered(data, report, True, sheet)
     merged = {**sheet_parts(sheet), **check_parts(kind, parts)}
     filler = sheet.filled_by if sheet and sheet.filled_by else ""
     report = build_report(svc, kind, p, parts=merged, sign=SignInfo(filled_by=filler), appendix=appendix)
-    data = render_pdf(report, hotspots) if fmt == "pdf" else render_xlsx(report)
+    data = render_pdf(report, hotspots) if fmt == "pdf" else xlsx_bytes(report)
     return Rendered(data, report, False, sheet)

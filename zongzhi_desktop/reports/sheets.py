@@ -2,8 +2,8 @@
 
 `build_sheet` takes a database connection, a period and a township list (None: every township
 in the store — the county hub's view) and returns a plain Report; nothing here renders.
-Every number cell names the figure value it prints (`Cell.value`), and every value keeps the
-ids of its records, so the preview can open exactly the records behind a number.
+Every number cell names the figure value it prints (`Cell.value`), and every value keeps how to
+fetch its records (`Value.query`), so the preview can open exactly the records behind a number.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, select
 
 from ..domain import workflows as wf
 from ..domain.codes import CodeTables
@@ -132,40 +133,50 @@ class Builder:
         return rows
 
     # -- record lists -------------------------------------------------------------------------
-    @property
+    @cached_property
     def as_at(self) -> date:
         """The date the sheet's stock figures (and its lists' status columns) are counted at."""
         return self.q.as_at(self.period)
 
     def record_rows(self, s: SetDef, cols: list[str], p: Period | None = None) -> list[dict[str, Any]]:
         """The set's records with the given columns, and for every record its status on A
-        (`at_status`, `at_deadline`, `at_deadline_kind`)."""
+        (`at_status`, `at_deadline`, `at_deadline_kind`), in one query (the span covering A joined)."""
         p = p or self.period
-        rows = [dict(r._mapping) for r in self.conn.execute(self.q.select_set(s, p, ["id", *cols]))]
+        q = self.q.select_set(s, p, ["id", *cols])
         if not s.stock:
-            on_a = self.status_on_a(s.kind, [r["id"] for r in rows])
-            for r in rows:
-                r["at_status"], r["at_deadline"], r["at_deadline_kind"] = on_a.get(r["id"], (None, None, None))
-        return rows
+            t, sp = fg.TABLES[s.kind], fg.T_SPAN
+            q = (q.add_columns(sp.c.status.label("at_status"), sp.c.deadline.label("at_deadline"),
+                               sp.c.deadline_kind.label("at_deadline_kind"))
+                 .select_from(t.outerjoin(sp, and_(sp.c.record_id == t.c.id, sh.covering(sp, self.as_at)))))
+        result = self.conn.execute(q)
+        keys = list(result.keys())
+        return [dict(zip(keys, r, strict=True)) for r in result]  # one key list, not a mapping per row
 
-    def status_on_a(self, kind: str, ids: list[str]) -> dict[str, tuple[str, date | None, str | None]]:
-        """Status, deadline and deadline kind on A of the given records."""
-        sp = fg.T_SPAN
-        out: dict[str, tuple[str, date | None, str | None]] = {}
-        a = self.as_at
+    def shown(self, items: list[Any]) -> list[Any]:
+        """The items a list prints: all of them with the appendix, else the first `list_limit`."""
+        return items if self.appendix or len(items) <= self.list_limit else items[: self.list_limit]
+
+    def add_details(self, kind: str, rows: list[dict[str, Any]], cols: list[str]) -> None:
+        """Fetch more columns for the records a list prints (the list was chosen and sorted on a few)."""
+        t = fg.TABLES[kind]
+        ids = [r["id"] for r in rows]
+        got: dict[str, dict[str, Any]] = {}
         for i in range(0, len(ids), 500):
-            q = select(sp.c.record_id, sp.c.status, sp.c.deadline, sp.c.deadline_kind).where(
-                sp.c.record_id.in_(ids[i:i + 500]), sh.covering(sp, a))
-            out.update({rid: (st, d, k) for rid, st, d, k in self.conn.execute(q)})
-        return out
+            q = select(t.c.id, *(t.c[c] for c in cols)).where(t.c.id.in_(ids[i:i + 500]))
+            got.update({r[0]: dict(r._mapping) for r in self.conn.execute(q)})
+        for r in rows:
+            r.update(got[r["id"]])
 
-    def list_table(self, key: str, title: str, cols: list[Column], rows: list[list[Cell]], font_size: float) -> Table:
-        """A record list, cut to `list_limit` rows with a spanning "另有N件" row; a cut list is
-        kept whole for the printed appendix."""
-        total = len(rows)
+    def list_table(self, key: str, title: str, cols: list[Column], rows: list[list[Cell]], font_size: float,
+                   total: int | None = None) -> Table:
+        """A record list, cut to `list_limit` rows with a spanning "另有N件" row; `total`: how many
+        records the list has when `rows` holds only the printed ones. A cut list given whole (the
+        appendix) is kept for the printed appendix."""
+        total = len(rows) if total is None else total
         if total <= self.list_limit:
             return Table(key, title, cols, rows, font_size=font_size)
-        self.cut.append(Table(f"appendix.{key}", title, cols, rows, font_size=font_size))
+        if len(rows) == total:
+            self.cut.append(Table(f"appendix.{key}", title, cols, rows, font_size=font_size))
         where = "见附录" if self.appendix else "打印时选“附录”可列出全部，预览中点击汇总数字可查看"
         note = Cell(f"……另有{total - self.list_limit}件未列出（共{total}件，{where}）", align="center")
         kept = [*rows[: self.list_limit], [note] + [Cell("") for _ in range(len(cols) - 1)]]
@@ -251,16 +262,19 @@ def deadline_list(b: Builder, key: str, title: str, which: str) -> Table:
             "due_soon": (fg.P_DUE_SOON, fg.D_DUE_SOON, fg.K_DUE_SOON, fg.X_DUE_SOON)}[which]
     items = []
     for s in sets:
-        extra = ["request"] if s.kind == "petition" else []
-        for r in b.record_rows(s, ["serial", _TITLE_COL[s.kind], *extra]):
-            title_ = r[_TITLE_COL[s.kind]]
-            if s.kind == "petition":
-                title_ = f"{title_}：{_short(r['request'], 40)}"
-            items.append((r["at_deadline"], s.kind, r["serial"], title_, r))
+        for r in b.record_rows(s, ["serial"]):
+            items.append((r["at_deadline"], s.kind, r["serial"], r))
     items.sort(key=lambda x: (x[0], x[1], x[2]))
+    shown = b.shown(items)
+    for s in sets:  # the text of the records printed
+        extra = ["request"] if s.kind == "petition" else []
+        b.add_details(s.kind, [x[3] for x in shown if x[1] == s.kind], [_TITLE_COL[s.kind], *extra])
     a = b.as_at
     rows = []
-    for deadline, kind, serial, title_, r in items:
+    for deadline, kind, serial, r in shown:
+        title_ = r[_TITLE_COL[kind]]
+        if kind == "petition":
+            title_ = f"{title_}：{_short(r['request'], 40)}"
         days = (a - deadline).days if which == "overdue" else (deadline - a).days
         rows.append([
             Cell(_KIND_LABEL[kind]), Cell(serial, refs={kind: [r["id"]]}), Cell(_short(title_, 60)),
@@ -270,16 +284,18 @@ def deadline_list(b: Builder, key: str, title: str, which: str) -> Table:
         ])
     cols = [Column("类别", 1.1), Column("编号", 1.6), Column("事项", 3.2), Column("状态", 1.1), Column("期限类型", 1.1),
             Column("期限", 1.4, "center"), Column("超期" if which == "overdue" else "剩余", 0.8, "right")]
-    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9, total=len(items))
 
 
 def key_disputes_list(b: Builder) -> Table:
-    cols_ = ["serial", "title", "type", "village_id", "found_date", "risk_level", "homicide_risk"]
+    cols_ = ["serial", "found_date", "risk_level", "homicide_risk"]
     high = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HIGH, cols_)}
     hom = {r["id"]: r for r in b.record_rows(fg.D_OPEN_HOMICIDE, cols_)}
     rows_ = sorted({**high, **hom}.values(), key=lambda r: (r["found_date"], r["serial"]))
+    shown = b.shown(rows_)
+    b.add_details("dispute", shown, ["title", "type", "village_id"])
     rows = []
-    for r in rows_:
+    for r in shown:
         flags = "、".join(x for x, on in (("高风险", r["risk_level"] == "high"), ("易引发命案", r["homicide_risk"])) if on)
         rows.append([Cell(r["serial"], refs={"dispute": [r["id"]]}), Cell(_short(r["title"], 50)),
                      Cell(b.label("dispute_type", r["type"])), Cell(b.village_name(r["village_id"])),
@@ -287,23 +303,39 @@ def key_disputes_list(b: Builder) -> Table:
                      Cell(wf.DISPUTE.states.get(r["at_status"], r["at_status"]))])
     cols = [Column("编号", 1.6), Column("纠纷名称", 3), Column("类型", 1.3), Column("村(社区)", 1.3),
             Column("发现日期", 1.4, "center"), Column("风险", 1.3), Column("状态", 1)]
-    return b.list_table("key_disputes", f"在办高风险、易引发命案纠纷清单（共{len(rows_)}件）", cols, rows, 9)
+    return b.list_table("key_disputes", f"在办高风险、易引发命案纠纷清单（共{len(rows_)}件）", cols, rows, 9,
+                        total=len(rows_))
 
 
 def progress_list(b: Builder, key: str, p: Period) -> Table:
     """Case-package progress entries dated in the period."""
     t, k = fg.T_PROGRESS, fg.T_PACKAGE
+    frm = t.join(k, k.c.id == t.c.package_id)
+    cond = (t.c.voided.is_(False), b.q.base(k), t.c.entry_date.between(p.start, p.end))
+    total = int(b.conn.execute(select(func.count()).select_from(frm).where(*cond)).scalar_one())
     q = (select(t.c.entry_date, t.c.content, t.c.by_whom, k.c.id, k.c.serial, k.c.title, k.c.leader_id)
-         .select_from(t.join(k, k.c.id == t.c.package_id))
-         .where(t.c.voided.is_(False), b.q.base(k), t.c.entry_date.between(p.start, p.end))
-         .order_by(t.c.entry_date, k.c.serial, t.c.id))
+         .select_from(frm).where(*cond).order_by(t.c.entry_date, k.c.serial, t.c.id))
+    if not b.appendix:
+        q = q.limit(b.list_limit)  # the entries printed; the count above stays exact
     entries = list(b.conn.execute(q))
     rows = [[Cell(d.isoformat(), align="center"), Cell(serial, refs={"package": [pid]}), Cell(_short(title, 40)),
              Cell(Names.name(b.names.leaders, leader, "")), Cell(_short(content, PROGRESS_CHARS)), Cell(_short(by, 20))]
             for d, content, by, pid, serial, title, leader in entries]
     cols = [Column("日期", 1.3, "center"), Column("编号", 1.5), Column("包案事项", 2.2), Column("包案领导", 1.5),
             Column("工作进展", 3.4), Column("办理人", 1)]
-    return b.list_table(key, f"领导包案工作进展（本期登记{len(entries)}条）", cols, rows, 9)
+    return b.list_table(key, f"领导包案工作进展（本期登记{total}条）", cols, rows, 9, total=total)
+
+
+AREA_FIGURES = (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
+                ("open", (fg.P_OPEN, fg.D_OPEN)), ("overdue", (fg.P_OVERDUE, fg.D_OVERDUE)))
+
+
+def _pair(b: Builder, ps: SetDef, pk: str | None, ds: SetDef, dk: str | None, gid: Any, label: str | None = None) -> Value:
+    """Petitions plus disputes of one group (`pk` / `dk`: each kind's grouping column, None: all)."""
+    p = b.period
+    n = b.q.n(ps, p, pk, gid) + b.q.n(ds, p, dk, gid)
+    picks = [fg.pick(ps, p, pk, gid if pk else None), fg.pick(ds, p, dk, gid if dk else None)]
+    return Value("", f"{ps.label}+{ds.label}" if label is None else label, n, str(n), query=fg.query_of(picks))
 
 
 def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any, str]], note: str | None,
@@ -320,13 +352,8 @@ def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any
     for gid, name in groups:
         suffix = f"|{dim}={gid}"
         cells = [Cell(name)]
-        for label, (ps, ds) in (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
-                                ("open", (fg.P_OPEN, fg.D_OPEN)), ("overdue", (fg.P_OVERDUE, fg.D_OVERDUE))):
-            pv = b.q.count(ps, b.period, pk, gid)
-            dv = b.q.count(ds, b.period, dk, gid)
-            n = len(pv.refs["petition"]) + len(dv.refs["dispute"])  # type: ignore[index]
-            v = Value("", f"{ps.label}+{ds.label}", n, str(n), {"petition": pv.refs["petition"], "dispute": dv.refs["dispute"]})  # type: ignore[index]
-            cells.append(b.put(f"area.{label}{suffix}", v))
+        for label, (ps, ds) in AREA_FIGURES:
+            cells.append(b.put(f"area.{label}{suffix}", _pair(b, ps, pk, ds, dk, gid)))
         cells.append(b.rate(fg.R_ON_TIME, dims={"petition": (pk, gid)}, suffix=suffix))
         cells.append(b.rate(fg.R_MEDIATION, dims={"dispute": (dk, gid)}, suffix=suffix))
         if not keep_empty and all(c.text in ("0", "—") for c in cells[1:]):
@@ -335,12 +362,8 @@ def area_table(b: Builder, key: str, head: str, dim: str, groups: list[tuple[Any
             continue
         rows.append(cells)
     total = [Cell("合计", bold=True, shade=True)]
-    for label, (ps, ds) in (("new", (fg.P_NEW, fg.D_NEW)), ("done", (fg.P_CONCLUDED, fg.D_RESOLVED)),
-                            ("open", (fg.P_OPEN, fg.D_OPEN)), ("overdue", (fg.P_OVERDUE, fg.D_OVERDUE))):
-        pv, dv = b.q.count(ps, b.period), b.q.count(ds, b.period)
-        n = int(pv.value or 0) + int(dv.value or 0)
-        v = Value("", "", n, str(n), {"petition": pv.refs["petition"], "dispute": dv.refs["dispute"]})  # type: ignore[index]
-        total.append(b.put(f"area.{label}|total", v))
+    for label, (ps, ds) in AREA_FIGURES:
+        total.append(b.put(f"area.{label}|total", _pair(b, ps, None, ds, None, None, "")))
     total.append(b.rate(fg.R_ON_TIME, suffix="|total"))
     total.append(b.rate(fg.R_MEDIATION, suffix="|total"))
     for c in total[1:]:
@@ -358,7 +381,7 @@ def _village_groups(b: Builder) -> list[tuple[Any, str]]:
     seen = {g for g, _ in groups}
     extra: set[Any] = set()
     for s in (fg.P_NEW, fg.P_CONCLUDED, fg.P_OPEN, fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN):
-        extra |= set(b.q.groups(s, b.period, "village_id")) - seen
+        extra |= set(b.q.counts(s, b.period, "village_id")) - seen
     for vid in sorted(extra, key=lambda x: (x is None, str(x))):
         groups.append((vid, b.village_name(vid)))
     return groups
@@ -367,9 +390,9 @@ def _village_groups(b: Builder) -> list[tuple[Any, str]]:
 def _unit_groups(b: Builder) -> list[tuple[Any, str]]:
     ids: set[Any] = set()
     for s in (fg.P_NEW, fg.P_CONCLUDED, fg.P_OPEN):
-        ids |= set(b.q.groups(s, b.period, "assigned_department_id"))
+        ids |= set(b.q.counts(s, b.period, "assigned_department_id"))
     for s in (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN):
-        ids |= set(b.q.groups(s, b.period, "committee_id"))
+        ids |= set(b.q.counts(s, b.period, "committee_id"))
     out = []
     for gid in ids:
         if gid is None:
@@ -418,23 +441,27 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
     """Every package any of `sets` counts, with its status and target on A."""
     chosen: dict[str, dict[str, Any]] = {}
     for s in sets:
-        for r in b.record_rows(s, ["serial", "title", "leader_id", "target_date", "closed_date", "is_backlog",
-                                   "supervised"]):
+        for r in b.record_rows(s, ["serial", "target_date", "closed_date"]):
             chosen[r["id"]] = r
-    progress: dict[str, list[str]] = {}
-    if with_progress and chosen:
-        t = fg.T_PROGRESS
-        q = (select(t.c.package_id, t.c.entry_date, t.c.content)
-             .where(t.c.voided.is_(False), t.c.entry_date.between(b.period.start, b.period.end))
-             .order_by(t.c.entry_date, t.c.id))
-        for pid, d, content in b.conn.execute(q):
-            if pid in chosen:
-                progress.setdefault(pid, []).append(f"{d.month}月{d.day}日 {content}")
     for r in chosen.values():
         r["target_on_a"] = r["at_deadline"] or r["target_date"]  # closed: no deadline in force
     items = sorted(chosen.values(), key=lambda r: (r["at_status"] == "closed", r["target_on_a"], r["serial"]))
+    shown = b.shown(items)
+    b.add_details("package", shown, ["title", "leader_id", "is_backlog", "supervised"])
+    progress: dict[str, list[str]] = {}
+    if with_progress and shown:
+        t = fg.T_PROGRESS
+        ids = [r["id"] for r in shown]
+        entries: list[tuple[Any, ...]] = []
+        for i in range(0, len(ids), 500):
+            q = (select(t.c.package_id, t.c.entry_date, t.c.content, t.c.id)
+                 .where(t.c.voided.is_(False), t.c.package_id.in_(ids[i:i + 500]),
+                        t.c.entry_date.between(b.period.start, b.period.end)))
+            entries += [tuple(e) for e in b.conn.execute(q)]
+        for pid, d, content, _id in sorted(entries, key=lambda e: (e[1], e[3])):
+            progress.setdefault(pid, []).append(f"{d.month}月{d.day}日 {content}")
     rows = []
-    for r in items:
+    for r in shown:
         tags = "、".join(x for x, on in (("积案", r["is_backlog"]), ("挂牌督办", r["supervised"])) if on)
         row = [Cell(r["serial"], refs={"package": [r["id"]]}), Cell(_short(r["title"], 50) + (f"［{tags}］" if tags else "")),
                Cell(Names.name(b.names.leaders, r["leader_id"], "")), Cell(r["target_on_a"].isoformat(), align="center"),
@@ -450,7 +477,7 @@ def packages_table(b: Builder, key: str, title: str, sets: Iterable[SetDef], wit
             Column("状态", 1.3)]
     if with_progress:
         cols.append(Column("本期进展", 3.2))
-    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9, total=len(items))
 
 
 def _dispatch_state(b: Builder, r: dict[str, Any]) -> str:
@@ -466,18 +493,20 @@ def dispatch_table(b: Builder, key: str, title: str, sets: Iterable[SetDef]) -> 
     """Every dispatch item any of `sets` counts, with its state on A."""
     chosen: dict[str, dict[str, Any]] = {}
     for s in sets:
-        for r in b.record_rows(s, ["serial", "title", "department_id", "raised_date", "deadline", "done_date", "result"]):
+        for r in b.record_rows(s, ["serial", "deadline", "done_date"]):
             chosen[r["id"]] = r
     items = sorted(chosen.values(), key=lambda r: (r["at_status"] == "done", r["deadline"], r["serial"]))
+    shown = b.shown(items)
+    b.add_details("dispatch", shown, ["title", "department_id", "raised_date"])
     rows = []
-    for r in items:
+    for r in shown:
         rows.append([Cell(r["serial"], refs={"dispatch": [r["id"]]}), Cell(_short(r["title"], 50)),
                      Cell(Names.name(b.names.departments, r["department_id"], NO_UNIT)),
                      Cell(r["raised_date"].isoformat(), align="center"), Cell(r["deadline"].isoformat(), align="center"),
                      Cell(_dispatch_state(b, r))])
     cols = [Column("编号", 1.5), Column("调度事项（堵点难点）", 3), Column("责任单位", 1.6), Column("提出日期", 1.3, "center"),
             Column("完成时限", 1.3, "center"), Column("完成情况", 1.8)]
-    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9)
+    return b.list_table(key, f"{title}（共{len(items)}件）", cols, rows, 9, total=len(items))
 
 
 def summary_row_table(b: Builder, key: str, title: str | None, cells: list[tuple[str, Cell]]) -> Table:
@@ -530,7 +559,8 @@ def dispute_type_table(b: Builder, weekly: bool) -> Table:
     rows = []
     types = b.codes["dispute_type"].items
     seen = set(types)
-    extra = [c for s in (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN) for c in b.q.groups(s, b.period, "type") if c not in seen]
+    shown = (fg.D_NEW, fg.D_RESOLVED, fg.D_OPEN) if weekly else (fg.D_NEW, fg.D_RESOLVED, fg.D_ENDED)  # sets it prints
+    extra = [c for s in shown for c in b.q.counts(s, b.period, "type") if c not in seen]
     for code in [*types, *sorted(set(extra))]:
         suffix = f"|type={code}"
         row = [Cell(b.label("dispute_type", code)), b.count(fg.D_NEW, dim="type", value=code, suffix=suffix),

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DomainError
 from ..domain.roles import Perm, has_perm
 from ..reports import service as rs
-from ..reports.model import Refs
+from ..reports.model import Refs, Report
 from ..reports.periods import SHEET_PERIOD, Period
 from ..reports.render_pdf import Hotspot
 from ..reports.render_xlsx import render_xlsx
@@ -89,10 +89,12 @@ def render_pages(pdf: bytes, dpi: float = PREVIEW_DPI) -> list[QImage]:
 class PageView(QLabel):
     """One rendered page; reports clicks on figures (hotspots) with their records."""
 
-    figure_clicked = Signal(object, str)  # refs, label
+    figure_clicked = Signal(object, str)  # hotspot, label
 
-    def __init__(self, image: QImage, page: int, hotspots: list[Hotspot], dpi: float) -> None:
+    def __init__(self, image: QImage, page: int, hotspots: list[Hotspot], dpi: float,
+                 report: Report | None = None) -> None:
         super().__init__()
+        self.report = report
         self.setPixmap(QPixmap.fromImage(image))
         self.setFixedSize(image.size())
         self.setMouseTracking(True)
@@ -107,6 +109,14 @@ class PageView(QLabel):
         s = self.scale
         return QRectF(h.x0 * s, (self.height_pt - h.y1) * s, (h.x1 - h.x0) * s, (h.y1 - h.y0) * s)
 
+    def count_of(self, h: Hotspot) -> int:
+        """How many records a click opens, known without fetching their ids."""
+        if h.refs is not None:
+            return sum(len(v) for v in h.refs.values())
+        if self.report is not None and h.key in self.report.values:
+            return int(self.report.values[h.key].records())
+        return 0
+
     def hotspot_at(self, pos: QPoint) -> Hotspot | None:
         for h in self.hotspots:
             if self.rect_of(h).adjusted(-2, -2, 2, 2).contains(pos.toPointF()):
@@ -117,14 +127,14 @@ class PageView(QLabel):
         h = self.hotspot_at(event.position().toPoint())
         self.setCursor(Qt.CursorShape.PointingHandCursor if h else Qt.CursorShape.ArrowCursor)
         if h:
-            n = sum(len(v) for v in h.refs.values())
+            n = self.count_of(h)
             QToolTip.showText(event.globalPosition().toPoint(), self.tr("点击查看这 {n} 条记录").format(n=n), self)
         super().mouseMoveEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         h = self.hotspot_at(event.position().toPoint())
         if h is not None and event.button() == Qt.MouseButton.LeftButton:
-            self.figure_clicked.emit(h.refs, h.label)
+            self.figure_clicked.emit(h, h.label)
             return
         super().mousePressEvent(event)
 
@@ -314,7 +324,7 @@ class ReportPage(QWidget):
             pv.deleteLater()
         self.pages = []
         for i, img in enumerate(images):
-            pv = PageView(img, i, self.hotspots, PREVIEW_DPI)
+            pv = PageView(img, i, self.hotspots, PREVIEW_DPI, self.rendered.report if self.rendered else None)
             pv.figure_clicked.connect(self._figure_clicked)
             self.pages_layout.addWidget(pv)
             self.pages.append(pv)
@@ -340,7 +350,21 @@ class ReportPage(QWidget):
         self.sign_btn.setEnabled(not frozen)
         self.warnings.setText("\n".join(r.warnings))
 
-    def _figure_clicked(self, refs: Refs, label: str) -> None:
+    def figure_refs(self, h: Hotspot) -> Refs:
+        """The records behind a clicked number: fetched now (the sheet keeps counts, not ids),
+        or the ids stored with a signed sheet."""
+        if h.refs is not None:
+            return h.refs
+        if self.rendered is None or h.key is None:
+            return {}
+        self._busy()  # one indexed query, as the preview itself (milliseconds at a township)
+        try:
+            return rs.figure_refs(self.services.store, self.rendered.report, h.key)
+        finally:
+            self._idle()
+
+    def _figure_clicked(self, h: Hotspot, label: str) -> None:
+        refs = self.figure_refs(h)
         kinds = [(k, ids) for k, ids in refs.items() if ids]
         if not kinds:
             return

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from .base import Record
@@ -11,6 +12,12 @@ class Dispute(Record, table=True):
     """One dispute with the 五个第一时间 timestamps and its mediation outcome."""
 
     __tablename__ = "dispute"
+    # Covering indexes for the sheets' counts (migration 0010): the period's date first.
+    __table_args__ = (
+        Index("ix_dispute_found_cover", "found_date", "voided", "township_code", "risk_level", "homicide_risk", "type"),
+        Index("ix_dispute_ended_cover", "mediation_end_date", "voided", "township_code", "outcome", "resolution_level",
+              "type"),
+    )
     serial: str = Field(index=True, max_length=32)
     title: str
     source: str  # dispute_source

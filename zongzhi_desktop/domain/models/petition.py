@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from .base import Record
@@ -11,6 +12,14 @@ class Petition(Record, table=True):
     """One petition with its statutory deadlines computed and stored."""
 
     __tablename__ = "petition"
+    # Covering indexes for the sheets' counts (migration 0010): the period's date first.
+    __table_args__ = (
+        Index("ix_petition_received_cover", "received_date", "voided", "township_code", "is_group", "is_skip_level",
+              "is_repeat", "form", "subject"),
+        Index("ix_petition_reply_cover", "reply_date", "voided", "township_code", "conclude_deadline", "rating",
+              "rating_date", "resolution_level", "subject"),
+        Index("ix_petition_decision_cover", "decision_date", "voided", "township_code", "accept_deadline"),
+    )
     serial: str = Field(index=True, max_length=32)
     received_date: date = Field(index=True)
     form: str  # petition_form

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from .base import Record
@@ -44,6 +45,9 @@ class Activity(Record, table=True):
     """A volunteer activity with its results."""
 
     __tablename__ = "activity"
+    # Covering index for the volunteer figures (migration 0010): the period's date first.
+    __table_args__ = (Index("ix_activity_figures_cover", "activity_date", "voided", "township_code", "team_id",
+                            "village_id", "people_served", "hazards_found", "disputes_resolved"),)
     serial: str = Field(index=True, max_length=32)
     activity_date: date = Field(index=True)
     team_id: str = Field(foreign_key="volunteer_team.id", index=True)
@@ -61,6 +65,7 @@ class ActivityParticipant(Record, table=True):
     """A volunteer's participation in an activity, with hours."""
 
     __tablename__ = "activity_participant"
+    __table_args__ = (Index("ix_activity_participant_cover", "activity_id", "voided", "hours"),)  # migration 0010
     activity_id: str = Field(foreign_key="activity.id", index=True)
     volunteer_id: str = Field(foreign_key="volunteer.id", index=True)
     hours: float = Field(default=0)
