@@ -39,7 +39,7 @@ SHEETS = (("weekly", "2026-W46"), ("monthly", "2026-10"), ("quarterly", "2026-Q3
 LABEL = {"weekly": "周研判", "monthly": "月调度", "quarterly": "季推进"}
 RUNS = 3
 NOTE = ("Figures are counted by the database (COUNT / SUM with GROUP BY, the sets of one family in one "
-        "statement) over the period's date index (covering indexes, migration 0010); the ids behind a number are "
+        "statement) over the period's date index (covering indexes, migration 0011); the ids behind a number are "
         "fetched only when it is clicked or the sheet is signed, so the floor's rows are a few hundred group counts, "
         "not the records. At a township the first click is mostly fixed Python work (building ~60-80 statements, "
         "the report object, the layout), hence the large ratio to a floor of a few milliseconds. Whole process "

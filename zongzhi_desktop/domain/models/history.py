@@ -18,7 +18,7 @@ class StatusSpan(SQLModel, table=True):
     __tablename__ = "status_span"
     # Spans covering a date A: kind, open, end > A (a range: spans still in force end on STILL),
     # then start <= A from the same index entry. Recent A: only the spans changed since A. The
-    # deadline and record id are in the index too (migration 0010): stock figures read no span row.
+    # deadline and record id are in the index too (migration 0011): stock figures read no span row.
     __table_args__ = (Index("ix_status_span_open_cover", "record_kind", "is_open", "end_date", "start_date", "deadline",
                             "record_id"),)
     id: int | None = Field(default=None, primary_key=True)

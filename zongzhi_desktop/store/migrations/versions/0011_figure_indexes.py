@@ -5,16 +5,16 @@ period of one date column. With these indexes SQLite answers those counts from t
 (no lookup of each record's row), so a county quarterly sheet over 1,000,000 records reads index
 entries only. Plain CREATE INDEX: no batch rebuild, so no trigger is lost.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07
 """
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0009"
+revision: str = "0011"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
