@@ -9,6 +9,7 @@ known one, so timing does not reveal which user names exist.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,12 @@ MAX_WAIT_SECONDS = 3600
 MAX_USERNAME = 64
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("zongzhi-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for an unknown user name (made on first need: hashing costs ~0.1 s)."""
+    return _hasher.hash("zongzhi-no-such-user")
 
 
 def wait_after(failures: int) -> int:
@@ -65,7 +71,7 @@ def authenticate(services: Services, username: str, password: str, *, now: datet
         raise SigninThrottled(username, int((locked_until - now).total_seconds() + 0.999))
     ok = True
     try:
-        _hasher.verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user is not None else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         ok = False
     if ok and user is not None and user.active:
