@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from zongzhi_desktop.domain.clock import CHINA_TZ
-from zongzhi_desktop.services import Services
+from zongzhi_desktop.services import Actor, Services
 from zongzhi_desktop.services.backup import (
     BackupFailed,
     BackupFile,
@@ -28,6 +28,7 @@ from zongzhi_desktop.services.backup import (
     rotate,
     verify_copy,
 )
+from zongzhi_desktop.store.database import Store
 
 NOW = datetime(2026, 12, 7, 9, 30)
 
@@ -162,3 +163,71 @@ def test_backup_killed_at_a_random_point_leaves_only_verified_backups(tmp_path: 
     for b in list_backups(data / "backups"):
         assert verify_copy(b.path) > 0
     assert cli(data, "audit", "verify").returncode == 0
+
+
+def _petition(svc: Services, name: str) -> None:
+    svc.create("petition", {"received_date": "2026-11-01", "form": "visit", "route": "direct",
+                            "category": "suggestion", "subject": "urban_rural_construction",
+                            "petitioner_name": name, "request": "修路"})
+
+
+def test_backups_witness_a_chain_cut_short_or_rewritten_since(admin: Services) -> None:
+    """An attacker who deletes the newest audit entries and fixes the chain's end marker, or who
+    rewrites an entry and recomputes every later hash, leaves a chain that verifies on its own; the
+    end of the chain recorded in a backup gives it away."""
+    clerk = Services(admin.store, Actor("clerk", "clerk"), today=admin._today)
+    _petition(clerk, "甲")
+    witness = make_backup(admin.store.path)
+    head_seq = int(sqlite3.connect(witness.backup.path).execute("SELECT seq FROM audit_head").fetchone()[0])
+    _petition(clerk, "乙")
+    assert admin.verify_audit()[1] == []
+    path = admin.store.path
+
+    con = sqlite3.connect(path)
+    cut = head_seq - 2
+    con.execute("DELETE FROM audit_log WHERE seq > ?", (cut,))
+    con.execute("UPDATE audit_head SET seq = ?, hash = (SELECT hash FROM audit_log WHERE seq = ?)", (cut, cut))
+    con.commit()
+    con.close()
+    problems = [p.message for p in admin.verify_audit()[1]]
+    assert any(f"现在的审计链没有第{head_seq}条：审计链在备份之后被删短" in p for p in problems), problems
+
+
+def test_a_rehashed_rewrite_is_caught_by_the_backup(admin: Services) -> None:
+    from zongzhi_desktop.store.audit import entry_hash
+
+    clerk = Services(admin.store, Actor("clerk", "clerk"), today=admin._today)
+    _petition(clerk, "丙")
+    make_backup(admin.store.path)
+    from sqlalchemy import select
+
+    from zongzhi_desktop.domain.models import AuditEntry, AuditHead
+
+    with admin.session() as session, session.begin():  # the attacker has the program's code
+        entries = list(session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars())
+        prev = entries[0].prev_hash
+        for i, e in enumerate(entries):
+            if i == 1:
+                e.username = "someone-else"  # the forged change
+            e.prev_hash = prev
+            e.hash = entry_hash(e.seq, e.at, e.username, e.action, e.record_kind, e.record_id, e.before, e.after, prev)
+            prev = e.hash
+        session.get(AuditHead, 1).hash = prev
+    from zongzhi_desktop.store import audit
+
+    with admin.session() as session:
+        assert audit.verify(session)[1] == []  # the chain on its own looks whole …
+    problems = [p.message for p in admin.verify_audit()[1]]
+    assert any("审计链在备份之后被改写" in p for p in problems), problems  # … the backup says otherwise
+
+
+def test_no_witness_alarm_after_a_restore_to_an_older_backup(admin: Services) -> None:
+    clerk = Services(admin.store, Actor("clerk", "clerk"), today=admin._today)
+    _petition(clerk, "丁")
+    older = make_backup(admin.store.path).backup.path
+    _petition(clerk, "戊")
+    make_backup(admin.store.path)  # a newer backup with a longer chain
+    admin.store.close()
+    restore(admin.store.path, older, username="admin")
+    svc = Services(Store(admin.store.path), Actor("admin", "admin"), today=admin._today)
+    assert svc.verify_audit()[1] == []

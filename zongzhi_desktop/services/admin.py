@@ -271,10 +271,16 @@ class AdminOps:
         self.invalidate_caches()
 
     def verify_audit(self: Services) -> tuple[int, list[audit.AuditProblem]]:
-        """Walk the audit chain, then check what the chain says against the store: a chain deleted
-        as a whole, and user accounts written or changed behind the program's back (issue 14)."""
+        """Walk the audit chain, then check what the chain says against the store (a chain deleted
+        as a whole, user accounts written or changed behind the program's back) and against the
+        ends of the chain that the backups recorded (a chain cut short or rewritten since)."""
+        from .backup import witness_problems
+
         with self.session() as session:
-            return audit_problems(session)
+            checked, problems = audit_problems(session)
+            if self.store.path is not None:
+                problems += [audit.AuditProblem(None, m) for m in witness_problems(session, self.store.path)]
+        return checked, problems
 
 
 def audit_problems(session: Session) -> tuple[int, list[audit.AuditProblem]]:

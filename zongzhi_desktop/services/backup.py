@@ -27,7 +27,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..domain import clock
@@ -275,3 +275,54 @@ def restore(store_path: Path, backup: Path, *, username: str, now: datetime | No
     finally:
         store.engine.dispose()
     return aside
+
+
+def backup_heads(folder: Path) -> list[tuple[BackupFile, int, str]]:
+    """(backup, audit seq, audit hash) of the end of the audit chain recorded in each backup."""
+    heads = []
+    for b in list_backups(folder):
+        try:
+            con = sqlite3.connect(f"file:{b.path}?mode=ro", uri=True)
+            try:
+                row = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            continue  # not a readable store: `backup --list` / restore report that themselves
+        if row is not None:
+            heads.append((b, int(row[0]), str(row[1])))
+    return heads
+
+
+def witness_problems(session: object, store_path: Path) -> list[str]:
+    """The backups as witnesses of the audit chain (issue 14): each backup holds the end of the chain
+    as it was then. A current chain that lacks that entry, or holds another one at that place, was
+    cut short or rewritten after the backup — even if it was rehashed to look whole. Backups older
+    than the last restore are skipped (a restore legitimately goes back in time)."""
+    from sqlalchemy import select
+
+    from ..domain.models import AuditEntry
+
+    folder = store_path.parent / BACKUP_DIR
+    if not folder.is_dir():
+        return []
+    last_restore = session.execute(  # type: ignore[attr-defined]
+        select(AuditEntry.at).where(AuditEntry.action == "restore").order_by(AuditEntry.seq.desc()).limit(1)
+    ).scalar_one_or_none()
+    restored_at = None
+    if last_restore is not None:
+        restored_at = (last_restore if last_restore.tzinfo else last_restore.replace(tzinfo=UTC)).timestamp()
+    problems = []
+    for b, seq, digest in backup_heads(folder):
+        # When the backup was written (its file time: names of backups made in the same second are
+        # moved on by a second); one written before the last restore is no witness of the chain now.
+        if seq == 0 or (restored_at is not None and b.path.stat().st_mtime <= restored_at):
+            continue
+        stored = session.execute(  # type: ignore[attr-defined]
+            select(AuditEntry.hash).where(AuditEntry.seq == seq)).scalar_one_or_none()
+        when = f"{b.made:%Y-%m-%d %H:%M} 的备份（{b.path.name}）"
+        if stored is None:
+            problems.append(f"{when}中审计链有 {seq} 条，现在的审计链没有第{seq}条：审计链在备份之后被删短")
+        elif stored != digest:
+            problems.append(f"第{seq}条审计记录与{when}中的不同：审计链在备份之后被改写")
+    return problems
