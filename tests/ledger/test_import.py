@@ -285,3 +285,34 @@ def test_progress_is_reported_while_rows_are_checked(township, clerk, tmp_path, 
                              progress=lambda done, total: seen.append((done, total)))
     assert _plan_with.rows_read == 16
     assert len(seen) > 2 and seen[-1][0] == seen[-1][1] and [d for d, _t in seen] == sorted(d for d, _t in seen)
+
+
+def test_migration_0012_gives_records_imported_without_history_their_spans(township, clerk, tmp_path):
+    """The previous release's import stored records without status history; opening such a store
+    replays their spans (migration 0012), so stock figures count them again."""
+    import sqlite3
+
+    from zongzhi_desktop.store.database import Store
+
+    result = commit_import(clerk, _plan(clerk, tmp_path), valid_only=True)
+    path = clerk.store.path
+    with clerk.store.engine.begin() as conn:
+        expected = status_history.check(conn)
+    assert expected == []
+    clerk.store.close()
+    con = sqlite3.connect(path)
+    ids = [r for (r,) in con.execute("SELECT record_id FROM import_source WHERE batch_id = ?", (result.batch_id,))]
+    spans_before = con.execute("SELECT count(*) FROM status_span").fetchone()[0]
+    con.executemany("DELETE FROM status_span WHERE record_id = ?", [(i,) for i in ids])  # as the old import left them
+    con.execute("UPDATE alembic_version SET version_num = '0011'")
+    con.commit()
+    assert con.execute("SELECT count(*) FROM status_span").fetchone()[0] < spans_before
+    con.close()
+
+    store = Store(path)  # upgrades to the head: 0012 replays the missing spans
+    with store.engine.begin() as conn:
+        assert status_history.check(conn) == []
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM status_span").fetchone()[0] == spans_before
+    con.close()
+    store.close()

@@ -135,6 +135,25 @@ def rebuild_all(conn: Connection, kinds: Iterable[str] = tuple(KIND_TABLES), *, 
     return n
 
 
+def backfill_missing(conn: Connection) -> int:
+    """Replay the spans of every record that has none (migration 0012: records stored by the
+    previous release's ledger import). Reflects the tables, so it works on any schema version."""
+    policy = policy_of(conn)
+    tables = _reflected(conn)
+    span = T_SPAN  # its columns are as 0009 made them (later migrations changed only its indexes)
+    n = 0
+    for kind in KIND_TABLES:
+        t = tables[kind]
+        missing = [r for (r,) in conn.execute(
+            select(t.c.id).where(~select(span.c.id).where(span.c.record_id == t.c.id).exists()))]
+        for chunk in _chunks(missing):
+            rows = compute(conn, kind, chunk, policy, tables)
+            if rows:
+                conn.execute(insert(T_SPAN), rows)
+            n += len(rows)
+    return n
+
+
 def check(conn: Connection) -> list[str]:
     """Records whose stored spans differ from a fresh replay (empty when all agree)."""
     policy = policy_of(conn)
