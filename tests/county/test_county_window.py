@@ -145,7 +145,8 @@ def test_county_window_board_lists_reports(qtbot, county_dir, tmp_path: Path) ->
     # 报表: the county sheet with the per-township table.
     rep = w.navigate("reports")
     assert isinstance(rep, CountyReportPage) and not rep.sign_btn.isVisible() and not rep.save_btn.isVisible()
-    rep.set_sheet("monthly", "2026-10")
+    with qtbot.waitSignal(rep.refreshed, timeout=60_000):  # county sheets are built in the background
+        rep.set_sheet("monthly", "2026-10")
     report = rep.rendered.report
     assert report.title == "龙游县综治中心月调度表" and len(rep.pages) >= 2
     assert [r[0].text for r in report.table("by_township_county").rows][-1] == "全县合计"

@@ -20,6 +20,13 @@ pytestmark = pytest.mark.usefixtures("qapp")
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "samples"
 
 
+def shown(qtbot, page, action):  # type: ignore[no-untyped-def]
+    """Do `action` and wait until the preview shows its result (sheets are built in the background)."""
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        result = action()
+    return result
+
+
 @pytest.fixture
 def page(qtbot, gen_svc: Services):  # type: ignore[no-untyped-def]
     from zongzhi_desktop.ui.report_page import ReportPage
@@ -34,7 +41,7 @@ def page(qtbot, gen_svc: Services):  # type: ignore[no-untyped-def]
 def test_preview_shows_the_real_pages_and_numbers_open_their_records(page, qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QPoint, Qt
 
-    page.set_sheet("weekly", "2026-W47")
+    shown(qtbot, page, lambda: page.set_sheet("weekly", "2026-W47"))
     assert len(page.pages) >= 2 and page.rendered.report.period == "2026-W47"
     value = page.rendered.report.values["petition.new"]
     assert value.refs is None  # the preview holds counts; the ids are fetched on the click
@@ -51,11 +58,11 @@ def test_preview_shows_the_real_pages_and_numbers_open_their_records(page, qtbot
 
 
 def test_fill_in_save_sign_and_export(page, qtbot, gen_svc: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    page.set_sheet("monthly", "2026-11")
+    shown(qtbot, page, lambda: page.set_sheet("monthly", "2026-11"))
     assert set(page.editors) == {"next_plan"}
     page.editors["next_plan"].setPlainText("1. 开展矛盾纠纷大排查。\n2. 做好元旦春节期间信访维稳。")
     page.filled_by.setText("张干事")
-    assert page.save()
+    assert shown(qtbot, page, page.save)
     con = sqlite3.connect(gen_svc.store.path)  # type: ignore[arg-type]
     assert con.execute("SELECT status, filled_by FROM report_sheet").fetchall() == [("draft", "张干事")]
     con.close()
@@ -67,7 +74,7 @@ def test_fill_in_save_sign_and_export(page, qtbot, gen_svc: Services, tmp_path: 
     assert page.grab().save(str(shot)) and shot.stat().st_size > 20_000
     if os.environ.get("ZONGZHI_UPDATE_SAMPLES"):  # refresh the committed screenshot on request
         shutil.copy(shot, SHOTS / "report-page.png")
-    assert page.sign(confirm=False)
+    assert shown(qtbot, page, lambda: page.sign(confirm=False))
     assert "已签发" in page.status.text() and page.editors["next_plan"].isReadOnly()
     pdf = page.export(str(tmp_path / "m.pdf"), "pdf")
     assert pdf is not None and pdf.read_bytes() == rs.render_sheet(gen_svc, "monthly", "2026-11").data
@@ -111,7 +118,7 @@ def test_print_button_previews_and_prints_to_a_pdf_printer(page, qtbot, tmp_path
     from pypdf import PdfReader
     from PySide6.QtCore import Qt
 
-    page.set_sheet("quarterly", "2026-Q4")
+    shown(qtbot, page, lambda: page.set_sheet("quarterly", "2026-Q4"))
     qtbot.mouseClick(page.print_btn, Qt.MouseButton.LeftButton)
     dlg = page.preview_dialog
     assert dlg is not None and dlg.isVisible() and dlg.pages == len(page.pages) >= 2
@@ -150,7 +157,7 @@ def test_print_by_keyboard(page, qtbot, tmp_path: Path) -> None:  # type: ignore
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    page.set_sheet("quarterly", "2026-Q4")
+    shown(qtbot, page, lambda: page.set_sheet("quarterly", "2026-Q4"))
     page.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=3000)
     qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
@@ -184,7 +191,7 @@ def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: S
     try:
         page = w.navigate("reports")
         assert isinstance(page, ReportPage)
-        page.set_sheet("monthly", "2026-11")
+        shown(qtbot, page, lambda: page.set_sheet("monthly", "2026-11"))
         value = page.rendered.report.values["dispute.new"]
         spot = next(h for h in page.hotspots if h.key == "dispute.new")
         pv = page.pages[spot.page]
@@ -207,11 +214,11 @@ def test_appendix_box_prints_cut_lists_whole(page, qtbot, tmp_path: Path) -> Non
     from pypdf import PdfReader
     from PySide6.QtCore import Qt
 
-    page.set_sheet("weekly", "2027-W03")
+    shown(qtbot, page, lambda: page.set_sheet("weekly", "2027-W03"))
     cut = page.rendered.report.table("overdue")
     assert "另有11件未列出" in cut.rows[-1][0].text
     before = len(page.pages)
-    qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton)
+    shown(qtbot, page, lambda: qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton))
     assert page.appendix_box.isChecked()
     report = page.rendered.report
     assert len(report.table("appendix.overdue").rows) == 41
@@ -222,5 +229,5 @@ def test_appendix_box_prints_cut_lists_whole(page, qtbot, tmp_path: Path) -> Non
     page.grab().save(str(tmp_path / "appendix.png"))
     out = page.export(str(tmp_path / "w03.pdf"))
     assert out is not None and out.read_bytes() == page.pdf
-    qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton)
+    shown(qtbot, page, lambda: qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton))
     assert len(page.pages) == before

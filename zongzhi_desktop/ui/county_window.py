@@ -186,6 +186,7 @@ class CountyReportPage(ReportPage):
         self.parts_form.setRowVisible(self.filled_by, False)  # nobody signs a county sheet in the app
 
     def refresh(self, *, keep_parts: bool = False) -> None:
+        """Build the county sheet in the background (ReportPage.run_refresh) and show it."""
         from ..county.sheets import build_county_sheet
         from ..reports import service as rs
         from ..reports.render_pdf import render_pdf
@@ -196,21 +197,22 @@ class CountyReportPage(ReportPage):
         except DomainError as e:
             show_domain_error(self, e)
             return
-        self._busy()
-        try:
-            parts = {k: v for k, v in self.parts().items() if v.strip()}
-            report = build_county_sheet(self.services.store, self.kind, period, made_on=self.services.today(),
-                                        parts=parts)
-            self.hotspots = []
-            self.pdf = render_pdf(report, self.hotspots)
-            self.rendered = rs.Rendered(self.pdf, report, False, None)
-            self._show_pages(render_pages(self.pdf))
-        except DomainError as e:
-            self._idle()
-            show_domain_error(self, e)
-            return
-        self._idle()
-        self._update_status()
+        kind, today = self.kind, self.services.today()
+        parts = {k: v for k, v in self.parts().items() if v.strip()}
+
+        def work() -> object:
+            report = build_county_sheet(self.services.store, kind, period, made_on=today, parts=parts)
+            hotspots: list = []  # type: ignore[type-arg]
+            pdf = render_pdf(report, hotspots)
+            return report, pdf, hotspots, render_pages(pdf)
+
+        def show(result: object) -> None:
+            report, pdf, hotspots, images = result  # type: ignore[misc]
+            self.hotspots, self.pdf = hotspots, pdf
+            self.rendered = rs.Rendered(pdf, report, False, None)
+            self._show_pages(images)
+
+        self.run_refresh(work, show)
 
     def _update_status(self) -> None:
         r = self.rendered

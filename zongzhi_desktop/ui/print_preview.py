@@ -9,6 +9,7 @@ GB/T 9704 margins). Duplex is switched on where the printer offers it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,19 +46,30 @@ ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 PRINT_DPI_CAP = 300  # enough for text on a laser printer; more only costs memory
 
 
+# pdfium is not thread-safe: pages are rendered on the GUI thread (this dialog) and on the
+# operation runner's threads (printing, the 报表 preview), one at a time.
+PDFIUM_LOCK = threading.Lock()
+
+
 def page_count(pdf: bytes) -> int:
     """How many pages the PDF has."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
 
 
 def render_page(pdf: bytes, index: int, dpi: float) -> QImage:
     """One page of a PDF as an RGB image at `dpi`."""
+    with PDFIUM_LOCK:
+        return _render_page(pdf, index, dpi)
+
+
+def _render_page(pdf: bytes, index: int, dpi: float) -> QImage:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)

@@ -133,8 +133,9 @@ class OperationRunner(QObject):
             housekeeping: bool = False) -> Operation:
         """Start `fn(progress)` in the background; `on_done(result)` runs on the GUI thread.
 
-        A `housekeeping` job (the daily backup) is one the user did not start: it does not count as
-        `busy`, so closing the window does not ask about it (shutdown still waits for it)."""
+        A `housekeeping` job (the daily backup, a sheet preview) is one whose interruption loses
+        nothing: it does not count as `busy`, so closing the window does not ask about it (shutdown
+        still waits for it)."""
         op = Operation(title, self)
         if not housekeeping:
             self._running.add(op)
@@ -178,7 +179,8 @@ class OperationRunner(QObject):
 
         op._progressed.connect(on_progress)
         # QProgressDialog only pops up from setValue calls; make sure a silent job still shows it.
-        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, lambda: (not op.is_done) and dlg.show())
+        # With the dialog as context the timer dies with it (its parent page may be closed first).
+        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, dlg, lambda: (not op.is_done) and dlg.show())
         return dlg
 
     def _report(self, op: Operation, exc: BaseException,

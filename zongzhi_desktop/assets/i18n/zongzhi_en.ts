@@ -1796,6 +1796,14 @@ Save your work and close the program; at the next start it will offer to restore
         <source>在报表末尾列出正文中因篇幅截断的清单的全部记录（纸面不能点击）；签发的报表总带附录</source>
         <translation>List at the end of the sheet every record of the lists cut short in the body (paper cannot be clicked); a signed sheet always carries the appendix</translation>
     </message>
+    <message>
+        <source>生成报表</source>
+        <translation>Building the sheet</translation>
+    </message>
+    <message>
+        <source>正在生成报表…</source>
+        <translation>Building the sheet…</translation>
+    </message>
 </context>
 <context>
     <name>ReportParts</name>
