@@ -33,6 +33,7 @@ from pathlib import Path
 from ..domain import clock
 from ..domain.errors import DomainError
 from ..fileperms import create_private_file, private_dir
+from ..store.filecopy import copy_sqlite, publish
 
 BACKUP_DIR = "backups"
 KINDS = {"manual": "手动", "daily": "每日自动", "import": "导入前"}
@@ -125,37 +126,6 @@ def verify_copy(path: Path) -> int:
     return checked
 
 
-def _copy_store(source: Path, partial: Path) -> None:
-    partial.unlink(missing_ok=True)
-    create_private_file(partial)
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-        finally:
-            dst.close()
-    finally:
-        src.close()
-
-
-def _publish(partial: Path, final: Path) -> None:
-    with open(partial, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(partial, final)
-    try:  # the rename itself survives a power cut only once the folder is synced (POSIX)
-        fd = os.open(final.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = None,
                 mirror: Path | None = None, now: datetime | None = None) -> BackupResult:
     """Copy, verify and publish a backup of the store at `store_path`; rotate automatic ones."""
@@ -174,19 +144,19 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
         final = folder / f"zongzhi-{moment:%Y%m%d-%H%M%S}-{kind}.sqlite3"
     partial = final.with_name(final.name + ".partial")
     try:
-        _copy_store(store_path, partial)
+        copy_sqlite(store_path, partial)
         entries = verify_copy(partial)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _publish(partial, final)
+    publish(partial, final)
     result = BackupResult(BackupFile(final, moment, kind), entries)
     if mirror is not None:
         try:
             target_dir = private_dir(mirror)
             mirror_partial = target_dir / partial.name
             shutil.copyfile(final, mirror_partial)
-            _publish(mirror_partial, target_dir / final.name)
+            publish(mirror_partial, target_dir / final.name)
             result.mirrored = target_dir / final.name
         except OSError as e:
             result.mirror_problem = f"第二备份位置 {mirror} 不可用（{e.strerror or e}），本次只备份在 {folder}"
@@ -263,7 +233,7 @@ def restore(store_path: Path, backup: Path, *, username: str, now: datetime | No
             current = store_path.with_name(store_path.name + suffix)
             if current.exists():
                 os.replace(current, aside.with_name(aside.name + suffix))
-    _publish(partial, store_path)
+    publish(partial, store_path)
     from ..store import audit
     from ..store.database import Store
 

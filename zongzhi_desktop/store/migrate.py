@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sqlite3
 from datetime import datetime
@@ -89,19 +88,12 @@ def backup_sqlite(path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-upgrade-{stamp}{path.suffix}")
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    from ..fileperms import create_private_file
+    from .filecopy import copy_sqlite, publish
 
-    create_private_file(partial)
-    src = sqlite3.connect(path)
+    copy_sqlite(path, partial)
+    src = sqlite3.connect(f"file:{partial}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            verdict = dst.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            dst.close()
+        verdict = src.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         src.close()
     if verdict != "ok":
@@ -109,9 +101,7 @@ def backup_sqlite(path: Path) -> Path:
         from ..domain.errors import MigrationFailed
 
         raise MigrationFailed(f"升级前备份数据库失败（完整性检查：{verdict}），没有升级；数据库保持原样")
-    with open(partial, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(partial, target)
+    publish(partial, target)
     return target
 
 
