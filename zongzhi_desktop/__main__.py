@@ -1,3 +1,3 @@
-from zongzhi_desktop.cli import main
+from zongzhi_desktop.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

@@ -11,6 +11,7 @@ module that defines the command given is imported (see commands.py), so `zongzhi
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -92,8 +93,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--user", default=None,
                         help="操作用户（默认取环境变量 ZONGZHI_USER）；可写在命令前或命令后")
     parser.add_argument("--lang", default=None, help="界面语言：zh_CN（默认）或 en")
-    parser.add_argument("--version", action="version", version=f"综治桌面 zongzhi-desktop {_version_or_unknown()}",
-                        help="显示版本号并退出")
+    parser.add_argument("--version", action=VersionAction, help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     wanted = command_given(argv) if argv is not None else None
     load = modules() if argv is None else ([COMMANDS[wanted].module] if wanted else [])
@@ -105,6 +105,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 if cmd.module == module_name:
                     sub.add_parser(name, help=cmd.help)
     return parser
+
+
+class VersionAction(argparse.Action):
+    """`--version`: prints the version and exits. The version is read from the package metadata
+    (importlib.metadata, ~15 ms) only when the option is given, not for every command."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        parser._print_message(f"综治桌面 zongzhi-desktop {_version_or_unknown()}\n", sys.stdout)
+        parser.exit()
 
 
 def _version_or_unknown() -> str:
@@ -123,7 +137,32 @@ def run_gui(args: argparse.Namespace) -> int:
     return run_app(args)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def entry() -> int:
+    """The process's entry point (the `zongzhi` console script, `python -m zongzhi_desktop` and the
+    desktop build): `main` with the garbage collector tuned for start-up.
+
+    Start-up allocates a few hundred thousand long-lived objects (SQLAlchemy, pydantic, the model
+    classes and their mappers, reportlab) and CPython's cyclic collector re-walked them again and
+    again while they were created: 0.15-0.25 s CPU of a whole `zongzhi report …` process. So the
+    collector is paused while the command's modules are imported and its parser is built, then
+    every object alive at that point is moved out of its reach (`gc.freeze`, they live as long as
+    the process anyway) and it runs as usual for the command itself. Tests call `main` instead:
+    they run many commands in one process and keep the default collector."""
+    return main(startup_gc=True)
+
+
+def main(argv: Sequence[str] | None = None, *, startup_gc: bool = False) -> int:
+    """Run one command (`argv`, default sys.argv[1:]); returns the exit code. `startup_gc`: see `entry`."""
+    if startup_gc:
+        gc.disable()
+    try:
+        return _run(argv, startup_gc=startup_gc)
+    finally:
+        if startup_gc:
+            gc.enable()
+
+
+def _run(argv: Sequence[str] | None, *, startup_gc: bool) -> int:
     from ..domain.errors import DomainError
     from .crash import debugging, report_unexpected, undecodable_argument
 
@@ -135,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     hoisted = hoist_global_options(raw)
     parser = build_parser(hoisted)
     args = parser.parse_args(hoisted)
+    if startup_gc:
+        gc.freeze()
+        gc.enable()
     if args.data_dir is None and os.environ.get("ZONGZHI_HOME"):
         args.data_dir = os.environ["ZONGZHI_HOME"]
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

@@ -11,7 +11,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +23,12 @@ def debugging() -> bool:
     return os.environ.get(ENV_DEBUG, "") not in ("", "0")
 
 
+def _temp_dir() -> Path:
+    import tempfile  # only on this error path: every command imports this module at start
+
+    return Path(tempfile.gettempdir())
+
+
 def _log_folder(args: argparse.Namespace | None) -> Path:
     from ..paths import data_dir
 
@@ -31,7 +36,7 @@ def _log_folder(args: argparse.Namespace | None) -> Path:
     try:
         return data_dir(explicit)
     except OSError:
-        return Path(tempfile.gettempdir())
+        return _temp_dir()
 
 
 def report_unexpected(error: BaseException, args: argparse.Namespace | None) -> int:
@@ -41,7 +46,7 @@ def report_unexpected(error: BaseException, args: argparse.Namespace | None) -> 
     try:
         path = setup_logging(_log_folder(args))
     except OSError:
-        path = setup_logging(Path(tempfile.gettempdir()))
+        path = setup_logging(_temp_dir())
     command = getattr(args, "command", None) or "zongzhi"
     logging.getLogger("zongzhi.cli").error("命令 %s 意外失败", command, exc_info=error)
     if any(sign in str(error) for sign in DAMAGED_SIGNS):  # the store went bad after it opened
