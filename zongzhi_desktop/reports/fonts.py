@@ -29,9 +29,10 @@ from xml.sax.saxutils import escape
 
 import platformdirs
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 
 from ..resources import resource_path
+from .fontcache import load_ttfont
 from .model import Chart, Report
 
 log = logging.getLogger(__name__)
@@ -106,10 +107,20 @@ def unpack(name: str) -> Path:
     return target
 
 
+def _face_cache() -> Path | None:
+    """Where parsed fonts are kept (reports/fontcache.py); None if the cache folder is unusable."""
+    try:
+        path = cache_dir().parent / "faces"
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
+
+
 @cache
 def register() -> str:
     """Register the bundled main font with reportlab once and return its name."""
-    font = TTFont(FONT, str(FONT_FILE), subfontIndex=0)
+    font = load_ttfont(FONT, FONT_FILE, 0, _face_cache())
     pdfmetrics.registerFont(font)
     # <b>/<i> in paragraphs map to the same face: the font has no bold, headings draw their own.
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT, italic=FONT, boldItalic=FONT)
@@ -126,7 +137,7 @@ def covered() -> frozenset[int]:
 
 def _load(name: str, path: Path, subfont: int = 0) -> Face | None:
     try:
-        font = TTFont(name, str(path), subfontIndex=subfont)
+        font = load_ttfont(name, path, subfont, _face_cache())
     except (TTFError, OSError, ValueError) as e:  # e.g. CFF outlines, which reportlab cannot embed
         log.info("跳过不能嵌入PDF的字体 %s：%s", path, e)
         return None
