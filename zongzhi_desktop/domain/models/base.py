@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 
@@ -16,7 +17,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Record(SQLModel):
+class Model(SQLModel):
+    """Base of every table. pydantic builds a model's validator and serializer when first used
+    (`defer_build`), not while the classes are defined: a process that never validates or dumps
+    most of the 45 tables (a printed sheet, a list page) does not pay for them (about 0.02 s CPU
+    of every start). Mapping, columns and behaviour are unchanged."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
+class Record(Model):
     """Mixin for every table that syncs to the county. Rows are voided, never deleted."""
 
     id: str = Field(default_factory=new_uuid, primary_key=True, max_length=36)

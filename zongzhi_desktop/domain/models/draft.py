@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from sqlalchemy import Column
-from sqlmodel import AutoString, Field, SQLModel
+from sqlmodel import AutoString, Field
 
-from .base import utcnow
+from .base import Model, utcnow
 
 
-class Draft(SQLModel, table=True):
+class Draft(Model, table=True):
     """The state of one open form (new record when record_id is None), per user and kind."""
 
     __tablename__ = "draft"

@@ -3,12 +3,14 @@
 from datetime import date
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from .base import Model
 
 STILL = date(9999, 12, 31)  # end_date of a span still in force (a date, so "end > A" is one range)
 
 
-class StatusSpan(SQLModel, table=True):
+class StatusSpan(Model, table=True):
     """The record `record_id` was in `status` with `deadline` in force on days start ≤ d < end.
 
     Rebuilt from the record's workflow events (domain/history.py) in the transaction that

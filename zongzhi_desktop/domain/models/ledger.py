@@ -6,12 +6,12 @@ these tables say where each record came from (file, sheet, row) and let a batch 
 
 from datetime import datetime
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import utcnow
+from .base import Model, utcnow
 
 
-class ImportBatch(SQLModel, table=True):
+class ImportBatch(Model, table=True):
     """One import of one ledger file: what was read, what was stored, and whether it was undone."""
 
     __tablename__ = "import_batch"
@@ -30,7 +30,7 @@ class ImportBatch(SQLModel, table=True):
     undo_reason: str | None = None
 
 
-class ImportSource(SQLModel, table=True):
+class ImportSource(Model, table=True):
     """Where one imported record came from. Re-imports are recognised by (file hash, sheet, row) and,
     for a file saved again with the same rows, by the hash of the row's mapped cells."""
 

@@ -7,12 +7,12 @@ None of these tables travel in bundles; they describe the travelling itself.
 from datetime import datetime
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import utcnow
+from .base import Model, utcnow
 
 
-class SyncKey(SQLModel, table=True):
+class SyncKey(Model, table=True):
     """A key pair of this installation. The private half is sealed with the holder's passphrase.
 
     purpose: township_signing (a township), county_signing / county_encryption (the county).
@@ -29,7 +29,7 @@ class SyncKey(SQLModel, table=True):
     retired_at: datetime | None = None
 
 
-class SyncCounty(SQLModel, table=True):
+class SyncCounty(Model, table=True):
     """The county profile a township trusts (imported from the county's profile file)."""
 
     __tablename__ = "sync_county"
@@ -45,7 +45,7 @@ class SyncCounty(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
-class SyncBundle(SQLModel, table=True):
+class SyncBundle(Model, table=True):
     """A bundle this township exported, and what the county's receipt said about it."""
 
     __tablename__ = "sync_bundle"
@@ -65,7 +65,7 @@ class SyncBundle(SQLModel, table=True):
     rejected: int | None = None
 
 
-class SyncAck(SQLModel, table=True):
+class SyncAck(Model, table=True):
     """The highest revision of a record the county has acknowledged."""
 
     __tablename__ = "sync_ack"
@@ -76,7 +76,7 @@ class SyncAck(SQLModel, table=True):
     acked_at: datetime = Field(default_factory=utcnow)
 
 
-class SyncRejection(SQLModel, table=True):
+class SyncRejection(Model, table=True):
     """A record revision the county refused, with its reason (cleared once a later revision is acked)."""
 
     __tablename__ = "sync_rejection"
@@ -88,7 +88,7 @@ class SyncRejection(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
-class CountyTownship(SQLModel, table=True):
+class CountyTownship(Model, table=True):
     """A township registered with this county hub."""
 
     __tablename__ = "county_township"
@@ -102,7 +102,7 @@ class CountyTownship(SQLModel, table=True):
     lock_version: int = Field(default=0)  # bumped by every import: serializes imports per township
 
 
-class CountyTownshipKey(SQLModel, table=True):
+class CountyTownshipKey(Model, table=True):
     """A township signing key the county holds. Retired keys still verify bundles; revoked keys do not."""
 
     __tablename__ = "county_township_key"
@@ -116,7 +116,7 @@ class CountyTownshipKey(SQLModel, table=True):
     registration: str  # the registration file as received
 
 
-class CountyBundle(SQLModel, table=True):
+class CountyBundle(Model, table=True):
     """A bundle the county imported. The bundle hash is unique: a second import is a replay."""
 
     __tablename__ = "county_bundle"

@@ -3,9 +3,9 @@
 from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .base import Record, utcnow
+from .base import Model, Record, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -21,7 +21,7 @@ class User(Record, table=True):
     active: bool = Field(default=True)
 
 
-class Setting(SQLModel, table=True):
+class Setting(Model, table=True):
     """Key/value settings of this installation (deadline rule, idle lock…)."""
 
     __tablename__ = "setting"
@@ -29,7 +29,7 @@ class Setting(SQLModel, table=True):
     value: str
 
 
-class CodeItem(SQLModel, table=True):
+class CodeItem(Model, table=True):
     """One entry of a code table (字典). `code` is stable; `label` may be renamed."""
 
     __tablename__ = "code_item"
@@ -40,7 +40,7 @@ class CodeItem(SQLModel, table=True):
     active: bool = Field(default=True)
 
 
-class Holiday(SQLModel, table=True):
+class Holiday(Model, table=True):
     """Statutory holiday or make-up working day (调休), editable by an administrator."""
 
     __tablename__ = "holiday"
@@ -49,7 +49,7 @@ class Holiday(SQLModel, table=True):
     name: str = ""
 
 
-class SerialCounter(SQLModel, table=True):
+class SerialCounter(Model, table=True):
     """Last serial number issued per kind and year (XF-2026-000123)."""
 
     __tablename__ = "serial_counter"
@@ -58,7 +58,7 @@ class SerialCounter(SQLModel, table=True):
     last: int = Field(default=0)
 
 
-class DocumentNumber(SQLModel, table=True):
+class DocumentNumber(Model, table=True):
     """文号 of a document printed from a record: one sequence per document kind and year; a
     reprint of the same document for the same record keeps its number."""
 
@@ -74,7 +74,7 @@ class DocumentNumber(SQLModel, table=True):
     issued_by: str = Field(max_length=64)
 
 
-class AuditEntry(SQLModel, table=True):
+class AuditEntry(Model, table=True):
     """Append-only, hash-chained record of every change."""
 
     __tablename__ = "audit_log"
@@ -90,7 +90,7 @@ class AuditEntry(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-class AuditHead(SQLModel, table=True):
+class AuditHead(Model, table=True):
     """The newest audit entry's seq and hash: detects entries removed from the end of the chain."""
 
     __tablename__ = "audit_head"
@@ -99,7 +99,7 @@ class AuditHead(SQLModel, table=True):
     hash: str = Field(default=GENESIS_HASH, max_length=64)
 
 
-class SigninThrottle(SQLModel, table=True):
+class SigninThrottle(Model, table=True):
     """Failed sign-ins of one user name since its last successful sign-in (issue 14: back-off).
 
     Installation-local, never synced. A row exists only while there are failures to remember."""
