@@ -196,11 +196,24 @@ def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: S
         spot = next(h for h in page.hotspots if h.key == "dispute.new")
         pv = page.pages[spot.page]
         page.scroll.ensureWidgetVisible(pv)
+        assert value.refs is None and int(value.value or 0) >= 2  # the preview holds counts only
         qtbot.mouseClick(pv, Qt.MouseButton.LeftButton, pos=pv.rect_of(spot).center().toPoint())
+        # The ids are fetched by the operation runner: the click returns at once and the page says so.
+        assert "正在查询" in page.status.text()
+        want = Oracle(gen_svc.store.path, [gen_svc.township.code], today=GEN_TODAY).ids("dispute.new", "2026-11")  # type: ignore[arg-type]
+        assert len(want) == int(value.value or 0)
+
+        def listed() -> set[str] | None:
+            lst = w.current_list()
+            if lst is None or lst.kind != "dispute":
+                return None
+            return {lst.model.record_id(r) for r in range(lst.model.rowCount())}
+
+        qtbot.waitUntil(lambda: listed() == want, timeout=20_000)  # the list shows exactly those records
         lst = w.current_list()
-        assert lst is not None and lst.kind == "dispute"
-        assert value.refs is not None and set(lst.query.ids) == set(value.refs["dispute"])  # fetched on the click
-        assert len(lst.query.ids) == int(value.value or 0)
+        assert set(lst.query.ids) == want and lst.preset.isVisible()
+        assert value.refs == {"dispute": sorted(want)}  # kept: a second click opens them at once
+        assert "正在查询" not in page.status.text()
     finally:
         w.runner.wait(20_000)
         w.lister.close()
@@ -231,3 +244,4 @@ def test_appendix_box_prints_cut_lists_whole(page, qtbot, tmp_path: Path) -> Non
     assert out is not None and out.read_bytes() == page.pdf
     shown(qtbot, page, lambda: qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton))
     assert len(page.pages) == before
+

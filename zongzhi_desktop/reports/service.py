@@ -114,15 +114,32 @@ def fill_refs(store: Store, report: Report) -> Report:
     return report
 
 
+def fetch_refs(store: Store, report: Report, key: str) -> tuple[Refs | None, Refs | None]:
+    """The ids behind one number as (numerator, denominator or None), read from the database
+    without touching the report (safe on a worker thread while the window shows the report);
+    a value that already carries its ids (a frozen sheet) answers with them."""
+    v = report.values[key]
+    if v.query is None or v.refs is not None:
+        return v.refs, v.den_refs
+    with store.engine.connect() as conn:
+        q = figure_queries(conn, report)
+        return q.refs(v.query["num"]), (q.refs(v.query["den"]) if "den" in v.query else None)
+
+
+def keep_refs(report: Report, key: str, fetched: tuple[Refs | None, Refs | None]) -> Refs:
+    """Store `fetch_refs`' answer on the report (a second click opens them at once) and return the
+    records a click opens: a rate's denominator, else the number's own records."""
+    v = report.values[key]
+    if v.refs is None:
+        v.refs, v.den_refs = fetched
+    refs = v.den_refs if v.den_refs is not None else v.refs
+    return refs or {}
+
+
 def figure_refs(store: Store, report: Report, key: str) -> Refs:
     """Drill-down: the records behind one number of the report (a rate: its denominator; the
     numerator is in `report.values[key].refs` afterwards), fetched now unless already known."""
-    v = report.values[key]
-    if v.query is not None and v.refs is None:
-        with store.engine.connect() as conn:
-            figure_queries(conn, report).fill(v)
-    refs = v.den_refs if v.den_refs is not None else v.refs
-    return refs or {}
+    return keep_refs(report, key, fetch_refs(store, report, key))
 
 
 def get_sheet(svc: Services, kind: str, period: str | Period) -> m.ReportSheet | None:

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QCursor,
-    QGuiApplication,
     QImage,
     QKeySequence,
     QMouseEvent,
@@ -161,6 +160,8 @@ class ReportPage(QWidget):
         # the county, which must not freeze the window.
         self.runner = runner or getattr(parent, "runner", None) or OperationRunner(self)
         self._generation = 0
+        self._drill = 0  # the latest figure click (older answers are dropped)
+        self._refreshing = False
         self.pdf: bytes = b""
         self.rendered: rs.Rendered | None = None
         self.hotspots: list[Hotspot] = []
@@ -296,12 +297,6 @@ class ReportPage(QWidget):
     def parts(self) -> dict[str, str]:
         return {k: ed.toPlainText() for k, ed in self.editors.items()}
 
-    def _busy(self) -> None:
-        QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-
-    def _idle(self) -> None:
-        QGuiApplication.restoreOverrideCursor()
-
     # -- actions ------------------------------------------------------------------------------
     def refresh(self, *, keep_parts: bool = False) -> None:
         """Compute (or load the frozen) sheet in the background and show its pages (`refreshed`)."""
@@ -365,6 +360,7 @@ class ReportPage(QWidget):
                         show_progress=False, housekeeping=True)
 
     def _set_refreshing(self, busy: bool) -> None:
+        self._refreshing = busy
         for b in (self.print_btn, self.pdf_btn, self.xlsx_btn):
             b.setEnabled(not busy)
         if busy:
@@ -405,21 +401,53 @@ class ReportPage(QWidget):
         self.sign_btn.setEnabled(not frozen)
         self.warnings.setText("\n".join(r.warnings))
 
-    def figure_refs(self, h: Hotspot) -> Refs:
-        """The records behind a clicked number: fetched now (the sheet keeps counts, not ids),
-        or the ids stored with a signed sheet."""
-        if h.refs is not None:
-            return h.refs
-        if self.rendered is None or h.key is None:
-            return {}
-        self._busy()  # one indexed query, as the preview itself (milliseconds at a township)
-        try:
-            return rs.figure_refs(self.services.store, self.rendered.report, h.key)
-        finally:
-            self._idle()
-
     def _figure_clicked(self, h: Hotspot, label: str) -> None:
-        refs = self.figure_refs(h)
+        """Open the records behind a clicked number. The sheet keeps counts, not ids, so they are
+        fetched through the window's operation runner (an indexed query: milliseconds at a township,
+        longer over a county store) while the window stays usable; the page says so on its status
+        line. A newer click or a new preview drops an older answer."""
+        where = QCursor.pos()
+        self._drill += 1
+        drill = self._drill
+        if h.refs is not None:  # a list row: its record is drawn with it
+            self._open_refs(h.refs, where)
+            return
+        rendered = self.rendered
+        value = rendered.report.values.get(h.key) if rendered is not None and h.key is not None else None
+        if rendered is None or h.key is None or value is None:
+            return
+        report, key = rendered.report, h.key
+        if value.query is None or value.refs is not None:  # known already (a frozen sheet, a second click)
+            self._open_refs(rs.keep_refs(report, key, (value.refs, value.den_refs)), where)
+            return
+        self.status.setText(self.tr("正在查询“{label}”的 {n} 条记录…").format(label=label, n=int(value.records())))
+        self.scroll.setCursor(QCursor(Qt.CursorShape.BusyCursor))
+        store = self.services.store
+
+        def done(fetched: Any) -> None:
+            if drill != self._drill or self.rendered is not rendered:
+                return  # overtaken by another click or a new preview
+            self._drill_finished()
+            self._open_refs(rs.keep_refs(report, key, fetched), where)
+
+        def failed(error: BaseException) -> None:
+            if drill == self._drill:
+                self._drill_finished()
+            if isinstance(error, DomainError):
+                show_domain_error(self, error)
+            else:
+                show_unexpected_error(self, f"{type(error).__name__}: {error}", "", self.runner.log_path)
+
+        self.runner.run(self.tr("查看报表中的记录"), lambda _progress: rs.fetch_refs(store, report, key),
+                        on_done=done, on_error=failed, show_progress=False, housekeeping=True)
+
+    def _drill_finished(self) -> None:
+        if not self._refreshing:
+            self.scroll.unsetCursor()
+            self._update_status()
+
+    def _open_refs(self, refs: Refs, where: QPoint) -> None:
+        """Emit `open_records` for the one kind behind a number, or offer a menu of kinds."""
         kinds = [(k, ids) for k, ids in refs.items() if ids]
         if not kinds:
             return
@@ -430,7 +458,7 @@ class ReportPage(QWidget):
         for k, ids in kinds:
             act = menu.addAction(self.tr("{kind}（{n}条）").format(kind=KIND_LABELS.get(k, k), n=len(ids)))
             act.triggered.connect(lambda _c=False, k=k, ids=ids: self.open_records.emit(k, list(ids)))
-        menu.popup(QCursor.pos())
+        menu.popup(where)
 
     def save(self) -> bool:
         try:

@@ -1804,6 +1804,14 @@ Save your work and close the program; at the next start it will offer to restore
         <source>正在生成报表…</source>
         <translation>Building the sheet…</translation>
     </message>
+    <message>
+        <source>正在查询“{label}”的 {n} 条记录…</source>
+        <translation>Looking up the {n} records behind “{label}”…</translation>
+    </message>
+    <message>
+        <source>查看报表中的记录</source>
+        <translation>Open the records behind a figure</translation>
+    </message>
 </context>
 <context>
     <name>ReportParts</name>
