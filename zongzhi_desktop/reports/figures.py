@@ -17,7 +17,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, and_, case, func, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain import models as m
 from ..domain import workflows as wf
@@ -352,6 +366,26 @@ def _dim_expr(t: Table, dim: str) -> ColumnElement[Any]:
     return t.c[dim]
 
 
+class MonthOf(FunctionElement[int]):
+    """The month (1-12) of a date column. SQLite keeps dates as 'YYYY-MM-DD' text, where reading
+    two characters is cheaper than EXTRACT's STRFTIME, which parses each date (the quarterly
+    sheet groups a quarter's records by month); other databases use EXTRACT."""
+
+    name = "month_of"
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(MonthOf)
+def _month_of_default(element: MonthOf, compiler: Any, **kw: Any) -> str:
+    return f"EXTRACT(month FROM {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(MonthOf, "sqlite")
+def _month_of_sqlite(element: MonthOf, compiler: Any, **kw: Any) -> str:
+    return f"CAST(substr({compiler.process(element.clauses, **kw)}, 6, 2) AS INTEGER)"
+
+
 def _group_key(t: Table, dim: str) -> Any:
     """GROUP BY key of a dimension: `col || ''`, no index key, so SQLite reads the period's date
     index and sorts the groups instead of walking the whole table in the dimension's index order."""
@@ -376,6 +410,10 @@ class FigureQueries:
         self._rows: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
         self._groups: dict[tuple[str, str, str, str], dict[Any, list[str]]] = {}
         self._vol: dict[tuple[str, str, str | None], dict[Any, dict[str, Value]]] = {}
+        # Quarters whose flow counts by township are also counted by month in the same statement
+        # (None: every quarter). The quarterly sheet sets its own quarter: its previous quarter and
+        # the same quarter last year are printed as totals, so grouping them by month was wasted.
+        self.month_quarters: frozenset[str] | None = None
 
     def base(self, t: Table) -> ColumnElement[bool]:
         """Not voided, and in the requested townships."""
@@ -419,8 +457,9 @@ class FigureQueries:
             g = _group_key(t, dim)
             # A quarter's flow counts by township are also counted by month (the quarterly sheet's
             # trend): one statement fills the quarter and its three months.
-            by_month = p.kind == "quarter" and dim == "township_code" and root.key in ROOT_DATE
-            month = func.extract("month", t.c[ROOT_DATE[root.key]]).label("m") if by_month else None
+            by_month = (p.kind == "quarter" and dim == "township_code" and root.key in ROOT_DATE
+                        and (self.month_quarters is None or p.code in self.month_quarters))
+            month = MonthOf(t.c[ROOT_DATE[root.key]]).label("m") if by_month else None
             cols = [g, *(func.count() if m is root else func.sum(case((self._cond(m, t, p), 1), else_=0))
                          for m in members)]
             q = self.select_set(root, p, [*cols, *([month] if month is not None else [])])

@@ -706,6 +706,8 @@ def build_sheet(conn: Connection, kind: str, period: Period, *, codes: CodeTable
         raise ValueError(kind)
     parts = {k: v for k, v in (parts or {}).items() if k in PARTS[kind]}
     q = queries if queries is not None else FigureQueries(conn, townships, today=made_on)
+    if kind == "quarterly":
+        q.month_quarters = frozenset({period.code})  # the trend's months come with the quarter's counts
     b = Builder(conn, q, period, codes, Names.load(conn), list_limit, appendix=appendix, skip=skip)
     sections = BUILDERS[kind](b, parts)
     sections.append(Section(None, [signature(sign or SignInfo())]))
