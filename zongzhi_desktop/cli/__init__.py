@@ -143,11 +143,12 @@ def entry() -> int:
 
     Start-up allocates a few hundred thousand long-lived objects (SQLAlchemy, pydantic, the model
     classes and their mappers, reportlab) and CPython's cyclic collector re-walked them again and
-    again while they were created: 0.15-0.25 s CPU of a whole `zongzhi report …` process. So the
+    again while they were created: 0.3-0.4 s CPU of a whole `zongzhi report …` process. So the
     collector is paused while the command's modules are imported and its parser is built, then
-    every object alive at that point is moved out of its reach (`gc.freeze`, they live as long as
-    the process anyway) and it runs as usual for the command itself. Tests call `main` instead:
-    they run many commands in one process and keep the default collector."""
+    every object alive at that point is moved out of its reach (startup.settle, they live as long
+    as the process anyway) and it runs as usual for the command itself. The window settles its
+    heap again once it is shown (ui/app.run). Tests call `main` instead: they run many commands in
+    one process and keep the default collector."""
     return main(startup_gc=True)
 
 
@@ -175,7 +176,9 @@ def _run(argv: Sequence[str] | None, *, startup_gc: bool) -> int:
     parser = build_parser(hoisted)
     args = parser.parse_args(hoisted)
     if startup_gc:
-        gc.freeze()
+        from ..startup import settle
+
+        settle()
         gc.enable()
     if args.data_dir is None and os.environ.get("ZONGZHI_HOME"):
         args.data_dir = os.environ["ZONGZHI_HOME"]

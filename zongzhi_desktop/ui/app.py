@@ -27,10 +27,17 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
+
+    from ..startup import settle
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     controller = AppController(getattr(args, "data_dir", None), language=getattr(args, "lang", None))
+    # Once the window is up, Qt, the pages and the store's objects live as long as the process: out
+    # of the collector's reach they no longer slow every later operation (startup.py). Only here, in
+    # the real process: tests open many windows in one process.
+    controller.signals.window_shown.connect(lambda _window: settle(), Qt.ConnectionType.SingleShotConnection)
     if not controller.start():
         return 1
     code = app.exec()
