@@ -40,6 +40,9 @@ def main() -> None:
     if mode == "township":
         svc = Services(store, Actor("admin", "admin", "管理员"), today=lambda: today)
         svc.township  # noqa: B018  (the running app knows its township)
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()  # the running app has used its models (sign-in, the first page) before
     settle()  # as the window does once it is shown (zongzhi_desktop/startup.py, ui/app.run)
     # The report page and its modules are loaded when it is first opened, after that.
     from zongzhi_desktop.county.sheets import build_county_sheet
