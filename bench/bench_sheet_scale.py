@@ -43,12 +43,17 @@ NOTE = ("Figures are counted by the database (COUNT / SUM with GROUP BY, the set
         "fetched only when it is clicked or the sheet is signed, so the floor's rows are a few hundred group counts, "
         "not the records. At a township the first click is mostly fixed Python work (building ~60-80 statements, "
         "the report object, the layout), hence the large ratio to a floor of a few milliseconds. Whole process "
-        "(measured apart on the 50,000 store): interpreter start and imports of the CLI and the report code about "
-        "0.55 s CPU (SQLAlchemy/SQLModel and the model classes about 0.26 s, reportlab about 0.1 s), the CLI sign-in "
-        "(argon2 password check, by design) about 0.16 s, then the first click above; the budget of 1.0 s is missed "
-        "by the start-up and sign-in, not by the figures. The demo generator spreads every store over the same two "
-        "years, so the larger stores are denser, not longer: their periods hold more records; the 10× history check "
-        "adds older years instead.")
+        "(measured apart on the 50,000 store with process_time checkpoints): interpreter start and imports of the "
+        "CLI and the report code about 0.5 s CPU (SQLAlchemy, SQLModel/pydantic and the 45 model classes about "
+        "0.35 s, reportlab about 0.1 s), opening the store 0.05 s, the CLI sign-in (one argon2 verification, by "
+        "design) about 0.15 s, then the figures and the PDF as in the first click, and about 0.05 s of interpreter "
+        "exit. What start-up no longer pays (issue 13): the cyclic garbage collector re-walking the start-up heap "
+        "while modules were imported (0.3-0.4 s; zongzhi_desktop/startup.py), reportlab's parse of the CJK font "
+        "(0.065 s; reports/fontcache.py keeps it parsed in the user cache), reportlab's pure-Python accelerators "
+        "(rl_accel) and chart attribute checks (0.03 s), pydantic schemas of tables the command never validates "
+        "(0.02 s), the package metadata read for --version (0.015 s). The demo generator spreads every store over "
+        "the same two years, so the larger stores are denser, not longer: their periods hold more records; the 10× "
+        "history check adds older years instead.")
 
 
 def ensure_store(folder: Path, records: int) -> tuple[Path, float]:
@@ -245,8 +250,11 @@ def main() -> None:
     args = ap.parse_args()
     body = [f"Township stores made by the demo generator (seed 7, today {TODAY}); stock figures as at A = the "
             "period's end from the status history (status_span). First click = the first build and PDF of the "
-            "sheet in a running app (a child process that has imported the app and opened the store); whole "
-            "process = `zongzhi report …` from process start to a written PDF (child CPU user+system). The floor "
+            "sheet in a running app (a child process that has imported the app, opened the store and settled its heap as the window "
+            "does once shown); whole "
+            "process = `zongzhi report …` from process start to a written PDF (child CPU user+system; median of 3; "
+            "the app's bytecode compiled and the parsed font cached first, as on an installed app that has printed "
+            "once). The floor "
             "replays exactly the SELECT statements of the first click through plain sqlite3 in the same run. "
             "Budget (issue 13): township quarterly sheet at 50,000 records, whole process < 1.0 s CPU.", ""]
     for records in args.records:
