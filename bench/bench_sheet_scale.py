@@ -261,7 +261,8 @@ def main() -> None:
         body += [*measure(Path(args.store) / str(records), records), ""]
     if args.history:
         body += [*history(Path(args.store), args.history_records, args.history), ""]
-    body.append(NOTE)
+    body.append(NOTE + f" Load average when the run ended: {os.getloadavg()[0]:.1f} (2 cores shared with other work; "
+                "CPU time of the same work grows with the load, so compare runs of one session).")
     write_section("sheet_scale", "报表随数据量的变化 (bench/bench_sheet_scale.py)", "\n".join(body))
 
 
