@@ -25,7 +25,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import platformdirs
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -222,6 +221,12 @@ def chart_warnings(charts: Iterable[tuple[str, list[str]]]) -> list[str]:
             if any(ord(ch) not in have and _printable(ch) for ch in label):
                 out.append(f"图表“{title}”中的“{label}”含有图表字体没有的字符，图中将显示为空框（表格中正常打印）")
     return out
+
+
+def escape(text: str) -> str:
+    """`&`, `<` and `>` as entities (xml.sax.saxutils.escape, whose module imports urllib.request,
+    http.client and ssl: ~10 ms of every printing process)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def markup(text: str) -> str:
