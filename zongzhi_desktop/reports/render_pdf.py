@@ -18,24 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
-
-# Attribute validation of reportlab's drawing objects is a development aid ("set to zero to remove
-# generality and speed up", rl_settings.py); the charts here are fixed code. Off, the quarterly
-# sheet's three charts draw ~0.02 s faster. Read when reportlab.graphics is first imported.
-rl_config.shapeChecking = 0
-
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart  # noqa: E402
-from reportlab.graphics.charts.legends import Legend  # noqa: E402
-from reportlab.graphics.shapes import Drawing, String  # noqa: E402
-from reportlab.lib import colors  # noqa: E402
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.styles import ParagraphStyle  # noqa: E402
-from reportlab.lib.textsplit import ALL_CANNOT_START  # noqa: E402
-from reportlab.lib.units import mm  # noqa: E402
-from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: E402
-from reportlab.pdfgen import canvas as rl_canvas  # noqa: E402
-from reportlab.platypus import (  # noqa: E402
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_START
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -46,10 +37,16 @@ from reportlab.platypus import (  # noqa: E402
     Spacer,
     TableStyle,
 )
-from reportlab.platypus import Table as RLTable  # noqa: E402
+from reportlab.platypus import Table as RLTable
 
-from .fonts import markup, register, runs  # noqa: E402
-from .model import Block, Cell, Chart, Refs, Report, Signature, Table, Text  # noqa: E402
+from .fonts import markup, register, runs
+from .model import Block, Cell, Chart, Refs, Report, Signature, Table, Text
+
+# Attribute validation of reportlab's drawing objects is a development aid ("set to zero to remove
+# generality and speed up", rl_settings.py); the charts here are fixed code. Off, the quarterly
+# sheet's three charts draw ~0.02 s faster. Read when reportlab.graphics is first imported, which
+# happens in `chart` (only the quarterly sheet draws charts; the others skip the ~40 ms import).
+rl_config.shapeChecking = 0
 
 MARGINS = {"top": 37 * mm, "bottom": 35 * mm, "left": 28 * mm, "right": 26 * mm}
 PAGE_W, PAGE_H = A4
@@ -292,6 +289,10 @@ class _Renderer:
         return out
 
     def chart(self, ch: Chart) -> list[Flowable]:
+        from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+        from reportlab.graphics.charts.legends import Legend
+        from reportlab.graphics.shapes import Drawing, String
+
         font = register()
         if ch.kind == "hbar":
             n = max(len(ch.categories), 1)
