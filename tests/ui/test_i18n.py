@@ -96,7 +96,7 @@ def test_english_login_error_and_sheet_parts(qtbot, admin: Services) -> None:  #
     app = QApplication.instance()
     translators = install_translators(app, "en")
     try:
-        dlg = LoginDialog(admin)
+        dlg = LoginDialog.for_services(admin)
         qtbot.addWidget(dlg)
         dlg.username.setText("admin")
         dlg.password.setText("wrong-password")

@@ -12,7 +12,8 @@ from zongzhi_desktop.services.admin import authenticate
 
 
 def q(svc: Services, query: str, *args: object) -> list[tuple]:  # type: ignore[type-arg]
-    return sqlite3.connect(svc.store.path).execute(query, args).fetchall()
+    with svc.store.session() as s:
+        return [tuple(r) for r in s.connection().exec_driver_sql(query, args).fetchall()]
 
 
 def test_admin_manages_users_codes_rules_holidays(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
@@ -111,14 +112,16 @@ def test_language_choice_is_remembered(admin: Services, make_window, ui_state) -
     assert page.account.language_note.text() == "重新启动综治桌面后生效"
 
 
-def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, encrypted_admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
     """Five wrong passwords typed in the sign-in box, then the right one is refused with the wait; the
-    administrator clicks 解锁 in 设置 → 用户 and the clerk signs in."""
+    administrator clicks 解锁 in 设置 → 用户 and the clerk signs in (an encrypted store: the failures are
+    counted in the gate file before the store opens, and carried into the audit trail)."""
+    admin = encrypted_admin
     from PySide6.QtWidgets import QPushButton
 
     from zongzhi_desktop.ui.login import LoginDialog
 
-    dlg = LoginDialog(admin)
+    dlg = LoginDialog.for_services(admin)
     qtbot.addWidget(dlg)
     dlg.show()
     type_text(dlg.username, "clerk")
@@ -144,6 +147,7 @@ def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, admin: Services, ma
 
     qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert dlg.actor is not None and dlg.actor.username == "clerk"
+    dlg.unlocked.store.close()
 
     # Password rules: a stricter policy saved with the real button, then enforced.
     rules = page.rules
