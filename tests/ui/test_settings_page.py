@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+import pytest
 from conftest import type_text
 from PySide6.QtCore import QDate, Qt
 
@@ -158,3 +157,32 @@ def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, encrypted_admin: Se
     assert settings["password_min_length"] == "12" and settings["password_classes"] == "3"
     assert not users.create("wang", "王", "clerk", "wang-pass-1")  # 11 characters, 2 kinds
     assert users.create("wang", "王", "clerk", "Wang-Pass-2026")
+
+
+def test_disabling_a_user_removes_their_key_and_enabling_asks_for_a_new_password(
+        qtbot, encrypted_admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    """On an encrypted store 停用 removes the account's key slot (its password no longer opens the store);
+    启用 says a new password is needed, and 重置密码 gives the slot back."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from zongzhi_desktop.domain.errors import AuthenticationFailed
+    from zongzhi_desktop.services.unlock import sign_in
+
+    admin = encrypted_admin
+    path = admin.store.path
+    users = make_window(admin).navigate("settings").users
+    row = [users.table.item(r, 0).text() for r in range(users.table.rowCount())].index("clerk")
+    users.table.selectRow(row)
+    toggle = users.findChild(QPushButton, "users_toggle")
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    with pytest.raises(AuthenticationFailed):
+        sign_in(path, "clerk", "clerk-pass-1")
+    users.table.selectRow(row)
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    boxes = [b for b in users.findChildren(QMessageBox) if "重置密码" in b.text()]
+    assert boxes and "clerk" in boxes[-1].text()
+    assert not admin.can_open_store("clerk")
+    admin.set_password("clerk", "clerk-pass-2")  # what 重置密码 calls (its dialog is covered elsewhere)
+    assert admin.can_open_store("clerk")
+    opened = sign_in(path, "clerk", "clerk-pass-2")
+    opened.store.close()

@@ -2526,6 +2526,14 @@ Enter the password of {user} to continue.</translation>
         <source>用户 {user} 的新密码（至少{n}位）</source>
         <translation>New password for {user} (at least {n} characters)</translation>
     </message>
+    <message>
+        <source>启用用户</source>
+        <translation>Enable user</translation>
+    </message>
+    <message>
+        <source>已启用用户“{user}”。停用时已删除其打开加密数据库的密钥，请点“重置密码”为其设置新密码后才能登录。</source>
+        <translation>User “{user}” is enabled. Disabling removed their key to the encrypted database: click “Reset password” to give them a new password before they can sign in.</translation>
+    </message>
 </context>
 <context>
     <name>ValuesPage</name>
