@@ -72,7 +72,8 @@ def test_wizard_login_main_window(qtbot, tmp_path: Path) -> None:  # type: ignor
     assert "城关镇" in login.findChildren(QLabel)[1].text()  # from the key file: the store is still closed
     assert login.username.text() == "admin"  # remembered from the wizard
     qtbot.keyClicks(login.password, "wrong-password")
-    qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(login.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
     assert login.error.text() == "用户名或密码错误"
     assert ctl.window is None
     login.password.clear()

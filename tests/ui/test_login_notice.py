@@ -29,5 +29,6 @@ def test_real_store_shows_no_accounts(qtbot, admin: Services) -> None:  # type: 
     # The refusal for a wrong password is the same for every cause (no user enumeration).
     dlg.username.setText("nobody")
     dlg.password.setText("x")
-    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert dlg.error.text() == "用户名或密码错误" and dlg.actor is None

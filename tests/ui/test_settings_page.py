@@ -127,11 +127,13 @@ def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, encrypted_admin: Se
     for _ in range(5):
         dlg.password.clear()
         type_text(dlg.password, "wrong-pass")
-        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+            qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
         assert dlg.error.text() == "用户名或密码错误"
     dlg.password.clear()
     type_text(dlg.password, "clerk-pass-1")
-    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert "后再试" in dlg.error.text() and dlg.actor is None
 
     page = make_window(admin).navigate("settings")
@@ -144,7 +146,8 @@ def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, encrypted_admin: Se
     assert users.table.item(row, 3).text() == "启用"
     assert ("signin_unlock",) in q(admin, "SELECT action FROM audit_log")
 
-    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert dlg.actor is not None and dlg.actor.username == "clerk"
     dlg.unlocked.store.close()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,10 +33,13 @@ from ..services.unlock import (
 
 
 class LoginDialog(QDialog):
-    """Username and password for the store at `store_path` (services/unlock.py sign_in).
+    """Username and password for the store at `store_path` (services/unlock.py sign_in), checked in
+    the background; `attempt_finished(accepted)` follows every click of 登录.
 
     After `accepted`: `unlocked` holds the open store and the actor. When the password was right but
     the store could not be read, `unreadable` holds the error (with the data key) instead."""
+
+    attempt_finished = Signal(bool)
 
     def __init__(self, store_path: Path, *, township: str | None = None, demo: bool | None = None,
                  last_user: str = "", notice: str = "", parent: QWidget | None = None) -> None:
@@ -125,24 +128,44 @@ class LoginDialog(QDialog):
             self.username.setFocus()
             return
         password = self.password.text()
-        try:
-            if store_state(self.store_path) == "plain":
-                actor = check_plain(self.store_path, user, password)
-                self._convert(actor, password)
+        path = self.store_path
+        self.login_button.setEnabled(False)  # one attempt at a time (Enter pressed twice counts once)
+
+        def attempt(_progress: object) -> tuple[str, object]:
+            # Argon2 (~0.2 s) and opening the store leave the GUI thread.
+            if store_state(path) == "plain":
+                return "convert", check_plain(path, user, password)
+            return "open", sign_in(path, user, password)
+
+        def done(result: tuple[str, object]) -> None:
+            what, value = result
+            if what == "convert":
+                self._convert(value, password)  # type: ignore[arg-type]
                 return
-            self.unlocked = sign_in(self.store_path, user, password)
-        except AuthenticationFailed:
-            self._refuse(self.tr("用户名或密码错误"))
-            return
-        except StoreUnreadable as e:
-            self.unreadable = e
+            self.unlocked = value  # type: ignore[assignment]
+            self.actor = self.unlocked.actor  # type: ignore[union-attr]
+            self.attempt_finished.emit(True)
             self.accept()
-            return
-        except DomainError as e:
-            self._refuse(e.message)
-            return
-        self.actor = self.unlocked.actor
-        self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.login_button.setEnabled(True)
+            if isinstance(error, StoreUnreadable):
+                self.unreadable = error
+                self.attempt_finished.emit(True)
+                self.accept()
+                return
+            if isinstance(error, AuthenticationFailed):
+                self._refuse(self.tr("用户名或密码错误"))
+            elif isinstance(error, DomainError):
+                self._refuse(error.message)
+            else:
+                from .errors import show_unexpected_error
+
+                self._refuse(self.tr("登录失败"))
+                show_unexpected_error(self, f"{type(error).__name__}: {error}", "", None)
+            self.attempt_finished.emit(False)
+
+        self.runner.run(self.tr("登录"), attempt, on_done=done, on_error=failed, show_progress=False)
 
     def _refuse(self, text: str) -> None:
         self.error.setText(text)
@@ -156,12 +179,14 @@ class LoginDialog(QDialog):
 
         def done(unlocked: Unlocked) -> None:
             self.unlocked, self.actor = unlocked, unlocked.actor
+            self.attempt_finished.emit(True)
             self.accept()
 
         def failed(error: BaseException) -> None:
             self.login_button.setEnabled(True)
             message = error.message if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
             self.error.setText(self.tr("数据库没有转换（原数据库保持不变）：{error}").format(error=message))
+            self.attempt_finished.emit(False)
 
         self.runner.run(self.tr("加密数据库"), lambda _p: convert_signed_in(self.store_path, actor, password),
                         on_done=done, on_error=failed, label=self.tr("正在加密数据库，请稍候…"))

@@ -959,6 +959,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>正在加密数据库，请稍候…</source>
         <translation>Encrypting the database, please wait…</translation>
     </message>
+    <message>
+        <source>登录失败</source>
+        <translation>Sign-in failed</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
