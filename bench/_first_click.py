@@ -28,9 +28,12 @@ def main() -> None:
 
     from zongzhi_desktop.services import Actor, Services
     from zongzhi_desktop.startup import settle
+    from zongzhi_desktop.store import keys
     from zongzhi_desktop.store.database import Store
 
-    store = Store(Path(path))
+    keyfile = keys.keyfile_path(Path(path))  # an encrypted township store: unlocked at sign-in, before the click
+    key = keys.load(keyfile).unwrap_user("admin", "zongzhi-admin") if keyfile.exists() else None
+    store = Store(Path(path), key=key)
     statements: list[list[object]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
