@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -480,8 +481,22 @@ def _cn(iso: str) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
+# reportlab is not thread-safe: a registered TrueType font is one object whose read cursor (`_pos`)
+# the subsetting of every document moves, and the font registries are global. The 报表 preview
+# renders on the operation runner's threads (a newer preview may start while an older one still
+# runs), so two renders at once could subset a font from the wrong offsets (a KeyError in
+# makeSubset, or a damaged PDF). One render at a time.
+_RENDER_LOCK = threading.Lock()
+
+
 def render_pdf(report: Report, hotspots: list[Hotspot] | None = None) -> bytes:
-    """The report as PDF bytes (deterministic for the same report). Fills `hotspots` if given."""
+    """The report as PDF bytes (deterministic for the same report). Fills `hotspots` if given.
+    Thread-safe: renders are serialized (reportlab shares fonts between documents)."""
+    with _RENDER_LOCK:
+        return _render(report, hotspots)
+
+
+def _render(report: Report, hotspots: list[Hotspot] | None) -> bytes:
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=A4, leftMargin=MARGINS["left"], rightMargin=MARGINS["right"], topMargin=MARGINS["top"],
