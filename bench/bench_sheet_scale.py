@@ -181,7 +181,7 @@ def floor(path: Path, statements: list) -> tuple[float, float, int]:  # type: ig
 def compile_bytecode() -> None:
     """Compile the app's modules to bytecode, as installing the package (pip, the desktop build)
     does. Without it a process run under PYTHONDONTWRITEBYTECODE (set on the machines these
-    benches ran on) compiles the app's ~180 modules again at every start, ~0.2-0.3 s CPU that an
+    benches ran on) compiles the app's ~180 modules again at every start, ~0.2-0.4 s CPU that an
     installed app never pays."""
     import compileall
 
