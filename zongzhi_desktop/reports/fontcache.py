@@ -10,7 +10,9 @@ The cache entry is keyed by the font file (path, size, modification time), the s
 reportlab version and this module's format, and it is written atomically (temporary name, then
 rename). Only attributes of plain types, the font's names and the few objects rebuilt here are
 stored: a font object holding anything else (another reportlab version) is simply parsed every
-time. A missing, unreadable or damaged entry is parsed again and rewritten.
+time. A missing, unreadable or damaged entry is parsed again and rewritten. The folder is the user's
+own cache (where the fallback fonts are unpacked too); an entry holds only numbers, strings, lists
+and dicts (marshal builds values, it runs no code), and glyphs are always read from the font file.
 """
 
 from __future__ import annotations
