@@ -227,3 +227,27 @@ def test_backup_restore_of_an_encrypted_store_with_the_backup_folders_key_file(
     assert code == 0, err
     code, out, err = run(capsys, monkeypatch, "--data-dir", str(data), "list", "petition")
     assert code == 0 and SECRET_NAME in out, err
+
+
+def test_two_programs_signing_in_after_the_upgrade_convert_once(tmp_path: Path) -> None:
+    """The window and a command sign in together: the second converter waits its turn, finds the store
+    already encrypted and says so; the store opens with the first one's key file."""
+    from zongzhi_desktop.services.unlock import _converting
+
+    path = tmp_path / "zongzhi.sqlite3"
+    plain = Store(path)
+    svc = Services(plain, Actor("system", "admin"))
+    svc.initialize(township_code="330825101", township_name="湖镇镇", county_code="330825", county_name="龙游县",
+                   admin_username="admin", admin_password=ADMIN_PASS)
+    plain.close()
+    with _converting(path), pytest.raises(DomainError, match="正在把数据库转换"):
+        sign_in(path, "admin", ADMIN_PASS)  # another program holds the lock
+    assert store_state(path) == "plain" and not path.with_name(path.name + ".converting").exists()
+    first = sign_in(path, "admin", ADMIN_PASS)
+    first.store.close()
+    with pytest.raises(DomainError, match="刚被另一个"):
+        with _converting(path):
+            pass
+    again = sign_in(path, "admin", ADMIN_PASS)
+    assert again.store.key == first.store.key
+    again.store.close()
