@@ -261,7 +261,7 @@ def test_lists_and_searches_of_the_encrypted_store_equal_the_plain_ones(tmp_path
     from datetime import date
 
     from zongzhi_desktop.services import listing
-    from zongzhi_desktop.services.listing import ListQuery, Lister
+    from zongzhi_desktop.services.listing import Lister, ListQuery
     from zongzhi_desktop.services.unlock import encrypt_file
 
     monkeypatch.setattr(listing, "SEARCH_WALK_MIN_HITS", walk_min_hits)
