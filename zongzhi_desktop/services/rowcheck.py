@@ -35,8 +35,8 @@ from sqlmodel import SQLModel
 from ..domain import models as m
 from ..store.audit import AuditProblem
 from ..store.rowhash import BATCH_ACTIONS, batch_parts, is_row_image
-from ..store.serialize import canonical_json, content_columns, from_row
-from .bulk import _utc_text, row_converter
+from ..store.serialize import canonical_json, content_columns
+from .bulk import _utc_text
 from .kinds import KINDS
 
 BATCH_ROWS = 2000  # rows read per query
@@ -168,20 +168,12 @@ def _differs(table: str, names: list[str], stored: tuple[Any, ...], after: dict[
     return out
 
 
-def _from_image(model: type[SQLModel], image: dict[str, Any]) -> tuple[Any, ...] | None:
-    """A before-image as the driver tuple a batch hashed (None when it cannot be rebuilt)."""
-    try:
-        values = from_row(model, image)
-    except (TypeError, ValueError):
+def _from_image(table: str, names: list[str], image: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A before-image as the driver tuple a batch hashed (None when it lacks a column)."""
+    if any(name not in image for name in names):
         return None
-    for key, value in list(values.items()):
-        if isinstance(value, datetime) and value.utcoffset() is None:
-            values[key] = value.replace(tzinfo=UTC)
-    _cols, convert = row_converter(model, "sqlite")
-    try:
-        return convert(values)
-    except (KeyError, TypeError, ValueError):
-        return None
+    kinds = _kinds(table)
+    return tuple(_expect(kinds[i], image[name]) for i, name in enumerate(names))
 
 
 # -- batch entries ----------------------------------------------------------------------------
@@ -395,7 +387,7 @@ class _TableCheck:
                 image = json.loads(first.before)
             except ValueError:
                 image = None
-        rebuilt = _from_image(self.model, image) if isinstance(image, dict) else None
+        rebuilt = _from_image(self.table, self.names, image) if isinstance(image, dict) else None
         if rebuilt is None:
             d.gave_up = True
         else:
