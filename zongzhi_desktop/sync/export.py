@@ -167,7 +167,8 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
                             .order_by(bundles.c.sequence.desc()).limit(1)).first()
         sequence = (last.sequence if last else 0) + 1
         header = BundleHeader(town.code, town.name, town.county_code, sequence,
-                              last.bundle_hash if last else GENESIS_HASH, now, last.created_at if last else None)
+                              last.bundle_hash if last else GENESIS_HASH, now, last.created_at if last else None,
+                              audit_head=audit.current_head(conn))
         name = bundle_file_name(town.code, sequence)
         tmp = outbox / (name + PARTIAL)
         tables = ((t, unacked_rows(conn, t, town.code)) for t in synced_tables())
