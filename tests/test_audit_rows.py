@@ -103,6 +103,16 @@ def test_the_name_of_a_party_is_not_shown_but_its_id_is(busy: Services) -> None:
     assert problem.message.startswith("矛盾纠纷的当事人（id ") and "甲" not in problem.message
 
 
+def test_an_edit_laundered_by_a_later_save_is_still_named(busy: Services) -> None:
+    """Edited with the shell, then saved through the program: the row matches its newest entry, but
+    that entry's before-image shows the edit."""
+    sql(busy.store.path, "UPDATE petition SET received_date = '2026-01-02' WHERE serial = 'XF-2026-000001'")
+    busy.update("petition", "XF-2026-000001", {"request": "又改了诉求"})
+    [problem] = row_problems(busy)
+    assert problem.problem == "edited_between" and problem.fields == ["received_date"]
+    assert "收件日期已与第" in problem.message and "两次修改之间被绕过程序直接修改过" in problem.message
+
+
 def test_a_row_inserted_directly_is_reported(busy: Services) -> None:
     path = busy.store.path
     columns = [r[1] for r in sql(path, "PRAGMA table_info(petition)") if r[1] not in ("id", "serial", "audit_hash")]

@@ -9,7 +9,9 @@ wrote it (store/rowhash.py). For each row, streamed in rowid order:
   the rows as stored, and on SQLite the rowid range): the row must lie in the batch's range, and
   at the end the rows of the batch — those still pointing at it, plus those rewritten since, taken
   from the *before* image of the entry that rewrote them — must hash to the recorded digest;
-- no hash, or a hash that names no entry that wrote this record: written behind the program's back.
+- no hash, or a hash that names no entry that wrote this record: written behind the program's back;
+- each row entry's before-image must equal the record's previous after-image: an edit made
+  directly and then saved over through the program is still named.
 
 Record ids that have entries but no row any more were deleted. Workflow events (written with their
 record's entry, not audited one by one) and saved report sheets (frozen by their own content hash)
@@ -64,7 +66,8 @@ _COMMON_LABELS = {
 class RowProblem(AuditProblem):
     """A row that does not match the chain: what kind of problem, which table, record and fields."""
 
-    problem: str = ""  # edited | unaudited | unknown_hash | rolled_back | outside_batch | batch | deleted
+    # edited | edited_between | unaudited | unknown_hash | rolled_back | outside_batch | batch | deleted
+    problem: str = ""
     table: str = ""
     record_id: str | None = None
     fields: list[str] = field(default_factory=list)
@@ -174,6 +177,17 @@ def _from_image(table: str, names: list[str], image: dict[str, Any]) -> tuple[An
         return None
     kinds = _kinds(table)
     return tuple(_expect(kinds[i], image[name]) for i, name in enumerate(names))
+
+
+def _image_differs(after: str | None, before: str | None) -> list[str]:
+    """Keys whose values differ between two row images (1500 and 1500.0 are the same value)."""
+    try:
+        a, b = json.loads(after or ""), json.loads(before or "")
+    except ValueError:
+        return []  # an edited entry: the chain check names it
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return []
+    return [k for k in b if k in a and a[k] != b[k]]
 
 
 # -- batch entries ----------------------------------------------------------------------------
@@ -305,6 +319,7 @@ class _TableCheck:
     def row(self, rowid: int, digest: str | None, stored: tuple[Any, ...], mine: list[_Entry]) -> None:
         values = dict(zip(self.names, stored, strict=True))
         what = _what(self.model, values)
+        self._between(mine, values, what)
         home = self._range_of(rowid)
         if home is not None and digest != home.hash:
             self._moved(home, mine)
@@ -323,6 +338,24 @@ class _TableCheck:
         else:
             self.report("unknown_hash", None, f"{what}的审计哈希不是任何一条写入它的审计记录"
                                               "（被直接写入，或被改指向其他记录的审计记录）", values)
+
+    def _between(self, mine: list[_Entry], values: dict[str, Any], what: str) -> None:
+        """Each write's before-image must be the previous write's after-image: a row edited directly
+        and then saved through the program shows the edit in that save's before-image."""
+        previous: _Entry | None = None
+        for e in mine:
+            if not e.writes:
+                continue
+            if (previous is not None and e.before is not None and e.before != previous.after
+                    and previous.seq not in self.skip and e.seq not in self.skip):
+                changed = _image_differs(previous.after, e.before)
+                if changed:
+                    labels = _labels(self.table)
+                    names = "、".join(labels.get(c, c) for c in changed)
+                    self.report("edited_between", e.seq,
+                                f"第{e.seq}条审计记录修改{what}之前，它的{names}已与第{previous.seq}条审计记录不符"
+                                "（两次修改之间被绕过程序直接修改过）", values, changed)
+            previous = e
 
     def _later(self, seq: int, mine: list[_Entry]) -> _Entry | None:
         return next((e for e in reversed(mine) if e.seq > seq and e.writes), None)
