@@ -36,6 +36,7 @@ from sqlmodel import Session, SQLModel
 
 from ..domain import models as m
 from ..store import audit
+from ..store.rowhash import UNSTAMPED
 from ..store.serialize import LOCAL_COLUMNS, ROW_HASH, canonical_json, content_columns
 from .kinds import kind_of_model
 
@@ -246,10 +247,10 @@ def check_rowids(conn: sa.Connection, table: str, rowids: tuple[int, int] | None
 def execute_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[str], tuples: Sequence[tuple[Any, ...]],
                    row_hash: str | None) -> None:
     """Core executemany of converted tuples (in `columns` order); `row_hash` goes into every row's
-    `audit_hash` when the table has that column."""
+    `audit_hash` when the table has that column (not workflow events: store/rowhash.py UNSTAMPED)."""
     if not tuples:
         return
-    if row_hash is not None and ROW_HASH in table.c:
+    if row_hash is not None and ROW_HASH in table.c and table.name not in UNSTAMPED:
         columns = [*columns, ROW_HASH]
         extra = (row_hash,)
         tuples = [t + extra for t in tuples]
