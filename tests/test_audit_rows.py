@@ -174,6 +174,16 @@ def test_a_users_role_change_is_reported(busy: Services) -> None:
     assert problem.message.startswith("用户“clerk”的角色与第") and problem.fields == ["role"]
 
 
+def test_a_store_with_an_edited_row_is_still_backed_up(busy: Services) -> None:
+    """Backups check the chain and the accounts of their copy, not every row: a store with an edited
+    row is still worth a copy (and the backup stays quick before every import)."""
+    from zongzhi_desktop.services.backup import make_backup
+
+    sql(busy.store.path, "UPDATE petition SET received_date = '2026-01-02' WHERE serial = 'XF-2026-000001'")
+    assert make_backup(busy.store.path).backup.path.exists()
+    assert [p.problem for p in row_problems(busy)] == ["edited"]
+
+
 def test_the_json_output_names_kind_record_and_fields(busy: Services, capsys: pytest.CaptureFixture[str]) -> None:
     from zongzhi_desktop.cli import main
 

@@ -115,7 +115,7 @@ def verify_copy(path: Path) -> int:
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool)  # never writes the copy
     try:
         with Session(engine) as session:
-            checked, problems = audit_problems(session)
+            checked, problems = audit_problems(session, rows=False)
     finally:
         engine.dispose()
     if problems:

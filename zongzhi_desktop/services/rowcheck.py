@@ -520,8 +520,10 @@ def _deleted(conn: Connection, checks: list[_TableCheck], skip: set[int]) -> lis
 
 
 def row_problems(conn: Connection, *, bad_entries: Iterable[int | None] = (), batch_rows: int = BATCH_ROWS,
+                 models: Iterable[type[SQLModel]] = CHECKED,
                  progress: Callable[[str], None] | None = None) -> list[RowProblem]:
-    """Every checked table's rows against the audit chain (SQLite; other databases: nothing to check).
+    """The rows of `models` (default: every checked table) against the audit chain (SQLite; other
+    databases: nothing to check).
 
     `bad_entries`: seqs the chain check already reported; rows are not compared with those entries
     (their content is not trustworthy, and the problem is named once)."""
@@ -531,7 +533,7 @@ def row_problems(conn: Connection, *, bad_entries: Iterable[int | None] = (), ba
     skip = {s for s in bad_entries if s is not None}
     problems: list[RowProblem] = []
     checks = []
-    for model in CHECKED:
+    for model in models:
         if progress is not None:
             progress(model.__tablename__)  # type: ignore[arg-type]
         check = _TableCheck(conn, model, batches, skip)
