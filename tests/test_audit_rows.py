@@ -251,6 +251,25 @@ def test_a_bulk_row_deleted_or_inserted_changes_the_batch_count(tmp_path: Path) 
     store.close()
 
 
+def test_a_demo_row_put_back_to_its_batch_is_reported_once(tmp_path: Path) -> None:
+    """A generated petition corrected through the program, then put back to what the demo wrote and
+    pointed at the demo's batch again: named as put back; the batch itself still verifies."""
+    from datetime import datetime
+
+    store = Store(tmp_path / "demo.sqlite3")
+    generate(store, records=200, seed=4, today=TODAY)
+    svc = Services(store, Actor("clerk", "clerk"), today=lambda: TODAY)
+    pid, batch_hash = sql(store.path, "SELECT id, audit_hash FROM petition WHERE NOT voided ORDER BY rowid LIMIT 1")[0]
+    svc.update("petition", pid, {"request": "演示之后的更正"})
+    before = json.loads(sql(store.path, "SELECT before FROM audit_log WHERE record_id = ? ORDER BY seq DESC", pid)[0][0])
+    stamp = datetime.fromisoformat(before["updated_at"]).strftime("%Y-%m-%d %H:%M:%S.%f")
+    sql(store.path, "UPDATE petition SET request = ?, revision = ?, updated_at = ?, updated_by = ?, audit_hash = ? "
+                    "WHERE id = ?", before["request"], before["revision"], stamp, before["updated_by"], batch_hash, pid)
+    [problem] = row_problems(svc)
+    assert problem.problem == "rolled_back" and problem.record_id == pid and "（批量写入）" in problem.message
+    store.close()
+
+
 # -- migration 0013 ------------------------------------------------------------------------------
 
 def test_migration_0013_gives_a_0012_store_its_hashes(busy: Services, reviewer: Services, tmp_path: Path) -> None:

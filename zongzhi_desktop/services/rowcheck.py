@@ -440,7 +440,7 @@ class _TableCheck:
         if later is not None:
             self.report("rolled_back", batch.seq, f"{r.what}的审计哈希指向第{batch.seq}条审计记录（批量写入），但第"
                                                   f"{later.seq}条审计记录后来又修改过它（被改回旧的内容）", r.values)
-            return
+            # Still one of the batch's rows: hashed with it, so the batch is judged on its own.
         d = self.digest(batch)
         if d.first is None:
             d.first = r.values

@@ -30,6 +30,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table in rowhash.ROW_TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("audit_hash")
+        if sqlite:  # SQLite 3.35+ drops a column in place: no table rebuild, triggers kept
+            op.execute(f"ALTER TABLE {table} DROP COLUMN audit_hash")
+        else:
+            op.drop_column(table, "audit_hash")
