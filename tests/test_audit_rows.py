@@ -100,7 +100,7 @@ def test_a_row_edited_with_the_sqlite3_shell_is_named_with_its_fields(busy: Serv
 def test_the_name_of_a_party_is_not_shown_but_its_id_is(busy: Services) -> None:
     sql(busy.store.path, "UPDATE dispute_party SET name = '丁' WHERE name = '甲'")
     [problem] = row_problems(busy)
-    assert problem.message.startswith("矛盾纠纷的当事人（id ") and "甲" not in problem.message
+    assert problem.message.startswith("矛盾纠纷“JF-2026-000001”的当事人（id ") and "甲" not in problem.message
 
 
 def test_an_edit_laundered_by_a_later_save_is_still_named(busy: Services) -> None:

@@ -109,10 +109,27 @@ def _table_label(table: str) -> str:
     return table
 
 
-def _what(model: type[SQLModel], values: Mapping[str, Any]) -> str:
-    """The record named in a message: serial number, a (non-personal) name, or the id."""
+@cache
+def _parent_of(table: str) -> tuple[str, str, str, str] | None:
+    """(parent label, parent table, column naming the parent, child label) of a child table whose
+    parent has a serial number (a volunteer's name is personal: their memberships show ids only)."""
+    for spec in KINDS.values():
+        for child in spec.children.values():
+            if child.model.__tablename__ == table and "serial" in spec.model.__table__.c:  # type: ignore[attr-defined]
+                return spec.label, spec.model.__tablename__, child.parent_field, child.label  # type: ignore[attr-defined]
+    return None
+
+
+def _what(model: type[SQLModel], values: Mapping[str, Any], conn: Connection | None = None) -> str:
+    """The record named in a message: serial number, a (non-personal) name, or the id (for a child
+    row with its parent's serial number: 矛盾纠纷“JF-2026-000001”的当事人（id …）)."""
     table: str = model.__tablename__  # type: ignore[assignment]
     label = _table_label(table)
+    parent = _parent_of(table)
+    if parent is not None and conn is not None and values.get(parent[2]):
+        serial = conn.exec_driver_sql(f"SELECT serial FROM {parent[1]} WHERE id = ?", (values[parent[2]],)).scalar()
+        if serial:
+            label = f"{parent[0]}“{serial}”的{parent[3]}"
     if values.get("serial"):
         return f"{label}“{values['serial']}”"
     named = _NAMED_BY.get(model)
@@ -203,10 +220,11 @@ class _Batch:
 class _Row:
     """One stored row; its column dict and its name in messages are made only when a message needs them."""
 
-    __slots__ = ("_values", "model", "names", "stored")
+    __slots__ = ("_values", "conn", "model", "names", "stored")
 
-    def __init__(self, model: type[SQLModel], names: list[str], stored: tuple[Any, ...]) -> None:
-        self.model, self.names, self.stored = model, names, stored
+    def __init__(self, model: type[SQLModel], names: list[str], stored: tuple[Any, ...],
+                 conn: Connection | None = None) -> None:
+        self.model, self.names, self.stored, self.conn = model, names, stored, conn
         self._values: dict[str, Any] | None = None
 
     @property
@@ -217,7 +235,7 @@ class _Row:
 
     @property
     def what(self) -> str:
-        return _what(self.model, self.values)
+        return _what(self.model, self.values, self.conn)
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
@@ -351,7 +369,7 @@ class _TableCheck:
         return None
 
     def row(self, rowid: int, digest: str | None, stored: tuple[Any, ...], mine: list[_Entry]) -> None:
-        r = _Row(self.model, self.names, stored)
+        r = _Row(self.model, self.names, stored, self.conn)
         if len(mine) > 1:
             self._between(mine, r)
         home = self._range_of(rowid)
@@ -477,7 +495,7 @@ class _TableCheck:
                 continue  # part of the batch was rewritten by a later batch (an undone import)
             if not part.get("rowids") and n < (count or 0):
                 continue  # before 0013 no rowids were recorded: rows rewritten since cannot be found
-            where = f"（第一行：{_what(self.model, d.first)}）" if d and d.first else ""
+            where = f"（第一行：{_what(self.model, d.first, self.conn)}）" if d and d.first else ""
             if n != count:
                 self.problems.append(RowProblem(
                     batch.seq, f"第{batch.seq}条审计记录批量写入{label} {count} 行，现存 {n} 行"
@@ -514,7 +532,7 @@ def _deleted(conn: Connection, checks: list[_TableCheck], skip: set[int]) -> lis
             image = json.loads(after)
         except ValueError:
             image = {"id": rid}
-        problems.append(RowProblem(seq, f"{_what(check.model, image)}在第{seq}条审计记录中写入过，"
+        problems.append(RowProblem(seq, f"{_what(check.model, image, conn)}在第{seq}条审计记录中写入过，"
                                         "但数据库里已没有这条记录（被绕过程序直接删除）", "deleted", check.table, rid))
     return problems
 
