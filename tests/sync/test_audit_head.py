@@ -74,6 +74,26 @@ def test_the_county_notices_a_chain_that_went_back(town1: Services, county: Coun
     assert state.audit_head is not None and state.audit_head.sequence == 2
 
 
+def test_an_upload_with_a_chain_that_went_back_is_logged(town1: Services, county: County,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import tempfile
+
+    from zongzhi_desktop.county.http import _import
+
+    populate(town1, "a")
+    first = export_bundle(town1, TOWN_PASS, None)
+    import_bundle(county.store, first.outbox_path, county.keys)
+    cut_chain(town1, manifest_of(first.outbox_path)["audit_head"]["seq"] - 5)
+    second = export_bundle(town1, TOWN_PASS, None)
+    spool = tempfile.SpooledTemporaryFile()
+    spool.write(second.outbox_path.read_bytes())
+    with caplog.at_level(logging.WARNING, logger="zongzhi.county.import"):
+        result = _import(county.store, spool, county.keys)
+    assert result.audit_warnings and result.audit_warnings[0] in caplog.text
+    assert f"乡镇 {town1.township.code}：批次 2 的审计链末端" in caplog.text
+
+
 def test_a_rewritten_chain_of_the_same_length_and_late_bundles(county: County) -> None:
     chain = heads([(1, json.dumps({"audit_head": {"seq": 10, "hash": "a" * 64}})),
                    (3, json.dumps({"audit_head": {"seq": 30, "hash": "c" * 64}})),
