@@ -27,6 +27,9 @@ for i, token in enumerate(argv):
         data_dir = token.split("=", 1)[1]
 if (store_path(data_dir).parent / "county.sqlite3").exists():
     sys.exit(0)  # a county's data folder: the window opens it in county mode
+from zongzhi_desktop.services.unlock import store_state
+if store_state(store_path(data_dir)) in ("encrypted", "keyless"):
+    sys.exit(0)  # an encrypted store is set up (its sign-in opens it); a damaged one gets the restore dialog
 try:
     con = sqlite3.connect(f"file:{store_path(data_dir)}?mode=ro", uri=True)
     ok = con.execute("SELECT 1 FROM setting WHERE key = 'township_code'").fetchone()

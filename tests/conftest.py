@@ -52,6 +52,16 @@ def admin(store_path: Path, initialized_template: Path) -> Services:
     return svc
 
 
+@pytest.fixture
+def encrypted_admin(admin: Services) -> Services:
+    """The `admin` store converted to an encrypted one (as the first sign-in after an upgrade does);
+    its users' passwords open it."""
+    from zongzhi_desktop.services.unlock import encrypt_plain_store
+
+    store, _backup = encrypt_plain_store(admin.store)
+    return Services(store, admin.actor, today=admin._today)
+
+
 def as_role(svc: Services, username: str, role: str) -> Services:
     """Another Services on the same store acting as a different user."""
     return Services(svc.store, Actor(username, role), today=svc._today)

@@ -33,15 +33,30 @@ from zongzhi_desktop.store.database import Store
 NOW = datetime(2026, 12, 7, 9, 30)
 
 
+# The demo's administrator (the CLI's stores are encrypted: every command signs in).
+DEMO_ADMIN = {"ZONGZHI_USER": "admin", "ZONGZHI_PASSWORD": "zongzhi-admin"}
+
+
 def cli(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
-    full.update({"ZONGZHI_TODAY": "2026-12-07", **(env or {})})
+    full.update({"ZONGZHI_TODAY": "2026-12-07", **DEMO_ADMIN, **(env or {})})
     return subprocess.run([sys.executable, "-m", "zongzhi_desktop", "--data-dir", str(data), *args],
                           capture_output=True, text=True, env=full, timeout=300)
 
 
+def demo_key(store: Path) -> bytes | None:
+    """The data key of an encrypted demo store (None for a plain one)."""
+    from zongzhi_desktop.store import keys
+
+    if not keys.keyfile_path(store).exists():
+        return None
+    return keys.load(keys.keyfile_path(store)).unwrap_user("admin", "zongzhi-admin")
+
+
 def petitions(path: Path) -> int:
-    con = sqlite3.connect(path)
+    from zongzhi_desktop.store.engine import connect_file
+
+    con = connect_file(path, demo_key(path))
     try:
         return int(con.execute("SELECT count(*) FROM petition").fetchone()[0])
     finally:
@@ -134,8 +149,10 @@ def test_damaged_store_restored_from_backup_through_the_cli(tmp_path: Path) -> N
     assert len(list(data.glob("zongzhi.replaced-*.sqlite3"))) == 1
     verify = cli(data, "audit", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    con = sqlite3.connect(data / "zongzhi.sqlite3")
-    assert con.execute("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone() == ("restore",)
+    from zongzhi_desktop.store.engine import connect_file
+
+    con = connect_file(data / "zongzhi.sqlite3", demo_key(data / "zongzhi.sqlite3"))
+    assert con.execute("SELECT action FROM audit_log WHERE action = 'restore'").fetchone() == ("restore",)
     con.close()
 
 
@@ -154,14 +171,16 @@ def test_backup_killed_at_a_random_point_leaves_only_verified_backups(tmp_path: 
     data = tmp_path / "综治"
     assert cli(data, "demo", "--records", "2000").returncode == 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
-    env["ZONGZHI_TODAY"] = "2026-12-07"
+    env.update({"ZONGZHI_TODAY": "2026-12-07", **DEMO_ADMIN})
     proc = subprocess.Popen([sys.executable, "-m", "zongzhi_desktop", "--data-dir", str(data), "backup"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.3 + 0.25 * trial)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    key = demo_key(data / "zongzhi.sqlite3")
+    assert key is not None
     for b in list_backups(data / "backups"):
-        assert verify_copy(b.path) > 0
+        assert verify_copy(b.path, key) > 0
     assert cli(data, "audit", "verify").returncode == 0
 
 

@@ -8,19 +8,20 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from zongzhi_desktop.cli import main, reference_doc
+from zongzhi_desktop.domain.clock import today as china_today
 from zongzhi_desktop.services.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONGZHI = Path(sys.executable).with_name("zongzhi")
 GOOD_ID = "330825199001011237"
 BAD_ID = "330825199001011238"  # wrong check digit
-RECEIVED = date.today() - timedelta(days=20)
+RECEIVED = china_today() - timedelta(days=20)
 
 
 class Cli:
@@ -51,6 +52,10 @@ class Cli:
 
     def clerk(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
         return self(*args, stdin=stdin, user="clerk", password="clerk-pass-1")
+
+    def reviewer(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        """A reader who may not see identifiers (the store is encrypted: even reading needs a sign-in)."""
+        return self(*args, stdin=stdin, user="leader", password="leader-pass-1")
 
 
 @pytest.fixture
@@ -94,8 +99,10 @@ def test_good_petition_is_listed_with_its_acceptance_deadline(cli: Cli) -> None:
     assert row["serial"] == serial and row["accept_deadline"] == deadline and row["next_deadline"] == deadline
     assert row["id_number"] == GOOD_ID  # clerks may see identifiers
     assert row["_labels"]["form"] == "来访" and row["_labels"]["status"] == "已登记待受理"
-    # A viewer (no user) and a reviewer see them masked, in the table and in JSON.
-    code, out, _ = cli("list", "petition")
+    # Without a user the encrypted store does not open; a reviewer sees identifiers masked.
+    code, _out, err = cli("list", "petition")
+    assert code == 2 and "数据库已加密" in err
+    code, out, _ = cli.reviewer("list", "petition")
     assert "3308**********1237" in out and "138****2345" in out and GOOD_ID not in out
     code, out, _ = cli("list", "petition", "--json", user="leader", password="leader-pass-1")
     assert json.loads(out)[0]["id_number"] == "3308**********1237"
@@ -132,7 +139,7 @@ def test_workflow_through_act_with_labels_and_refused_steps(cli: Cli) -> None:
     assert code == 2 and "延长天数" in err and "extension_days" in err
     code, out, err = cli.clerk("act", "petition", serial, "rate", "--set", f"rating_date={decided}", "--set", "rating=满意")
     assert code == 2 and "已交办" in err
-    code, out, err = cli.clerk("act", "petition", serial, "reply", "--set", f"reply_date={date.today()}", "--set", "reply_result=支持")
+    code, out, err = cli.clerk("act", "petition", serial, "reply", "--set", f"reply_date={china_today()}", "--set", "reply_result=支持")
     assert code == 0 and "状态：已答复" in out
     code, out, _ = cli.clerk("show", "petition", serial, "--json")
     detail = json.loads(out)
@@ -146,19 +153,19 @@ def test_workflow_through_act_with_labels_and_refused_steps(cli: Cli) -> None:
 
 def test_package_close_needs_a_reviewer_and_child_rows(cli: Cli) -> None:
     cli.admin("add", "leader", "--set", "name=李书记", "--set", "post=党委书记", "--set", "level=乡镇级")
-    start = date.today() - timedelta(days=30)
+    start = china_today() - timedelta(days=30)
     code, out, err = cli.clerk("add", "package", "--json", "-", stdin=json.dumps({
         "title": "欠薪问题包案", "leader_id": "李书记", "start_date": str(start), "target_date": str(start + timedelta(days=90))},
         ensure_ascii=False))
     assert code == 0, err
     serial = re.search(r"BA-\d{4}-\d{6}", out).group(0)  # type: ignore[union-attr]
-    code, _o, err = cli.clerk("child", "package", serial, "progress", "--set", f"entry_date={date.today()}",
+    code, _o, err = cli.clerk("child", "package", serial, "progress", "--set", f"entry_date={china_today()}",
                               "--set", "content=入户走访", "--set", "by_whom=王芳")
     assert code == 0, err
-    assert cli.clerk("act", "package", serial, "request_close", "--set", f"close_request_date={date.today()}")[0] == 0
-    code, _o, err = cli.clerk("act", "package", serial, "approve_close", "--set", f"closed_date={date.today()}", "--set", "reviewer=李")
+    assert cli.clerk("act", "package", serial, "request_close", "--set", f"close_request_date={china_today()}")[0] == 0
+    code, _o, err = cli.clerk("act", "package", serial, "approve_close", "--set", f"closed_date={china_today()}", "--set", "reviewer=李")
     assert code == 2 and "无权" in err
-    code, out, err = cli("act", "package", serial, "销号", "--set", f"closed_date={date.today()}", "--set", "reviewer=李",
+    code, out, err = cli("act", "package", serial, "销号", "--set", f"closed_date={china_today()}", "--set", "reviewer=李",
                          user="leader", password="leader-pass-1")
     assert code == 0 and "已销号" in out
     code, out, _ = cli.clerk("show", "package", serial, "--json")
@@ -168,24 +175,24 @@ def test_package_close_needs_a_reviewer_and_child_rows(cli: Cli) -> None:
 
 
 def test_list_filters_and_due(cli: Cli) -> None:
-    old = date.today() - timedelta(days=40)
+    old = china_today() - timedelta(days=40)
     cli.clerk("add", "petition", "--json", "-", stdin=petition(received_date=str(old), id_number=None, petitioner_name="李四"))
-    cli.clerk("add", "petition", "--json", "-", stdin=petition(received_date=str(date.today() - timedelta(days=10)),
+    cli.clerk("add", "petition", "--json", "-", stdin=petition(received_date=str(china_today() - timedelta(days=10)),
                                                                 id_number=None, petitioner_name="王五"))
     cli.clerk("add", "dispatch", "--json", "-", stdin=json.dumps({
-        "title": "河道整治资金缺口", "raised_date": str(old), "deadline": str(date.today() + timedelta(days=3))}, ensure_ascii=False))
+        "title": "河道整治资金缺口", "raised_date": str(old), "deadline": str(china_today() + timedelta(days=3))}, ensure_ascii=False))
     names = lambda out: sorted(r["petitioner_name"] for r in json.loads(out))  # noqa: E731
-    assert names(cli("list", "petition", "--overdue", "--json")[1]) == ["李四"]
-    assert names(cli("list", "petition", "--due-within", "7", "--json")[1]) == ["王五"]
-    assert names(cli("list", "petition", "--overdue", "--due-within", "7", "--json")[1]) == ["李四", "王五"]
-    assert names(cli("list", "petition", "--status", "已登记待受理", "--from", str(old), "--to", str(old), "--json")[1]) == ["李四"]
-    assert cli("list", "petition", "--from", "2026-13-01")[0] == 2
-    assert cli("list", "petition", "--status", "飞走了")[0] == 2
-    _code, out, _ = cli("due", "--json")
+    assert names(cli.reviewer("list", "petition", "--overdue", "--json")[1]) == ["李四"]
+    assert names(cli.reviewer("list", "petition", "--due-within", "7", "--json")[1]) == ["王五"]
+    assert names(cli.reviewer("list", "petition", "--overdue", "--due-within", "7", "--json")[1]) == ["李四", "王五"]
+    assert names(cli.reviewer("list", "petition", "--status", "已登记待受理", "--from", str(old), "--to", str(old), "--json")[1]) == ["李四"]
+    assert cli.reviewer("list", "petition", "--from", "2026-13-01")[0] == 2
+    assert cli.reviewer("list", "petition", "--status", "飞走了")[0] == 2
+    _code, out, _ = cli.reviewer("due", "--json")
     items = json.loads(out)
     assert [(i["kind"], i["overdue"]) for i in items] == [("petition", True), ("dispatch", False), ("petition", False)]
     assert items[0]["days_left"] == -25
-    _code, out, _ = cli("due")
+    _code, out, _ = cli.reviewer("due")
     assert "已逾期 1 项" in out and "逾期" in out.splitlines()[3]
 
 
@@ -194,14 +201,14 @@ def test_admin_commands(cli: Cli) -> None:
     assert {u["username"]: u["role"] for u in json.loads(out)} == {"admin": "admin", "clerk": "clerk", "leader": "reviewer"}
     assert cli.clerk("codes", "set", "dispute_type", "fishpond", "鱼塘承包")[0] == 2
     assert cli.admin("codes", "set", "dispute_type", "fishpond", "鱼塘承包")[0] == 0
-    code, out, _ = cli("codes", "list", "dispute_type")
+    code, out, _ = cli.reviewer("codes", "list", "dispute_type")
     assert "fishpond=鱼塘承包" in out
     assert cli.admin("setting", "set", "deadline_rule", "sometimes")[0] == 2
     assert cli.admin("setting", "set", "deadline_rule", "calendar_shift")[0] == 0
-    assert cli("setting", "get", "deadline_rule")[1].strip() == "calendar_shift"
+    assert cli.reviewer("setting", "get", "deadline_rule")[1].strip() == "calendar_shift"
     assert cli.admin("holiday", "add", "2026-10-01", "--name", "国庆节")[0] == 0
     assert cli.admin("holiday", "add", "2026-10-10", "--workday", "--name", "调休")[0] == 0
-    code, out, _ = cli("holiday", "list", "--year", "2026", "--json")
+    code, out, _ = cli.reviewer("holiday", "list", "--year", "2026", "--json")
     assert json.loads(out) == [{"date": "2026-10-01", "workday": False, "name": "国庆节"},
                                {"date": "2026-10-10", "workday": True, "name": "调休"}]
     assert cli.admin("holiday", "remove", "2026-10-10")[0] == 0
@@ -231,20 +238,28 @@ def test_demo_due_lists_every_kind_and_audit_verify_names_an_edited_entry(tmp_pa
     code, out, err = run("demo", "--records", "3000", "--seed", "5")
     assert code == 0, err
     assert "zongzhi-clerk" in out and "zongzhi-review" in out and "zongzhi-admin" in out
-    code, out, _ = run("due", "--json")
+    clerk = {"user": "clerk", "password": "zongzhi-clerk"}
+    code, out, _ = run("due", "--json", **clerk)
     items = json.loads(out)
     assert {i["kind"] for i in items if i["overdue"]} == {"petition", "dispute", "package", "dispatch"}
     assert [i["deadline"] for i in items] == sorted(i["deadline"] for i in items)
-    code, out, _ = run("audit", "verify")
+    code, out, _ = run("audit", "verify", **clerk)
     assert code == 0 and "审计链完整" in out
-    code, _o, err = run("demo", "--records", "3000")
+    code, _o, err = run("demo", "--records", "3000", user="admin", password="zongzhi-admin")
     assert code == 2 and "已有记录" in err
+    # A clerk who knows their password can unwrap the key and edit the file with SQLCipher's tools.
+    from zongzhi_desktop.store import keys
+    from zongzhi_desktop.store.engine import connect_file
+
     db = tmp_path / "demo" / "zongzhi.sqlite3"
-    subprocess.run(["sqlite3", str(db), "UPDATE audit_log SET after = '{\"count\":1}' WHERE seq = 5"], check=True)
-    code, out, err = run("audit", "verify")
+    con = connect_file(db, keys.load(keys.keyfile_path(db)).unwrap_user("clerk", "zongzhi-clerk"))
+    with con:
+        con.execute("UPDATE audit_log SET after = '{\"count\":1}' WHERE seq = 5")
+    con.close()
+    code, out, err = run("audit", "verify", **clerk)
     assert code == 1
     assert "第5条" in out and "审计链校验失败" in err
-    code, out, _ = run("audit", "verify", "--json")
+    code, out, _ = run("audit", "verify", "--json", **clerk)
     assert code == 1 and [p["seq"] for p in json.loads(out)["problems"]] == [5]
 
 
@@ -260,7 +275,7 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     r = run("add", "petition", "--user", "admin", "--json", "-", stdin=petition(id_number=BAD_ID))
     assert r.returncode == 2 and "身份证号（id_number）" in r.stderr and r.stdout == ""
-    assert json.loads(run("list", "petition", "--json").stdout) == []
+    assert json.loads(run("list", "petition", "--user", "admin", "--json").stdout) == []
     r = run("add", "petition", "--user", "admin", "--json", "-", stdin=petition())
     assert r.returncode == 0 and (RECEIVED + timedelta(days=15)).isoformat() in r.stdout
 

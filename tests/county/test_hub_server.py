@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,9 +69,11 @@ def zongzhi(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     return subprocess.run([ZONGZHI, *args], capture_output=True, text=True, env={**base, **(env or {})}, timeout=120)
 
 
-def personal_values(path: Path) -> set[str]:
+def personal_values(path: Path, key: bytes | None = None) -> set[str]:
     """Names, ID numbers and phone numbers of private persons in a township store."""
-    con = sqlite3.connect(path)
+    from zongzhi_desktop.store.engine import connect_file
+
+    con = connect_file(path, key)
     try:
         out: set[str] = set()
         for sql in ("SELECT petitioner_name, id_number, phone FROM petition",
@@ -100,6 +101,12 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
     towns = {code: copy_township(demo_files, code, tmp_path) for code, _n, _s in TOWNS}
     for t in towns.values():
         register(hub, link(t, hub.profile))
+    from zongzhi_desktop.services.unlock import sign_in
+
+    for code, t in list(towns.items()):  # the first sign-in encrypts the store, as after an upgrade
+        t.store.close()
+        unlocked = sign_in(t.store.path, "admin", DEMO_PASSWORD)
+        towns[code] = Services(unlocked.store, unlocked.actor)
     code, out, err = cli(capsys, "county", "config", "--db", target, "--timely-days", "10")
     assert code == 0 and "10 天" in out, err
     env = {"ZONGZHI_USER": "admin", "ZONGZHI_PASSWORD": DEMO_PASSWORD, "ZONGZHI_KEY_PASSPHRASE": TOWN_PASS}
@@ -111,7 +118,7 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
             assert "拒收 0 条" in r.stdout and "批次 1：县级接收" in r.stdout
         # The county holds exactly what each township holds.
         for code, t in towns.items():
-            assert hub.counts(code) == table_counts(t.store.path, code)
+            assert hub.counts(code) == table_counts(t.store.path, code, t.store.key)
             assert sum(hub.counts(code).values()) > 1000
             st = sync_status(t)
             assert st.unacked_total == 0 and st.awaiting_receipt == []  # the CLI verified and applied the receipt
@@ -172,7 +179,7 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
     assert all({"time", "method", "path", "status", "bytes_in", "bytes_out", "duration_ms"} <= set(e) for e in entries)
     assert uploads[0]["bytes_in"] > 10_000 and uploads[3]["error"] == "too_large"
     log_text = srv.access_log.read_text(encoding="utf-8") + "".join(srv.stderr)
-    secrets = set().union(*(personal_values(t.store.path) for t in towns.values()))
+    secrets = set().union(*(personal_values(t.store.path, t.store.key) for t in towns.values()))
     assert len(secrets) > 50
     assert not [v for v in secrets if v in log_text]
     assert "county-pass" not in log_text

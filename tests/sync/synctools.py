@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -105,11 +104,13 @@ def populate(svc: Services, tag: str = "", n: int = 2) -> dict[str, Any]:
     return ids
 
 
-def table_counts(path: Path | str, township_code: str | None = None) -> dict[str, int]:
-    """Rows per synced table (optionally of one township), read with plain sqlite3."""
+def table_counts(path: Path | str, township_code: str | None = None, key: bytes | None = None) -> dict[str, int]:
+    """Rows per synced table (optionally of one township), read with a raw connection (`key`: an
+    encrypted store's data key)."""
+    from zongzhi_desktop.store.engine import connect_file
     from zongzhi_desktop.sync.rowcodec import synced_tables
 
-    con = sqlite3.connect(path)
+    con = connect_file(path, key)
     try:
         out = {}
         for name in synced_tables():

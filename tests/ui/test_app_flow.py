@@ -62,22 +62,40 @@ def test_wizard_login_main_window(qtbot, tmp_path: Path) -> None:  # type: ignor
     assert wizard.currentPage() is wizard.data_page
     with qtbot.waitSignal(ctl.signals.login_shown, timeout=10_000):
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
-    con = sqlite3.connect(tmp_path / "zongzhi.sqlite3")
-    assert con.execute("SELECT code, name, county_name FROM township").fetchall() == [("330825101", "城关镇", "龙游县")]
-    assert con.execute("SELECT username, role FROM app_user").fetchall() == [("admin", "admin")]
+    from zongzhi_desktop.services.unlock import is_plain_sqlite
+
+    assert not is_plain_sqlite(tmp_path / "zongzhi.sqlite3")  # the wizard made an encrypted store
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(tmp_path / "zongzhi.sqlite3").execute("SELECT count(*) FROM township").fetchone()
 
     login = ctl.login
+    assert "城关镇" in login.findChildren(QLabel)[1].text()  # from the key file: the store is still closed
     assert login.username.text() == "admin"  # remembered from the wizard
     qtbot.keyClicks(login.password, "wrong-password")
-    qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(login.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
     assert login.error.text() == "用户名或密码错误"
     assert ctl.window is None
     login.password.clear()
     qtbot.keyClicks(login.password, "admin-pass-1")
-    with qtbot.waitSignal(ctl.signals.window_shown, timeout=10_000):
+    with qtbot.waitSignal(ctl.signals.recovery_shown, timeout=10_000) as shown:
         qtbot.keyClick(login.password, Qt.Key.Key_Return)
     window = ctl.window
     qtbot.addWidget(window)
+    # The recovery key, once, over the window: 13 groups of 4, and it opens the store.
+    recovery = shown.args[0]
+    text = recovery.key_label.text()
+    assert len(text.split("-")) == 13 and all(len(g) == 4 for g in text.split("-"))
+    recovery.grab().save(str(tmp_path / "recovery_dialog.png"))
+    qtbot.mouseClick(recovery.done_button, Qt.MouseButton.LeftButton)
+    from zongzhi_desktop.services.unlock import open_with_recovery
+
+    assert open_with_recovery(tmp_path / "zongzhi.sqlite3", text).key == ctl.store.key
+    with ctl.store.session() as s:
+        con = s.connection()
+        assert con.exec_driver_sql("SELECT code, name, county_name FROM township").fetchall() == [
+            ("330825101", "城关镇", "龙游县")]
+        assert con.exec_driver_sql("SELECT username, role FROM app_user").fetchall() == [("admin", "admin")]
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert labels == ["首页", "信访", "矛盾纠纷", "领导包案", "志愿服务", "调度事项", "报表", "同步", "设置"]
     assert window.current_key() == "home"
@@ -202,11 +220,16 @@ def test_wizard_with_demo_data(qtbot, tmp_path: Path) -> None:  # type: ignore[n
     wizard.data_page.demo.setChecked(True)
     with qtbot.waitSignal(ctl.signals.login_shown, timeout=180_000):
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
-    con = sqlite3.connect(tmp_path / "zongzhi.sqlite3")
-    assert con.execute("SELECT name FROM township").fetchall() == [("城关镇",)]  # the wizard's township, not the demo's
-    petitions = con.execute("SELECT count(*) FROM petition").fetchone()[0]
+    from zongzhi_desktop.services.unlock import sign_in
+
+    opened = sign_in(tmp_path / "zongzhi.sqlite3", "admin", "admin-pass-1")  # encrypted: opened by a password
+    with opened.store.session() as s:
+        con = s.connection()
+        assert con.exec_driver_sql("SELECT name FROM township").fetchall() == [("城关镇",)]  # the wizard's, not the demo's
+        petitions = con.exec_driver_sql("SELECT count(*) FROM petition").scalar_one()
+        users = dict(con.exec_driver_sql("SELECT username, role FROM app_user").fetchall())
+    opened.store.close()
     assert petitions > 50
-    users = dict(con.execute("SELECT username, role FROM app_user").fetchall())
     assert users["admin"] == "admin" and users["clerk"] == "clerk" and users["reviewer"] == "reviewer"
     login = ctl.login
     assert login.notice.isVisible() and "clerk / zongzhi-clerk" in login.notice.text()

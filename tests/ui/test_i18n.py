@@ -96,11 +96,12 @@ def test_english_login_error_and_sheet_parts(qtbot, admin: Services) -> None:  #
     app = QApplication.instance()
     translators = install_translators(app, "en")
     try:
-        dlg = LoginDialog(admin)
+        dlg = LoginDialog.for_services(admin)
         qtbot.addWidget(dlg)
         dlg.username.setText("admin")
         dlg.password.setText("wrong-password")
-        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+            qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
         assert dlg.error.text() == "Wrong user name or password"
         page = ReportPage(admin)
         qtbot.addWidget(page)

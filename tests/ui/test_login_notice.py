@@ -13,7 +13,7 @@ from zongzhi_desktop.ui.login import LoginDialog
 
 def test_demo_store_shows_the_demo_accounts(qtbot, admin: Services) -> None:  # type: ignore[no-untyped-def]
     admin.set_setting("demo", json.dumps({"seed": 1, "records": 200, "today": "2026-12-07"}))
-    dlg = LoginDialog(admin)
+    dlg = LoginDialog.for_services(admin)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.notice.isVisible()
@@ -22,12 +22,13 @@ def test_demo_store_shows_the_demo_accounts(qtbot, admin: Services) -> None:  # 
 
 
 def test_real_store_shows_no_accounts(qtbot, admin: Services) -> None:  # type: ignore[no-untyped-def]
-    dlg = LoginDialog(admin)
+    dlg = LoginDialog.for_services(admin)
     qtbot.addWidget(dlg)
     dlg.show()
     assert not dlg.notice.isVisible()
     # The refusal for a wrong password is the same for every cause (no user enumeration).
     dlg.username.setText("nobody")
     dlg.password.setText("x")
-    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert dlg.error.text() == "用户名或密码错误" and dlg.actor is None

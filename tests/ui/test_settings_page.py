@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+import pytest
 from conftest import type_text
 from PySide6.QtCore import QDate, Qt
 
@@ -12,7 +11,8 @@ from zongzhi_desktop.services.admin import authenticate
 
 
 def q(svc: Services, query: str, *args: object) -> list[tuple]:  # type: ignore[type-arg]
-    return sqlite3.connect(svc.store.path).execute(query, args).fetchall()
+    with svc.store.session() as s:
+        return [tuple(r) for r in s.connection().exec_driver_sql(query, args).fetchall()]
 
 
 def test_admin_manages_users_codes_rules_holidays(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
@@ -111,25 +111,29 @@ def test_language_choice_is_remembered(admin: Services, make_window, ui_state) -
     assert page.account.language_note.text() == "重新启动综治桌面后生效"
 
 
-def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, encrypted_admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
     """Five wrong passwords typed in the sign-in box, then the right one is refused with the wait; the
-    administrator clicks 解锁 in 设置 → 用户 and the clerk signs in."""
+    administrator clicks 解锁 in 设置 → 用户 and the clerk signs in (an encrypted store: the failures are
+    counted in the gate file before the store opens, and carried into the audit trail)."""
+    admin = encrypted_admin
     from PySide6.QtWidgets import QPushButton
 
     from zongzhi_desktop.ui.login import LoginDialog
 
-    dlg = LoginDialog(admin)
+    dlg = LoginDialog.for_services(admin)
     qtbot.addWidget(dlg)
     dlg.show()
     type_text(dlg.username, "clerk")
     for _ in range(5):
         dlg.password.clear()
         type_text(dlg.password, "wrong-pass")
-        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+        with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+            qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
         assert dlg.error.text() == "用户名或密码错误"
     dlg.password.clear()
     type_text(dlg.password, "clerk-pass-1")
-    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert "后再试" in dlg.error.text() and dlg.actor is None
 
     page = make_window(admin).navigate("settings")
@@ -142,8 +146,10 @@ def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, admin: Services, ma
     assert users.table.item(row, 3).text() == "启用"
     assert ("signin_unlock",) in q(admin, "SELECT action FROM audit_log")
 
-    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.attempt_finished, timeout=10_000):
+        qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
     assert dlg.actor is not None and dlg.actor.username == "clerk"
+    dlg.unlocked.store.close()
 
     # Password rules: a stricter policy saved with the real button, then enforced.
     rules = page.rules
@@ -154,3 +160,32 @@ def test_sign_in_back_off_shown_and_unlocked_by_admin(qtbot, admin: Services, ma
     assert settings["password_min_length"] == "12" and settings["password_classes"] == "3"
     assert not users.create("wang", "王", "clerk", "wang-pass-1")  # 11 characters, 2 kinds
     assert users.create("wang", "王", "clerk", "Wang-Pass-2026")
+
+
+def test_disabling_a_user_removes_their_key_and_enabling_asks_for_a_new_password(
+        qtbot, encrypted_admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    """On an encrypted store 停用 removes the account's key slot (its password no longer opens the store);
+    启用 says a new password is needed, and 重置密码 gives the slot back."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from zongzhi_desktop.domain.errors import AuthenticationFailed
+    from zongzhi_desktop.services.unlock import sign_in
+
+    admin = encrypted_admin
+    path = admin.store.path
+    users = make_window(admin).navigate("settings").users
+    row = [users.table.item(r, 0).text() for r in range(users.table.rowCount())].index("clerk")
+    users.table.selectRow(row)
+    toggle = users.findChild(QPushButton, "users_toggle")
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    with pytest.raises(AuthenticationFailed):
+        sign_in(path, "clerk", "clerk-pass-1")
+    users.table.selectRow(row)
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    boxes = [b for b in users.findChildren(QMessageBox) if "重置密码" in b.text()]
+    assert boxes and "clerk" in boxes[-1].text()
+    assert not admin.can_open_store("clerk")
+    admin.set_password("clerk", "clerk-pass-2")  # what 重置密码 calls (its dialog is covered elsewhere)
+    assert admin.can_open_store("clerk")
+    opened = sign_in(path, "clerk", "clerk-pass-2")
+    opened.store.close()

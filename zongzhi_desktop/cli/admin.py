@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 
 from sqlalchemy import select
@@ -73,6 +74,9 @@ def cmd_user_active(args: argparse.Namespace) -> int:
         raise DomainError("不能停用当前登录的账号")
     svc.set_user_active(args.username, args.enable)
     print(f"已{'启用' if args.enable else '停用'}用户 {args.username}")
+    if args.enable and not svc.can_open_store(args.username):
+        print(f"注意：停用时已删除该用户打开加密数据库的密钥槽，请为其重设密码（zongzhi user passwd {args.username}）后才能登录",
+              file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,8 @@
-"""`zongzhi backup [--to DIR] [--list]` and `zongzhi restore FILE` (docs/security.md, Backups)."""
+"""`zongzhi backup [--to DIR] [--list]` and `zongzhi restore FILE` (docs/security.md, Backups).
+
+An encrypted store is backed up by a signed-in user (the copy is encrypted under the store's key);
+restoring an encrypted backup takes a user's password or the recovery key, unwrapped from the data
+folder's key file or, when that is lost, the copy in the backup's folder."""
 
 from __future__ import annotations
 
@@ -9,22 +13,12 @@ from pathlib import Path
 
 from ..paths import store_path
 from . import tables
-from .common import print_json
+from .common import add_user_args, open_services_as_user, print_json
 
 
-def _mirror(path: Path) -> Path | None:
+def _mirror(value: str | None) -> Path | None:
     """The second backup folder from the store's settings, if one is set."""
-    import sqlite3
-
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT value FROM setting WHERE key='backup_mirror_dir'").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        return None
-    return Path(row[0]) if row and row[0].strip() else None
+    return Path(value) if value and value.strip() else None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -45,10 +39,22 @@ def cmd_backup(args: argparse.Namespace) -> int:
             [f"{b.made:%Y-%m-%d %H:%M:%S}", b.label, f"{b.path.stat().st_size / 1e6:.1f} MB", str(b.path)]
             for b in found]))
         return 0
+    from ..services import Actor, Services
+    from ..services.unlock import store_state
     from ..store.database import Store
 
-    Store(store).engine.dispose()  # a damaged store stops here with its message; an old one is upgraded
-    result = make_backup(store, kind="manual", to=Path(args.to) if args.to else None, mirror=_mirror(store))
+    if store_state(store) == "plain":  # an old store nobody has signed in to since the upgrade
+        opened = Store(store)  # a damaged store stops here with its message; an old one is upgraded
+        svc = Services(opened, Actor("system", "admin", "系统"))
+    else:
+        svc = open_services_as_user(args)
+        opened = svc.store
+    try:
+        mirror = _mirror(svc.get_setting("backup_mirror_dir", ""))
+    finally:
+        opened.close()
+    result = make_backup(store, kind="manual", to=Path(args.to) if args.to else None, mirror=mirror,
+                         key=opened.key)
     if args.json:
         print_json({"file": str(result.backup.path), "audit_entries": result.audit_entries,
                     "mirrored": str(result.mirrored) if result.mirrored else None,
@@ -65,10 +71,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from ..domain.errors import DomainError
     from ..services.backup import restore, verify_copy
+    from ..services.unlock import is_plain_sqlite
 
     store = store_path(getattr(args, "data_dir", None))
     backup = Path(args.file)
-    entries = verify_copy(backup)
+    if not backup.is_file():
+        raise DomainError(f"找不到备份文件：{backup}")
+    key = None if is_plain_sqlite(backup) else _restore_key(args, store, backup)
+    entries = verify_copy(backup, key)
     print(f"备份 {backup.name} 校验通过（完整性、审计链 {entries} 条）")
     if not args.yes:
         if not sys.stdin.isatty():
@@ -77,11 +87,36 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             print("已取消")
             return 1
-    aside = restore(store, backup, username=f"os:{getpass.getuser()}")
+    aside = restore(store, backup, username=f"os:{getpass.getuser()}", key=key)
     print(f"已恢复：{store}")
     if aside.exists():
         print(f"原数据库另存为：{aside}")
     return 0
+
+
+def _restore_key(args: argparse.Namespace, store: Path, backup: Path) -> bytes:
+    """The data key for an encrypted backup: the recovery key, or a user's password."""
+    import os
+
+    from ..domain.errors import DomainError
+    from ..services.unlock import unwrap_for_restore
+    from ..store import keys
+    from .common import read_password
+    from .keys import _read_recovery_key
+
+    if getattr(args, "recovery_key_stdin", False) or os.environ.get("ZONGZHI_RECOVERY_KEY") is not None:
+        text = _read_recovery_key(args)
+        for candidate in (keys.keyfile_path(store), backup.parent / keys.keyfile_path(store).name):
+            if candidate.exists():
+                key = keys.load(candidate).unwrap_recovery(text)
+                if key is not None:
+                    return key
+        raise DomainError("恢复密钥不正确（或已被新的恢复密钥取代）")
+    username = getattr(args, "user", None) or os.environ.get("ZONGZHI_USER")
+    if not username:
+        raise DomainError("备份已加密：请用 --user（及其密码）或恢复密钥（ZONGZHI_RECOVERY_KEY、--recovery-key-stdin）打开")
+    return unwrap_for_restore(store, username, read_password(args, f"用户 {username} 的密码："),
+                              backup_folder=backup.parent)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -93,10 +128,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--to", metavar="DIR", help="备份到此文件夹（默认为数据目录下的 backups）")
     p.add_argument("--list", action="store_true", help="列出已有备份（最新的在前）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    add_user_args(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help=command_help("restore"))
     add_data_dir(p)
     p.add_argument("file", metavar="FILE", help="备份文件（zongzhi backup --list 列出）")
     p.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    add_user_args(p)
+    p.add_argument("--recovery-key-stdin", action="store_true",
+                   help="用恢复密钥打开加密的备份（从标准输入第一行读取；也可用 ZONGZHI_RECOVERY_KEY）")
     p.set_defaults(func=cmd_restore)

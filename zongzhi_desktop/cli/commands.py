@@ -22,6 +22,7 @@ _SYNC = "zongzhi_desktop.cli.sync"
 _COUNTY = "zongzhi_desktop.cli.county"
 _LEDGER = "zongzhi_desktop.cli.ledger"
 _BACKUP = "zongzhi_desktop.cli.backup"
+_KEYS = "zongzhi_desktop.cli.keys"
 
 COMMANDS: dict[str, Command] = {
     "init": Command(_RECORDS, "初始化本乡镇数据库：乡镇、县、管理员账号"),
@@ -41,6 +42,7 @@ COMMANDS: dict[str, Command] = {
     "holiday": Command(_RECORDS, "节假日与调休上班日（期限计算用，管理员维护）"),
     "backup": Command(_BACKUP, "备份数据库（校验后保存；--list 查看已有备份）"),
     "restore": Command(_BACKUP, "从备份恢复数据库（先校验备份，当前数据库另存保留）"),
+    "key": Command(_KEYS, "数据库加密：谁能打开、恢复密钥（生成、用它重设密码）"),
     "import-ledger": Command(_LEDGER, "导入 Excel/CSV 台账（信访台账、矛盾纠纷排查化解台账）"),
     "import-batches": Command(_LEDGER, "列出台账导入批次"),
     "undo-import": Command(_LEDGER, "撤销一个台账导入批次：作废其全部记录（需审核权限）"),

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..domain.errors import DomainError
 from ..paths import store_path
-from ..services import Actor, Services
-from ..services.admin import authenticate, is_initialized
+from ..services import Services
+from ..services.admin import is_initialized
 from ..store.database import Store
 
 
@@ -24,7 +24,23 @@ def add_user_args(parser: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(store_path(getattr(args, "data_dir", None)))
+    """The store without signing in: only a plain store (an encrypted one needs a user's password)."""
+    from ..services.unlock import store_state
+
+    path = store_path(getattr(args, "data_dir", None))
+    if store_state(path) in ("encrypted", "keyless"):
+        raise DomainError("数据库已加密：请用 --user 或环境变量 ZONGZHI_USER 指定用户登录"
+                          "（密码取 ZONGZHI_PASSWORD、--password-stdin 或提示输入）")
+    return Store(path)
+
+
+def show_recovery_key(text: str) -> None:
+    """Print a new recovery key once, on standard error, with what to do with it."""
+    print("\n".join([
+        "", "══ 恢复密钥（只显示这一次）══",
+        f"  {text}",
+        "请打印或抄写在纸上，交管理员锁好保管。忘记全部密码、或换电脑从备份恢复时，用它打开数据库；",
+        "丢失后可由管理员用 zongzhi key recovery 生成新的（旧的随即失效）。", ""]), file=sys.stderr)
 
 
 def require_initialized(store: Store) -> None:
@@ -47,14 +63,20 @@ def read_password(args: argparse.Namespace, prompt: str = "密码：") -> str:
 
 def open_services_as_user(args: argparse.Namespace) -> Services:
     """Open the store and sign in the CLI user, so every change is attributed to a person."""
-    store = open_store(args)
-    require_initialized(store)
+    from ..services.unlock import sign_in
+
+    path = store_path(getattr(args, "data_dir", None))
     username = getattr(args, "user", None) or os.environ.get("ZONGZHI_USER")
     if not username:
         raise DomainError("请用 --user 或环境变量 ZONGZHI_USER 指定操作用户")
-    probe = Services(store, Actor(username, "clerk"))
-    actor = authenticate(probe, username, read_password(args, f"用户 {username} 的密码："))
-    return Services(store, actor)
+    if not path.exists():
+        raise DomainError(f"数据库尚未初始化（{path}）：请先运行 zongzhi init 或 zongzhi demo")
+    unlocked = sign_in(path, username, read_password(args, f"用户 {username} 的密码："))
+    if unlocked.converted_from is not None:
+        print(f"数据库已转换为加密存储；转换前已备份并校验：{unlocked.converted_from}（备份也已加密）", file=sys.stderr)
+    if unlocked.recovery_key:
+        show_recovery_key(unlocked.recovery_key)
+    return Services(unlocked.store, unlocked.actor)
 
 
 def read_json_arg(value: str) -> Any:

@@ -30,6 +30,7 @@ from .common import (
     print_json,
     read_json_arg,
     require_initialized,
+    show_recovery_key,
 )
 from .passwords import new_password
 
@@ -161,40 +162,75 @@ def cmd_init(args: argparse.Namespace) -> int:
                                 (args.admin, "admin", "管理员用户名")):
         if not value.strip():
             raise ValidationError(field, label, "required", "必填项，不能为空")
-    store = open_store(args)
-    with store.session() as s:
-        if is_initialized(s):
-            raise DomainError(f"数据库已初始化（{store.path}），不能重复初始化")
+    from ..paths import store_path
+    from ..services.unlock import create_encrypted, discard_unfinished, store_state
+
+    path = store_path(getattr(args, "data_dir", None))
+    if store_state(path) in ("encrypted", "keyless"):
+        raise DomainError(f"数据库已初始化（{path}），不能重复初始化")
     password = new_password(args, f"管理员 {args.admin} 的密码：", stdin=args.password_stdin, env="ZONGZHI_PASSWORD")
-    svc = Services(store, Actor("system", "admin", "系统"))
-    svc.initialize(township_code=args.township_code, township_name=args.township_name, county_code=args.county_code,
-                   county_name=args.county_name, admin_username=args.admin, admin_password=password,
-                   admin_display_name=args.admin_name or "管理员")
+    store = create_encrypted(path)
+    try:
+        svc = Services(store, Actor("system", "admin", "系统"))
+        svc.initialize(township_code=args.township_code, township_name=args.township_name,
+                       county_code=args.county_code, county_name=args.county_name, admin_username=args.admin,
+                       admin_password=password, admin_display_name=args.admin_name or "管理员")
+        recovery = Services(store, Actor(args.admin.strip(), "admin")).new_recovery_key()
+    except BaseException:
+        store.close()
+        discard_unfinished(path)
+        raise
     print(f"已初始化：{args.county_name}（{args.county_code}）{args.township_name}（{args.township_code}）")
-    print(f"管理员账号：{args.admin}；数据库：{store.path}")
+    print(f"管理员账号：{args.admin}；数据库（已加密）：{store.path}")
+    show_recovery_key(recovery)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..demo import generate
     from ..demo.generate import check_empty
+    from ..paths import store_path
+    from ..services.unlock import create_encrypted, discard_unfinished, store_state
 
-    store = open_store(args)
-    with store.session() as s:
-        initialized = is_initialized(s)
-        check_empty(s)
+    path = store_path(getattr(args, "data_dir", None))
     township = {k: getattr(args, k) for k in ("township_code", "township_name", "county_code", "county_name")
                 if getattr(args, k)}
     actor = None
+    state = store_state(path)
+    initialized = state in ("encrypted", "keyless")
+    if state == "plain":
+        from ..store.database import Store
+
+        probe = Store(path)
+        try:
+            with probe.session() as s:
+                initialized = is_initialized(s)
+        finally:
+            probe.close()
     if initialized:
         if township:
             raise DomainError("数据库已初始化，乡镇信息不能再更改；演示数据会生成到现有乡镇")
-        actor = open_services_as_user(args).actor
-    elif township:
+        signed_in = open_services_as_user(args)
+        store, actor = signed_in.store, signed_in.actor
+        with store.session() as s:
+            check_empty(s)
+    else:
+        store = create_encrypted(path)
+    if not initialized and township:
         full = {"township_code": "330825101", "county_code": "330825", **township}
         validate_division_codes(full["township_code"], full["county_code"])
-    result = generate(store, records=args.records, seed=args.seed, township=township or None, actor=actor,
-                      log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    try:
+        result = generate(store, records=args.records, seed=args.seed, township=township or None, actor=actor,
+                          log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except BaseException:
+        if not initialized:
+            store.close()
+            discard_unfinished(path)
+        raise
+    recovery = None
+    if not initialized:
+        admin, admin_name = result.accounts[0][0], result.accounts[0][1]
+        recovery = Services(store, Actor(admin, "admin", admin_name)).new_recovery_key()
     t = result.township
     print(f"演示乡镇：{t['county_name']}（{t['county_code']}）{t['township_name']}（{t['township_code']}）")
     print(f"主要记录 {result.records} 条，共写入 {sum(result.rows.values())} 行，用时 {result.seconds:.1f} 秒；数据库：{store.path}")
@@ -207,6 +243,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(tables.render(["用户名", "姓名", "角色", "密码"], [
         [u, name, {"admin": "管理员", "clerk": "录入员", "reviewer": "审核员"}[role], pw or "（已存在，未修改）"]
         for u, name, role, pw in result.accounts]))
+    if recovery:
+        show_recovery_key(recovery)
     return 0
 
 
@@ -444,8 +482,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from ..services.rowcheck import RowProblem
 
-    store = open_store(args)
-    svc = Services(store, VIEWER)
+    svc = open_reader(args)
     checked, problems = svc.verify_audit()
     if args.json:
         print_json({"checked": checked, "ok": not problems,

@@ -214,6 +214,9 @@ def generate(
     with store.engine.begin() as conn:
         status_history.rebuild_all(conn)
     svc.set_setting("demo", json.dumps({"seed": seed, "records": records, "today": today.isoformat()}))
+    from ..services.unlock import remember_public
+
+    remember_public(svc)  # the sign-in box of an encrypted demo store shows the demo accounts
     if store.engine.dialect.name == "sqlite":
         with store.engine.connect() as conn:  # synchronous=NORMAL here: the checkpoint is synced
             raw = conn.connection.driver_connection

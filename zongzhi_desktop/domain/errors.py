@@ -72,6 +72,7 @@ class StoreUnreadable(DomainError):
                          "请从备份恢复（zongzhi backup --list 查看备份，zongzhi restore 备份文件 恢复），"
                          "或联系技术支持；不要删除这个文件")
         self.path = path
+        self.key: bytes | None = None  # set when a right password unwrapped the key of an unreadable store
 
 
 class MigrationFailed(DomainError):

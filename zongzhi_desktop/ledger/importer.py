@@ -531,7 +531,7 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
     if services.store.path is not None:  # a verified copy of the SQLite store before every import (issue 14)
         from ..services.backup import make_backup
 
-        make_backup(services.store.path, kind="import")
+        make_backup(services.store.path, kind="import", key=services.store.key)
     model = spec.model
     batch_id = m.new_uuid()
     with services.session() as session, session.begin(), _big_cache(session.connection()):

@@ -128,6 +128,10 @@ class AdminOps:
             audit.append(session, username=self.actor.username, action="create", record_kind="app_user",
                          record_id=user.id, before=None, after=_user_audit_row(user), stamp=user)
         self.invalidate_caches()
+        self._key_slot(admin_username.strip(), admin_password)
+        from .unlock import remember_public
+
+        remember_public(self)
 
     # -- users --------------------------------------------------------------------------------
     def create_user(self: Services, username: str, display_name: str, role: str, password: str) -> m.User:
@@ -148,6 +152,7 @@ class AdminOps:
             session.flush()
             audit.append(session, username=self.actor.username, action="create", record_kind="app_user",
                          record_id=user.id, before=None, after=_user_audit_row(user), stamp=user)
+        self._key_slot(user.username, password)
         return user
 
     def set_password(self: Services, username: str, password: str) -> None:
@@ -167,6 +172,11 @@ class AdminOps:
             session.add(user)
             audit.append(session, username=self.actor.username, action="set_password", record_kind="app_user",
                          record_id=user.id, before=before, after=_user_audit_row(user), stamp=user)
+        self._key_slot(username, password)
+        if self.store.path is not None:
+            from .signin import gate_clear
+
+            gate_clear(self.store.path, username)
 
     def set_user_active(self: Services, username: str, active: bool) -> None:
         self.require(Perm.ADMIN, "启用或停用用户")
@@ -180,6 +190,49 @@ class AdminOps:
             session.add(user)
             audit.append(session, username=self.actor.username, action="set_active", record_kind="app_user",
                          record_id=user.id, before=before, after=_user_audit_row(user), stamp=user)
+        if not active:
+            self._key_slot(username, None)  # a disabled account no longer unwraps the store's key
+
+    def can_open_store(self: Services, username: str) -> bool:
+        """Whether `username`'s password opens this store (always, for a plain store). A re-enabled
+        account of an encrypted store needs a new password first (disabling removed its key slot)."""
+        if self.store.key is None or self.store.path is None:
+            return True
+        from ..store import keys
+
+        return username in keys.load(keys.keyfile_path(self.store.path)).slots
+
+    def new_recovery_key(self: Services) -> str:
+        """Administrator: make a new recovery key for the encrypted store (the old one stops working);
+        returns it — shown once, to be printed and kept on paper."""
+        self.require(Perm.ADMIN, "生成恢复密钥")
+        if self.store.key is None or self.store.path is None:
+            raise DomainError("此数据库未加密，没有恢复密钥")
+        from ..store import keys
+
+        path = keys.keyfile_path(self.store.path)
+        keyfile = keys.load(path)
+        text = keyfile.new_recovery(self.store.key)
+        keyfile.save(path)
+        with self.session() as session, session.begin():
+            audit.append(session, username=self.actor.username, action="new_recovery_key", record_kind="store",
+                         record_id=None, before=None, after={"store_id": keyfile.store_id})
+        return text
+
+    def _key_slot(self: Services, username: str, password: str | None) -> None:
+        """Keep the key file in step with an account: wrap the store's key under a new password, or
+        (None) remove the account's slot. Nothing for a plain store."""
+        if self.store.key is None or self.store.path is None:
+            return
+        from ..store import keys
+
+        path = keys.keyfile_path(self.store.path)
+        keyfile = keys.load(path)
+        if password is None:
+            keyfile.remove_user(username)
+        else:
+            keyfile.set_user(username, password, self.store.key)
+        keyfile.save(path)
 
     def check_password_policy(self: Services, password: str) -> None:
         """Refuse a password that breaks this installation's policy (settings password_*)."""
@@ -279,7 +332,8 @@ class AdminOps:
         with self.session() as session:
             checked, problems = audit_problems(session)
             if self.store.path is not None:
-                problems += [audit.AuditProblem(None, m) for m in witness_problems(session, self.store.path)]
+                problems += [audit.AuditProblem(None, m)
+                             for m in witness_problems(session, self.store.path, self.store.key)]
         return checked, problems
 
 

@@ -13,6 +13,10 @@ by the program. When the setting `backup_mirror_dir`
 names a second folder (another disk, a USB stick), each new backup is copied there too; a mirror
 that is not plugged in is reported, not fatal.
 
+An encrypted store's backups are encrypted under the same data key, and each backup folder holds a
+copy of the store's key file (`zongzhi.sqlite3.keys`, refreshed at every backup), so a backup
+opens with any user's password or the recovery key even when the data folder is lost.
+
 `restore` verifies the backup the same way, keeps the current store aside
 (`zongzhi.replaced-<time>.sqlite3`, its WAL with it) and puts the backup in its place; the
 restored store records the restore in its audit trail.
@@ -23,7 +27,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +39,7 @@ from ..fileperms import create_private_file, private_dir
 from ..store.filecopy import copy_sqlite, publish
 
 BACKUP_DIR = "backups"
-KINDS = {"manual": "手动", "daily": "每日自动", "import": "导入前"}
+KINDS = {"manual": "手动", "daily": "每日自动", "import": "导入前", "encrypt": "加密前"}
 AUTOMATIC = {"daily", "import"}
 KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
 KEEP_IMPORT = 5  # backups made before an import: the newest five
@@ -90,18 +93,27 @@ def list_backups(folder: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: (b.made, b.path.name), reverse=True)
 
 
-def verify_copy(path: Path) -> int:
-    """Check a store file on its own: SQLite integrity and its audit chain. Returns the number of
-    audit entries; raises BackupFailed naming the first problem."""
+def _database_error(key: bytes | None) -> type[Exception]:
+    from ..store.engine import dbapi_module
+
+    return dbapi_module(key).DatabaseError  # type: ignore[no-any-return]
+
+
+def verify_copy(path: Path, key: bytes | None = None) -> int:
+    """Check a store file on its own: SQLite integrity and its audit chain (`key`: the data key of an
+    encrypted store). Returns the number of audit entries; raises BackupFailed naming the first problem."""
+    from ..store.engine import connect_file
+
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect_file(path, key, readonly=True)
         try:
             verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             con.close()
-    except sqlite3.DatabaseError as e:
-        raise BackupFailed(f"{path.name} 不是可用的数据库（{e}）") from None
+    except _database_error(key) as e:
+        hint = "：密钥不对，或不是本数据库的备份" if key is not None and "not a database" in str(e) else ""
+        raise BackupFailed(f"{path.name} 不是可用的数据库（{e}）{hint}") from None
     if verdict != "ok":
         raise BackupFailed(f"{path.name} 完整性检查未通过：{verdict}")
     if not {"audit_log", "setting", "app_user"} <= tables:
@@ -112,7 +124,8 @@ def verify_copy(path: Path) -> int:
 
     from .admin import audit_problems
 
-    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=NullPool)  # never writes the copy
+    # read-only (never writes the copy), keyed like the store
+    engine = create_engine("sqlite://", creator=lambda: connect_file(path, key, readonly=True), poolclass=NullPool)
     try:
         with Session(engine) as session:
             checked, problems = audit_problems(session, rows=False)
@@ -127,8 +140,9 @@ def verify_copy(path: Path) -> int:
 
 
 def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = None,
-                mirror: Path | None = None, now: datetime | None = None) -> BackupResult:
-    """Copy, verify and publish a backup of the store at `store_path`; rotate automatic ones."""
+                mirror: Path | None = None, now: datetime | None = None, key: bytes | None = None) -> BackupResult:
+    """Copy, verify and publish a backup of the store at `store_path` (`key`: its data key when it is
+    encrypted; the key file goes along); rotate automatic ones."""
     if kind not in KINDS:
         raise ValueError(kind)
     if not store_path.exists():
@@ -144,12 +158,14 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
         final = folder / f"zongzhi-{moment:%Y%m%d-%H%M%S}-{kind}.sqlite3"
     partial = final.with_name(final.name + ".partial")
     try:
-        copy_sqlite(store_path, partial)
-        entries = verify_copy(partial)
+        copy_sqlite(store_path, partial, key)
+        entries = verify_copy(partial, key)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     publish(partial, final)
+    if key is not None:
+        copy_keyfile(store_path, folder)
     result = BackupResult(BackupFile(final, moment, kind), entries)
     if mirror is not None:
         try:
@@ -157,6 +173,8 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
             mirror_partial = target_dir / partial.name
             shutil.copyfile(final, mirror_partial)
             publish(mirror_partial, target_dir / final.name)
+            if key is not None:
+                copy_keyfile(store_path, target_dir)
             result.mirrored = target_dir / final.name
         except OSError as e:
             result.mirror_problem = f"第二备份位置 {mirror} 不可用（{e.strerror or e}），本次只备份在 {folder}"
@@ -165,6 +183,20 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
         if result.mirrored is not None:
             rotate(result.mirrored.parent)
     return result
+
+
+def copy_keyfile(store_path: Path, folder: Path) -> Path:
+    """Put a copy of the store's key file into a backup folder (the backups open with it)."""
+    from ..store.keys import keyfile_path
+
+    source = keyfile_path(store_path)
+    target = folder / source.name
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    create_private_file(partial)
+    shutil.copyfile(source, partial)
+    publish(partial, target)
+    return target
 
 
 def keep_set(backups: Iterable[BackupFile], *, days: int = KEEP_DAYS, weeks: int = KEEP_WEEKS,
@@ -204,24 +236,27 @@ def rotate(folder: Path) -> list[Path]:
 
 
 def backed_up_on(folder: Path, day: date) -> bool:
-    """Whether `folder` holds a backup made on `day` (China time)."""
-    return any(b.made.date() == day for b in list_backups(folder))
+    """Whether `folder` holds a daily backup made on `day` (China time)."""
+    return any(b.made.date() == day and b.kind == "daily" for b in list_backups(folder))
 
 
-def daily_backup_if_due(store_path: Path, *, mirror: Path | None = None) -> BackupResult | None:
+def daily_backup_if_due(store_path: Path, *, mirror: Path | None = None,
+                        key: bytes | None = None) -> BackupResult | None:
     """The automatic daily backup: made once per China-time day, at the first start of the day."""
     if backed_up_on(backup_dir(store_path), clock.today()):
         return None
-    return make_backup(store_path, kind="daily", mirror=mirror)
+    return make_backup(store_path, kind="daily", mirror=mirror, key=key)
 
 
-def restore(store_path: Path, backup: Path, *, username: str, now: datetime | None = None) -> Path:
+def restore(store_path: Path, backup: Path, *, username: str, now: datetime | None = None,
+            key: bytes | None = None) -> Path:
     """Put a verified backup in place of the store; the current store is kept aside (returned).
+    `key`: the data key when the store is encrypted (a store's backups share its key).
 
     The program must not have the store open elsewhere (close the window first)."""
     if not backup.is_file():
         raise BackupFailed(f"找不到备份文件：{backup}")
-    verify_copy(backup)
+    verify_copy(backup, key)
     moment = (now or clock.now()).astimezone(clock.CHINA_TZ)
     aside = store_path.with_name(f"{store_path.stem}.replaced-{moment:%Y%m%d-%H%M%S}{store_path.suffix}")
     partial = store_path.with_name(store_path.name + ".restoring")
@@ -237,7 +272,14 @@ def restore(store_path: Path, backup: Path, *, username: str, now: datetime | No
     from ..store import audit
     from ..store.database import Store
 
-    store = Store(store_path)  # brings an older backup's schema up to date
+    if key is not None:
+        from ..store.keys import keyfile_path
+
+        own = keyfile_path(store_path)
+        beside = backup.parent / own.name
+        if not own.exists() and beside.exists():  # the data folder lost its key file: take the backup folder's
+            shutil.copyfile(beside, own)
+    store = Store(store_path, key=key)  # brings an older backup's schema up to date
     try:
         with store.session() as session, session.begin():
             audit.append(session, username=username, action="restore", record_kind="store", record_id=None,
@@ -247,24 +289,26 @@ def restore(store_path: Path, backup: Path, *, username: str, now: datetime | No
     return aside
 
 
-def backup_heads(folder: Path) -> list[tuple[BackupFile, int, str]]:
+def backup_heads(folder: Path, key: bytes | None = None) -> list[tuple[BackupFile, int, str]]:
     """(backup, audit seq, audit hash) of the end of the audit chain recorded in each backup."""
+    from ..store.engine import connect_file
+
     heads = []
     for b in list_backups(folder):
         try:
-            con = sqlite3.connect(f"file:{b.path}?mode=ro", uri=True)
+            con = connect_file(b.path, key, readonly=True)
             try:
                 row = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
             finally:
                 con.close()
-        except sqlite3.DatabaseError:
+        except _database_error(key):
             continue  # not a readable store: `backup --list` / restore report that themselves
         if row is not None:
             heads.append((b, int(row[0]), str(row[1])))
     return heads
 
 
-def witness_problems(session: object, store_path: Path) -> list[str]:
+def witness_problems(session: object, store_path: Path, key: bytes | None = None) -> list[str]:
     """The backups as witnesses of the audit chain (issue 14): each backup holds the end of the chain
     as it was then. A current chain that lacks that entry, or holds another one at that place, was
     cut short or rewritten after the backup — even if it was rehashed to look whole. Backups older
@@ -283,7 +327,7 @@ def witness_problems(session: object, store_path: Path) -> list[str]:
     if last_restore is not None:
         restored_at = (last_restore if last_restore.tzinfo else last_restore.replace(tzinfo=UTC)).timestamp()
     problems = []
-    for b, seq, digest in backup_heads(folder):
+    for b, seq, digest in backup_heads(folder, key):
         # When the backup was written (its file time: names of backups made in the same second are
         # moved on by a second); one written before the last restore is no witness of the chain now.
         if seq == 0 or (restored_at is not None and b.path.stat().st_mtime <= restored_at):

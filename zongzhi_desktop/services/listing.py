@@ -328,6 +328,7 @@ class Lister:
         if engine.dialect.name != "sqlite":
             raise DomainError("记录列表只支持本机 SQLite 数据库")
         self._db_path = engine.url.database
+        self._key = services.store.key  # an encrypted store's lists read it with its key
         self._local = threading.local()
         self._counts: dict[ListQuery, int] = {}
         self._materialized: OrderedDict[ListQuery, array[int]] = OrderedDict()
@@ -340,7 +341,10 @@ class Lister:
     def connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self._db_path, isolation_level=None, check_same_thread=True)
+            from ..store.engine import connect_file
+
+            conn = connect_file(self._db_path, self._key)
+            conn.isolation_level = None
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA query_only=1")  # lists never write
             conn.execute("PRAGMA cache_size=-16000")  # 16 MB page cache

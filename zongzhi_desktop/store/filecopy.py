@@ -4,19 +4,21 @@ migrate.py, backups in services/backup.py)."""
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from ..fileperms import create_private_file
 
 
-def copy_sqlite(source: Path, partial: Path) -> None:
-    """Copy `source` (backup API, WAL included) into `partial` (mode 0600) as one self-contained file."""
+def copy_sqlite(source: Path, partial: Path, key: bytes | None = None) -> None:
+    """Copy `source` (backup API, WAL included) into `partial` (mode 0600) as one self-contained file;
+    an encrypted store's copy is encrypted under the same key."""
+    from .engine import connect_file
+
     partial.unlink(missing_ok=True)
     create_private_file(partial)
-    src = sqlite3.connect(source)
+    src = connect_file(source, key)
     try:
-        dst = sqlite3.connect(partial)
+        dst = connect_file(partial, key)
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")

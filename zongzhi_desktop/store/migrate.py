@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,7 +79,7 @@ def stamped_revisions(engine: Engine) -> set[str] | None:
             return None
 
 
-def backup_sqlite(path: Path) -> Path:
+def backup_sqlite(path: Path, key: bytes | None = None) -> Path:
     """Copy a live SQLite file consistently (sqlite3 backup API, WAL included) next to it.
 
     The copy is written under a temporary name, checked (integrity_check) and only then renamed,
@@ -88,10 +87,11 @@ def backup_sqlite(path: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-upgrade-{stamp}{path.suffix}")
     partial = target.with_name(target.name + ".partial")
+    from .engine import connect_file
     from .filecopy import copy_sqlite, publish
 
-    copy_sqlite(path, partial)
-    src = sqlite3.connect(f"file:{partial}?mode=ro", uri=True)
+    copy_sqlite(path, partial, key)
+    src = connect_file(partial, key, readonly=True)
     try:
         verdict = src.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -106,7 +106,7 @@ def backup_sqlite(path: Path) -> Path:
 
 
 def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True,
-            script_location: Path | None = None) -> Path | None:
+            script_location: Path | None = None, key: bytes | None = None) -> Path | None:
     """Upgrade the database to `revision` in one transaction; returns the backup path if one was made.
 
     A fresh (empty) database gets no backup. On SQLite the whole upgrade is one transaction, so a
@@ -132,7 +132,7 @@ def upgrade(engine: Engine, revision: str = "heads", *, backup: bool = True,
         raise DomainError(f"此数据库由更新版本的综治桌面创建（数据库版本 {newer}），请先升级本程序再打开")
     db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if backup and db_file and current and Path(db_file).exists():
-        backup_path = backup_sqlite(Path(db_file))
+        backup_path = backup_sqlite(Path(db_file), key)
     cfg = alembic_config(script_location)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"

@@ -61,6 +61,7 @@ class AppController:
             wizard_shown = Signal(object)
             login_shown = Signal(object)
             restore_shown = Signal(object)
+            recovery_shown = Signal(object)
 
         app = QApplication.instance()
         assert isinstance(app, QApplication), "create the QApplication first"
@@ -96,6 +97,8 @@ class AppController:
         self.idle: Any = None
         self.services: Any = None
         self.restored_aside: Path | None = None
+        self.target: Path | None = None
+        self.pending_recovery: str | None = None
 
     def _kw(self) -> dict[str, Any]:
         return {"today": self.today} if self.today else {}
@@ -115,8 +118,35 @@ class AppController:
         county_file = self.data_dir / "county.sqlite3"  # where `zongzhi county init` puts the county store
         if not target.exists() and county_file.exists():
             target = county_file  # a county hub's data directory: county mode (ui/county_window.py)
-        from ..domain.errors import StoreUnreadable
+        from ..domain.errors import DomainError, StoreUnreadable
+        from ..services.unlock import (
+            create_encrypted,
+            discard_unfinished,
+            recover_keyfile,
+            store_state,
+        )
         from .restore_dialog import DAMAGE_FLAG
+
+        self.target = target
+        if target != county_file:
+            try:
+                if recover_keyfile(target):
+                    log.warning("密钥文件缺失，已从备份文件夹复制回来")
+                state = store_state(target)
+                if state in ("missing", "unfinished"):  # a new installation: the wizard sets up an encrypted store
+                    discard_unfinished(target)
+                    self.store = create_encrypted(target)
+                    self.show_wizard()
+                    return True
+                if state == "encrypted":  # opened by the password in the sign-in box
+                    self.show_login()
+                    return True
+            except DomainError as e:  # a lost or damaged key file
+                log.error("数据库无法打开：%s", e.message)
+                QMessageBox.critical(None, APP_NAME, e.message)
+                return False
+            # keyless: a damaged file, or an encrypted store whose key file is lost with no copy in the
+            # backup folder; either way it cannot be read: the guided restore below offers the backups.
 
         try:
             try:
@@ -150,8 +180,12 @@ class AppController:
                 return True
         if ready:
             self._check_search_index(boot)
+            self.store.close()  # a plain store from an earlier release: converted at the sign-in
+            self.store = None
             self.show_login()
         else:
+            self.store.close()
+            self.store = create_encrypted(target)  # a plain store never set up holds nothing to keep
             self.show_wizard()
         return True
 
@@ -172,26 +206,37 @@ class AppController:
             kwargs["populate"] = self.populate_demo
         self.wizard = SetupWizard(self.store, today=self.today, **kwargs)
         self.wizard.accepted.connect(self._wizard_done)
-        self.wizard.rejected.connect(self.app.quit)
+        self.wizard.rejected.connect(self._wizard_abandoned)
         self.wizard.show()
         log.info("显示设置向导")
         self.signals.wizard_shown.emit(self.wizard)
         return self.wizard
 
+    def _wizard_abandoned(self) -> None:
+        from ..services.unlock import discard_unfinished
+
+        self.store.close()
+        self.store = None
+        discard_unfinished(self.target)  # nobody could ever open it: no account holds its key
+        self.app.quit()
+
     def _wizard_done(self) -> None:
+        from ..services import Actor, Services
+
         admin = self.wizard.admin_page.username.text().strip()
         self.state.last_user = admin
         notice = self.wizard.demo_accounts_text()
         self.wizard.deleteLater()
         self.wizard = None
+        self.pending_recovery = Services(self.store, Actor(admin, "admin")).new_recovery_key()
+        self.store.close()
+        self.store = None
         self.show_login(notice)
 
     def show_login(self, notice: str = "") -> Any:
-        from ..services import Actor, Services
         from .login import LoginDialog
 
-        probe = Services(self.store, Actor("system", "clerk"), **self._kw())
-        self.login = LoginDialog(probe, last_user=self.state.last_user, notice=notice)
+        self.login = LoginDialog(self.target, last_user=self.state.last_user, notice=notice)
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self.app.quit)
         self.login.show()
@@ -200,17 +245,54 @@ class AppController:
         return self.login
 
     def _logged_in(self) -> None:
-        from ..services import Services
+        from ..services import Actor, Services
+        from ..store.database import Store
+        from .restore_dialog import DAMAGE_FLAG
 
-        actor = self.login.actor
+        dialog, self.login = self.login, None
+        dialog.deleteLater()
+        if dialog.unreadable is not None:  # the password was right, the file is damaged
+            log.error("数据库无法打开：%s", dialog.unreadable.message)
+            if self.offer_restore(self.target, dialog.unreadable.message, can_continue=False, key=dialog.unreadable.key):
+                self.show_login()
+            else:
+                self.app.quit()
+            return
+        unlocked = dialog.unlocked
+        self.store, actor = unlocked.store, unlocked.actor
         self.state.last_user = actor.username
-        self.login.deleteLater()
-        self.login = None
+        if (self.data_dir / DAMAGE_FLAG).exists():
+            problem = (self.data_dir / DAMAGE_FLAG).read_text(encoding="utf-8")
+            key = self.store.key
+            self.store.close()
+            if self.offer_restore(self.target, problem, can_continue=True, key=key) is None:
+                self.store = None
+                self.app.quit()
+                return
+            self.store = Store(self.target, key=key)
+        self._check_search_index(Services(self.store, Actor("system", "admin", "系统"), **self._kw()))
         self.services = Services(self.store, actor, **self._kw())
         log.info("用户 %s 登录", actor.username)
         self.show_window()
+        recovery = unlocked.recovery_key or self.pending_recovery
+        self.pending_recovery = None
+        if recovery:
+            self.show_recovery_key(recovery)
 
-    def offer_restore(self, target: Path, problem: str, *, can_continue: bool) -> bool | None:
+    def show_recovery_key(self, text: str) -> Any:
+        """The recovery key over the window, once (not blocking: the window is usable behind it)."""
+        from PySide6.QtCore import Qt
+
+        from .recovery_dialog import RecoveryKeyDialog
+
+        dialog = RecoveryKeyDialog(text, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.signals.recovery_shown.emit(dialog)
+        return dialog
+
+    def offer_restore(self, target: Path, problem: str, *, can_continue: bool,
+                      key: bytes | None = None) -> bool | None:
         """The guided restore dialog. True: restored; False: continue with the store as it is
         (only when `can_continue`); None: the user quit (or no backup could be restored)."""
         import shiboken6
@@ -218,7 +300,7 @@ class AppController:
 
         from .restore_dialog import RestoreDialog
 
-        dialog = RestoreDialog(target, problem, can_continue=can_continue)
+        dialog = RestoreDialog(target, problem, can_continue=can_continue, key=key)
         self.signals.restore_shown.emit(dialog)
         result = dialog.exec()
         dialog.runner.wait(60_000)
@@ -275,7 +357,7 @@ class AppController:
                 show_unexpected_error(self.window, f"{type(error).__name__}: {error}", "", self.log_path)
 
         self.window.runner.run(QCoreApplication.translate("App", "每日自动备份"),
-                               lambda _progress: daily_backup_if_due(path, mirror=mirror),
+                               lambda _progress: daily_backup_if_due(path, mirror=mirror, key=self.store.key),
                                on_done=done, on_error=failed, show_progress=False, housekeeping=True)
 
     def show_window(self) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.listing import CELL_WORDS, Lister, ListQuery
+from ..store.engine import connect_file, dbapi_module
 from .dashboard_page import DashboardPage
 from .icons import icon
 from .list_page import RecordListPage
@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         path = self.services.store.path
         size = store_size(path) if path else 0
         self.size_label.setText(self.tr("数据库：{size}").format(size=human_size(size)))
-        self.sync_label.setText(last_sync_text(path))
+        self.sync_label.setText(last_sync_text(path, self.services.store.key))
 
     # -- navigation -----------------------------------------------------------------------------
     def _shortcuts(self) -> None:
@@ -409,19 +409,20 @@ def human_size(n: int) -> str:
     return f"{size:.1f} GB"
 
 
-def last_sync_text(path: Path | None) -> str:
-    """'最近同步：…' from the sync_bundle table (the newest exported bundle), or '未同步'."""
+def last_sync_text(path: Path | None, key: bytes | None = None) -> str:
+    """'最近同步：…' from the sync_bundle table (the newest exported bundle), or '未同步' (`key`: an
+    encrypted store's data key)."""
     never = QCoreApplication.translate("MainWindow", "未同步")
     if path is None or not Path(path).exists():
         return never
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect_file(path, key, readonly=True)
         try:
             row = con.execute("SELECT sequence, created_at, receipt_at FROM sync_bundle "
                               "ORDER BY sequence DESC LIMIT 1").fetchone()
         finally:
             con.close()
-    except sqlite3.Error:
+    except dbapi_module(key).Error:
         return never  # no sync tables in this store
     if row is None:
         return never

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import DomainError
 from ..services.backup import BackupFile, backup_dir, list_backups, restore
+from ..services.unlock import is_plain_sqlite
 from .runner import OperationRunner
 
 DAMAGE_FLAG = ".needs-restore"  # written when the daily backup's integrity check finds damage
@@ -27,6 +28,7 @@ _KIND_LABELS = {
     "manual": QT_TRANSLATE_NOOP("RestoreDialog", "手动"),
     "daily": QT_TRANSLATE_NOOP("RestoreDialog", "每日自动"),
     "import": QT_TRANSLATE_NOOP("RestoreDialog", "导入前"),
+    "encrypt": QT_TRANSLATE_NOOP("RestoreDialog", "加密前"),
 }
 
 
@@ -38,8 +40,9 @@ class RestoreDialog(QDialog):
     """Lists the store's backups; 从所选备份恢复 verifies the chosen one and restores it."""
 
     def __init__(self, store_path: Path, problem: str, *, can_continue: bool, parent: QWidget | None = None,
-                 runner: OperationRunner | None = None) -> None:
+                 runner: OperationRunner | None = None, key: bytes | None = None) -> None:
         super().__init__(parent)
+        self.key = key  # the data key of an encrypted store (its backups share it)
         self.setObjectName("restore_dialog")
         self.setWindowTitle(self.tr("数据库需要恢复"))
         self.store_path = store_path
@@ -117,5 +120,6 @@ class RestoreDialog(QDialog):
             message = error.message if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
             self.status.setText(self.tr("恢复失败：{error}\n请选择更早的备份。").format(error=message))
 
-        self.runner.run(self.tr("从备份恢复"), lambda _p: restore(self.store_path, chosen, username="system"),
+        self.runner.run(self.tr("从备份恢复"), lambda _p: restore(self.store_path, chosen, username="system",
+                                                                 key=None if is_plain_sqlite(chosen) else self.key),
                         on_done=done, on_error=failed, show_progress=False)

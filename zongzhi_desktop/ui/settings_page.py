@@ -273,6 +273,11 @@ class UsersTab(QWidget):
             self.services.set_user_active(user, not current.active)
         except DomainError as e:
             show_domain_error(self, e, self.tr("停用用户"))
+        else:
+            if not current.active and not self.services.can_open_store(user):
+                show_message(self, self.tr("启用用户"), self.tr(
+                    "已启用用户“{user}”。停用时已删除其打开加密数据库的密钥，请点“重置密码”为其设置新密码后才能登录。"
+                ).format(user=user), warning=False)
         self.reload()
 
 

@@ -943,6 +943,26 @@ Save your work and close the program; at the next start it will offer to restore
         <source>用户名或密码错误</source>
         <translation>Wrong user name or password</translation>
     </message>
+    <message>
+        <source>正在把数据库转换为加密存储（先备份并校验）…</source>
+        <translation>Converting the database to encrypted storage (backed up and verified first)…</translation>
+    </message>
+    <message>
+        <source>数据库没有转换（原数据库保持不变）：{error}</source>
+        <translation>The database was not converted (it is unchanged): {error}</translation>
+    </message>
+    <message>
+        <source>加密数据库</source>
+        <translation>Encrypt the database</translation>
+    </message>
+    <message>
+        <source>正在加密数据库，请稍候…</source>
+        <translation>Encrypting the database, please wait…</translation>
+    </message>
+    <message>
+        <source>登录失败</source>
+        <translation>Sign-in failed</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1658,6 +1678,29 @@ Save your work and close the program; at the next start it will offer to restore
     </message>
 </context>
 <context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>恢复密钥（只显示这一次）</source>
+        <translation>Recovery key (shown only this once)</translation>
+    </message>
+    <message>
+        <source>数据库已加密。下面是它的恢复密钥：请现在打印或抄写在纸上，交管理员锁好保管。
+忘记全部密码、或换电脑从备份恢复时，用它打开数据库（zongzhi key reset-password）。
+它只显示这一次；丢失后管理员可在命令行用 zongzhi key recovery 生成新的，旧的随即失效。</source>
+        <translation>The database is encrypted. Below is its recovery key: print it or write it down now and have the administrator lock it away.
+It opens the database when every password is forgotten, or when restoring from a backup on a new PC (zongzhi key reset-password).
+It is shown only this once; if it is lost, an administrator can make a new one with zongzhi key recovery on the command line (the old one stops working).</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>我已记下</source>
+        <translation>I have written it down</translation>
+    </message>
+</context>
+<context>
     <name>ReferenceDialog</name>
     <message>
         <source>新增{label}</source>
@@ -1897,6 +1940,10 @@ Choose an earlier backup.</translation>
     <message>
         <source>从备份恢复</source>
         <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>加密前</source>
+        <translation>Before encryption</translation>
     </message>
 </context>
 <context>
@@ -2482,6 +2529,14 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>用户 {user} 的新密码（至少{n}位）</source>
         <translation>New password for {user} (at least {n} characters)</translation>
+    </message>
+    <message>
+        <source>启用用户</source>
+        <translation>Enable user</translation>
+    </message>
+    <message>
+        <source>已启用用户“{user}”。停用时已删除其打开加密数据库的密钥，请点“重置密码”为其设置新密码后才能登录。</source>
+        <translation>User “{user}” is enabled. Disabling removed their key to the encrypted database: click “Reset password” to give them a new password before they can sign in.</translation>
     </message>
 </context>
 <context>
