@@ -307,3 +307,14 @@ def test_migration_0013_on_a_demo_store(tmp_path: Path) -> None:
     assert svc.verify_audit()[1] == []
     assert sql(path, "SELECT count(*) FROM petition WHERE audit_hash IS NULL") == [(0,)]
     store.close()
+
+
+def test_rows_of_an_encrypted_store_are_checked_too(encrypted_admin: Services) -> None:
+    """The check reads through the store's own (SQLCipher) connection; an edit made with the key in
+    hand — an SQLCipher shell, say — is named like any other."""
+    encrypted_admin.create("department", {"name": "人社所"})
+    assert encrypted_admin.store.key is not None and encrypted_admin.verify_audit()[1] == []
+    with encrypted_admin.session() as s, s.begin():
+        s.connection().exec_driver_sql("UPDATE department SET name = '司法所'")
+    [problem] = row_problems(encrypted_admin)
+    assert problem.problem == "edited" and problem.fields == ["name"] and "部门“司法所”" in problem.message
