@@ -220,6 +220,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  拒收 {rej['table']} {rej['id']}：{rej['reason']}")
         if r.missing_sequences:
             print(f"  注意：该乡镇的批次 {ranges(r.missing_sequences)} 尚未收到")
+        for w in r.audit_warnings:
+            print(f"  警告：{w}")
         if rpath:
             print(f"  回执：{rpath}（带回乡镇导入）")
     return 2 if refused else 0
@@ -276,7 +278,11 @@ def cmd_status(args: argparse.Namespace) -> int:
             line += f"；批次链断开于 {ranges(s.chain_breaks)}"
         if s.forks:
             line += f"；序号重复 {ranges(s.forks)}"
+        if s.audit_head:
+            line += f"；审计链末端第{s.audit_head.seq}条（批次 {s.audit_head.sequence}）"
         print(line)
+        for w in s.audit_warnings:
+            print(f"    警告：{w}")
         for k in s.keys:
             label = {"active": "在用", "retired": "已停用", "revoked": "已吊销"}.get(k.status, k.status)
             print(f"    密钥 {k.key_id[:16]}… 指纹 {k.fingerprint}（{label}）")

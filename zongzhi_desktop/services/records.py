@@ -138,7 +138,7 @@ class RecordOps:
     def _audit(self: Services, session: Session, action: str, kind: str, rec: SQLModel,
                before: dict[str, Any] | None) -> None:
         audit.append(session, username=self.actor.username, action=action, record_kind=kind,
-                     record_id=getattr(rec, "id", None), before=before, after=to_row(rec))
+                     record_id=getattr(rec, "id", None), before=before, after=to_row(rec), stamp=rec)
 
     def _refresh(self: Services, kind: str, rec: Any) -> None:
         refresher = wf.REFRESHERS.get(kind)
