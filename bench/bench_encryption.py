@@ -151,7 +151,7 @@ def main() -> None:
         store.close()
     body = "\n".join([
         f"Store: demo generator, {args.records:,} records (seed 1), plain {sizes['plain'] / 1e9:.2f} GB, "
-        f"encrypted copy {sizes['encrypted'] / 1e9:.2f} GB (SQLCipher 4, AES-256 with HMAC-SHA512 per 4 KB page, "
+        f"encrypted copy {sizes['encrypted'] / 1e9:.2f} GB (SQLCipher 4, AES-256 with HMAC-SHA256 per 4 KB page, "
         "raw 256-bit key, memory security off). Both opened in one process, every operation interleaved "
         f"plain/encrypted, median of {args.repeat}; CPU time (process) / wall. The save rows write to both "
         "stores (each run adds a petition). Budget (issue 14): list, search and save within 1.3× of plain.",

@@ -110,7 +110,8 @@ def export_and_import(s: Smoke) -> str:
           "--user", "admin", env=admin)
     s.run("--data-dir", demo_dir, "sync", "register-file", "-o", str(s.work / "town.zzreg"), "--user", "admin",
           env=admin)
-    s.run("--data-dir", str(county), "county", "register", str(s.work / "town.zzreg"), "--yes")
+    s.run("--data-dir", str(county), "county", "register", str(s.work / "town.zzreg"), "--yes",
+          env=keys)  # the county store is encrypted: every county command opens it with the passphrase
     out = s.run("--data-dir", demo_dir, "export", "--out", str(usb), "--user", "admin", env=admin).stdout
     bundles = sorted(usb.glob("*.zzb"))
     if len(bundles) != 1:

@@ -16,7 +16,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -30,8 +29,23 @@ WRITER = Path(__file__).resolve().parent / "crash_writer.py"
 
 def environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
-    env.update(ZONGZHI_TODAY="2026-12-07", PYTHONPATH=str(ROOT))
+    # The demo store is encrypted: commands sign in as the demo administrator.
+    env.update(ZONGZHI_TODAY="2026-12-07", PYTHONPATH=str(ROOT), ZONGZHI_USER="admin", ZONGZHI_PASSWORD="zongzhi-admin")
     return env
+
+
+def store_key(data: Path) -> bytes | None:
+    """The data key of the (encrypted) demo store in `data`, from the demo administrator's password."""
+    from zongzhi_desktop.store import keys
+
+    keyfile = keys.keyfile_path(data / "zongzhi.sqlite3")
+    return keys.load(keyfile).unwrap_user("admin", "zongzhi-admin") if keyfile.exists() else None
+
+
+def connect(data: Path) -> object:
+    from zongzhi_desktop.store.engine import connect_file
+
+    return connect_file(data / "zongzhi.sqlite3", store_key(data))
 
 
 def zongzhi(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -54,7 +68,7 @@ def older_schema(data: Path, revision: str = "0008") -> None:
     from zongzhi_desktop.store import migrate
     from zongzhi_desktop.store.engine import make_engine
 
-    engine = make_engine(data / "zongzhi.sqlite3")
+    engine = make_engine(data / "zongzhi.sqlite3", key=store_key(data))
     try:
         cfg = migrate.alembic_config()
         with engine.begin() as conn:
@@ -103,7 +117,7 @@ def run_trial(template: Path, work: Path, mode: str, delay: float) -> Trial:
 
 
 def _counts(data: Path) -> dict[str, int]:
-    con = sqlite3.connect(data / "zongzhi.sqlite3")
+    con = connect(data)
     try:
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
                 for t in ("petition", "dispute", "workflow_event", "audit_log", "app_user")}
@@ -116,8 +130,7 @@ def check(data: Path, mode: str, acks: list[str], rows_before: dict[str, int]) -
     from zongzhi_desktop.services.backup import BackupFailed, list_backups, verify_copy
 
     problems: list[str] = []
-    store = data / "zongzhi.sqlite3"
-    con = sqlite3.connect(store)
+    con = connect(data)
     try:
         verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
         if verdict != "ok":
@@ -130,9 +143,10 @@ def check(data: Path, mode: str, acks: list[str], rows_before: dict[str, int]) -
             problems += [f"acknowledged import batch {a} lost" for a in acks if a.split()[0] not in batches]
     finally:
         con.close()
+    key = store_key(data)
     for b in list_backups(data / "backups"):
         try:
-            verify_copy(b.path)
+            verify_copy(b.path, key)
         except BackupFailed as e:
             problems.append(f"a file with a backup's name does not verify: {e.message}")
     if mode == "backup":

@@ -19,6 +19,16 @@ from zongzhi_desktop.store.database import Store
 TODAY = date(2026, 12, 7)
 
 
+def open_store(data: Path) -> Store:
+    """The demo store, encrypted: its key from the demo administrator's password (as a sign-in would)."""
+    from zongzhi_desktop.store import keys
+
+    path = store_path(data)
+    keyfile = keys.keyfile_path(path)
+    key = keys.load(keyfile).unwrap_user("admin", "zongzhi-admin") if keyfile.exists() else None
+    return Store(path, key=key)
+
+
 def ack(what: str) -> None:
     sys.stdout.write(f"ACK {what}\n")
     sys.stdout.flush()
@@ -26,7 +36,7 @@ def ack(what: str) -> None:
 
 def save(data: Path) -> None:
     """New petitions, one transaction each (record, workflow event, audit entry, search rows)."""
-    svc = Services(Store(store_path(data)), Actor("clerk", "clerk"), today=lambda: TODAY)
+    svc = Services(open_store(data), Actor("clerk", "clerk"), today=lambda: TODAY)
     n = 0
     while True:
         n += 1
@@ -50,7 +60,7 @@ def import_ledgers(data: Path) -> None:
     """Ledger imports: one batch, one transaction (and a verified backup before each)."""
     from zongzhi_desktop.ledger.importer import commit_import, plan_import
 
-    svc = Services(Store(store_path(data)), Actor("clerk", "clerk"), today=lambda: TODAY)
+    svc = Services(open_store(data), Actor("clerk", "clerk"), today=lambda: TODAY)
     n = 0
     while True:
         n += 1
@@ -62,13 +72,14 @@ def import_ledgers(data: Path) -> None:
 def backup(data: Path) -> None:
     from zongzhi_desktop.services.backup import make_backup
 
+    key = open_store(data).key  # the copies are encrypted under the store's key
     while True:
-        ack(str(make_backup(store_path(data)).backup.path))
+        ack(str(make_backup(store_path(data), key=key).backup.path))
 
 
 def migrate(data: Path) -> None:
     """Opening a store of an older schema upgrades it (one transaction, a verified backup first)."""
-    Store(store_path(data)).engine.dispose()
+    open_store(data).engine.dispose()
     ack("migrated")
 
 

@@ -11,6 +11,7 @@ import pytest
 from test_workflows_petition import new_petition
 
 from zongzhi_desktop.services import Services
+from zongzhi_desktop.services.rowcheck import RowProblem
 from zongzhi_desktop.store import audit
 from zongzhi_desktop.store.audit import entry_hash
 from zongzhi_desktop.store.serialize import canonical_json
@@ -101,7 +102,10 @@ def test_deleted_middle_entry_is_named(busy: Services) -> None:
 def test_deleted_last_entries_are_named(busy: Services) -> None:
     n = rows(busy.store.path)
     tamper(busy.store.path, "DELETE FROM audit_log WHERE seq > ?", n - 3)
-    assert problems(busy) == [(n - 2, f"第{n - 2}至{n}条审计记录缺失（末尾被删除）")]
+    found = busy.verify_audit()[1]
+    assert (found[0].seq, found[0].message) == (n - 2, f"第{n - 2}至{n}条审计记录缺失（末尾被删除）")
+    # The rows those entries wrote now name entries that are gone: each is named too.
+    assert found[1:] and all(isinstance(p, RowProblem) and p.problem == "unknown_hash" for p in found[1:])
 
 
 def _forge(path: Path, seq: int, prev_hash: str) -> None:
@@ -133,8 +137,11 @@ def test_forged_entry_replacing_one_is_named(busy: Services) -> None:
     con.close()
     tamper(path, "DELETE FROM audit_log WHERE seq = 15")
     _forge(path, 15, prev)
-    found = problems(busy)
-    assert [s for s, _m in found] == [16] and "第15条" in found[0][1]
+    found = busy.verify_audit()[1]
+    assert found[0].seq == 16 and "第15条" in found[0].message
+    # What entry 15 now claims (a record that was never stored) and the row the real entry 15 wrote.
+    assert all(isinstance(p, RowProblem) for p in found[1:])
+    assert any(p.problem == "deleted" and p.record_id == "forged" for p in found[1:])
 
 
 def test_forged_entry_before_the_first_is_named(busy: Services) -> None:

@@ -227,3 +227,62 @@ def test_backup_restore_of_an_encrypted_store_with_the_backup_folders_key_file(
     assert code == 0, err
     code, out, err = run(capsys, monkeypatch, "--data-dir", str(data), "list", "petition")
     assert code == 0 and SECRET_NAME in out, err
+
+
+def test_two_programs_signing_in_after_the_upgrade_convert_once(tmp_path: Path) -> None:
+    """The window and a command sign in together: the second converter waits its turn, finds the store
+    already encrypted and says so; the store opens with the first one's key file."""
+    from zongzhi_desktop.services.unlock import _converting
+
+    path = tmp_path / "zongzhi.sqlite3"
+    plain = Store(path)
+    svc = Services(plain, Actor("system", "admin"))
+    svc.initialize(township_code="330825101", township_name="湖镇镇", county_code="330825", county_name="龙游县",
+                   admin_username="admin", admin_password=ADMIN_PASS)
+    plain.close()
+    with _converting(path), pytest.raises(DomainError, match="正在把数据库转换"):
+        sign_in(path, "admin", ADMIN_PASS)  # another program holds the lock
+    assert store_state(path) == "plain" and not path.with_name(path.name + ".converting").exists()
+    first = sign_in(path, "admin", ADMIN_PASS)
+    first.store.close()
+    with pytest.raises(DomainError, match="刚被另一个"):
+        with _converting(path):
+            pass
+    again = sign_in(path, "admin", ADMIN_PASS)
+    assert again.store.key == first.store.key
+    again.store.close()
+
+
+@pytest.mark.parametrize("walk_min_hits", [0, 10**9])
+def test_lists_and_searches_of_the_encrypted_store_equal_the_plain_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       walk_min_hits: int) -> None:
+    """The same records, plain and encrypted: every list and search shows the same rows in the same order
+    (the encrypted store orders frequent search hits by walking the list index instead)."""
+    from datetime import date
+
+    from zongzhi_desktop.services import listing
+    from zongzhi_desktop.services.listing import Lister, ListQuery
+    from zongzhi_desktop.services.unlock import encrypt_file
+
+    monkeypatch.setattr(listing, "SEARCH_WALK_MIN_HITS", walk_min_hits)
+    plain_path = tmp_path / "plain" / "zongzhi.sqlite3"
+    plain_path.parent.mkdir()
+    store = Store(plain_path)
+    generate(store, records=600, seed=9, today=date(2026, 11, 20))
+    store.close()
+    enc_path = tmp_path / "enc" / "zongzhi.sqlite3"
+    enc_path.parent.mkdir()
+    key = keys.new_data_key()
+    encrypt_file(plain_path, enc_path, key)
+    queries = [ListQuery("petition"), ListQuery("dispute", search="纠纷"), ListQuery("dispute", search="宅基地"),
+               ListQuery("petition", search="工资"), ListQuery("petition", search="要求 补贴"),
+               ListQuery("dispute", search="土地", sort="serial", descending=False),
+               ListQuery("petition", search="村", status="registered")]
+    results = {}
+    for name, opened in (("plain", Store(plain_path)), ("encrypted", Store(enc_path, key=key))):
+        lister = Lister(Services(opened, Actor("clerk", "clerk"), today=lambda: date(2026, 11, 20)))
+        results[name] = [[row.id for row in lister.page(q, 0, 500)] for q in queries]
+        lister.close()
+        opened.close()
+    assert results["plain"] == results["encrypted"]
+    assert all(results["plain"][i] for i in (0, 1, 3))  # the queries find something

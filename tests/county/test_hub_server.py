@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from countytools import (
+    COUNTY_PASS,
     DEMO_PASSWORD,
     TOWN_PASS,
     ZONGZHI,
@@ -95,9 +96,14 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_files: dict[str, Path],
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+                                             capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     Path(tmp_path / "county").mkdir(exist_ok=True)
+    monkeypatch.setenv("ZONGZHI_COUNTY_PASSPHRASE", COUNTY_PASS)  # opens the encrypted county store
     hub = Hub.create(target)
+    if "://" not in target:  # a county store on SQLite is encrypted (the server would convert it)
+        from zongzhi_desktop.services.unlock import encrypt_county_store
+
+        hub.store, _recovery = encrypt_county_store(hub.store, COUNTY_PASS)
     towns = {code: copy_township(demo_files, code, tmp_path) for code, _n, _s in TOWNS}
     for t in towns.values():
         register(hub, link(t, hub.profile))

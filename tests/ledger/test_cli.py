@@ -17,6 +17,11 @@ from .samples import DISPUTE_MAPPING, VILLAGES, dispute_workbook, petition_csv, 
 
 
 @pytest.fixture
+def admin(encrypted_admin):  # the shared store, encrypted as the command line's sign-in would leave it
+    return encrypted_admin
+
+
+@pytest.fixture
 def run(admin, tmp_path, monkeypatch, capsys):
     for code, name in VILLAGES:
         admin.create("village", {"code": code, "name": name})

@@ -237,7 +237,7 @@ def test_big_batches_rebuild_the_indexes_inside_the_transaction(township, clerk,
     before = schema()
     monkeypatch.setattr(importer, "REBUILD_INDEXES_FROM", 1)
     plan = _plan(clerk, tmp_path)
-    monkeypatch.setattr(importer, "_insert", _failing_after(importer._insert, 2))
+    monkeypatch.setattr(importer, "_insert_prepared", _failing_after(importer._insert_prepared, 2))
     with pytest.raises(RuntimeError):
         commit_import(clerk, plan, valid_only=True)
     assert schema() == before and _count(clerk, m.Dispute) == 0  # rolled back: indexes and triggers intact

@@ -82,7 +82,7 @@ def test_installed_wheel_runs_init_demo_report_without_the_source(wheel_venv: tu
     r = run([zongzhi, "--data-dir", str(county), "county", "init", "--county-code", "330825", "--county-name", "龙游县"],
             cwd=tmp_path, env=cenv)
     assert r.returncode == 0, r.stderr
-    r = run([zongzhi, "--data-dir", str(county), "county", "status", "--json"], cwd=tmp_path, env=env)
+    r = run([zongzhi, "--data-dir", str(county), "county", "status", "--json"], cwd=tmp_path, env=cenv)  # encrypted: the passphrase opens it
     assert r.returncode == 0 and json.loads(r.stdout)["county_code"] == "330825", r.stderr
 
     # … the server says which extra to install: exit 2, Chinese, no traceback.

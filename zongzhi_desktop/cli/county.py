@@ -20,7 +20,7 @@ from ..store.database import Store
 from . import add_data_dir
 from .argtypes import bounded_int
 from .commands import command_help
-from .common import print_json
+from .common import print_json, show_recovery_key
 from .sync import (
     add_passphrase_args,
     confirm_fingerprint,
@@ -65,9 +65,41 @@ def _shown(target: str | Path) -> str:
         return "（数据库地址）"
 
 
-def open_county_store(args: argparse.Namespace) -> Store:
+def _sqlite_path(target: str | Path) -> str | Path:
+    """A SQLite county store as a Path (--db gives a string); a server URL as it is."""
+    from ..store.engine import is_url
+
+    return target if is_url(target) else Path(target)
+
+
+def open_county_store(args: argparse.Namespace, passphrase: str | None = None) -> Store:
+    """The county store. On SQLite it is encrypted (services/unlock.py): the county key passphrase
+    (`passphrase`, else --passphrase-stdin / ZONGZHI_COUNTY_PASSPHRASE / a prompt) opens it, and a
+    plain one left by an earlier release is converted by a command that has the passphrase anyway."""
+    target = _sqlite_path(county_target(args))
+    if isinstance(target, Path):
+        from ..services.unlock import county_key, encrypt_county_store, store_state
+
+        state = store_state(target)
+        if state in ("encrypted", "keyless"):
+            if passphrase is None:
+                passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+            return Store(target, key=county_key(target, passphrase))
+        if state == "plain" and passphrase is not None:
+            from ..county.setup import unlock_county_keys
+
+            plain = Store(target)
+            try:
+                unlock_county_keys(plain, passphrase)  # a county store, and its passphrase: else nothing changes
+            except BaseException:
+                plain.close()
+                raise
+            store, recovery = encrypt_county_store(plain, passphrase)
+            print(f"县级数据库已转换为加密存储（转换前已备份并校验）：{target}", file=sys.stderr)
+            show_recovery_key(recovery)
+            return store
     try:
-        return Store(county_target(args))
+        return Store(target)
     except Exception as e:  # connection refused, bad URL: say which database
         if isinstance(e, DomainError):  # includes a missing hub extra (psycopg)
             raise
@@ -89,9 +121,31 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = county_target(args)
     if isinstance(target, Path) and (target.parent / TOWNSHIP_STORE_FILE).exists():
         raise DomainError(f"目录 {target.parent} 中已有乡镇数据库：县级数据请放在另一个目录（--data-dir 县级数据目录）")
-    store = open_county_store(args)
     passphrase = read_passphrase(args, "设置县级密钥口令（至少8位）：", confirm=True, role="county")
-    ident = init_county(store, args.county_code, args.county_name, passphrase, actor=operator(), upload_url=args.url)
+    recovery = None
+    target = _sqlite_path(target)
+    if isinstance(target, Path):  # SQLite: encrypted, its key opened by this passphrase
+        from ..county.setup import check_passphrase_rule
+        from ..services.unlock import create_encrypted_county, discard_unfinished, store_state
+
+        if store_state(target) in ("encrypted", "keyless", "plain"):
+            raise DomainError(f"县级数据库已存在（{target}），不能重复初始化")
+        check_passphrase_rule(passphrase)
+        store, recovery = create_encrypted_county(target, passphrase)
+    else:
+        store = open_county_store(args)
+    try:
+        ident = init_county(store, args.county_code, args.county_name, passphrase, actor=operator(),
+                            upload_url=args.url)
+    except BaseException:
+        if recovery is not None:
+            store.close()
+            from ..store import keys as store_keys
+
+            for leftover in (target, store_keys.keyfile_path(target)):
+                leftover.unlink(missing_ok=True)
+            discard_unfinished(target)
+        raise
     # The profile goes where the administrator is working (the README's next step names it so),
     # not into the data folder.
     out = Path(args.output) if args.output else Path.cwd() / f"{args.county_code}.zzcounty"
@@ -100,6 +154,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"县级配置文件已写入 {written.resolve()}（发给各乡镇，由其导入）")
     print(f"县级配置指纹：{ident.fingerprint}")
     print("各乡镇导入时请电话逐组核对上面的指纹。请牢记密钥口令：遗失后需重新生成县级密钥并让各乡镇重新导入配置。")
+    if recovery:
+        print("县级数据库已加密：密钥口令打开它；忘记口令时，下面的恢复密钥仍能打开数据库（但不能代替口令签发回执）。",
+              file=sys.stderr)
+        show_recovery_key(recovery)
     return 0
 
 
@@ -139,8 +197,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ..sync.bundle import receipt_file_name
     from ..sync.errors import BundleRefused, SyncError
 
-    store = open_county_store(args)
-    keys = unlock_county_keys(store, read_passphrase(args, "县级密钥口令：", role="county"))
+    passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+    store = open_county_store(args, passphrase)
+    keys = unlock_county_keys(store, passphrase)
     refused = 0
     for f in args.files:
         try:
@@ -161,6 +220,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  拒收 {rej['table']} {rej['id']}：{rej['reason']}")
         if r.missing_sequences:
             print(f"  注意：该乡镇的批次 {ranges(r.missing_sequences)} 尚未收到")
+        for w in r.audit_warnings:
+            print(f"  警告：{w}")
         if rpath:
             print(f"  回执：{rpath}（带回乡镇导入）")
     return 2 if refused else 0
@@ -217,7 +278,11 @@ def cmd_status(args: argparse.Namespace) -> int:
             line += f"；批次链断开于 {ranges(s.chain_breaks)}"
         if s.forks:
             line += f"；序号重复 {ranges(s.forks)}"
+        if s.audit_head:
+            line += f"；审计链末端第{s.audit_head.seq}条（批次 {s.audit_head.sequence}）"
         print(line)
+        for w in s.audit_warnings:
+            print(f"    警告：{w}")
         for k in s.keys:
             label = {"active": "在用", "retired": "已停用", "revoked": "已吊销"}.get(k.status, k.status)
             print(f"    密钥 {k.key_id[:16]}… 指纹 {k.fingerprint}（{label}）")
@@ -255,14 +320,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise DomainError("--max-concurrent 应为1至64之间的整数")
     if args.max_waiting < 0 or args.max_waiting > 10_000:
         raise DomainError("--max-waiting 应为0至10000之间的整数")
-    target = county_target(args)
+    target = _sqlite_path(county_target(args))
+    passphrase = read_county_passphrase(args)
     try:
-        store = open_hub_store(target)
+        store = open_county_store(args, passphrase) if isinstance(target, Path) else open_hub_store(target)
     except Exception as e:
         if isinstance(e, DomainError):
             raise
         raise DomainError(f"无法打开县级数据库 {safe_target(target)}：{type(e).__name__}") from None
-    keys = unlock_county_keys(store, read_county_passphrase(args))
+    keys = unlock_county_keys(store, passphrase)
     serve(store, keys, host=args.host, port=args.port, max_bytes=args.max_body_mb * 1024 * 1024,
           max_concurrent=args.max_concurrent, max_waiting=args.max_waiting, access_log=args.access_log,
           announce=lambda line: print(line, file=sys.stderr, flush=True))

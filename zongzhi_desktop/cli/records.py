@@ -480,14 +480,17 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from ..services.rowcheck import RowProblem
+
     svc = open_reader(args)
     checked, problems = svc.verify_audit()
     if args.json:
         print_json({"checked": checked, "ok": not problems,
-                    "problems": [{"seq": p.seq, "message": p.message} for p in problems]})
+                    "problems": [p.as_dict() if isinstance(p, RowProblem) else {"seq": p.seq, "message": p.message}
+                                 for p in problems]})
         return 0 if not problems else 1
     if not problems:
-        print(f"审计链完整：共 {checked} 条审计记录，未发现修改、插入或删除")
+        print(f"审计链完整：共 {checked} 条审计记录，未发现修改、插入或删除；各条记录与最后写入它的审计记录一致")
         return 0
     for p in problems:
         print(f"第{p.seq}条：{p.message}" if p.seq is not None else p.message)

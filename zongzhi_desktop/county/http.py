@@ -10,6 +10,7 @@ no state between requests, so any number of server instances can share one datab
 from __future__ import annotations
 
 import asyncio
+import logging
 import tempfile
 from collections.abc import Callable
 
@@ -98,7 +99,10 @@ def upload_router(store: Store | Callable[[], Store], keys: CountyKeys, *, max_b
 
 def _import(store: Store, spool: tempfile.SpooledTemporaryFile, keys: CountyKeys) -> ImportResult:  # type: ignore[type-arg]
     spool.seek(0)
-    return import_bundle(store, spool, keys, actor="upload", via="upload")  # type: ignore[arg-type]
+    result = import_bundle(store, spool, keys, actor="upload", via="upload")  # type: ignore[arg-type]
+    for warning in result.audit_warnings:  # also in `county status`; the receipt is unchanged
+        logging.getLogger("zongzhi.county.import").warning("乡镇 %s：%s", result.township_code, warning)
+    return result
 
 
 def make_upload_app(store: Store, keys: CountyKeys, **kw: object) -> FastAPI:

@@ -46,6 +46,7 @@ from ..sync.errors import BundleRefused, SyncError
 from ..sync.keys import unb64
 from ..sync.receipts import RECEIPT_FORMAT
 from ..sync.rowcodec import RowRejected, TableCodec, synced_tables
+from . import audit_heads
 from .search_refresh import SearchRefresh
 from .setup import CountyKeys
 
@@ -65,6 +66,7 @@ class ImportResult:
     applied: int = 0
     rejected: int = 0
     missing_sequences: list[int] = field(default_factory=list)
+    audit_warnings: list[str] = field(default_factory=list)  # the township's audit chain went back
 
 
 class _Replay(Exception):
@@ -166,7 +168,10 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
         for kind, ids in sorted(applier.touched.items()):
             status_history.rebuild(conn, kind, ids, policy)
 
-        received = {r[0] for r in conn.execute(select(cb.c.sequence).where(cb.c.township_code == town_code))}
+        earlier = conn.execute(select(cb.c.sequence, cb.c.manifest).where(cb.c.township_code == town_code)).all()
+        chain = audit_heads.heads([(r[0], r[1]) for r in earlier] + [(m["sequence"], m)])
+        head_warnings = audit_heads.warnings(chain, only=m["sequence"])
+        received = {r[0] for r in earlier}
         received.add(m["sequence"])
         missing = sorted(set(range(1, max(received) + 1)) - received)
         payload = {
@@ -197,9 +202,10 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
                      before=None, after={"township_code": town_code, "sequence": m["sequence"],
                                          "bundle_hash": bf.bundle_hash, "rows": applier.rows,
                                          "accepted": applier.accepted, "applied": applier.applied,
-                                         "rejected": len(applier.rejections), "via": via})
+                                         "rejected": len(applier.rejections), "via": via,
+                                         "audit_head": m.get("audit_head"), "audit_warnings": head_warnings})
     return ImportResult(receipt, payload, False, town_code, m["sequence"], bf.bundle_hash, applier.rows,
-                        applier.accepted, applier.applied, len(applier.rejections), missing)
+                        applier.accepted, applier.applied, len(applier.rejections), missing, head_warnings)
 
 
 class Compiled:

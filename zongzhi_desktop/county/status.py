@@ -13,6 +13,7 @@ from ..domain.models import GENESIS_HASH
 from ..domain.models.sync import CountyBundle, CountyTownship, CountyTownshipKey
 from ..store.database import Store
 from ..sync.keys import fingerprint
+from .audit_heads import Head, heads, warnings
 
 
 @dataclass
@@ -36,6 +37,8 @@ class TownshipState:
     chain_breaks: list[int] = field(default_factory=list)  # bundles whose previous hash is not the received predecessor
     forks: list[int] = field(default_factory=list)  # sequences received as two different bundles
     keys: list[KeyState] = field(default_factory=list)
+    audit_head: Head | None = None  # the township's audit chain end in its newest bundle that states one
+    audit_warnings: list[str] = field(default_factory=list)  # later bundles whose chain end went back
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,8 @@ class TownshipState:
             "last_created_at": self.last_created_at.isoformat() if self.last_created_at else None,
             "missing": self.missing, "chain_breaks": self.chain_breaks, "forks": self.forks,
             "keys": [{"key_id": k.key_id, "fingerprint": k.fingerprint, "status": k.status} for k in self.keys],
+            "audit_head": self.audit_head.as_dict() if self.audit_head else None,
+            "audit_warnings": self.audit_warnings,
         }
 
 
@@ -67,7 +72,7 @@ def county_status(store: Store) -> list[TownshipState]:
         towns = list(s.execute(select(CountyTownship).order_by(CountyTownship.code)).scalars())
         keys = list(s.execute(select(CountyTownshipKey).order_by(CountyTownshipKey.registered_at)).scalars())
         bundles = s.execute(select(CountyBundle.township_code, CountyBundle.sequence, CountyBundle.bundle_hash,
-                                   CountyBundle.previous_hash, CountyBundle.created_at)).all()
+                                   CountyBundle.previous_hash, CountyBundle.created_at, CountyBundle.manifest)).all()
     by_town: dict[str, list[Any]] = defaultdict(list)
     for b in bundles:
         by_town[b.township_code].append(b)
@@ -95,5 +100,8 @@ def county_status(store: Store) -> list[TownshipState]:
                 prev_hashes = {p.bundle_hash for p in prev}
             if any(b.previous_hash not in prev_hashes for b in items):
                 st.chain_breaks.append(n)
+        chain = heads((b.sequence, b.manifest) for b in bs)
+        st.audit_head = chain[-1] if chain else None
+        st.audit_warnings = warnings(chain)
         out.append(st)
     return out

@@ -26,9 +26,17 @@ from ..domain import history as h
 from ..domain import models as m
 from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
 from ..domain.roles import Perm
-from ..services.bulk import batch_digest, convert_rows
+from ..services.bulk import (
+    batch_digest,
+    check_rowids,
+    convert_rows,
+    execute_insert,
+    marked_digest,
+    next_rowids,
+)
 from ..services.kinds import kind_spec
 from ..store import audit, search_index, status_history
+from ..store.serialize import content_columns
 from .fields import LEDGER_KINDS, field_by_name
 from .header import Header, detect_header, is_header_repeat
 from .mapping import Mapping, ValueMapper, suggest_columns
@@ -389,21 +397,44 @@ def value_table(services: Services, kind: str, path: str | Path, *, sheets: list
 
 def _insert(conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]], *,
             digest: bool = True) -> tuple[int, str]:
-    """Core executemany of converted rows; returns (count, SHA-256 of what was inserted, or '' when
-    `digest` is off: derived rows such as status spans are not part of the audited batch)."""
-    if not rows:
-        return 0, batch_digest(model.__tablename__, [], [])
-    table: sa.Table = model.__table__
-    columns = [c.name for c in table.columns]
-    tuples = convert_rows(model, conn.dialect.name, rows)
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=columns)
-    if conn.dialect.positional:
-        order = [columns.index(k) for k in compiled.positiontup or columns]
-        params: Any = [tuple(t[i] for i in order) for t in tuples] if order != list(range(len(columns))) else tuples
-    else:
-        params = [dict(zip(columns, t, strict=True)) for t in tuples]
-    conn.exec_driver_sql(compiled.string, params)
-    return len(tuples), batch_digest(table.name, columns, tuples) if digest else ""
+    """Core executemany of converted rows (no audit hash: derived rows such as status spans, events
+    of an undo); returns (count, SHA-256 of what was inserted, or '' when `digest` is off)."""
+    prepared = _Prepared.of(conn, model, rows, digest=digest)
+    prepared.insert(conn, None)
+    return prepared.count, prepared.digest
+
+
+@dataclass
+class _Prepared:
+    """Rows of one table converted for the driver, hashed, with the rowids they are about to take."""
+
+    table: sa.Table
+    columns: list[str]
+    tuples: list[tuple[Any, ...]]
+    digest: str
+    rowids: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, conn: sa.Connection, model: type[Any], rows: list[dict[str, Any]], *, digest: bool = True) -> _Prepared:
+        table: sa.Table = model.__table__
+        columns = [c.name for c in content_columns(table)]
+        tuples = convert_rows(model, conn.dialect.name, rows)
+        if not digest:  # derived rows (status spans: their INTEGER keys may not follow max(rowid))
+            return cls(table, columns, tuples, "", None)
+        return cls(table, columns, tuples, batch_digest(table.name, columns if tuples else [], tuples),
+                   next_rowids(conn, table.name, len(tuples)))
+
+    @property
+    def count(self) -> int:
+        return len(self.tuples)
+
+    def insert(self, conn: sa.Connection, row_hash: str | None) -> None:
+        execute_insert(conn, self.table, self.columns, self.tuples, row_hash)
+        check_rowids(conn, self.table.name, self.rowids)
+
+
+def _insert_prepared(conn: sa.Connection, prepared: _Prepared, row_hash: str | None) -> None:
+    prepared.insert(conn, row_hash)
 
 
 IMPORT_CACHE_KIB = 64 * 1024
@@ -531,9 +562,23 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
         tables = [model.__tablename__, *([child_table] if child_table else []), "workflow_event", "status_span"]
         # Indexes come back (inner exit) before the search rows are written (they look parties up by dispute).
         with _search_rows_in_one_pass(conn, model.__tablename__), _indexes_built_after(conn, tables, len(records)):
-            n_rec, h_rec = _insert(conn, model, records)
-            n_par, h_par = _insert(conn, child, parties) if child else (0, "")
-            n_ev, h_ev = _insert(conn, m.WorkflowEvent, events)
+            # The entry first (it holds the rows' digests and the rowids they will take), then the rows,
+            # each carrying the entry's hash (`audit verify` re-hashes them from the table).
+            batch = [_Prepared.of(conn, model, records), *([_Prepared.of(conn, child, parties)] if child else []),
+                     _Prepared.of(conn, m.WorkflowEvent, events)]
+            entry = audit.append(
+                session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
+                record_id=None, before=None, after={
+                    "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
+                    "counts": {p.table.name: p.count for p in batch},
+                    "sha256": {p.table.name: p.digest for p in batch},
+                    **({"rowids": {p.table.name: list(p.rowids) for p in batch if p.rowids}}
+                       if conn.dialect.name == "sqlite" else {}),
+                    "summary": summary})
+            for p in batch:
+                _insert_prepared(conn, p, entry.hash)
+            n_rec, n_ev = batch[0].count, batch[-1].count
+            n_par = batch[1].count if child else 0
             # The status history (what the stock figures "as at A" read), replayed from the events just
             # written as a record entered in the form gets it; from the rows in hand, not read back.
             if plan.kind in status_history.KIND_TABLES:
@@ -546,14 +591,6 @@ def _commit_import(services: Services, plan: Plan, *, valid_only: bool) -> Impor
                     _insert(conn, m.StatusSpan, spans, digest=False)
                 elif spans:  # elsewhere the id column's default (a sequence) must fill it
                     conn.execute(insert(status_history.T_SPAN), spans)
-        entry = audit.append(session, username=services.actor.username, action=IMPORT_ACTION, record_kind=spec.name,
-                             record_id=None, before=None, after={
-                                 "batch_id": batch_id, "file": plan.path.name, "file_sha256": plan.file_sha256,
-                                 "counts": {model.__tablename__: n_rec, **({child_table: n_par} if child_table else {}),
-                                            "workflow_event": n_ev},
-                                 "sha256": {model.__tablename__: h_rec, **({child_table: h_par} if child_table else {}),
-                                            "workflow_event": h_ev},
-                                 "summary": summary})
         session.flush()
         conn.execute(insert(m.ImportBatch.__table__), [{
             "id": batch_id, "kind": spec.name, "file_name": plan.path.name, "file_sha256": plan.file_sha256,
@@ -593,21 +630,31 @@ def undo_import(services: Services, batch_id: str, reason: str) -> int:
         now, who = m.utcnow(), services.actor.username
         void_reason = f"撤销台账导入：{reason}"
         live = list(session.execute(select(table.id).where(table.id.in_(ids), table.voided.is_(False))).scalars())
-        changes = {"voided": True, "void_reason": void_reason, "updated_at": now, "updated_by": who}
+        # The voided rows are marked first, hashed as stored, then given the entry's hash.
+        marker = f"undo:{batch.id}"
+        changes = {"voided": True, "void_reason": void_reason, "updated_at": now, "updated_by": who,
+                   "audit_hash": marker}
         session.execute(sa.update(table).where(table.id.in_(ids), table.voided.is_(False))
                         .values(revision=table.revision + 1, **changes))
         child: Any = CHILD_MODELS.get(batch.kind)
+        touched = [table.__table__]
         if child is not None:  # dispute parties, activity participants
             parent = getattr(child, CHILD_KEYS[batch.kind])
             session.execute(sa.update(child).where(parent.in_(ids), child.voided.is_(False))
                             .values(revision=child.revision + 1, **changes))
+            touched.append(child.__table__)
+        digests = {t.name: marked_digest(session.connection(), t, marker) for t in touched}
         base = {"record_kind": batch.kind, "action": "void", "event_date": services.today(), "actor": who,
                 "note": void_reason, "township_code": services.township.code, "created_by": who, "updated_by": who}
         if spec.workflow is not None:  # as `void` does: a kind without workflow has no events
             _insert(session.connection(), m.WorkflowEvent, [dict(base, record_id=rid) for rid in live])
-        audit.append(session, username=who, action=UNDO_ACTION, record_kind=batch.kind, record_id=None,
-                     before={"batch_id": batch.id, "imported": batch.imported},
-                     after={"batch_id": batch.id, "voided": len(live), "reason": reason})
+        entry = audit.append(session, username=who, action=UNDO_ACTION, record_kind=batch.kind, record_id=None,
+                             before={"batch_id": batch.id, "imported": batch.imported},
+                             after={"batch_id": batch.id, "voided": len(live), "reason": reason,
+                                    "counts": {t: n for t, (n, _h) in digests.items()},
+                                    "sha256": {t: h for t, (_n, h) in digests.items()}})
+        for t in touched:
+            session.execute(sa.update(t).where(t.c.audit_hash == marker).values(audit_hash=entry.hash))
         batch.undone_at, batch.undone_by, batch.undo_reason = now, who, reason
         session.add(batch)
     return len(live)

@@ -124,9 +124,9 @@ class AdminOps:
             session.add(user)
             session.flush()
             audit.append(session, username=self.actor.username, action="init", record_kind="township",
-                         record_id=t.id, before=None, after=to_row(t))
+                         record_id=t.id, before=None, after=to_row(t), stamp=t)
             audit.append(session, username=self.actor.username, action="create", record_kind="app_user",
-                         record_id=user.id, before=None, after=_user_audit_row(user))
+                         record_id=user.id, before=None, after=_user_audit_row(user), stamp=user)
         self.invalidate_caches()
         self._key_slot(admin_username.strip(), admin_password)
         from .unlock import remember_public
@@ -151,7 +151,7 @@ class AdminOps:
             session.add(user)
             session.flush()
             audit.append(session, username=self.actor.username, action="create", record_kind="app_user",
-                         record_id=user.id, before=None, after=_user_audit_row(user))
+                         record_id=user.id, before=None, after=_user_audit_row(user), stamp=user)
         self._key_slot(user.username, password)
         return user
 
@@ -171,7 +171,7 @@ class AdminOps:
             self._touch(user)
             session.add(user)
             audit.append(session, username=self.actor.username, action="set_password", record_kind="app_user",
-                         record_id=user.id, before=before, after=_user_audit_row(user))
+                         record_id=user.id, before=before, after=_user_audit_row(user), stamp=user)
         self._key_slot(username, password)
         if self.store.path is not None:
             from .signin import gate_clear
@@ -189,7 +189,7 @@ class AdminOps:
             self._touch(user)
             session.add(user)
             audit.append(session, username=self.actor.username, action="set_active", record_kind="app_user",
-                         record_id=user.id, before=before, after=_user_audit_row(user))
+                         record_id=user.id, before=before, after=_user_audit_row(user), stamp=user)
         if not active:
             self._key_slot(username, None)  # a disabled account no longer unwraps the store's key
 
@@ -337,15 +337,21 @@ class AdminOps:
         return checked, problems
 
 
-def audit_problems(session: Session) -> tuple[int, list[audit.AuditProblem]]:
-    """(entries checked, problems): the chain itself, a chain deleted as a whole, and accounts
-    that differ from their last audit entry. Reads only (backups are checked with it too)."""
+def audit_problems(session: Session, *, rows: bool = True) -> tuple[int, list[audit.AuditProblem]]:
+    """(entries checked, problems): the chain itself, a chain deleted as a whole, and record rows and
+    accounts that differ from the audit entry that last wrote them (services/rowcheck.py). Reads only.
+
+    `rows=False` checks the accounts but not every record row: what a backup checks of its copy
+    (a backup must stay quick, and a store with an edited row is still worth a copy)."""
+    from .rowcheck import CHECKED, row_problems
+
     checked, problems = audit.verify(session)
     if checked == 0 and is_initialized(session):
         problems.append(audit.AuditProblem(None, "审计日志为空，但数据库已初始化（初始化本身就会留下审计记录）："
                                                  "审计日志和审计链末端标记被整体删除"))
-    elif checked:
-        problems.extend(_users_against_audit(session))
+    elif checked and is_initialized(session):  # a township store (a county hub's rows come from bundles)
+        problems.extend(row_problems(session.connection(), bad_entries=[p.seq for p in problems],
+                                     models=CHECKED if rows else (m.User,)))
     return checked, problems
 
 
@@ -359,36 +365,6 @@ def _user_audit_row(user: m.User) -> dict[str, Any]:
     row["password_hash"] = "***"  # never copy password hashes into the audit trail
     row["password_digest"] = _password_digest(user.password_hash)
     return row
-
-
-_USER_FIELDS = {"username": "用户名", "role": "角色", "active": "启用状态", "display_name": "姓名"}
-
-
-def _users_against_audit(session: Session) -> list[audit.AuditProblem]:
-    """Each account must equal what its last audit entry says (a role raised with the sqlite3 shell,
-    an account inserted directly, a swapped password hash)."""
-    import json
-
-    last: dict[str, tuple[int, dict[str, Any]]] = {}
-    query = (select(m.AuditEntry.seq, m.AuditEntry.record_id, m.AuditEntry.after)
-             .where(m.AuditEntry.record_kind == "app_user").order_by(m.AuditEntry.seq))
-    for seq, record_id, after in session.execute(query):
-        if record_id and after:
-            last[record_id] = (seq, json.loads(after))
-    problems: list[audit.AuditProblem] = []
-    for user in session.execute(select(m.User)).scalars():
-        if user.id not in last:
-            problems.append(audit.AuditProblem(None, f"用户“{user.username}”没有任何审计记录（被直接写入数据库）"))
-            continue
-        seq, after = last[user.id]
-        changed = [label for key, label in _USER_FIELDS.items() if after.get(key) != getattr(user, key)]
-        digest = after.get("password_digest")
-        if digest is not None and digest != _password_digest(user.password_hash):
-            changed.append("密码")
-        if changed:
-            problems.append(audit.AuditProblem(
-                seq, f"用户“{user.username}”的{'、'.join(changed)}与第{seq}条审计记录不符（被绕过程序直接修改）"))
-    return problems
 
 
 def authenticate(services: Services, username: str, password: str) -> Actor:

@@ -128,7 +128,7 @@ def verify_copy(path: Path, key: bytes | None = None) -> int:
     engine = create_engine("sqlite://", creator=lambda: connect_file(path, key, readonly=True), poolclass=NullPool)
     try:
         with Session(engine) as session:
-            checked, problems = audit_problems(session)
+            checked, problems = audit_problems(session, rows=False)
     finally:
         engine.dispose()
     if problems:

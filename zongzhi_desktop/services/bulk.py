@@ -9,7 +9,9 @@ Rows are plain dicts of Python values (date, datetime, bool…), keyed by column
 columns get the model's defaults (new UUID, revision 1, timestamps now…). They are converted to
 the driver's values once, by a per-table function built from the column types, and that same
 converted form is what the batch hash covers (on SQLite: exactly what is stored, so a batch can
-be re-hashed from the table later — see `verify_batch`).
+be re-hashed from the table later — see `verify_batch`). The store-local column `audit_hash` is not
+part of the converted rows or of the hash: every inserted row gets the batch entry's hash there
+(the entry is written first, with the rowid range the rows are about to take).
 
 `drop_indexes` / `restore_indexes` (SQLite; `deferred_indexes` wraps both) drop a table's
 secondary indexes and triggers for a load into empty tables and rebuild them afterwards,
@@ -34,7 +36,8 @@ from sqlmodel import Session, SQLModel
 
 from ..domain import models as m
 from ..store import audit
-from ..store.serialize import canonical_json
+from ..store.rowhash import UNSTAMPED
+from ..store.serialize import LOCAL_COLUMNS, ROW_HASH, canonical_json, content_columns
 from .kinds import kind_of_model
 
 DEFAULT_BATCH = 20_000
@@ -111,7 +114,8 @@ def row_converter(model: type[SQLModel], dialect: str) -> tuple[list[str], RowCo
     """(column names, function turning a row dict into the driver's tuple) for a table.
 
     The function is generated once per table and dialect: one expression per column with the
-    model's default for an absent key and the type conversion the dialect needs.
+    model's default for an absent key and the type conversion the dialect needs. The store-local
+    columns (`audit_hash`) are left out: the insert sets them.
     """
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
     key = (table.name, dialect)
@@ -120,8 +124,10 @@ def row_converter(model: type[SQLModel], dialect: str) -> tuple[list[str], RowCo
     env: dict[str, Any] = {}
     exprs: list[str] = []  # tolerant: absent keys get the model default
     direct: list[str] = []  # fast path: every column present (generated rows)
-    columns = [c.name for c in table.columns]
-    for i, column in enumerate(table.columns):
+    content = content_columns(table)
+    columns = [c.name for c in content]
+    full = len(columns) + sum(1 for c in table.columns if c.name in LOCAL_COLUMNS)
+    for i, column in enumerate(content):
         name = repr(column.name)
         info = model.model_fields.get(column.name)  # type: ignore[attr-defined]
         if info is not None and info.default_factory is not None:
@@ -141,7 +147,7 @@ def row_converter(model: type[SQLModel], dialect: str) -> tuple[list[str], RowCo
         direct.append(plain)
     source = (
         f"def convert(r):\n"
-        f"    if len(r) == {len(columns)}:\n"
+        f"    if len(r) in ({len(columns)}, {full}):\n"
         f"        try:\n"
         f"            return ({', '.join(direct)},)\n"
         f"        except KeyError:\n"
@@ -198,19 +204,8 @@ def insert_converted(session: Session, model: type[SQLModel], tuples: Sequence[t
                      username: str) -> int:
     """`insert_batch` for rows already converted by `convert_rows` (e.g. in another process)."""
     conn = session.connection()
-    dialect = conn.dialect
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
-    columns = [c.name for c in table.columns]
-    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-    sqlite = dialect.name == "sqlite"
-    if sqlite:
-        before = conn.exec_driver_sql(f"SELECT max(rowid) FROM {table.name}").scalar() or 0
-    if dialect.positional:
-        order = [columns.index(k) for k in compiled.positiontup or columns]
-        params: Sequence[Any] = tuples if order == list(range(len(columns))) else [tuple(t[i] for i in order) for t in tuples]
-    else:
-        params = [dict(zip(columns, t, strict=True)) for t in tuples]
-    conn.exec_driver_sql(compiled.string, params)  # type: ignore[arg-type]
+    columns = [c.name for c in content_columns(table)]
     after: dict[str, Any] = {
         "table": table.name,
         "count": len(tuples),
@@ -219,13 +214,65 @@ def insert_converted(session: Session, model: type[SQLModel], tuples: Sequence[t
     if "id" in columns:
         idx = columns.index("id")
         after["first_id"], after["last_id"] = tuples[0][idx], tuples[-1][idx]
-    if sqlite:
+    rowids = next_rowids(conn, table.name, len(tuples))
+    if rowids is not None:
         # Rows of one batch occupy a contiguous rowid range (the write lock is held), which lets
-        # verify_batch re-hash them from the table.
-        after["rowids"] = [before + 1, conn.exec_driver_sql(f"SELECT max(rowid) FROM {table.name}").scalar()]
+        # verify_batch and `audit verify` re-hash them from the table.
+        after["rowids"] = list(rowids)
     entry = audit.append(session, username=username, action=BULK_ACTION, record_kind=_audit_kind(model),
                          record_id=None, before=None, after=after)
+    execute_insert(conn, table, columns, tuples, entry.hash)
+    check_rowids(conn, table.name, rowids)
     return entry.seq
+
+
+def next_rowids(conn: sa.Connection, table: str, count: int) -> tuple[int, int] | None:
+    """SQLite: the rowid range the next `count` rows inserted into `table` will take (each new row
+    gets max(rowid) + 1); None elsewhere. Call with the write lock held (inside a write transaction)."""
+    if conn.dialect.name != "sqlite" or not count:
+        return None
+    before = conn.exec_driver_sql(f"SELECT max(rowid) FROM {table}").scalar() or 0
+    return before + 1, before + count
+
+
+def check_rowids(conn: sa.Connection, table: str, rowids: tuple[int, int] | None) -> None:
+    """The rows just inserted took exactly the predicted range (else the transaction must not commit)."""
+    if rowids is None:
+        return
+    last = conn.exec_driver_sql(f"SELECT max(rowid) FROM {table}").scalar()
+    if last != rowids[1]:
+        raise RuntimeError(f"rows of {table} did not take rowids {rowids[0]}..{rowids[1]} (max is {last})")
+
+
+def execute_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[str], tuples: Sequence[tuple[Any, ...]],
+                   row_hash: str | None) -> None:
+    """Core executemany of converted tuples (in `columns` order); `row_hash` goes into every row's
+    `audit_hash` when the table has that column (not workflow events: store/rowhash.py UNSTAMPED)."""
+    if not tuples:
+        return
+    if row_hash is not None and ROW_HASH in table.c and table.name not in UNSTAMPED:
+        columns = [*columns, ROW_HASH]
+        extra = (row_hash,)
+        tuples = [t + extra for t in tuples]
+    dialect = conn.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    if dialect.positional:
+        order = [columns.index(k) for k in compiled.positiontup or columns]
+        params: Sequence[Any] = tuples if order == list(range(len(columns))) else [tuple(t[i] for i in order) for t in tuples]
+    else:
+        params = [dict(zip(columns, t, strict=True)) for t in tuples]
+    conn.exec_driver_sql(compiled.string, params)  # type: ignore[arg-type]
+
+
+def marked_digest(conn: sa.Connection, table: sa.Table, marker: str) -> tuple[int, str]:
+    """(count, batch digest) of the rows whose `audit_hash` is `marker`, as stored, in rowid order
+    (SQLite; elsewhere in id order): how a batch update hashes the rows it wrote before its entry
+    exists."""
+    columns = [c.name for c in content_columns(table)]
+    order = "rowid" if conn.dialect.name == "sqlite" else "id"
+    rows = conn.execute(sa.text(f"SELECT {', '.join(columns)} FROM {table.name} WHERE audit_hash = :m ORDER BY {order}"),
+                        {"m": marker}).all()
+    return len(rows), batch_digest(table.name, columns, [tuple(r) for r in rows])
 
 
 def insert_rows(session: Session, model: type[SQLModel], rows: Iterable[Mapping[str, Any]], *,
@@ -251,7 +298,7 @@ def verify_batch(session: Session, seq: int) -> bool:
         raise LookupError(f"audit entry {seq} is not a bulk insert")
     after = json.loads(entry.after)
     table = SQLModel.metadata.tables[after["table"]]
-    columns = [c.name for c in table.columns]
+    columns = [c.name for c in content_columns(table)]
     first, last = after["rowids"]
     rows = session.connection().exec_driver_sql(
         f"SELECT {', '.join(columns)} FROM {table.name} WHERE rowid BETWEEN ? AND ? ORDER BY rowid", (first, last)

@@ -303,6 +303,11 @@ class _Compiled:
     like: bool = False  # contains a base-table LIKE scan (worth materializing)
 
 
+# A search with at least this many hits is ordered by walking the sort's list index on an encrypted
+# store (Lister._search_order_hint).
+SEARCH_WALK_MIN_HITS = 2000
+
+
 def like_pattern(term: str) -> str:
     """`term` as a LIKE substring pattern with %, _ and the escape character escaped."""
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -490,6 +495,37 @@ class Lister:
             self._counts[key] = n
         return n
 
+    def _search_order_hint(self, q: ListQuery) -> str:
+        """On an encrypted store, order a plain search's hits by walking the list index of the sort.
+
+        By default SQLite looks up every hit's row for its sort keys and sorts them: 13,528 random table
+        pages for 宅基地 among 1,000,000 records, cheap from the OS cache of a plain file but each one
+        decrypted and authenticated on an encrypted store (102 ms against 40 ms). Walking the partial
+        index (date, status) in order reads a few thousand small pages instead (45 ms); on a plain
+        store that walk is the slower plan (60 ms), so it is used on encrypted stores only — and not
+        for a term the full-text index finds rarely (walking 339,000 index entries for no hit costs
+        30 ms; looking up a few hundred rows costs nothing).
+        """
+        if self._key is None or not q.search:
+            return ""
+        if replace(q, search="", sort=None, descending=None, title="") != ListQuery(q.kind):
+            return ""  # other filters choose their own plan
+        spec = list_spec(q.kind)
+        col = spec.column(q.sort or spec.default_sort)
+        if not col.sort or self._selective_range(q, col):
+            return ""
+        cols = tuple(c.removeprefix("t.") for c in col.sort)
+        if cols not in LIST_INDEXES.get(spec.table, ()):
+            return ""
+        long_terms = [t for t in search_terms(q.search) if len(t) >= FTS_MIN_CHARS]
+        if long_terms:  # the full-text index counts its hits cheaply: few hits, no walk
+            hits = min(int(self.connection().execute(
+                f"SELECT count(*) FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?", (fts_phrase(term),)
+            ).fetchone()[0]) for term in long_terms)
+            if hits < SEARCH_WALK_MIN_HITS:
+                return ""
+        return f" INDEXED BY {index_name(spec.table, cols)}"
+
     def _count_hint(self, q: ListQuery, compiled: _Compiled) -> str:
         """Name the index for counts SQLite tends to plan as a table scan.
 
@@ -513,7 +549,8 @@ class Lister:
                 return self._materialized[q]
         spec = list_spec(q.kind)
         compiled = self._compile(q)
-        sql = f"SELECT t.rowid FROM {spec.table} t WHERE {compiled.where} {self._order(q)}"
+        hint = self._search_order_hint(q)
+        sql = f"SELECT t.rowid FROM {spec.table} t{hint} WHERE {compiled.where} {self._order(q)}"
         ids = array("q", (r[0] for r in self.connection().execute(sql, compiled.params)))
         with self._lock:
             self._materialized[q] = ids

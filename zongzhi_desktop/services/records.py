@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session, SQLModel
 
 from ..domain import deadlines as dl
@@ -138,7 +138,7 @@ class RecordOps:
     def _audit(self: Services, session: Session, action: str, kind: str, rec: SQLModel,
                before: dict[str, Any] | None) -> None:
         audit.append(session, username=self.actor.username, action=action, record_kind=kind,
-                     record_id=getattr(rec, "id", None), before=before, after=to_row(rec))
+                     record_id=getattr(rec, "id", None), before=before, after=to_row(rec), stamp=rec)
 
     def _refresh(self: Services, kind: str, rec: Any) -> None:
         refresher = wf.REFRESHERS.get(kind)
@@ -407,16 +407,34 @@ class RecordOps:
         if id_number:
             conds.append(m.Petition.id_number == id_number)
         if name and village_id:
-            conds.append((m.Petition.petitioner_name == name) & (m.Petition.village_id == village_id))
+            # coalesce(): the village is checked on the rows the name index finds; as a plain column
+            # SQLite prefers ixl_petition_village_id_received_date (no sort for ORDER BY … LIMIT) and
+            # walks every petition of the village when the name is new.
+            conds.append((m.Petition.petitioner_name == name) & (func.coalesce(m.Petition.village_id, "") == village_id))
         if not conds:
             return []
         open_states = list(wf.PETITION.open_states)
-        q = (select(m.Petition).where(or_(*conds), m.Petition.voided.is_(False),
-                                      or_(m.Petition.status.in_(open_states), m.Petition.received_date >= since))
-             .order_by(m.Petition.received_date.desc()).limit(20))
-        if exclude_id:
-            q = q.where(m.Petition.id != exclude_id)
+        # One query per condition, merged here: with the two joined by OR SQLite walks every petition of
+        # the village (ix_petition_village_id: 36,000 rows at 1,000,000 records, 47 ms; 212 ms on the
+        # encrypted store, which decrypts each page it reads); apart, each uses its selective index
+        # (id_number, petitioner_name) and reads a handful of rows.
+        queries = []
+        for cond in conds:
+            q = (select(m.Petition).where(cond, m.Petition.voided.is_(False),
+                                          or_(m.Petition.status.in_(open_states), m.Petition.received_date >= since))
+                 .order_by(m.Petition.received_date.desc()).limit(20))
+            if exclude_id:
+                q = q.where(m.Petition.id != exclude_id)
+            queries.append(q)
+
+        def run(s: Session) -> list[Any]:
+            found: dict[str, Any] = {}
+            for q in queries:
+                for row in s.execute(q).scalars():
+                    found.setdefault(row.id, row)
+            return sorted(found.values(), key=lambda p: p.received_date, reverse=True)[:20]
+
         if session is not None:
-            return list(session.execute(q).scalars())
+            return run(session)
         with self.session() as s:
-            return list(s.execute(q).scalars())
+            return run(s)

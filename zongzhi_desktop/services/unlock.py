@@ -16,7 +16,11 @@ same key, so nothing readable is left behind.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -280,6 +284,38 @@ def _sign_in_plain(path: Path, username: str, password: str, *, now: datetime | 
 
 
 # -- converting a plain store ------------------------------------------------------------------
+STALE_LOCK_SECONDS = 3600
+
+
+@contextmanager
+def _converting(path: Path) -> Iterator[None]:
+    """One converter at a time (the window and a command signing in together after the upgrade): a
+    lock file made with O_EXCL; one older than an hour was left by a crash and is taken over. Inside,
+    the store must still be plain — else another program converted it meanwhile."""
+    lock = path.with_name(path.name + ".converting")
+    for _attempt in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:
+            try:
+                age = time.time() - lock.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if age < STALE_LOCK_SECONDS:
+                raise DomainError("另一个综治桌面程序正在把数据库转换为加密存储，请稍候再登录") from None
+            lock.unlink(missing_ok=True)
+    else:
+        raise DomainError("另一个综治桌面程序正在把数据库转换为加密存储，请稍候再登录")
+    os.close(fd)
+    try:
+        if not is_plain_sqlite(path):
+            raise DomainError("数据库刚被另一个综治桌面程序转换为加密存储，请重新登录")
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
 def encrypt_file(plain: Path, target: Path, key: bytes) -> None:
     """Export the plain SQLite database `plain` into a new encrypted file `target` (mode 0600)."""
     from sqlcipher3 import dbapi2
@@ -330,11 +366,16 @@ def _check_same(plain: Path, encrypted: Path, key: bytes) -> None:
 def encrypt_plain_store(store: Store) -> tuple[Store, Path]:
     """Convert an open plain store to an encrypted one (closing `store`); returns the reopened store
     and the verified plain backup made first (itself encrypted afterwards, like every plain copy)."""
-    from .backup import make_backup, verify_copy
-
     path = store.path
     if path is None or store.key is not None:
         raise ValueError("only a plain SQLite store can be converted")
+    with _converting(path):
+        return _encrypt_plain_store(store, path)
+
+
+def _encrypt_plain_store(store: Store, path: Path) -> tuple[Store, Path]:
+    from .backup import make_backup, verify_copy
+
     backup = make_backup(path, kind="encrypt").backup.path
     with store.session() as s:
         accounts = [(u.username, u.password_hash) for u in s.execute(select(m.User)).scalars()]
@@ -395,3 +436,80 @@ def encrypt_plain_copies(store_path: Path, key: bytes) -> list[Path]:
 
         copy_keyfile(store_path, store_path.parent / BACKUP_DIR)
     return done
+
+
+# -- the county hub on SQLite ---------------------------------------------------------------------
+COUNTY_SLOT = "county"  # the county store's data key is wrapped under the county key passphrase
+
+
+def create_encrypted_county(path: Path, passphrase: str) -> tuple[Store, str]:
+    """A new, empty, encrypted county store at `path` whose key opens with the county key passphrase;
+    returns it and its recovery key (to show once)."""
+    from ..fileperms import private_dir
+
+    if store_state(path) not in ("missing", "unfinished"):
+        raise DomainError(f"县级数据库已存在：{path}")
+    _remove_store_files(path)
+    private_dir(path.parent)
+    key = keys.new_data_key()
+    keyfile = keys.KeyFile.for_key(key)
+    keyfile.set_user(COUNTY_SLOT, passphrase, key)
+    recovery = keyfile.new_recovery(key)
+    keyfile.public = {"county": True}
+    keyfile.save(keys.keyfile_path(path))
+    return Store(path, key=key), recovery
+
+
+def county_key(path: Path, passphrase: str) -> bytes:
+    """The data key of the encrypted county store at `path` (DomainError in Chinese if the passphrase
+    does not open it)."""
+    recover_keyfile(path)
+    state = store_state(path)
+    if state == "keyless":
+        raise keys.KeyFileError(f"县级数据库 {path} 无法读取：没有密钥文件 {keys.keyfile_path(path).name}"
+                                "（文件已损坏，或密钥文件丢失）。请从备份恢复")
+    key = keys.load(keys.keyfile_path(path)).unwrap_user(COUNTY_SLOT, passphrase)
+    if key is None:
+        raise DomainError("县级密钥口令不正确，无法打开县级数据库")
+    return key
+
+
+def encrypt_county_store(store: Store, passphrase: str) -> tuple[Store, str]:
+    """Convert an open plain county store to an encrypted one (closing `store`), with a checked copy of
+    the plain file first (`county.before-upgrade-…`, itself encrypted afterwards); returns the reopened
+    store and its new recovery key."""
+    path = store.path
+    if path is None or store.key is not None:
+        raise ValueError("only a plain SQLite store can be converted")
+    with _converting(path):
+        return _encrypt_county_store(store, path, passphrase)
+
+
+def _encrypt_county_store(store: Store, path: Path, passphrase: str) -> tuple[Store, str]:
+    from ..store.migrate import backup_sqlite
+
+    store.close()
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+    backup_sqlite(path)  # integrity-checked copy under a temporary name, then renamed
+    key = keys.new_data_key()
+    keyfile = keys.KeyFile.for_key(key)
+    keyfile.set_user(COUNTY_SLOT, passphrase, key)
+    recovery = keyfile.new_recovery(key)
+    keyfile.public = {"county": True}
+    partial = path.with_name(path.name + ".encrypting")
+    try:
+        encrypt_file(path, partial, key)
+        _check_same(path, partial, key)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    keyfile.save(keys.keyfile_path(path))
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    publish(partial, path)
+    encrypt_plain_copies(path, key)
+    return Store(path, key=key), recovery

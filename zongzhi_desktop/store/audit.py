@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 from sqlmodel import Session
 
 from ..domain.models import GENESIS_HASH, AuditEntry, AuditHead, utcnow
@@ -46,8 +46,12 @@ def append(
     record_id: str | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    stamp: Any = None,
 ) -> AuditEntry:
-    """Add one entry inside the caller's transaction (the caller commits record and entry together)."""
+    """Add one entry inside the caller's transaction (the caller commits record and entry together).
+
+    `stamp`: the row object this entry wrote; its `audit_hash` is set to the entry's hash, so
+    `audit verify` can check the row against the entry (services/rowcheck.py)."""
     head = session.get(AuditHead, 1, with_for_update=True)
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS_HASH)
@@ -64,7 +68,15 @@ def append(
     session.add(entry)
     head.seq, head.hash = seq, digest
     session.add(head)
+    if stamp is not None:
+        stamp.audit_hash = digest
     return entry
+
+
+def current_head(session: Session | Connection) -> tuple[int, str]:
+    """(seq, hash) of the newest entry as the head records it; (0, GENESIS_HASH) for an empty chain."""
+    row = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
 
 
 @dataclass

@@ -8,6 +8,11 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
+# Columns that are bookkeeping of this store, not content: left out of audit images (a row cannot
+# contain the hash of the entry that describes it) and of bundles.
+ROW_HASH = "audit_hash"
+LOCAL_COLUMNS = frozenset({ROW_HASH})
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
@@ -18,9 +23,15 @@ def _plain(value: Any) -> Any:
 
 
 def to_row(obj: SQLModel) -> dict[str, Any]:
-    """Every column of a table object as JSON-safe values, in column order."""
+    """Every content column of a table object as JSON-safe values, in column order (without the
+    store-local LOCAL_COLUMNS)."""
     table = type(obj).__table__  # type: ignore[attr-defined]
-    return {c.name: _plain(getattr(obj, c.name)) for c in table.columns}
+    return {c.name: _plain(getattr(obj, c.name)) for c in table.columns if c.name not in LOCAL_COLUMNS}
+
+
+def content_columns(table: Any) -> list[Any]:
+    """A table's columns without the store-local LOCAL_COLUMNS, in column order."""
+    return [c for c in table.columns if c.name not in LOCAL_COLUMNS]
 
 
 def canonical_json(value: Any) -> str:

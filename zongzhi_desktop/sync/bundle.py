@@ -62,6 +62,7 @@ class BundleHeader:
     created_at: datetime
     span_from: datetime | None
     app: str = "zongzhi-desktop"
+    audit_head: tuple[int, str] | None = None  # (seq, hash) of the township's audit chain end
 
 
 @dataclass
@@ -139,6 +140,8 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
         "signer": signer_id,
         "signer_fingerprint": fingerprint(signer_id),
     }
+    if header.audit_head is not None:  # the county keeps it: a witness of the township's audit chain
+        manifest["audit_head"] = {"seq": header.audit_head[0], "hash": header.audit_head[1]}
     manifest_bytes = canonical_json(manifest).encode("utf-8")
     writer.add(ct.MANIFEST, manifest_bytes)
     writer.add(ct.SIGNATURE, signer.sign(envelope.context(SIGN_KIND) + manifest_bytes).signature)
@@ -217,6 +220,11 @@ def check_manifest(m: Any) -> dict[str, Any]:
             raise BundleRefused(f"数据块 {i} 的压缩比异常，已拒收", "too_large")
         _want(c, "sha256", str, HEX64)
     _want(m, "signer", str, HEX64)
+    if "audit_head" in m:  # optional: bundles of earlier releases have none
+        head = _want(m, "audit_head", dict)
+        if _want(head, "seq", int) < 0:
+            raise _bad("audit_head.seq")
+        _want(head, "hash", str, HEX64)
     return m
 
 

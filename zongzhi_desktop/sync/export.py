@@ -23,6 +23,7 @@ from ..domain.models import GENESIS_HASH, utcnow
 from ..domain.models.sync import SyncAck, SyncBundle, SyncKey
 from ..domain.roles import Perm
 from ..store import audit
+from ..store.serialize import content_columns
 from .bundle import BundleFile, BundleHeader, bundle_file_name, write_bundle
 from .errors import BundleRefused, SyncError
 from .keys import TOWNSHIP_SIGNING, active_key, unb64, unlock_signing
@@ -61,7 +62,7 @@ def unacked_rows(conn: Connection, table_name: str, township_code: str) -> Itera
     """Rows of one table (this township's) with no acknowledgement at their current revision."""
     table = synced_tables()[table_name]
     ack = SyncAck.__table__  # type: ignore[attr-defined]
-    q = (select(*table.columns)
+    q = (select(*content_columns(table))
          .select_from(table.outerjoin(ack, and_(ack.c.table_name == table_name, ack.c.record_id == table.c.id)))
          .where(table.c.township_code == township_code,
                 or_(ack.c.revision.is_(None), ack.c.revision < table.c.revision))
@@ -166,7 +167,8 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
                             .order_by(bundles.c.sequence.desc()).limit(1)).first()
         sequence = (last.sequence if last else 0) + 1
         header = BundleHeader(town.code, town.name, town.county_code, sequence,
-                              last.bundle_hash if last else GENESIS_HASH, now, last.created_at if last else None)
+                              last.bundle_hash if last else GENESIS_HASH, now, last.created_at if last else None,
+                              audit_head=audit.current_head(conn))
         name = bundle_file_name(town.code, sequence)
         tmp = outbox / (name + PARTIAL)
         tables = ((t, unacked_rows(conn, t, town.code)) for t in synced_tables())

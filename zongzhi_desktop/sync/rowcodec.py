@@ -13,7 +13,7 @@ import base64
 import binascii
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import Table
 
 from ..domain.models import SYNCED_MODELS
+from ..store.serialize import LOCAL_COLUMNS, content_columns
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
@@ -45,9 +46,10 @@ def _b64(v: bytes) -> str:
 
 
 def encoders(table: Table) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    """(column name, converter or None) for each column, in column order."""
+    """(column name, converter or None) for each column that travels (not the store-local
+    `audit_hash`), in column order; select `content_columns(table)` to feed `encode_row`."""
     out: list[tuple[str, Callable[[Any], Any] | None]] = []
-    for c in table.columns:
+    for c in content_columns(table):
         kind = column_kind(c)
         conv = {"datetime": _iso_dt, "date": _iso_d, "bytes": _b64}.get(kind)
         out.append((c.name, conv))
@@ -180,11 +182,12 @@ class TableCodec:
     checks: list[tuple[str, bool, Callable[[Any], Any]]]
     foreign_keys: list[tuple[str, str, str]]  # (column, target table, target column)
     unique: list[str]  # single columns with a unique constraint besides the primary key
+    local: list[str] = field(default_factory=list)  # store-local columns: not in bundles, NULL at the county
 
     @classmethod
     def for_table(cls, table: Table) -> TableCodec:
         checks: list[tuple[str, bool, Callable[[Any], Any]]] = []
-        for c in table.columns:
+        for c in content_columns(table):
             kind = column_kind(c)
             maker: Callable[[Any], Any]
             if kind == "str":
@@ -211,7 +214,8 @@ class TableCodec:
         unique += [next(iter(ix.columns)).name for ix in table.indexes if ix.unique and len(ix.columns) == 1]
         unique += [next(iter(uc.columns)).name for uc in table.constraints
                    if isinstance(uc, sa.UniqueConstraint) and len(uc.columns) == 1]
-        return cls(table, frozenset(c.name for c in table.columns), checks, fks, sorted(set(unique)))
+        local = [c.name for c in table.columns if c.name in LOCAL_COLUMNS]
+        return cls(table, frozenset(c.name for c in content_columns(table)), checks, fks, sorted(set(unique)), local)
 
     def decode(self, obj: dict[str, Any]) -> dict[str, Any]:
         """Validated Python values for every column, or RowRejected with the first problem."""
@@ -230,6 +234,8 @@ class TableCodec:
                 out[name] = None
             else:
                 out[name] = check(v)
+        for name in self.local:
+            out[name] = None
         if out["revision"] < 1:
             raise RowRejected("字段 revision：应为正整数")
         return out

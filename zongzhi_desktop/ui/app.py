@@ -135,6 +135,11 @@ class AppController:
         from .restore_dialog import DAMAGE_FLAG
 
         self.target = target
+        if target == county_file and store_state(target) in ("encrypted", "keyless"):
+            from .county_window import start_county
+
+            start_county(self, path=target)  # the county passphrase opens the encrypted store
+            return True
         if target != county_file:
             try:
                 if recover_keyfile(target):

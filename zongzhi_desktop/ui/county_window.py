@@ -56,17 +56,24 @@ def county_actor(name: str) -> Actor:
 class CountyUnlockDialog(QDialog):
     """Opening a county store: which county (name, code, fingerprint) and its key passphrase."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store | None, parent: QWidget | None = None, *, path: Path | None = None) -> None:
+        """`store`: an open (plain) county store; None with `path`: an encrypted one, opened by the
+        passphrase typed here (its name and fingerprint are shown once it is open)."""
         super().__init__(parent)
         self.setObjectName("county_unlock")
         self.store = store
-        self.identity = county_identity(store)
+        self.path = path if store is None else store.path
+        self.identity = county_identity(store) if store is not None else None
         self.keys: CountyKeys | None = None
         self.setWindowTitle(self.tr("综治桌面 — 县级"))
-        head = QLabel(self.tr("{name}综治中心（县级数据库）").format(name=self.identity.county_name))
+        if self.identity is not None:
+            head = QLabel(self.tr("{name}综治中心（县级数据库）").format(name=self.identity.county_name))
+            info = QLabel(self.tr("县级代码 {code}，配置指纹 {fp}").format(code=self.identity.county_code,
+                                                                     fp=self.identity.fingerprint))
+        else:
+            head = QLabel(self.tr("县级数据库（已加密）"))
+            info = QLabel(self.tr("数据库 {path} 已加密，用县级密钥口令打开").format(path=self.path))
         head.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        info = QLabel(self.tr("县级代码 {code}，配置指纹 {fp}").format(code=self.identity.county_code,
-                                                                 fp=self.identity.fingerprint))
         info.setWordWrap(True)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("county_passphrase")
@@ -93,6 +100,12 @@ class CountyUnlockDialog(QDialog):
     def try_unlock(self) -> bool:
         """Unlock the county keys with the typed passphrase; the dialog closes on success."""
         try:
+            if self.store is None:  # encrypted: the passphrase unwraps the store's key first
+                from ..services.unlock import county_key
+
+                assert self.path is not None
+                self.store = Store(self.path, key=county_key(self.path, self.passphrase.text()))
+                self.identity = county_identity(self.store)
             self.keys = unlock_county_keys(self.store, self.passphrase.text())
         except DomainError as e:
             self.error.setText(e.message)
@@ -313,13 +326,15 @@ class CountyWindow(MainWindow):
             board.refresh()
 
 
-def start_county(controller: Any) -> Any:
-    """County mode of the AppController: the passphrase dialog, then the county window."""
-    dialog = CountyUnlockDialog(controller.store)
+def start_county(controller: Any, *, path: Path | None = None) -> Any:
+    """County mode of the AppController: the passphrase dialog, then the county window (`path`: an
+    encrypted county store, not open yet)."""
+    dialog = CountyUnlockDialog(controller.store, path=path)
     controller.login = dialog
 
     def unlocked() -> None:
         keys = dialog.keys
+        controller.store = dialog.store
         dialog.deleteLater()
         controller.login = None
         kw = {"today": controller.today} if controller.today else {}

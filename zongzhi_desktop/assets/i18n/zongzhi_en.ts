@@ -470,6 +470,14 @@ Save your work and close the program; at the next start it will offer to restore
         <source>退出</source>
         <translation>Quit</translation>
     </message>
+    <message>
+        <source>县级数据库（已加密）</source>
+        <translation>County database (encrypted)</translation>
+    </message>
+    <message>
+        <source>数据库 {path} 已加密，用县级密钥口令打开</source>
+        <translation>The database {path} is encrypted; the county key passphrase opens it</translation>
+    </message>
 </context>
 <context>
     <name>CountyWindow</name>

@@ -38,3 +38,6 @@ class Record(Model):
     updated_by: str = Field(default="", max_length=64)
     voided: bool = Field(default=False)
     void_reason: str | None = Field(default=None)
+    # Hash of the audit entry that last wrote this row (issue 14): `audit verify` checks the row
+    # against that entry. Local to this store: not part of the audited row image, not synced.
+    audit_hash: str | None = Field(default=None, max_length=64)
