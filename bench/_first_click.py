@@ -28,12 +28,13 @@ def main() -> None:
 
     from zongzhi_desktop.services import Actor, Services
     from zongzhi_desktop.startup import settle
-    from zongzhi_desktop.store import keys
     from zongzhi_desktop.store.database import Store
 
-    keyfile = keys.keyfile_path(Path(path))  # an encrypted township store: unlocked at sign-in, before the click
-    key = keys.load(keyfile).unwrap_user("admin", "zongzhi-admin") if keyfile.exists() else None
-    store = Store(Path(path), key=key)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_sheet_scale import store_key
+
+    # An encrypted store is unlocked at sign-in (the county's with its key passphrase), before the click.
+    store = Store(Path(path), key=store_key(Path(path)))
     statements: list[list[object]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ county imports them (zongzhi_desktop.county.importer). Then, for the weekly, mon
 county sheets (all townships aggregated plus the per-township table and reporting line):
   - first click: a child process that has imported the app and opened the county store times the
     first build of the sheet and its PDF (bench/_first_click.py), CPU and wall; median of 3 children;
-  - floor: the very SELECT statements of that build replayed through plain sqlite3 (rows fetched),
+  - floor: the very SELECT statements of that build replayed through the raw driver (sqlcipher3 keyed
+    with the county store's data key: the hub on SQLite is encrypted) (rows fetched),
     best of 3, CPU and wall — the database work of the same aggregation;
   - whole process: `zongzhi county report <sheet> --db … -o x.pdf` from process start, CPU and wall.
 Budget (issue 13): monthly and quarterly at 1,000,000 records, first click < 1.5 s and within 3× of
@@ -21,7 +22,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -100,11 +100,22 @@ def ensure_county(folder: Path, townships: int, records: int, workers: int) -> P
     return path
 
 
+def encrypt_county(path: Path) -> None:
+    """A county hub on SQLite is encrypted (services/unlock.py): a store built plain is converted
+    once, as the first county command given the passphrase does."""
+    from zongzhi_desktop.services.unlock import encrypt_county_store, store_state
+    from zongzhi_desktop.store.database import Store
+
+    if store_state(path) == "plain":
+        store, _recovery = encrypt_county_store(Store(path), COUNTY_PASS)
+        store.close()
+
+
 def main() -> None:
     import resource
     import subprocess
 
-    from bench_sheet_scale import compile_bytecode, first_click, floor
+    from bench_sheet_scale import compile_bytecode, connect, first_click, floor
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--townships", type=int, default=30)
@@ -115,9 +126,10 @@ def main() -> None:
     folder = Path(args.store)
     folder.mkdir(parents=True, exist_ok=True)
     path = ensure_county(folder, args.townships, args.records, args.workers)
+    encrypt_county(path)
     compile_bytecode()  # whole processes start as an installed app does (see bench_sheet_scale.py)
 
-    con = sqlite3.connect(path)
+    con = connect(path)
     n = {t: con.execute(f"SELECT count(*) FROM {t} WHERE voided = 0").fetchone()[0]
          for t in ("petition", "dispute", "case_package", "dispatch_item", "activity")}
     spans = con.execute("SELECT count(*) FROM status_span").fetchone()[0]
@@ -130,7 +142,7 @@ def main() -> None:
     for kind, code in SHEETS:
         fc = first_click(path, kind, code, "county")
         fl = floor(path, fc["statements"])
-        env = dict(os.environ, ZONGZHI_TODAY=TODAY.isoformat())
+        env = dict(os.environ, ZONGZHI_TODAY=TODAY.isoformat(), ZONGZHI_COUNTY_PASSPHRASE=COUNTY_PASS)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         w = time.perf_counter()
         subprocess.run([sys.executable, "-m", "zongzhi_desktop", "county", "report", kind, "--db", str(path),
@@ -161,7 +173,8 @@ def main() -> None:
         "click = the first build and PDF in a running app (a child process that has imported the app, "
         "opened the store and settled its heap as the window does once shown; font + figures + PDF CPU in "
         "brackets; the median of 3 fresh children). The floor replays exactly the SELECT "
-        "statements of that build through plain sqlite3 in the same run (statements, rows fetched). Budget "
+        "statements of that build through the raw driver (sqlcipher3 with the data key: the county store is "
+        "encrypted, SQLCipher 4) in the same run (statements, rows fetched). Budget "
         "(issue 13): monthly and quarterly at 1,000,000 records, first click < 1.5 s and within 3× of the floor.",
         "",
         "| County sheet | First click CPU / wall | Raw SQL floor CPU / wall (statements, rows) | First click ÷ floor "

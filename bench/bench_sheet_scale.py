@@ -61,14 +61,22 @@ NOTE = ("Figures are counted by the database (COUNT / SUM with GROUP BY, the set
 USER, PASSWORD = "admin", "zongzhi-admin"  # the demo administrator
 
 
+COUNTY_SLOT, COUNTY_PASS = "county", "county-pass-123"  # bench/load_county.py's county key passphrase
+
+
 @functools.cache
 def store_key(path: Path) -> bytes | None:
-    """The data key of an encrypted store (unwrapped with the demo administrator's password; one
-    Argon2id), None for a plain one (the county store)."""
+    """The data key of an encrypted store (one Argon2id): a township's unwrapped with the demo
+    administrator's password, a county hub's with the bench county's key passphrase; None for a
+    plain store."""
     from zongzhi_desktop.store import keys
 
     keyfile = keys.keyfile_path(path)
-    return keys.load(keyfile).unwrap_user(USER, PASSWORD) if keyfile.exists() else None
+    if not keyfile.exists():
+        return None
+    loaded = keys.load(keyfile)
+    slot, secret = (COUNTY_SLOT, COUNTY_PASS) if COUNTY_SLOT in loaded.slots else (USER, PASSWORD)
+    return loaded.unwrap_user(slot, secret)
 
 
 def connect(path: Path) -> Any:
