@@ -22,7 +22,8 @@ def mode(path: Path) -> int:
 
 
 def run_open_umask(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}, "ZONGZHI_TODAY": "2026-12-07"}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}, "ZONGZHI_TODAY": "2026-12-07",
+           "ZONGZHI_USER": "clerk", "ZONGZHI_PASSWORD": "zongzhi-clerk"}  # the demo store is encrypted
     return subprocess.run([sys.executable, "-m", "zongzhi_desktop", *args], capture_output=True, text=True, env=env,
                           timeout=180, preexec_fn=lambda: os.umask(0o022))
 

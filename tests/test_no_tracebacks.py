@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -38,9 +37,18 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def digest(folder: Path) -> str:
-    con = sqlite3.connect(folder / "zongzhi.sqlite3")
+    from zongzhi_desktop.store import keys
+    from zongzhi_desktop.store.engine import connect_file
+
+    store = folder / "zongzhi.sqlite3"
+    con = connect_file(store, keys.load(keys.keyfile_path(store)).unwrap_user("clerk", "zongzhi-clerk"))
     try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
+        h = hashlib.sha256()
+        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            h.update(table.encode())
+            for row in sorted(repr(r) for r in con.execute(f'SELECT * FROM "{table}"')):
+                h.update(row.encode())
+        return h.hexdigest()
     finally:
         con.close()
 

@@ -107,6 +107,10 @@ def _cli(store_dir: Path, *args: str, user: str = "clerk", password: str = "cler
 def test_cli_report_save_sign_list_and_print(clerk: Services, records: dict[str, str], store_path: Path,
                                              tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from zongzhi_desktop.services.unlock import encrypt_plain_store
+
+    # The store as the command line leaves it after the first sign-in: encrypted.
+    clerk = Services(encrypt_plain_store(clerk.store)[0], clerk.actor, today=clerk._today)
     d = store_path.parent
     out = tmp_path / "w.pdf"
     assert _cli(d, "report", "weekly", "--period", "2026-W41", "-o", str(out), "--opinion", "本周总体平稳",

@@ -10,6 +10,7 @@ import pytest
 from synctools import make_township, populate, table_counts
 
 from zongzhi_desktop.cli import main
+from zongzhi_desktop.services import Services
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -43,6 +44,9 @@ def test_usb_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
     town = make_township(tdir, "330825101", "城关镇")
     populate(town, "甲")
+    from zongzhi_desktop.services.unlock import county_key, encrypt_plain_store
+
+    town = Services(encrypt_plain_store(town.store)[0], town.actor, today=town._today)  # as a sign-in leaves it
     # Without a phone-checked fingerprint (and no terminal to ask), trusting is refused.
     code, _, err = run(capsys, "sync", "trust-county", str(profile), "--data-dir", str(tdir))
     assert code == 2 and county_fp in err and "电话核对" in err
@@ -68,7 +72,9 @@ def test_usb_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert code == 0 and "拒收 0 条" in out
     receipt = usb / "ZZ-330825101-000001.zzr"
     assert receipt.exists()
-    assert table_counts(cdir / "county.sqlite3", "330825101") == table_counts(town.store.path, "330825101")
+    county_db = cdir / "county.sqlite3"
+    assert table_counts(county_db, "330825101", county_key(county_db, "cli-pass-1234")) == table_counts(
+        town.store.path, "330825101", town.store.key)
 
     code, out, _ = run(capsys, "sync", "status", "--json", "--data-dir", str(tdir))
     st = json.loads(out)

@@ -79,3 +79,45 @@ def test_daily_backup_after_sign_in(qtbot, admin: Services) -> None:  # type: ig
     assert sorted(b.kind for b in found) == ["daily", "encrypt"]
     ctl.window.close()
     ctl.shutdown()
+
+
+def test_encrypted_store_damaged_restored_after_the_password(qtbot, encrypted_admin: Services) -> None:  # type: ignore[no-untyped-def]
+    """An encrypted store cannot be checked before the password opens its key: the sign-in finds the
+    damage, the guided restore (with that key) puts a backup in place, and the next sign-in opens it."""
+    import os
+
+    from zongzhi_desktop.services.unlock import is_plain_sqlite
+
+    store = encrypted_admin.store.path
+    key = encrypted_admin.store.key
+    data = store.parent
+    backup = make_backup(store, key=key).backup.path
+    assert not is_plain_sqlite(backup)
+    encrypted_admin.store.close()
+    with open(store, "r+b") as fh:  # a disk that went bad under the store
+        fh.seek(4096)
+        fh.write(os.urandom(64 * 1024))
+
+    ctl = AppController(data, today=lambda: TODAY, install_hook=False)
+
+    def restore_it(dialog) -> None:  # type: ignore[no-untyped-def]
+        QTimer.singleShot(0, lambda: qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton))
+
+    ctl.signals.restore_shown.connect(restore_it)
+    with qtbot.waitSignal(ctl.signals.login_shown, timeout=20_000):
+        assert ctl.start()
+    ctl.login.username.setText("admin")
+    qtbot.keyClicks(ctl.login.password, "admin-pass-1")
+    with qtbot.waitSignal(ctl.signals.login_shown, timeout=30_000):  # restored, then asked again
+        qtbot.mouseClick(ctl.login.login_button, Qt.MouseButton.LeftButton)
+    assert ctl.restored_aside is not None and ctl.restored_aside.exists()
+    ctl.login.username.setText("admin")
+    qtbot.keyClicks(ctl.login.password, "admin-pass-1")
+    with qtbot.waitSignal(ctl.signals.window_shown, timeout=20_000):
+        qtbot.mouseClick(ctl.login.login_button, Qt.MouseButton.LeftButton)
+    qtbot.addWidget(ctl.window)
+    assert ctl.store.encrypted
+    checked, problems = ctl.services.verify_audit()
+    assert checked > 0 and not [p for p in problems if "恢复" not in p.message]
+    ctl.window.close()
+    ctl.shutdown()

@@ -25,10 +25,14 @@ def add_user_args(parser: argparse.ArgumentParser) -> None:
 
 def open_store(args: argparse.Namespace) -> Store:
     """The store without signing in: only a plain store (an encrypted one needs a user's password)."""
-    from ..services.unlock import store_state
+    from ..services.unlock import keyless_error, recover_keyfile, store_state
 
     path = store_path(getattr(args, "data_dir", None))
-    if store_state(path) in ("encrypted", "keyless"):
+    recover_keyfile(path)
+    state = store_state(path)
+    if state == "keyless":
+        raise keyless_error(path)
+    if state == "encrypted":
         raise DomainError("数据库已加密：请用 --user 或环境变量 ZONGZHI_USER 指定用户登录"
                           "（密码取 ZONGZHI_PASSWORD、--password-stdin 或提示输入）")
     return Store(path)

@@ -70,6 +70,12 @@ def store_state(path: Path) -> str:
     return "unfinished" if not loaded.slots and loaded.recovery is None else "encrypted"
 
 
+def keyless_error(path: Path) -> StoreUnreadable:
+    """The error for a store file that is not plain SQLite and has no key file beside it."""
+    return StoreUnreadable(path, f"它不是未加密的数据库，旁边也没有密钥文件 {keys.keyfile_path(path).name}："
+                                 "文件已损坏，或加密数据库的密钥文件丢失")
+
+
 def recover_keyfile(path: Path) -> bool:
     """Put the backup folder's copy of the key file back when the data folder lost it (it is
     protected by the passwords it wraps the key under, like the original). True if copied."""
@@ -139,9 +145,7 @@ def sign_in(path: Path, username: str, password: str, *, now: datetime | None = 
     if state == "plain":
         return _sign_in_plain(path, username, password, now=now)
     if state == "keyless":
-        raise keys.KeyFileError(f"数据库 {path} 无法读取：它既不是未加密的数据库，旁边也没有密钥文件 "
-                                f"{keys.keyfile_path(path).name}（文件已损坏，或密钥文件丢失）。请从备份恢复"
-                                "（zongzhi backup --list 查看备份，zongzhi restore 备份文件 恢复），不要删除这个文件")
+        raise keyless_error(path)
     if state == "unfinished":
         raise DomainError(f"数据库的初始化没有完成（{path}）：请重新运行 zongzhi init")
     keyfile = keys.load(keys.keyfile_path(path))
