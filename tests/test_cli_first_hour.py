@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from clirun import run
 
 from zongzhi_desktop.cli import ChineseArgumentParser, hoist_global_options, main
 from zongzhi_desktop.cli.commands import COMMANDS, modules
@@ -19,17 +20,6 @@ from zongzhi_desktop.cli.commands import COMMANDS, modules
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_PASS = "admin-pass-1"
 
-
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str,
-        stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    capsys.readouterr()
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@ a plain store of an earlier release is converted (verified backup first) and lea
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run
 
-from zongzhi_desktop.cli import main
 from zongzhi_desktop.demo.generate import generate
 from zongzhi_desktop.domain.errors import AuthenticationFailed, DomainError, SigninThrottled
 from zongzhi_desktop.services import Actor, Services
@@ -30,17 +28,6 @@ SECRET_ID = "330825199001011237"
 SECRET_PHONE = "13857012345"
 SECRET_NAME = "欧阳翠花"
 
-
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str,
-        stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    capsys.readouterr()
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

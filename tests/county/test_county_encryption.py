@@ -5,32 +5,18 @@ files show no name, ID number or phone of the townships' records."""
 
 from __future__ import annotations
 
-import io
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run
 from countytools import COUNTY_PASS, TOWN_PASS, Hub
 from synctools import make_township, populate
 
-from zongzhi_desktop.cli import main
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.county.setup import register_township
 from zongzhi_desktop.services.unlock import is_plain_sqlite, open_with_recovery, store_state
 from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.trust import make_registration_file, trust_county
-
-
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *argv: str,
-        stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    capsys.readouterr()
-    try:
-        code = main(list(argv))
-    except SystemExit as e:
-        code = int(e.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

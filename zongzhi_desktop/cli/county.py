@@ -126,10 +126,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = _sqlite_path(target)
     if isinstance(target, Path):  # SQLite: encrypted, its key opened by this passphrase
         from ..county.setup import check_passphrase_rule
-        from ..services.unlock import create_encrypted_county, discard_unfinished, store_state
+        from ..services.unlock import create_encrypted_county, remove_store_files
 
-        if store_state(target) in ("encrypted", "keyless", "plain"):
-            raise DomainError(f"县级数据库已存在（{target}），不能重复初始化")
         check_passphrase_rule(passphrase)
         store, recovery = create_encrypted_county(target, passphrase)
     else:
@@ -138,13 +136,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         ident = init_county(store, args.county_code, args.county_name, passphrase, actor=operator(),
                             upload_url=args.url)
     except BaseException:
-        if recovery is not None:
+        if recovery is not None:  # the store this command just made, never set up: nothing to keep
             store.close()
-            from ..store import keys as store_keys
-
-            for leftover in (target, store_keys.keyfile_path(target)):
-                leftover.unlink(missing_ok=True)
-            discard_unfinished(target)
+            remove_store_files(target)
         raise
     # The profile goes where the administrator is working (the README's next step names it so),
     # not into the data folder.

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,7 +94,8 @@ def recover_keyfile(path: Path) -> bool:
     return True
 
 
-def _remove_store_files(path: Path) -> None:
+def remove_store_files(path: Path) -> None:
+    """Delete a store with its WAL, journal, key file and sign-in gate (only for a store never set up)."""
     for suffix in ("", "-wal", "-shm", "-journal", ".keys", ".signin"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
@@ -118,7 +119,7 @@ def create_encrypted(path: Path) -> Store:
         state = "missing"  # an empty plain store (opened once, never set up): nothing to keep
     if state in ("encrypted", "keyless"):
         raise DomainError(f"数据库已初始化（{path}），不能重复初始化")
-    _remove_store_files(path)
+    remove_store_files(path)
     private_dir(path.parent)
     key = keys.new_data_key()
     keys.KeyFile.for_key(key).save(keys.keyfile_path(path))
@@ -128,7 +129,7 @@ def create_encrypted(path: Path) -> Store:
 def discard_unfinished(path: Path) -> None:
     """Remove a store whose set-up was abandoned (no account, so nobody could ever open it)."""
     if store_state(path) in ("unfinished", "missing"):
-        _remove_store_files(path)
+        remove_store_files(path)
 
 
 def sign_in(path: Path, username: str, password: str, *, now: datetime | None = None) -> Unlocked:
@@ -384,20 +385,34 @@ def _encrypt_plain_store(store: Store, path: Path) -> tuple[Store, Path]:
     with store.session() as s:
         accounts = [(u.username, u.password_hash) for u in s.execute(select(m.User)).scalars()]
     store.close()
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file; the WAL empty
-    finally:
-        con.close()
+    _checkpoint(path)
     key = keys.new_data_key()
     keyfile = keys.KeyFile.for_key(key)
     for username, password_hash in accounts:
         keyfile.set_user_from_digest(username, password_hash, key)
+    _swap_in_encrypted(path, key, keyfile, verify=verify_copy)
+    return Store(path, key=key), backup
+
+
+def _checkpoint(path: Path) -> None:
+    """Everything in the main file, the WAL empty (the export reads the main file)."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def _swap_in_encrypted(path: Path, key: bytes, keyfile: keys.KeyFile, *,
+                       verify: Callable[[Path, bytes], object] | None = None) -> None:
+    """Export the (checkpointed) plain store at `path` into an encrypted file, check it (integrity,
+    row counts, and `verify`), then put it and its key file in place and encrypt the plain copies."""
     partial = path.with_name(path.name + ".encrypting")
     try:
         encrypt_file(path, partial, key)
         _check_same(path, partial, key)
-        verify_copy(partial, key)
+        if verify is not None:
+            verify(partial, key)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -408,7 +423,6 @@ def _encrypt_plain_store(store: Store, path: Path) -> tuple[Store, Path]:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
     publish(partial, path)
     encrypt_plain_copies(path, key)
-    return Store(path, key=key), backup
 
 
 def encrypt_plain_copies(store_path: Path, key: bytes) -> list[Path]:
@@ -452,16 +466,22 @@ def create_encrypted_county(path: Path, passphrase: str) -> tuple[Store, str]:
     from ..fileperms import private_dir
 
     if store_state(path) not in ("missing", "unfinished"):
-        raise DomainError(f"县级数据库已存在：{path}")
-    _remove_store_files(path)
+        raise DomainError(f"县级数据库已存在（{path}），不能重复初始化")
+    remove_store_files(path)
     private_dir(path.parent)
+    key, keyfile, recovery = _county_keyfile(passphrase)
+    keyfile.save(keys.keyfile_path(path))
+    return Store(path, key=key), recovery
+
+
+def _county_keyfile(passphrase: str) -> tuple[bytes, keys.KeyFile, str]:
+    """A new data key, its key file (slot `county` under the passphrase) and its recovery key."""
     key = keys.new_data_key()
     keyfile = keys.KeyFile.for_key(key)
     keyfile.set_user(COUNTY_SLOT, passphrase, key)
     recovery = keyfile.new_recovery(key)
     keyfile.public = {"county": True}
-    keyfile.save(keys.keyfile_path(path))
-    return Store(path, key=key), recovery
+    return key, keyfile, recovery
 
 
 def county_key(path: Path, passphrase: str) -> bytes:
@@ -493,27 +513,8 @@ def _encrypt_county_store(store: Store, path: Path, passphrase: str) -> tuple[St
     from ..store.migrate import backup_sqlite
 
     store.close()
-    con = sqlite3.connect(path)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
+    _checkpoint(path)
     backup_sqlite(path)  # integrity-checked copy under a temporary name, then renamed
-    key = keys.new_data_key()
-    keyfile = keys.KeyFile.for_key(key)
-    keyfile.set_user(COUNTY_SLOT, passphrase, key)
-    recovery = keyfile.new_recovery(key)
-    keyfile.public = {"county": True}
-    partial = path.with_name(path.name + ".encrypting")
-    try:
-        encrypt_file(path, partial, key)
-        _check_same(path, partial, key)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    keyfile.save(keys.keyfile_path(path))
-    for suffix in ("-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    publish(partial, path)
-    encrypt_plain_copies(path, key)
+    key, keyfile, recovery = _county_keyfile(passphrase)
+    _swap_in_encrypted(path, key, keyfile)
     return Store(path, key=key), recovery
