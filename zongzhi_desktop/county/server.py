@@ -32,7 +32,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -40,7 +40,14 @@ from .. import __version__
 from ..domain.errors import DomainError
 from ..store.database import Store
 from ..store.engine import is_url, make_engine
-from .http import DEFAULT_MAX_BYTES, UPLOAD_PATH, refusal, upload_router
+from .http import (
+    DEFAULT_MAX_BYTES,
+    ROTATION_MEDIA_TYPE,
+    ROTATIONS_PATH,
+    UPLOAD_PATH,
+    refusal,
+    upload_router,
+)
 from .overview import status_document
 from .setup import CountyKeys, county_identity
 
@@ -237,6 +244,13 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
             return _error(400, "bad_period", e.message)
         body = await asyncio.to_thread(status_document, store, periods, now() if now else None)
         return JSONResponse(body)
+
+    @app.get(ROTATIONS_PATH, summary="县级密钥更换文件（各次更换，由旧密钥签署）")
+    async def rotations() -> Response:
+        from .rotation import rotation_statements
+
+        body = await asyncio.to_thread(rotation_statements, store)
+        return Response(body, media_type=ROTATION_MEDIA_TYPE)
 
     wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds)
     wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))

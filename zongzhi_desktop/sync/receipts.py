@@ -23,6 +23,7 @@ from ..store import audit
 from . import envelope
 from .errors import BundleRefused
 from .keys import key_id, unb64
+from .rotation import receipt_signers
 from .rowcodec import synced_tables
 from .trust import trusted_county
 
@@ -84,10 +85,13 @@ def check_receipt_payload(p: dict[str, Any]) -> dict[str, Any]:
 def read_receipt(services: Services, data: bytes) -> dict[str, Any]:
     """Verify a receipt against the trusted county's signing key and check it is for this township."""
     county = trusted_county(services)
-    sign_pub = unb64(county.signing_key, 32)
-    p = envelope.open_signed(data, "receipt", sign_pub)
+    # The trusted key, or one a county key rotation replaced (receipts for bundles sealed before it).
+    signers = {key_id(k): k for k in receipt_signers(county)}
+    _body, _sig, claimed = envelope.parse(data, "receipt")
+    sign_pub = signers.get(claimed.get("signer")) if isinstance(claimed.get("signer"), str) else None
+    p = envelope.open_signed(data, "receipt", sign_pub or unb64(county.signing_key, 32))
     check_receipt_payload(p)
-    if p["signer"] != key_id(sign_pub) or p["county_code"] != county.county_code:
+    if sign_pub is None or p["county_code"] != county.county_code:
         raise BundleRefused("回执不是由所信任的县级密钥签发的，未导入", "bad_signature")
     if p["township_code"] != services.township.code:
         raise BundleRefused(f"回执属于乡镇 {p['township_code']}，不是本乡镇的，未导入", "wrong_township")
