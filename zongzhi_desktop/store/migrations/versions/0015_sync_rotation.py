@@ -3,8 +3,8 @@ bundles sealed before it), and each exported bundle's content key, recipient and
 hash, so a bundle still waiting can be re-sealed to the county's new key (issue 15). Plain ADD
 COLUMN: no batch rebuild, so no trigger is lost.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07
 """
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0013"
+revision: str = "0015"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
