@@ -63,6 +63,9 @@ class SyncBundle(Model, table=True):
     receipt_at: datetime | None = None
     accepted: int | None = None
     rejected: int | None = None
+    # The county's signed receipt envelope as received, zlib-compressed (migration 0014): it names the
+    # end of this township's audit chain the county saw, and `audit verify` re-checks its signature.
+    receipt: bytes | None = None
 
 
 class SyncAck(Model, table=True):
