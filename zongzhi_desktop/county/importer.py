@@ -201,6 +201,8 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
             "acknowledged": applier.ack, "rejections": applier.rejections,
             "missing_sequences": missing, "signer": signer_id,
         }
+        if "audit_head" in m:  # echoed, signed: the township checks its audit chain against it
+            payload["audit_head"] = {"hash": m["audit_head"]["hash"], "seq": m["audit_head"]["seq"]}
         receipt = envelope.sign("receipt", payload, signing)
         span = m["span"]
         conn.execute(insert(cb).values(

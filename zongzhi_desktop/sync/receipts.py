@@ -9,6 +9,7 @@ again in the next bundle.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -79,7 +80,18 @@ def check_receipt_payload(p: dict[str, Any]) -> dict[str, Any]:
         raise bad("rejections")
     if sum(len(v) for v in acks.values()) != p["accepted"] or len(rej) != p["rejected"]:
         raise BundleRefused("回执内容与其统计数不一致", "mismatch")
+    if "audit_head" in p:  # optional: receipts of earlier releases, and of bundles without one, have none
+        head = p["audit_head"]
+        if not (isinstance(head, dict) and type(head.get("seq")) is int and head["seq"] >= 0
+                and isinstance(head.get("hash"), str) and re.fullmatch(r"[0-9a-f]{64}", head["hash"])):
+            raise bad("audit_head")
     return p
+
+
+def receipt_audit_head(p: dict[str, Any]) -> tuple[int, str] | None:
+    """(seq, hash) of the township's audit chain end the county witnessed, if the receipt names one."""
+    head = p.get("audit_head")
+    return (head["seq"], head["hash"]) if isinstance(head, dict) else None
 
 
 def read_receipt(services: Services, data: bytes) -> dict[str, Any]:
@@ -150,12 +162,13 @@ def apply_receipt(services: Services, data: bytes, *, now: datetime | None = Non
             row.reason, row.bundle_sequence, row.at = r["reason"], p["sequence"], now
             s.add(row)
         bundle.receipt_at, bundle.accepted, bundle.rejected = now, p["accepted"], p["rejected"]
+        bundle.receipt = zlib.compress(data, 6)  # kept signed: `audit verify` re-checks the witnessed chain end
         outbox_copy, bundle.outbox_path = bundle.outbox_path, None
         s.add(bundle)
         audit.append(s, username=services.actor.username, action="sync_receipt", record_kind="sync_bundle",
                      record_id=None, before=None,
                      after={"sequence": p["sequence"], "bundle_hash": p["bundle_hash"], "accepted": p["accepted"],
-                            "rejected": p["rejected"]})
+                            "rejected": p["rejected"], **({"audit_head": p["audit_head"]} if "audit_head" in p else {})})
     if outbox_copy:
         Path(outbox_copy).unlink(missing_ok=True)  # the county has it; the outbox copy is no longer needed
     return result

@@ -66,6 +66,9 @@ class SyncBundle(Model, table=True):
     receipt_at: datetime | None = None
     accepted: int | None = None
     rejected: int | None = None
+    # The county's signed receipt envelope as received, zlib-compressed (migration 0014): it names the
+    # end of this township's audit chain the county saw, and `audit verify` re-checks its signature.
+    receipt: bytes | None = None
     # The bundle's content key (it only opens rows this store holds anyway): a bundle still waiting
     # for its receipt can be re-sealed to a rotated county key without rewriting its chunks.
     content_key: bytes | None = None
