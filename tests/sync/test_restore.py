@@ -88,6 +88,7 @@ def test_replaced_pc_restores_and_continues(tmp_path: Path, county: County, town
     # The new chain is shorter than the old one, but the county knows why: no warning.
     assert r3.audit_warnings == [] and st.audit_warnings == []
     assert st.audit_head is not None and st.audit_head.restored_after == 2
+    assert new.verify_audit()[1] == []  # the new chain, witnessed by the county's receipt for bundle 3
 
 
 def test_restore_refuses_a_store_with_records_and_foreign_files(tmp_path: Path, county: County,

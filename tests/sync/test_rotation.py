@@ -64,6 +64,7 @@ def test_rotation_with_bundles_waiting_loses_nothing(tmp_path: Path, county: Cou
     for r in results:
         apply_receipt(town1, r.receipt)  # old-key receipt (bundle 1) and new-key receipts both verify
     assert sync_status(town1).unacked_total == 0 and not pending_bundles(town1)
+    assert town1.verify_audit()[1] == []  # receipts under both keys witness the audit chain
     code = town1.township.code
     assert table_counts(county.store.path, code) == table_counts(town1.store.path, code)
     st = next(t for t in county_status(county.store) if t.code == code)

@@ -75,6 +75,8 @@ def write_restore_file(store: Store, keys: CountyKeys, township_code: str, outpu
                        actor: str = "county", now: datetime | None = None) -> RestoreFileResult:
     """Write the restore file for `township_code` to `output` (temporary name, fsync, rename)."""
     now = now or utcnow()
+    if keys.passphrase:
+        keys.reload(store)  # signed with the current key: the new PC trusts the current profile
     out = Path(output)
     if out.is_dir():
         out = out / restore_file_name(township_code, 0)
