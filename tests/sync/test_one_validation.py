@@ -210,3 +210,10 @@ def test_nul_refused_by_cli_and_nothing_stored(tmp_path: Path, capsys: pytest.Ca
     assert counts["petition"] == before["petition"] + 1
     code, out, err = run(capsys, monkeypatch, "--data-dir", tdir, "void", "petition", serial, "--reason", "重复")
     assert code == 0, err
+
+
+def test_id_numbers_and_phones_are_normalized_before_their_length_counts(admin: Services) -> None:
+    spec = next(f for t, f in ENTRY if t == "petition" and f.name == "id_number")
+    assert township_entry(admin, spec, " 330825 19900101 1237 ") == ("330825199001011237", None)
+    phone = next(f for t, f in ENTRY if t == "petition" and f.name == "phone")
+    assert township_entry(admin, phone, "+86 138 5701 2345") == ("13857012345", None)

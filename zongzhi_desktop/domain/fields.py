@@ -52,7 +52,10 @@ def fit_to_columns(fields: list[FieldSpec], columns: Iterable[Any]) -> None:
     lengths = {c.name: getattr(c.type, "length", None) for c in columns}
     for i, spec in enumerate(fields):
         limit = lengths.get(spec.name)
-        if spec.type in ("text", "longtext") and limit and (spec.max_length is None or spec.max_length > limit):
+        # An ID number or phone is normalized (spaces, +86 taken out) and then checked by its own
+        # rule, which fixes its length: capping the raw input would refuse "330825 1985…".
+        if (spec.type in ("text", "longtext") and spec.check is None and limit
+                and (spec.max_length is None or spec.max_length > limit)):
             fields[i] = replace(spec, max_length=limit)
 
 
