@@ -36,14 +36,16 @@ def honest_bundle(hub: Hub, root: Path, code: str, name: str) -> bytes:
     return export_bundle(svc, TOWN_PASS).outbox_path.read_bytes()
 
 
-def raw_post(url: str, length: int, first: bytes, out: dict[str, Any], *, trickle: bool) -> None:
-    """POST with a declared length, send `first`, then trickle 10 bytes every 0.1 s (or stall) until
-    the server answers; records the status, the JSON body and when it came."""
+def raw_post(url: str, length: int | None, first: bytes, out: dict[str, Any], *, trickle: bool) -> None:
+    """POST with a declared length (None: chunked), send `first`, then trickle 10 bytes every 0.1 s
+    (or stall) until the server answers; records the status, the JSON body and when it came."""
     host, port = urlsplit(url).hostname, urlsplit(url).port
+    framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
+    piece = b"x" * 10 if length is not None else b"a\r\n" + b"x" * 10 + b"\r\n"
     started = time.monotonic()
     with socket.create_connection((host, port), timeout=30) as s:
         s.sendall(f"POST {UPLOAD_PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/octet-stream\r\n"
-                  f"Content-Length: {length}\r\n\r\n".encode() + first)
+                  f"{framing}\r\n\r\n".encode() + first)
         s.settimeout(0.1)
         data = b""
         while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + _length(data):
@@ -55,7 +57,7 @@ def raw_post(url: str, length: int, first: bytes, out: dict[str, Any], *, trickl
             except TimeoutError:
                 if trickle:
                     try:
-                        s.sendall(b"x" * 10)
+                        s.sendall(piece)
                     except OSError:
                         pass
             if time.monotonic() - started > 25:
@@ -129,3 +131,16 @@ def test_declared_length_over_the_cap_is_refused_before_reading(tmp_path: Path) 
     assert out["status"] == 413 and out["json"]["error"] == "too_large" and out["after"] < 2
     assert str(limit + 1) in out["json"]["message"]
     assert r.status_code == 413
+
+
+def test_chunked_trickle_is_cut_off(tmp_path: Path) -> None:
+    """Without a declared length the allowance grows only with what arrived: 100 bytes/s against a
+    minimum of 100,000 is cut off soon after the first IDLE seconds, pauses or not."""
+    hub = Hub.create(tmp_path / "county.sqlite3")
+    app = create_app(hub.store, hub.keys, body_idle=IDLE, body_min_rate=RATE)
+    out: dict[str, Any] = {}
+    with serve_in_thread(app) as url:
+        raw_post(url, None, b"2\r\nZZ\r\n", out, trickle=True)
+        assert app.app.reading == 0
+    assert out["status"] == 408 and out["json"]["error"] == "timeout" and "未在" in out["json"]["message"]
+    assert IDLE * 0.9 <= out["after"] < IDLE + 2

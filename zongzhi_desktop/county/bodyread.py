@@ -92,12 +92,12 @@ async def read_body(receive: Callable[[], Awaitable[Message]], declared: int | N
             if left <= 0:
                 spool.close()
                 return timed_out(allowed, stalled=False)
+            stall_limit = limits.idle <= left  # which limit ends this wait: the pause or the whole body's
             try:
-                msg = await asyncio.wait_for(receive(), min(limits.idle, left))
+                msg = await asyncio.wait_for(receive(), limits.idle if stall_limit else left)
             except TimeoutError:
                 spool.close()
-                stalled = loop.time() - started < allowed
-                return timed_out(limits.idle if stalled else allowed, stalled=stalled)
+                return timed_out(limits.idle if stall_limit else allowed, stalled=stall_limit)
             if msg["type"] == "http.disconnect":
                 spool.close()
                 return refusal("incomplete", "上传中断：批次文件未完整收到")
