@@ -283,7 +283,7 @@ def test_migration_0013_gives_a_0012_store_its_hashes(busy: Services, reviewer: 
         sql(path, f"ALTER TABLE {table} DROP COLUMN audit_hash")
     sql(path, "UPDATE alembic_version SET version_num = '0012'")
     store = Store(path)
-    assert migrate.current_revisions(store.engine) == migrate.head_revisions() == {"0013"}
+    assert migrate.current_revisions(store.engine) == migrate.head_revisions()
     for model in CHECKED:
         table = model.__tablename__
         assert sql(path, f"SELECT count(*) FROM {table} WHERE audit_hash IS NULL") == [(0,)], table

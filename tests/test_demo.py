@@ -247,6 +247,19 @@ def test_same_seed_same_data_inline_or_through_the_writer_process(tmp_path: Path
         generate(Store(tmp_path / "c.sqlite3"), records=10)
 
 
+def test_writer_process_writes_an_encrypted_store(tmp_path: Path) -> None:
+    """Large demos (`zongzhi demo --records 50000`) write through a spawned process: on an
+    encrypted store (every store since issue 14) it must open the store with its data key."""
+    from zongzhi_desktop.services.unlock import create_encrypted
+
+    store = create_encrypted(tmp_path / "enc" / "zongzhi.sqlite3")
+    assert store.key is not None
+    generate(store, records=300, seed=3, today=TODAY, writer_process=True)
+    with store.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM petition").scalar() > 0
+    assert Services(store, Actor("x", "clerk")).verify_audit()[1] == []
+
+
 def test_populate_fills_an_initialized_store_as_its_administrator(tmp_path: Path) -> None:
     store = Store(tmp_path / "z.sqlite3")
     boot = Services(store, Actor("setup", "admin"), today=lambda: TODAY)

@@ -35,8 +35,15 @@ def signer_of(town: Services):  # type: ignore[no-untyped-def]
 
 def craft(town: Services, county: County, tables: list[tuple[str, list[dict[str, Any]]]], seq: int = 1) -> bytes:
     """A correctly signed and encrypted bundle with arbitrary rows, as a hostile or buggy township could send."""
-    header = BundleHeader(town.township.code, town.township.name, town.township.county_code, seq, "0" * 64,
-                          datetime(2026, 11, 20, tzinfo=UTC), None)
+    from sqlalchemy import select
+
+    from zongzhi_desktop.domain.models.sync import CountyBundle
+
+    with county.store.session() as s:  # link to the bundle before it (a chain that does not is a fork)
+        previous = s.execute(select(CountyBundle.bundle_hash).where(
+            CountyBundle.township_code == town.township.code, CountyBundle.sequence == seq - 1)).scalar()
+    header = BundleHeader(town.township.code, town.township.name, town.township.county_code, seq,
+                          previous or "0" * 64, datetime(2026, 11, 20, tzinfo=UTC), None)
     buf = io.BytesIO()
     write_bundle(buf, header, tables, signer_of(town), bytes(county.keys.encryption[next(iter(county.keys.encryption))]
                                                                .public_key))

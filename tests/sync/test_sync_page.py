@@ -140,3 +140,55 @@ def test_upload_from_page(qtbot, county: County, town1: Services) -> None:  # ty
     assert "已上传批次 1：县级接收" in page.message.text(), page.message.text()
     assert "未确认记录共 0 条" in page.summary.text()
     assert page.refresh().upload_url == url  # remembered for next time (administrator)
+
+
+def test_rotation_and_restore_through_the_page(qtbot, tmp_path: Path, county: County,  # type: ignore[no-untyped-def]
+                                               monkeypatch) -> None:
+    """County keys rotated: the page shows both fingerprints and accepts with one click (no phone
+    call). A replaced PC: 从县级恢复 rebuilds the store from the county's restore file."""
+    from PySide6.QtWidgets import QFileDialog
+    from synctools import link
+
+    from zongzhi_desktop.county.restore import write_restore_file
+    from zongzhi_desktop.county.rotation import rotate_county_keys
+    from zongzhi_desktop.sync.export import export_bundle
+    from zongzhi_desktop.sync.receipts import apply_receipt
+    from zongzhi_desktop.sync.trust import make_registration_file, trust_county, trusted_county
+
+    town = make_township(tmp_path / "t", "330825101", "城关镇")
+    link(town, county)
+    populate(town, "甲")
+    apply_receipt(town, import_bundle(county.store, export_bundle(town, TOWN_PASS).outbox_path, county.keys).receipt)
+    rot = rotate_county_keys(county.store, "county-pass-123")
+    rotation = tmp_path / "330825.zzrotate"
+    rotation.write_bytes(rot.statements)
+
+    page = SyncPage(town)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(rotation), ""))
+    click(qtbot, page, "sync_load_profile")
+    assert page.confirm_panel.isVisible() and page.confirm_fp.text() == rot.new_fingerprint
+    assert rot.old_fingerprint in page.confirm_text.text() and "无需电话核对" in page.confirm_text.text()
+    if os.environ.get("ZONGZHI_SHOTS"):
+        page.grab().save(str(Path(os.environ["ZONGZHI_SHOTS"]) / "sync_rotation.png"))
+    click(qtbot, page, "sync_trust_confirm")
+    assert page.county_fp.text() == rot.new_fingerprint and not page.confirm_panel.isVisible()
+    assert "已接受县级新密钥" in page.message.text()
+
+    # The PC is replaced: a new installation, trusted and registered, restores from the county.
+    new = make_township(tmp_path / "new", "330825101", "城关镇")
+    trust_county(new, rot.profile)
+    register_township(county.store, make_registration_file(new, "new-pc-pass-1").data)
+    restore = write_restore_file(county.store, county.keys, "330825101", tmp_path / "t.zzrestore").path
+    page2 = SyncPage(new)
+    qtbot.addWidget(page2)
+    page2.show()
+    page2.passphrase.setText("new-pc-pass-1")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(restore), ""))
+    click(qtbot, page2, "sync_restore")
+    wait_idle(qtbot, page2)
+    assert "已从县级恢复" in page2.message.text() and "第 2 批" in page2.message.text(), page2.message.text()
+    assert trusted_county(new).profile_id == trusted_county(town).profile_id
+    assert len(new.list_records("petition")) == len(town.list_records("petition"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 
 
 def bounded_int(low: int, high: int, what: str = "") -> Callable[[str], int]:
@@ -23,6 +24,19 @@ def bounded_int(low: int, high: int, what: str = "") -> Callable[[str], int]:
         return value
 
     parse.__name__ = "整数"  # argparse names the type in some messages
+    return parse
+
+
+def iso_date(what: str) -> Callable[[str], date]:
+    """argparse `type=` for a YYYY-MM-DD date; `what` names the option in the message."""
+
+    def parse(text: str) -> date:
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}“{text}”不是有效日期，应为 YYYY-MM-DD 格式，如 2026-11-01") from None
+
+    parse.__name__ = "日期"
     return parse
 
 

@@ -181,6 +181,41 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(f"已登记{'新乡镇' if r.new_township else ''} {reg.township_name}（{reg.township_code}），密钥指纹 {reg.fingerprint}")
         if r.retired:
             print(f"该乡镇的旧密钥已停用（{len(r.retired)} 个），用旧密钥签发的批次仍可导入")
+        if r.retired and not reg.replaces:
+            print("注意：这把新密钥没有声明替换旧密钥，多半是乡镇换了电脑或重装。新电脑不要从头上报，请运行 "
+                  f"zongzhi county restore-bundle {reg.township_code} -o 恢复文件，交乡镇用 zongzhi sync restore 恢复后再上报")
+    return 0
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    from ..county.rotation import rotate_county_keys
+
+    passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+    store = open_county_store(args, passphrase)
+    r = rotate_county_keys(store, passphrase, actor=operator(), upload_url=args.url)
+    written = write_file(args.output, r.statements)
+    if args.profile:
+        write_file(args.profile, r.profile)
+    print("县级密钥已更换（数据库和历史数据不变，旧密钥保留，用旧密钥加密的批次仍可导入）：")
+    print(f"  原指纹：{r.old_fingerprint}")
+    print(f"  新指纹：{r.new_fingerprint}")
+    print(f"密钥更换文件已写入 {written}：由旧密钥签署，各乡镇用 zongzhi sync trust-county 文件 导入即可，无需电话核对；"
+          "联网的乡镇也可用 zongzhi sync trust-county --from-server 从本服务器取得。")
+    print("正在运行的县级接收服务会在收到新密钥加密的批次时自动载入新密钥。")
+    return 0
+
+
+def cmd_restore_bundle(args: argparse.Namespace) -> int:
+    from ..county.restore import write_restore_file
+    from ..county.setup import unlock_county_keys
+
+    passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+    store = open_county_store(args, passphrase)
+    keys = unlock_county_keys(store, passphrase)
+    r = write_restore_file(store, keys, args.township, args.output, actor=operator())
+    print(f"恢复文件已写入 {r.path}：{r.township_name}（{r.township_code}）共 {r.rows} 条记录，"
+          f"县级收到的最后一批为第 {r.sequence} 批")
+    print(f"只有登记指纹为 {r.key_fingerprint} 的乡镇电脑能打开它。乡镇运行 zongzhi sync restore 文件 恢复后即可接着上报。")
     return 0
 
 
@@ -412,6 +447,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("files", nargs="+", help="批次文件（.zzb）")
     p.add_argument("--receipts", default=None, help="回执输出目录（默认与批次文件同目录，如U盘）")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("rotate-keys", help="更换县级密钥（保留数据库和旧密钥，新配置由旧密钥签署证明）")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("-o", "--output", required=True, help="密钥更换文件路径（如 330825-更换.zzrotate），发给各乡镇")
+    p.add_argument("--profile", help="同时写出新的县级配置文件（供新登记的乡镇电话核对）")
+    p.add_argument("--url", default=None, help="新配置中的上传地址（默认沿用）")
+    p.set_defaults(func=cmd_rotate_keys)
+
+    p = sub.add_parser("restore-bundle", help="为更换电脑的乡镇生成恢复文件（县级保存的该乡镇全部记录、批次序号和编号）")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("township", help="乡镇代码（9位）")
+    p.add_argument("-o", "--output", required=True, help="恢复文件路径（.zzrestore）或目录")
+    p.set_defaults(func=cmd_restore_bundle)
 
     p = sub.add_parser("status", help="各乡镇上报情况（按时、迟报、未报）、上报率和及时率、缺失批次")
     add_db_arg(p)

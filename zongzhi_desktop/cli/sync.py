@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..domain.errors import DomainError
 from . import add_data_dir
-from .argtypes import bounded_int
+from .argtypes import bounded_int, iso_date
 from .commands import command_help
 from .common import add_user_args, open_services_as_user, print_json
 
@@ -105,11 +105,46 @@ def read_file(path: str) -> bytes:
 
 
 # -- commands ---------------------------------------------------------------------------------
+def _accept_rotation(args: argparse.Namespace, svc, data: bytes) -> int:  # type: ignore[no-untyped-def]
+    """A rotation file (or the server's statements): both fingerprints, no phone call needed."""
+    from ..sync.rotation import accept_rotation, preview_rotation
+
+    preview = preview_rotation(svc, data)
+    if not preview.steps:
+        print(f"已信任县级最新配置（指纹 {preview.old_fingerprint}），无需更换")
+        return 0
+    print("县级密钥更换：")
+    print(f"  原指纹：{preview.old_fingerprint}")
+    print(f"  新指纹：{preview.new_fingerprint}")
+    print("新配置由本乡镇已信任的县级旧密钥签署证明，无需电话核对。")
+    if not getattr(args, "yes", False):
+        if not sys.stdin.isatty():
+            raise DomainError("请确认接受县级密钥更换：加 --yes 再运行")
+        if input("接受县级新密钥？[y/N] ").strip().lower() not in ("y", "yes", "是"):
+            raise DomainError("未接受，已取消")
+    accept_rotation(svc, data)
+    print(f"已接受县级新密钥（指纹 {preview.new_fingerprint}）：尚未收到回执的批次将在下次导出或上传时改用新密钥加密")
+    return 0
+
+
 def cmd_trust_county(args: argparse.Namespace) -> int:
+    from ..sync.rotation import is_rotation_file
     from ..sync.trust import preview_profile, trust_county
 
-    data = read_file(args.file)
     svc = open_services_as_user(args)
+    if args.from_server:
+        from ..sync.trust import trusted_county
+        from ..sync.upload import fetch_rotations
+
+        base = args.url or trusted_county(svc).upload_url
+        if not base:
+            raise DomainError("未设置县级上传地址：请用 --url 指定")
+        return _accept_rotation(args, svc, fetch_rotations(base))
+    if not args.file:
+        raise DomainError("请给出县级配置文件或县级密钥更换文件，或使用 --from-server")
+    data = read_file(args.file)
+    if is_rotation_file(data):
+        return _accept_rotation(args, svc, data)
     profile = preview_profile(data)
     print(f"县级配置：{profile.county_name}（{profile.county_code}）")
     expected = confirm_fingerprint(args, "县级配置文件", profile.fingerprint)
@@ -227,6 +262,36 @@ def cmd_upload(args: argparse.Namespace) -> int:
               ("（重复上传，县级未作改变）" if rec.already_applied else ""))
         for rej in rec.rejections[:50]:
             print(f"  拒收 {rej['table']} {rej['id']}：{rej['reason']}")
+    if r.rotation:
+        print(f"县级已更换密钥（新指纹 {r.rotation}），由旧密钥签署证明：请运行 zongzhi sync trust-county --from-server 接受")
+    return 0
+
+
+def cmd_resend(args: argparse.Namespace) -> int:
+    from ..sync.resend import resend
+
+    svc = open_services_as_user(args)
+    passphrase = read_passphrase(args)
+    r = resend(svc, passphrase, everything=args.everything, since=args.since, out_dir=args.out)
+    _print_export(r)
+    if not args.out:
+        print("批次已放入待发目录：用 zongzhi upload 上传，或 zongzhi export --out U盘 写到U盘。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ..sync.labels import table_label
+    from ..sync.restore import restore_from_county
+
+    svc = open_services_as_user(args)
+    passphrase = read_passphrase(args)
+    r = restore_from_county(svc, args.file, passphrase)
+    print(f"已从县级恢复 {r.rows} 条记录（县级配置指纹 {r.county_fingerprint}）：")
+    for table, c in r.counts.items():
+        print(f"  {table_label(table)}：{c['rows']} 条")
+    print(f"批次序号从第 {r.sequence + 1} 批接着上报" if r.sequence else "此前县级未收到过本乡镇的批次")
+    for key, last in sorted(r.serials.items()):
+        print(f"  编号 {key}：已用到 {last}")
     return 0
 
 
@@ -273,10 +338,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             add_passphrase_args(p)
         return p
 
-    p = common(sub.add_parser("trust-county", help="导入县级配置文件（显示指纹供电话核对）"))
-    p.add_argument("file", help="县级配置文件（.zzcounty）")
+    p = common(sub.add_parser("trust-county", help="导入县级配置文件（显示指纹供电话核对）或县级密钥更换文件"))
+    p.add_argument("file", nargs="?", help="县级配置文件（.zzcounty）或县级密钥更换文件（.zzrotate）")
     p.add_argument("--fingerprint", help="电话核对过的指纹（不一致则拒绝导入）")
-    p.add_argument("--yes", action="store_true", help="已核对指纹，不再询问")
+    p.add_argument("--yes", action="store_true", help="已核对指纹（或确认接受密钥更换），不再询问")
+    p.add_argument("--from-server", action="store_true", help="从县级服务器取得密钥更换文件并接受")
+    p.add_argument("--url", help="县级服务器地址（默认取已设置的上传地址）")
     p.set_defaults(func=cmd_trust_county)
 
     p = common(sub.add_parser("register-file", help="生成本乡镇签名密钥（如尚无）和登记文件"), passphrase=True)
@@ -298,6 +365,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     p = common(sub.add_parser("passphrase", help="修改密钥口令"), passphrase=True)
     p.set_defaults(func=cmd_passphrase)
+
+    p = common(sub.add_parser("resend", help="重新上报：县级缺少数据时（换库、恢复旧备份），把记录再发一次"),
+               passphrase=True)
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--all", action="store_true", dest="everything", help="全部记录")
+    scope.add_argument("--since", type=iso_date("起始日期"), help="该日（北京时间）及以后修改过的记录，如 2026-11-01")
+    p.add_argument("--out", help="目标文件夹（U盘）；不给则留在待发目录，由 zongzhi upload 上传")
+    p.set_defaults(func=cmd_resend)
+
+    p = common(sub.add_parser("restore", help="新电脑：用县级生成的恢复文件重建本乡镇数据，接着原来的批次和编号继续"),
+               passphrase=True)
+    p.add_argument("file", help="县级恢复文件（.zzrestore）")
+    p.set_defaults(func=cmd_restore)
 
     p = common(subparsers.add_parser("export", help=command_help("export")), passphrase=True)
     p.add_argument("--out", required=True, help="目标文件夹（U盘盘符或目录）")

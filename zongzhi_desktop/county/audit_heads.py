@@ -21,9 +21,13 @@ class Head:
     sequence: int  # the bundle's sequence
     seq: int
     hash: str
+    restored_after: int | None = None  # the chain began anew: restored from the county after that bundle
 
     def as_dict(self) -> dict[str, Any]:
-        return {"bundle_sequence": self.sequence, "seq": self.seq, "hash": self.hash}
+        out: dict[str, Any] = {"bundle_sequence": self.sequence, "seq": self.seq, "hash": self.hash}
+        if self.restored_after is not None:
+            out["restored_after"] = self.restored_after
+        return out
 
 
 def head_of(sequence: int, manifest: str | dict[str, Any]) -> Head | None:
@@ -31,7 +35,8 @@ def head_of(sequence: int, manifest: str | dict[str, Any]) -> Head | None:
     try:
         m = json.loads(manifest) if isinstance(manifest, str) else manifest
         h = m["audit_head"]
-        return Head(sequence, int(h["seq"]), str(h["hash"]))
+        restored = h.get("restored_after")
+        return Head(sequence, int(h["seq"]), str(h["hash"]), restored if type(restored) is int else None)
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -51,6 +56,8 @@ def warnings(chain: list[Head], only: int | None = None) -> list[str]:
             continue
         if a.sequence == b.sequence:
             continue  # the same sequence twice is a fork: county status names it
+        if b.restored_after is not None and a.sequence <= b.restored_after:
+            continue  # a new PC restored from the county after bundle a: its chain began anew
         if b.seq < a.seq:
             out.append(f"批次 {b.sequence} 的审计链末端（第{b.seq}条）比更早的批次 {a.sequence}（第{a.seq}条）还短："
                        "乡镇的审计链被删短或重写（或乡镇恢复了旧备份），请核实")

@@ -25,6 +25,8 @@ from .importer import ImportResult, import_bundle
 from .setup import CountyKeys
 
 UPLOAD_PATH = "/api/v1/bundles"
+ROTATIONS_PATH = "/api/v1/county/rotations"
+ROTATION_MEDIA_TYPE = "application/vnd.zongzhi.rotation"
 RECEIPT_MEDIA_TYPE = "application/vnd.zongzhi.receipt"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
@@ -38,6 +40,7 @@ HTTP_STATUS = {
     "too_large": 413,
     "bad_signature": 403, "unknown_key": 403, "revoked_key": 403, "unknown_township": 403,
     "wrong_county": 422, "wrong_recipient": 422,
+    "fork": 409,
     "conflict": 503, "busy": 503,
 }
 

@@ -23,6 +23,7 @@ returns the winner's receipt.
 from __future__ import annotations
 
 import io
+import json
 import os
 import zlib
 from collections import defaultdict
@@ -41,7 +42,7 @@ from ..domain.models.sync import CountyBundle, CountyTownship, CountyTownshipKey
 from ..store import audit, status_history
 from ..store.database import Store
 from ..sync import envelope
-from ..sync.bundle import BundleFile
+from ..sync.bundle import BundleFile, identity_hash
 from ..sync.errors import BundleRefused, SyncError
 from ..sync.keys import unb64
 from ..sync.receipts import RECEIPT_FORMAT
@@ -123,7 +124,13 @@ def import_bundle(store: Store, source: str | Path | bytes | BinaryIO, keys: Cou
             raise BundleRefused(f"批次的签名密钥已被吊销（乡镇 {town_code}），已拒收", "revoked_key")
         bf.verify_signature(unb64(key.public_key, 32))
         bf.check_payload()
-        content_key = bf.content_key(keys.encryption)
+        try:
+            content_key = bf.content_key(keys.encryption)
+        except BundleRefused as e:
+            # Sealed to a key added by a rotation since these keys were unlocked (a running server).
+            if e.code != "wrong_recipient" or not keys.passphrase or not keys.reload(store):
+                raise
+            content_key = bf.content_key(keys.encryption)
         try:
             return _apply(store, bf, content_key, keys, size, actor=actor, via=via, now=now or utcnow())
         except _Replay as r:
@@ -131,7 +138,7 @@ def import_bundle(store: Store, source: str | Path | bytes | BinaryIO, keys: Cou
         except IntegrityError:
             # Another server or process imported the same bundle at the same moment and won.
             with store.session() as s:
-                stored = s.get(CountyBundle, bf.bundle_hash)
+                stored = s.get(CountyBundle, identity_hash(bf.manifest, bf.bundle_hash))
             if stored is not None:
                 return _replay_result(stored.receipt)
             raise SyncError("导入时与另一导入冲突，数据未改变：请重试", "conflict") from None
@@ -141,6 +148,7 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
            actor: str, via: str, now: datetime) -> ImportResult:
     m = bf.manifest
     town_code = m["township_code"]
+    bundle_hash = identity_hash(m, bf.bundle_hash)  # a re-sealed copy is known by its original's hash
     tw = CountyTownship.__table__  # type: ignore[attr-defined]
     cb = CountyBundle.__table__  # type: ignore[attr-defined]
     with store.session() as s, s.begin():
@@ -150,9 +158,10 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
         locked = conn.execute(update(tw).where(tw.c.code == town_code).values(lock_version=tw.c.lock_version + 1))
         if locked.rowcount != 1:
             raise BundleRefused(f"乡镇 {town_code} 尚未在本县登记，已拒收", "unknown_township")
-        stored = conn.execute(select(cb.c.receipt).where(cb.c.bundle_hash == bf.bundle_hash)).first()
+        stored = conn.execute(select(cb.c.receipt).where(cb.c.bundle_hash == bundle_hash)).first()
         if stored is not None:
             raise _Replay(stored.receipt)
+        _refuse_fork(conn, m, bundle_hash)
         status = conn.execute(select(CountyTownshipKey.__table__.c.status)  # type: ignore[attr-defined]
                               .where(CountyTownshipKey.__table__.c.key_id == m["signer"])).scalar()  # type: ignore[attr-defined]
         if status not in ("active", "retired"):
@@ -171,23 +180,33 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
         earlier = conn.execute(select(cb.c.sequence, cb.c.manifest).where(cb.c.township_code == town_code)).all()
         chain = audit_heads.heads([(r[0], r[1]) for r in earlier] + [(m["sequence"], m)])
         head_warnings = audit_heads.warnings(chain, only=m["sequence"])
+        restored = (m.get("audit_head") or {}).get("restored_after")
+        if restored is not None and not _restore_issued(conn, town_code, restored):
+            head_warnings.append(f"批次 {m['sequence']} 声明乡镇在第 {restored} 批之后用县级恢复文件重建了数据，"
+                                 "但本县没有为该乡镇生成过这样的恢复文件：审计链可能被删短，请核实")
         received = {r[0] for r in earlier}
         received.add(m["sequence"])
-        missing = sorted(set(range(1, max(received) + 1)) - received)
+        # A full-state bundle (`sync resend --all`) makes the sequences before it unnecessary.
+        full = [seq for seq, man in earlier if json.loads(man).get("full_state") is True]
+        floor = max([*full, m["sequence"] if m.get("full_state") else 1, 1])
+        missing = sorted(set(range(floor, max(received) + 1)) - received)
+        signing, signer_id = keys.receipt_signer(m["encryption"]["recipient"])
         payload = {
             "format": RECEIPT_FORMAT, "version": 1,
             "county_code": keys.county_code, "county_name": keys.county_name,
-            "township_code": town_code, "sequence": m["sequence"], "bundle_hash": bf.bundle_hash,
+            "township_code": town_code, "sequence": m["sequence"], "bundle_hash": bundle_hash,
             "bundle_id": m["bundle_id"], "received_at": now.isoformat(timespec="microseconds"),
             "rows": applier.rows, "accepted": applier.accepted, "applied": applier.applied,
             "unchanged": applier.accepted - applier.applied, "rejected": len(applier.rejections),
             "acknowledged": applier.ack, "rejections": applier.rejections,
-            "missing_sequences": missing, "signer": keys.signing_key_id,
+            "missing_sequences": missing, "signer": signer_id,
         }
-        receipt = envelope.sign("receipt", payload, keys.signing)
+        if "audit_head" in m:  # echoed, signed: the township checks its audit chain against it
+            payload["audit_head"] = {"hash": m["audit_head"]["hash"], "seq": m["audit_head"]["seq"]}
+        receipt = envelope.sign("receipt", payload, signing)
         span = m["span"]
         conn.execute(insert(cb).values(
-            bundle_hash=bf.bundle_hash, township_code=town_code, sequence=m["sequence"], bundle_id=m["bundle_id"],
+            bundle_hash=bundle_hash, township_code=town_code, sequence=m["sequence"], bundle_id=m["bundle_id"],
             previous_hash=m["previous_hash"], created_at=datetime.fromisoformat(m["created_at"]),
             span_from=datetime.fromisoformat(span["from"]) if span["from"] else None,
             span_to=datetime.fromisoformat(span["to"]), received_at=now, received_by=actor[:64], via=via[:16],
@@ -200,12 +219,49 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
             last_received_at=now, bundle_count=tw.c.bundle_count + 1))
         audit.append(s, username=actor[:64], action="county_import", record_kind="county_bundle", record_id=None,
                      before=None, after={"township_code": town_code, "sequence": m["sequence"],
-                                         "bundle_hash": bf.bundle_hash, "rows": applier.rows,
+                                         "bundle_hash": bundle_hash, "rows": applier.rows,
                                          "accepted": applier.accepted, "applied": applier.applied,
                                          "rejected": len(applier.rejections), "via": via,
                                          "audit_head": m.get("audit_head"), "audit_warnings": head_warnings})
-    return ImportResult(receipt, payload, False, town_code, m["sequence"], bf.bundle_hash, applier.rows,
+    return ImportResult(receipt, payload, False, town_code, m["sequence"], bundle_hash, applier.rows,
                         applier.accepted, applier.applied, len(applier.rejections), missing, head_warnings)
+
+
+def _restore_issued(conn: Connection, township_code: str, sequence: int) -> bool:
+    """Whether this county wrote a restore file for the township continuing after `sequence`."""
+    from ..domain.models import AuditEntry
+
+    t = AuditEntry.__table__  # type: ignore[attr-defined]
+    for (after,) in conn.execute(select(t.c.after).where(t.c.action == "county_restore_file")):
+        try:
+            a = json.loads(after or "{}")
+        except ValueError:
+            continue
+        if a.get("township_code") == township_code and a.get("sequence") == sequence:
+            return True
+    return False
+
+
+def _refuse_fork(conn: Connection, m: dict[str, Any], bundle_hash: str) -> None:
+    """A bundle that is not the one the county holds at its sequence, or that does not follow the
+    one it holds before it, starts a second history of the township (a new PC that began again at
+    1, an old backup restored): refuse it, saying how to restore from the county instead."""
+    cb = CountyBundle.__table__  # type: ignore[attr-defined]
+    town, seq = m["township_code"], m["sequence"]
+    near = {r.sequence: r.bundle_hash for r in conn.execute(
+        select(cb.c.sequence, cb.c.bundle_hash).where(cb.c.township_code == town, cb.c.sequence.in_([seq - 1, seq])))}
+    same = near.get(seq)
+    before = near.get(seq - 1)
+    if same is None and (before is None or before == m["previous_hash"]):
+        return
+    top = conn.execute(select(func.max(cb.c.sequence)).where(cb.c.township_code == town)).scalar() or 0
+    what = (f"县级已收到另一份第 {seq} 批" if same is not None
+            else f"它不接在县级已收到的第 {seq - 1} 批之后")
+    raise BundleRefused(
+        f"乡镇 {town} 的第 {seq} 批与县级已有的批次链不符（{what}，县级已收到到第 {top} 批）：这台电脑上的数据"
+        "不是接着原来的上报继续的（常见于更换电脑、重装或恢复旧备份）。为免两份历史混在一起，已拒收。请在县级运行 "
+        f"zongzhi county restore-bundle {town} -o 恢复文件，在乡镇电脑上运行 zongzhi sync restore 恢复文件，"
+        "恢复后继续上报", "fork")
 
 
 class Compiled:

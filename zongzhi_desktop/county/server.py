@@ -32,7 +32,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,7 +48,15 @@ from .bodyread import (
     declared_length,
     read_body,
 )
-from .http import BODY_SCOPE_KEY, DEFAULT_MAX_BYTES, UPLOAD_PATH, refusal, upload_router
+from .http import (
+    BODY_SCOPE_KEY,
+    DEFAULT_MAX_BYTES,
+    ROTATION_MEDIA_TYPE,
+    ROTATIONS_PATH,
+    UPLOAD_PATH,
+    refusal,
+    upload_router,
+)
 from .overview import status_document
 from .setup import CountyKeys, county_identity
 
@@ -269,8 +277,15 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
         body = await asyncio.to_thread(status_document, store, periods, now() if now else None)
         return JSONResponse(body)
 
-    body = BodyLimits(min(max_bytes, MAX_BUNDLE_BYTES), idle=body_idle, min_rate=body_min_rate)
-    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds, body=body)
+    @app.get(ROTATIONS_PATH, summary="县级密钥更换文件（各次更换，由旧密钥签署）")
+    async def rotations() -> Response:
+        from .rotation import rotation_statements
+
+        statements = await asyncio.to_thread(rotation_statements, store)
+        return Response(statements, media_type=ROTATION_MEDIA_TYPE)
+
+    limits = BodyLimits(min(max_bytes, MAX_BUNDLE_BYTES), idle=body_idle, min_rate=body_min_rate)
+    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds, body=limits)
     wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))
     wrapped.fastapi = app  # for tests and tools that want the inner app
     return wrapped

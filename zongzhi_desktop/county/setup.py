@@ -30,7 +30,13 @@ from ..sync.keys import (
     unlock_encryption,
     unlock_signing,
 )
-from ..sync.profiles import Registration, make_profile, read_profile, read_registration
+from ..sync.profiles import (
+    CountyProfile,
+    Registration,
+    make_profile,
+    read_profile,
+    read_registration,
+)
 from ..sync.trust import check_expected
 
 ROLE_KEY = "store_role"
@@ -109,18 +115,48 @@ class CountyKeys:
     signing: SigningKey
     signing_key_id: str
     encryption: dict[str, PrivateKey] = field(repr=False)  # by key id; retired keys still decrypt
+    # encryption key id -> the signing key of the same profile: a receipt is signed with the key of
+    # the profile the bundle was sealed to, the one that township trusts (rotation, issue 15).
+    signing_for: dict[str, tuple[SigningKey, str]] = field(default_factory=dict, repr=False)
+    passphrase: str = field(default="", repr=False)  # kept to load keys a rotation adds meanwhile
+
+    def receipt_signer(self, recipient: str) -> tuple[SigningKey, str]:
+        """(signing key, its id) for a bundle sealed to encryption key `recipient`."""
+        return self.signing_for.get(recipient, (self.signing, self.signing_key_id))
+
+    def reload(self, store: Store) -> bool:
+        """Load keys added since unlocking (a rotation while a server runs); True if any are new."""
+        fresh = unlock_county_keys(store, self.passphrase)
+        if set(fresh.encryption) <= set(self.encryption) and fresh.signing_key_id == self.signing_key_id:
+            return False
+        self.signing, self.signing_key_id = fresh.signing, fresh.signing_key_id
+        self.encryption, self.signing_for = fresh.encryption, fresh.signing_for
+        return True
+
+
+def known_profiles(store: Store) -> list[CountyProfile]:
+    """Every profile this county has had (rotations), the current one last."""
+    from .rotation import profile_history
+
+    return [read_profile(p) for p in profile_history(store)]
 
 
 def unlock_county_keys(store: Store, passphrase: str) -> CountyKeys:
     ident = county_identity(store)
     with store.session() as s:
         sign_row = active_key(s, COUNTY_SIGNING)
+        sign_rows = s.execute(select(SyncKey).where(SyncKey.purpose == COUNTY_SIGNING)).scalars().all()
         enc_rows = s.execute(select(SyncKey).where(SyncKey.purpose == COUNTY_ENCRYPTION)).scalars().all()
     if sign_row is None or not enc_rows:
         raise SyncError("县级密钥缺失：数据库不完整", "no_key")
-    signing = unlock_signing(sign_row, passphrase)
+    signers = {r.key_id: unlock_signing(r, passphrase) for r in sign_rows}
     enc = {r.key_id: unlock_encryption(r, passphrase) for r in enc_rows}
-    return CountyKeys(ident.county_code, ident.county_name, signing, sign_row.key_id, enc)
+    pairs = {}
+    for prof in known_profiles(store):
+        if prof.signing_key_id in signers:
+            pairs[prof.encryption_key_id] = (signers[prof.signing_key_id], prof.signing_key_id)
+    return CountyKeys(ident.county_code, ident.county_name, signers[sign_row.key_id], sign_row.key_id, enc, pairs,
+                      passphrase)
 
 
 @dataclass
@@ -148,7 +184,7 @@ def register_township(store: Store, data: bytes, *, actor: str = "county",
     if reg.county_code != ident.county_code:
         raise BundleRefused(f"登记文件属于其他县（{reg.county_code}），本县为 {ident.county_name}（{ident.county_code}）",
                             "wrong_county")
-    if reg.county_profile_id != ident.profile_id:
+    if reg.county_profile_id not in {p.profile_id for p in known_profiles(store)}:
         raise BundleRefused("该乡镇导入的县级配置文件不是本县当前的配置（指纹不符）：请把本县配置文件重新发给该乡镇，"
                             "核对指纹后重新生成登记文件", "wrong_county")
     now = utcnow()

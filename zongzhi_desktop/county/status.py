@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -88,7 +89,9 @@ def county_status(store: Store) -> list[TownshipState]:
         top = max(by_seq, default=0)
         st = TownshipState(t.code, t.name, t.registered_at, len(bs), top, t.last_received_at,
                            max((b.created_at for b in bs), default=None), keys=keys_by.get(t.code, []))
-        st.missing = [n for n in range(1, top + 1) if n not in by_seq]
+        # A full-state bundle (`sync resend --all`) carries everything: earlier sequences are not needed.
+        floor = max([b.sequence for b in bs if json.loads(b.manifest).get("full_state") is True], default=1)
+        st.missing = [n for n in range(floor, top + 1) if n not in by_seq]
         st.forks = sorted(n for n, items in by_seq.items() if len(items) > 1)
         for n, items in sorted(by_seq.items()):
             prev = by_seq.get(n - 1)

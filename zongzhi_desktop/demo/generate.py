@@ -164,7 +164,7 @@ def generate(
     factory = RowFactory(rnd, t.code, datetime.now(UTC))
     if writer_process is None:
         writer_process = records >= PROCESS_THRESHOLD and not getattr(sys, "frozen", False)
-    sink = Sink(store.engine, store.target, DEMO_USER, process=writer_process)
+    sink = Sink(store.engine, store.target, DEMO_USER, process=writer_process, key=store.key)
     ctx = Ctx(
         rnd=rnd, today=today, township_code=t.code, township_name=t.name, county_code=t.county_code,
         factory=factory, policy=MemoPolicy(svc.policy), sink=sink,

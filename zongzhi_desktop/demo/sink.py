@@ -73,14 +73,16 @@ def _write(session: Session, model: type[SQLModel], tuples: list[tuple[Any, ...]
         bulk.insert_converted(session, model, tuples, username=username)
 
 
-def writer_main(target: str, username: str, pipe: PipeEnd) -> None:
+def writer_main(target: str, username: str, pipe: PipeEnd, key: bytes | None = None) -> None:
     """Writer process: receive (table, converted rows) and write each as one audited batch, or
-    ("restore", objects) and rebuild those deferred indexes; until None."""
+    ("restore", objects) and rebuild those deferred indexes; until None. `key`: an encrypted
+    store's data key (it reaches the child through the spawn pipe, never its command line)."""
     from ..store.engine import make_engine
 
-    engine = make_engine(target)
-    session = bound_session(engine)
-    try:
+    engine = session = None
+    try:  # opening the store is inside: any failure goes back to the parent, no traceback on stderr
+        engine = make_engine(target, key=key)
+        session = bound_session(engine)
         while True:
             item = pipe.recv()
             if item is None:
@@ -94,15 +96,17 @@ def writer_main(target: str, username: str, pipe: PipeEnd) -> None:
     except BaseException:
         pipe.send(("error", traceback.format_exc()))
     finally:
-        close_bound(session)
-        engine.dispose()
+        if session is not None:
+            close_bound(session)
+        if engine is not None:
+            engine.dispose()
 
 
 class Sink:
     """Buffers rows per table and writes full batches (see module docstring)."""
 
     def __init__(self, engine: Engine, target: str | Path, username: str, *,
-                 batch_size: int = bulk.DEFAULT_BATCH, process: bool = False) -> None:
+                 batch_size: int = bulk.DEFAULT_BATCH, process: bool = False, key: bytes | None = None) -> None:
         self.username = username
         self.batch_size = batch_size
         self.dialect = engine.dialect.name
@@ -115,7 +119,7 @@ class Sink:
         if process:
             ctx = multiprocessing.get_context("spawn")  # same behaviour on Windows, Linux and macOS
             self._pipe, child = ctx.Pipe()
-            self._proc = ctx.Process(target=writer_main, args=(str(target), username, child),
+            self._proc = ctx.Process(target=writer_main, args=(str(target), username, child, key),
                                      name="zongzhi-demo-writer", daemon=True)
             self._proc.start()
             child.close()

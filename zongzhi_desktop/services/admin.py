@@ -326,7 +326,9 @@ class AdminOps:
     def verify_audit(self: Services) -> tuple[int, list[audit.AuditProblem]]:
         """Walk the audit chain, then check what the chain says against the store (a chain deleted
         as a whole, user accounts written or changed behind the program's back) and against the
-        ends of the chain that the backups recorded (a chain cut short or rewritten since)."""
+        ends of the chain that the backups recorded and that the county acknowledged in its signed
+        receipts (a chain cut short or rewritten since, sync/witness.py)."""
+        from ..sync.witness import witness_problems as receipt_problems
         from .backup import witness_problems
 
         with self.session() as session:
@@ -334,6 +336,7 @@ class AdminOps:
             if self.store.path is not None:
                 problems += [audit.AuditProblem(None, m)
                              for m in witness_problems(session, self.store.path, self.store.key)]
+            problems += [audit.AuditProblem(None, m) for m in receipt_problems(session)]
         return checked, problems
 
 

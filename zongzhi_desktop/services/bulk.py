@@ -168,7 +168,7 @@ def batch_digest(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any
 
 # -- inserting --------------------------------------------------------------------------------
 
-def _audit_kind(model: type[SQLModel]) -> str:
+def audit_kind(model: type[SQLModel]) -> str:
     table: str = model.__tablename__  # type: ignore[attr-defined, assignment]
     if issubclass(model, m.Record):
         return kind_of_model(model) or table
@@ -219,7 +219,7 @@ def insert_converted(session: Session, model: type[SQLModel], tuples: Sequence[t
         # Rows of one batch occupy a contiguous rowid range (the write lock is held), which lets
         # verify_batch and `audit verify` re-hash them from the table.
         after["rowids"] = list(rowids)
-    entry = audit.append(session, username=username, action=BULK_ACTION, record_kind=_audit_kind(model),
+    entry = audit.append(session, username=username, action=BULK_ACTION, record_kind=audit_kind(model),
                          record_id=None, before=None, after=after)
     execute_insert(conn, table, columns, tuples, entry.hash)
     check_rowids(conn, table.name, rowids)

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -63,6 +63,8 @@ class BundleHeader:
     span_from: datetime | None
     app: str = "zongzhi-desktop"
     audit_head: tuple[int, str] | None = None  # (seq, hash) of the township's audit chain end
+    full_state: bool = False  # carries every row of the township (`sync resend --all`)
+    restored_after: int | None = None  # the audit chain began anew when restored from the county after this bundle
 
 
 @dataclass
@@ -75,12 +77,11 @@ class WrittenBundle:
     content_key: bytes = field(repr=False)
 
 
-def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str, Iterable[dict[str, Any]]]],
-                 signer: SigningKey, recipient: bytes, *, chunk_target: int = CHUNK_TARGET) -> WrittenBundle:
-    """Write a complete bundle to `fh`: chunks of each table's rows, then the signed manifest."""
-    content_key = nacl.utils.random(SecretBox.KEY_SIZE)
+def write_chunks(writer: ct.ContainerWriter, tables: Iterable[tuple[str, Iterable[dict[str, Any]]]],
+                 content_key: bytes, chunk_target: int = CHUNK_TARGET
+                 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
+    """Write each table's rows as encrypted chunks (§10); returns the manifest's `chunks` and `counts`."""
     box = SecretBox(content_key)
-    writer = ct.ContainerWriter(fh)
     chunks: list[dict[str, Any]] = []
     counts: dict[str, dict[str, int]] = {}
 
@@ -116,6 +117,15 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
         if n:
             counts[table] = {"rows": n, "voided": voided}
 
+    return chunks, counts
+
+
+def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str, Iterable[dict[str, Any]]]],
+                 signer: SigningKey, recipient: bytes, *, chunk_target: int = CHUNK_TARGET) -> WrittenBundle:
+    """Write a complete bundle to `fh`: chunks of each table's rows, then the signed manifest."""
+    content_key = nacl.utils.random(SecretBox.KEY_SIZE)
+    writer = ct.ContainerWriter(fh)
+    chunks, counts = write_chunks(writer, tables, content_key, chunk_target)
     total = sum(c["rows"] for c in counts.values())
     signer_id = key_id(bytes(signer.verify_key))
     manifest = {
@@ -142,12 +152,45 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
     }
     if header.audit_head is not None:  # the county keeps it: a witness of the township's audit chain
         manifest["audit_head"] = {"seq": header.audit_head[0], "hash": header.audit_head[1]}
+        if header.restored_after is not None:
+            manifest["audit_head"]["restored_after"] = header.restored_after
+    if header.full_state:
+        manifest["full_state"] = True
+    return _finish(writer, manifest, signer, content_key)
+
+
+def _finish(writer: ct.ContainerWriter, manifest: dict[str, Any], signer: SigningKey,
+            content_key: bytes, sign_kind: str = SIGN_KIND) -> WrittenBundle:
+    """Append the canonical manifest and its signature, and close the container."""
     manifest_bytes = canonical_json(manifest).encode("utf-8")
     writer.add(ct.MANIFEST, manifest_bytes)
-    writer.add(ct.SIGNATURE, signer.sign(envelope.context(SIGN_KIND) + manifest_bytes).signature)
+    writer.add(ct.SIGNATURE, signer.sign(envelope.context(sign_kind) + manifest_bytes).signature)
     writer.finish()
-    return WrittenBundle(manifest, manifest_bytes, hashlib.sha256(manifest_bytes).hexdigest(), total, counts,
-                         content_key)
+    return WrittenBundle(manifest, manifest_bytes, hashlib.sha256(manifest_bytes).hexdigest(), manifest["rows"],
+                         manifest["counts"], content_key)
+
+
+def identity_hash(manifest: dict[str, Any], bundle_hash: str) -> str:
+    """The hash a bundle is known by in the chain and in receipts: that of the original for a
+    re-sealed bundle (§9 `resealed_from`), else its own."""
+    return manifest.get("resealed_from") or bundle_hash
+
+
+def reseal_bundle(src: BundleFile, fh: BinaryIO, content_key: bytes, recipient: bytes,
+                  signer: SigningKey) -> WrittenBundle:
+    """Write `src` again with its content key sealed to another county key (after the county
+    rotated its keys): the same chunks byte for byte, the same sequence, chain link and bundle id;
+    the manifest names the original in `resealed_from`, so the county knows both as one bundle."""
+    writer = ct.ContainerWriter(fh)
+    for e in src.entries[:-2]:
+        writer.add(e.name, ct.read_exact(src.fh, e.data_offset, e.size))
+    manifest = dict(src.manifest)
+    manifest["encryption"] = {"algorithm": ENCRYPTION, "recipient": key_id(recipient),
+                              "sealed_key": b64(SealedBox(PublicKey(recipient)).encrypt(content_key))}
+    manifest["resealed_from"] = identity_hash(src.manifest, src.bundle_hash)
+    signer_id = key_id(bytes(signer.verify_key))
+    manifest["signer"], manifest["signer_fingerprint"] = signer_id, fingerprint(signer_id)
+    return _finish(writer, manifest, signer, content_key)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -174,27 +217,8 @@ def _when(v: Any, key: str) -> datetime:
     return d
 
 
-def check_manifest(m: Any) -> dict[str, Any]:
-    """Schema check of a parsed manifest (types and shapes only; trust comes from the signature)."""
-    if not isinstance(m, dict):
-        raise _bad("manifest")
-    if m.get("format") != FORMAT:
-        raise BundleRefused("不是综治桌面的批次文件（清单格式不符），已拒收", "malformed")
-    if m.get("version") != VERSION:
-        raise BundleRefused(f"不支持的批次格式版本 {m.get('version')!r}（本软件支持版本 {VERSION}），请升级软件", "unsupported")
-    _want(m, "bundle_id", str)
-    _want(m, "county_code", str, re.compile(r"\d{6}"))
-    _want(m, "township_code", str, re.compile(r"\d{9}"))
-    _want(m, "township_name", str)
-    seq = _want(m, "sequence", int)
-    if seq < 1:
-        raise _bad("sequence")
-    _want(m, "previous_hash", str, HEX64)
-    _when(m.get("created_at"), "created_at")
-    span = _want(m, "span", dict)
-    if span.get("from") is not None:
-        _when(span["from"], "span.from")
-    _when(span.get("to"), "span.to")
+def check_payload_fields(m: dict[str, Any]) -> None:
+    """Shape of the fields describing the encrypted payload (rows, counts, encryption, chunks)."""
     _want(m, "rows", int)
     counts = _want(m, "counts", dict)
     for table, c in counts.items():
@@ -219,19 +243,51 @@ def check_manifest(m: Any) -> dict[str, Any]:
         if c["size"] and c["plain_size"] / c["size"] > ct.MAX_RATIO:
             raise BundleRefused(f"数据块 {i} 的压缩比异常，已拒收", "too_large")
         _want(c, "sha256", str, HEX64)
+
+
+def check_manifest(m: Any) -> dict[str, Any]:
+    """Schema check of a parsed manifest (types and shapes only; trust comes from the signature)."""
+    if not isinstance(m, dict):
+        raise _bad("manifest")
+    if m.get("format") != FORMAT:
+        raise BundleRefused("不是综治桌面的批次文件（清单格式不符），已拒收", "malformed")
+    if m.get("version") != VERSION:
+        raise BundleRefused(f"不支持的批次格式版本 {m.get('version')!r}（本软件支持版本 {VERSION}），请升级软件", "unsupported")
+    _want(m, "bundle_id", str)
+    _want(m, "county_code", str, re.compile(r"\d{6}"))
+    _want(m, "township_code", str, re.compile(r"\d{9}"))
+    _want(m, "township_name", str)
+    seq = _want(m, "sequence", int)
+    if seq < 1:
+        raise _bad("sequence")
+    _want(m, "previous_hash", str, HEX64)
+    _when(m.get("created_at"), "created_at")
+    span = _want(m, "span", dict)
+    if span.get("from") is not None:
+        _when(span["from"], "span.from")
+    _when(span.get("to"), "span.to")
+    check_payload_fields(m)
     _want(m, "signer", str, HEX64)
     if "audit_head" in m:  # optional: bundles of earlier releases have none
         head = _want(m, "audit_head", dict)
         if _want(head, "seq", int) < 0:
             raise _bad("audit_head.seq")
         _want(head, "hash", str, HEX64)
+        if "restored_after" in head and _want(head, "restored_after", int) < 0:
+            raise _bad("audit_head.restored_after")
+    if "full_state" in m and m["full_state"] is not True:  # optional: `sync resend --all`
+        raise _bad("full_state")
+    if "resealed_from" in m:  # optional: re-sealed after a county key rotation
+        _want(m, "resealed_from", str, HEX64)
     return m
 
 
 class BundleFile:
     """A bundle opened for reading: container checked and hashed, manifest parsed (not yet trusted)."""
 
-    def __init__(self, fh: BinaryIO, size: int) -> None:
+    def __init__(self, fh: BinaryIO, size: int, *, schema: Callable[[Any], dict[str, Any]] | None = None,
+                 sign_kind: str = SIGN_KIND) -> None:
+        self.sign_kind = sign_kind
         self.fh = fh
         self.size = size
         self.entries = ct.read_directory(fh, size)
@@ -243,7 +299,7 @@ class BundleFile:
             parsed = json.loads(self.manifest_bytes.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise BundleRefused("批次清单已损坏（无法解析），已拒收", "tampered") from None
-        self.manifest = check_manifest(parsed)
+        self.manifest = (schema or check_manifest)(parsed)
 
     @property
     def township_code(self) -> str:
@@ -258,7 +314,7 @@ class BundleFile:
         if len(self.signature) != 64 or key_id(public_key) != self.manifest["signer"]:
             raise BundleRefused("批次签名无效：签名密钥不符，已拒收", "bad_signature")
         try:
-            envelope.verify(SIGN_KIND, self.manifest_bytes, self.signature, public_key)
+            envelope.verify(self.sign_kind, self.manifest_bytes, self.signature, public_key)
         except BundleRefused:
             raise BundleRefused("批次签名无效：文件被修改，或不是由该乡镇登记的密钥签发，已拒收", "bad_signature") from None
 

@@ -22,7 +22,8 @@ from nacl.signing import SigningKey, VerifyKey
 from ..store.serialize import canonical_json
 from .errors import BundleRefused
 
-KINDS = {"county-profile": "县级配置文件", "registration": "乡镇登记文件", "receipt": "回执", "bundle-manifest": "批次清单"}
+KINDS = {"county-profile": "县级配置文件", "registration": "乡镇登记文件", "receipt": "回执", "bundle-manifest": "批次清单",
+         "county-rotation": "县级密钥更换文件", "restore-manifest": "恢复批次清单"}
 MAX_ENVELOPE_BYTES = 256 * 1024 * 1024
 
 

@@ -24,7 +24,7 @@ from ..domain.models.sync import SyncAck, SyncBundle, SyncKey
 from ..domain.roles import Perm
 from ..store import audit
 from ..store.serialize import content_columns
-from .bundle import BundleFile, BundleHeader, bundle_file_name, write_bundle
+from .bundle import BundleFile, BundleHeader, bundle_file_name, identity_hash, write_bundle
 from .errors import BundleRefused, SyncError
 from .keys import TOWNSHIP_SIGNING, active_key, unb64, unlock_signing
 from .rowcodec import encode_row, encoders, synced_tables
@@ -46,6 +46,18 @@ class ExportResult:
     outbox_path: Path
     copied: list[Path] = field(default_factory=list)  # files written to the target folder
     resent: list[int] = field(default_factory=list)  # earlier sequences still awaiting a receipt, copied again
+
+
+RESTORED_AFTER = "sync_restored_after"  # setting: the bundle sequence a restore from the county continued after
+
+
+def restored_after(conn: Connection) -> int | None:
+    """The sequence this store was restored after (its audit chain began anew then), if it was."""
+    from ..domain.models import Setting
+
+    t = Setting.__table__  # type: ignore[attr-defined]
+    value = conn.execute(select(t.c.value).where(t.c.key == RESTORED_AFTER)).scalar()
+    return int(value) if value else None
 
 
 def outbox_dir(services: Services) -> Path:
@@ -93,8 +105,11 @@ def durable_close(fh: BinaryIO) -> None:
 
 
 def verify_file(path: Path, public_keys: dict[str, bytes], content_key: bytes | None = None,
-                expected_hash: str | None = None) -> BundleFile:
-    """Read a written bundle back: container, signature, hashes (and with the content key, every row)."""
+                expected_hash: str | None = None, *, expected_identity: str | None = None) -> BundleFile:
+    """Read a written bundle back: container, signature, hashes (and with the content key, every row).
+
+    `expected_hash` is the exact manifest hash; `expected_identity` the hash the bundle is known by
+    (the original's, for a copy re-sealed after a county key rotation)."""
     with open(path, "rb") as fh:
         bf = BundleFile(fh, os.fstat(fh.fileno()).st_size)
         key = public_keys.get(bf.manifest["signer"])
@@ -103,6 +118,8 @@ def verify_file(path: Path, public_keys: dict[str, bytes], content_key: bytes | 
         bf.verify_signature(key)
         bf.check_payload()
         if expected_hash is not None and bf.bundle_hash != expected_hash:
+            raise BundleRefused("读回的批次与写入的不一致", "tampered")
+        if expected_identity is not None and identity_hash(bf.manifest, bf.bundle_hash) != expected_identity:
             raise BundleRefused("读回的批次与写入的不一致", "tampered")
         if content_key is not None:
             for _table, _rows in bf.iter_chunks(content_key, parse=False):
@@ -116,7 +133,7 @@ def _own_public_keys(services: Services) -> dict[str, bytes]:
     return {r.key_id: unb64(r.public_key, 32) for r in rows}
 
 
-def copy_verified(src: Path, target_dir: Path, public_keys: dict[str, bytes], expected_hash: str) -> Path:
+def copy_verified(src: Path, target_dir: Path, public_keys: dict[str, bytes], identity: str) -> Path:
     """Copy a bundle to a folder or drive: temporary name, fsync, read back and verify, rename."""
     final = target_dir / src.name
     tmp = target_dir / (src.name + PARTIAL)
@@ -125,7 +142,7 @@ def copy_verified(src: Path, target_dir: Path, public_keys: dict[str, bytes], ex
             while block := fin.read(1024 * 1024):
                 fout.write(block)
             durable_close(fout)
-        verify_file(tmp, public_keys, expected_hash=expected_hash)
+        verify_file(tmp, public_keys, expected_identity=identity)
         os.replace(tmp, final)
         fsync_dir(target_dir)
     except (OSError, BundleRefused) as e:
@@ -141,7 +158,7 @@ def copy_verified(src: Path, target_dir: Path, public_keys: dict[str, bytes], ex
 
 def export_bundle(services: Services, passphrase: str, out_dir: str | Path | None = None, *,
                   resend_pending: bool = True, now: datetime | None = None,
-                  chunk_target: int | None = None) -> ExportResult:
+                  chunk_target: int | None = None, full_state: bool = False) -> ExportResult:
     """Export a new bundle of everything not yet acknowledged; copy it (and any earlier bundles
     still awaiting a receipt) to `out_dir` if given."""
     services.require(Perm.ENTER, "导出上报批次")
@@ -153,6 +170,9 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
         raise SyncError("本乡镇还没有签名密钥：请先生成登记文件（zongzhi sync register-file），"
                         "交县综治中心登记后再导出", "no_key")
     signer = unlock_signing(key_row, passphrase)
+    from .reseal import reseal_waiting
+
+    reseal_waiting(services, signer)  # after a county key rotation: waiting bundles go to the new key
     target = Path(out_dir) if out_dir is not None else None
     if target is not None and not target.is_dir():
         raise SyncError(f"导出目录 {target} 不存在或不是文件夹（U盘是否已插好？）", "no_target")
@@ -168,7 +188,8 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
         sequence = (last.sequence if last else 0) + 1
         header = BundleHeader(town.code, town.name, town.county_code, sequence,
                               last.bundle_hash if last else GENESIS_HASH, now, last.created_at if last else None,
-                              audit_head=audit.current_head(conn))
+                              audit_head=audit.current_head(conn), full_state=full_state,
+                              restored_after=restored_after(conn))
         name = bundle_file_name(town.code, sequence)
         tmp = outbox / (name + PARTIAL)
         tables = ((t, unacked_rows(conn, t, town.code)) for t in synced_tables())
@@ -195,7 +216,8 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
                              file_name=name, county_code=county.county_code, signer_key_id=key_row.key_id,
                              created_at=now, created_by=services.actor.username, rows=written.rows,
                              counts=json.dumps(written.counts, ensure_ascii=False, sort_keys=True),
-                             outbox_path=str(final))
+                             outbox_path=str(final), content_key=written.content_key,
+                             recipient=written.manifest["encryption"]["recipient"])
             s.add(row)
             s.flush()
             audit.append(s, username=services.actor.username, action="sync_export", record_kind="sync_bundle",

@@ -9,6 +9,7 @@ again in the next bundle.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..store import audit
 from . import envelope
 from .errors import BundleRefused
 from .keys import key_id, unb64
+from .rotation import receipt_signers
 from .rowcodec import synced_tables
 from .trust import trusted_county
 
@@ -78,16 +80,30 @@ def check_receipt_payload(p: dict[str, Any]) -> dict[str, Any]:
         raise bad("rejections")
     if sum(len(v) for v in acks.values()) != p["accepted"] or len(rej) != p["rejected"]:
         raise BundleRefused("回执内容与其统计数不一致", "mismatch")
+    if "audit_head" in p:  # optional: receipts of earlier releases, and of bundles without one, have none
+        head = p["audit_head"]
+        if not (isinstance(head, dict) and type(head.get("seq")) is int and head["seq"] >= 0
+                and isinstance(head.get("hash"), str) and re.fullmatch(r"[0-9a-f]{64}", head["hash"])):
+            raise bad("audit_head")
     return p
+
+
+def receipt_audit_head(p: dict[str, Any]) -> tuple[int, str] | None:
+    """(seq, hash) of the township's audit chain end the county witnessed, if the receipt names one."""
+    head = p.get("audit_head")
+    return (head["seq"], head["hash"]) if isinstance(head, dict) else None
 
 
 def read_receipt(services: Services, data: bytes) -> dict[str, Any]:
     """Verify a receipt against the trusted county's signing key and check it is for this township."""
     county = trusted_county(services)
-    sign_pub = unb64(county.signing_key, 32)
-    p = envelope.open_signed(data, "receipt", sign_pub)
+    # The trusted key, or one a county key rotation replaced (receipts for bundles sealed before it).
+    signers = {key_id(k): k for k in receipt_signers(county)}
+    _body, _sig, claimed = envelope.parse(data, "receipt")
+    sign_pub = signers.get(claimed.get("signer")) if isinstance(claimed.get("signer"), str) else None
+    p = envelope.open_signed(data, "receipt", sign_pub or unb64(county.signing_key, 32))
     check_receipt_payload(p)
-    if p["signer"] != key_id(sign_pub) or p["county_code"] != county.county_code:
+    if sign_pub is None or p["county_code"] != county.county_code:
         raise BundleRefused("回执不是由所信任的县级密钥签发的，未导入", "bad_signature")
     if p["township_code"] != services.township.code:
         raise BundleRefused(f"回执属于乡镇 {p['township_code']}，不是本乡镇的，未导入", "wrong_township")
@@ -146,12 +162,13 @@ def apply_receipt(services: Services, data: bytes, *, now: datetime | None = Non
             row.reason, row.bundle_sequence, row.at = r["reason"], p["sequence"], now
             s.add(row)
         bundle.receipt_at, bundle.accepted, bundle.rejected = now, p["accepted"], p["rejected"]
+        bundle.receipt = zlib.compress(data, 6)  # kept signed: `audit verify` re-checks the witnessed chain end
         outbox_copy, bundle.outbox_path = bundle.outbox_path, None
         s.add(bundle)
         audit.append(s, username=services.actor.username, action="sync_receipt", record_kind="sync_bundle",
                      record_id=None, before=None,
                      after={"sequence": p["sequence"], "bundle_hash": p["bundle_hash"], "accepted": p["accepted"],
-                            "rejected": p["rejected"]})
+                            "rejected": p["rejected"], **({"audit_head": p["audit_head"]} if "audit_head" in p else {})})
     if outbox_copy:
         Path(outbox_copy).unlink(missing_ok=True)  # the county has it; the outbox copy is no longer needed
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,12 @@ def trust_county(services: Services, data: bytes, *, expected_fingerprint: str |
             else:
                 old.active = False
                 s.add(old)
+        if before is not None and row.signing_key and row.profile_id != profile.profile_id:
+            # A new profile of the same county (confirmed by phone): receipts for bundles sealed
+            # to the old one may still come back signed with its key.
+            previous = json.loads(row.previous_keys or "[]")
+            if row.signing_key not in previous:
+                row.previous_keys = json.dumps([*previous, row.signing_key])
         if before is None:
             row = SyncCounty(county_code=profile.county_code, county_name=profile.county_name,
                              signing_key="", encryption_key="", profile_id="", profile="")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ..domain.roles import Perm
-from .errors import SyncError
+from .errors import BundleRefused, SyncError
 from .export import ExportResult, export_bundle, pending_bundles
 from .receipts import ReceiptResult, apply_receipt
 from .trust import trusted_county
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..services import Services
 
 UPLOAD_PATH = "/api/v1/bundles"
+ROTATIONS_PATH = "/api/v1/county/rotations"
 RETRIES = 4
 BACKOFF = 1.0  # seconds before the first retry; doubles each time
 TIMEOUT = httpx.Timeout(30.0, read=300.0)
@@ -80,6 +81,20 @@ def post_bundle(path: Path, base_url: str, *, retries: int = RETRIES, backoff: f
                     "也可以改用U盘导出（zongzhi export --out U盘目录），批次已保存在本机待发目录", "offline")
 
 
+def fetch_rotations(base_url: str, *, timeout: float = 30.0,
+                    transport: httpx.BaseTransport | None = None) -> bytes:
+    """The county's key rotation statements from its server (empty when it never rotated)."""
+    url = upload_url(base_url).removesuffix(UPLOAD_PATH) + ROTATIONS_PATH
+    try:
+        with httpx.Client(timeout=timeout, transport=transport, follow_redirects=False) as client:
+            r = client.get(url)
+    except httpx.HTTPError as e:
+        raise SyncError(f"无法连接县级服务器（{type(e).__name__}）：请检查网络后重试", "network") from None
+    if r.status_code != 200:
+        raise SyncError(f"县级服务器未提供密钥更换文件（HTTP {r.status_code}）", "server_error")
+    return r.content
+
+
 def _server_message(r: httpx.Response) -> str:
     try:
         data = r.json()
@@ -93,6 +108,7 @@ class UploadResult:
     sent: list[int] = field(default_factory=list)  # sequences uploaded, in order
     receipts: list[ReceiptResult] = field(default_factory=list)
     exported: ExportResult | None = None
+    rotation: str | None = None  # the county's new fingerprint, when it rotated keys and this township has not accepted
 
 
 def upload(services: Services, passphrase: str, url: str | None = None, *, retries: int = RETRIES,
@@ -117,4 +133,18 @@ def upload(services: Services, passphrase: str, url: str | None = None, *, retri
     # Always a new bundle (empty bundles are valid): its span ends now, so the period is covered.
     result.exported = export_bundle(services, passphrase)
     send(result.exported.outbox_path, result.exported.sequence)
+    result.rotation = _rotation_waiting(services, base)
     return result
+
+
+def _rotation_waiting(services: Services, base: str) -> str | None:
+    """The new county fingerprint when the county rotated its keys and this township has not yet
+    accepted it (told after each upload; accepting is `sync trust-county --from-server`)."""
+    from .rotation import preview_rotation
+
+    try:
+        data = fetch_rotations(base)
+        preview = preview_rotation(services, data) if data else None
+    except (SyncError, BundleRefused):
+        return None  # an older server without the route, or a network blip: the upload itself succeeded
+    return preview.new_fingerprint if preview and preview.steps else None

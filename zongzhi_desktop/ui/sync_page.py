@@ -37,6 +37,8 @@ from ..sync.export import ExportResult, export_bundle
 from ..sync.labels import table_label
 from ..sync.profiles import CountyProfile
 from ..sync.receipts import ReceiptResult, apply_receipt
+from ..sync.restore import RestoreResult, restore_from_county
+from ..sync.rotation import RotationAccepted, accept_rotation, is_rotation_file, preview_rotation
 from ..sync.status import SyncStatus, sync_status
 from ..sync.trust import (
     RegistrationResult,
@@ -45,7 +47,7 @@ from ..sync.trust import (
     set_upload_url,
     trust_county,
 )
-from ..sync.upload import UploadResult, upload
+from ..sync.upload import UploadResult, fetch_rotations, upload
 
 BIG = 14
 
@@ -95,6 +97,7 @@ class SyncPage(QWidget):
 
         self.runner = getattr(parent, "runner", None) or OperationRunner(self)
         self._pending_profile: tuple[bytes, CountyProfile] | None = None
+        self._pending_rotation: tuple[bytes, RotationAccepted] | None = None
         self.last_export: ExportResult | None = None
         self.last_receipt: ReceiptResult | None = None
         self.last_upload: UploadResult | None = None
@@ -127,7 +130,7 @@ class SyncPage(QWidget):
         self.county_label.setObjectName("sync_county")
         self.county_fp = _big(QLabel())
         self.county_fp.setObjectName("sync_county_fingerprint")
-        load = QPushButton(self.tr("导入县级配置文件…"))
+        load = QPushButton(self.tr("导入县级配置或密钥更换文件…"))
         load.setObjectName("sync_load_profile")
         load.clicked.connect(self.choose_profile)
         load.setEnabled(self.is_admin)
@@ -140,9 +143,11 @@ class SyncPage(QWidget):
         self.confirm_fp = _big(QLabel())
         self.confirm_fp.setObjectName("sync_profile_fingerprint")
         ok = QPushButton(self.tr("已电话逐组核对，确认信任"))
+        self.confirm_button = ok
         ok.setObjectName("sync_trust_confirm")
         ok.clicked.connect(self.confirm_trust)
         cancel = QPushButton(self.tr("指纹不符，取消"))
+        self.cancel_button = cancel
         cancel.setObjectName("sync_trust_cancel")
         cancel.clicked.connect(self.cancel_trust)
         row = QHBoxLayout()
@@ -180,16 +185,23 @@ class SyncPage(QWidget):
         rotate = QPushButton(self.tr("更换密钥…"))
         rotate.setObjectName("sync_rotate_key")
         rotate.clicked.connect(lambda: self.choose_registration(new_key=True))
-        for b in (reg, rotate):
+        restore = QPushButton(self.tr("从县级恢复…"))
+        restore.setObjectName("sync_restore")
+        restore.setToolTip(self.tr("更换电脑后：用县级生成的恢复文件重建本乡镇数据，接着原来的批次和编号继续上报"))
+        restore.clicked.connect(lambda: self.choose_restore())
+        for b in (reg, rotate, restore):
             b.setEnabled(self.is_admin)
         row = QHBoxLayout()
         row.addWidget(reg)
         row.addWidget(rotate)
+        row.addWidget(restore)
         row.addStretch(1)
         help_text = QLabel(self.tr(
             "登记文件交县综治中心登记，并电话核对上面的指纹。密钥口令保护本机保存的私钥，请牢记；"
             "口令遗失或电脑更换时点“更换密钥”，设置新口令并把新的登记文件交县级登记——"
-            "此前已导出的批次仍然有效，未确认的记录会自动重新上报。"))
+            "此前已导出的批次仍然有效，未确认的记录会自动重新上报。"
+            "换了新电脑：先导入县级配置、生成登记文件交县级登记，再用县级给的恢复文件点“从县级恢复”，"
+            "不要在新电脑上从头上报。"))
         help_text.setWordWrap(True)
         help_text.setObjectName("sync_key_help")
         form = QFormLayout(box)
@@ -339,8 +351,8 @@ class SyncPage(QWidget):
 
     # -- county profile -----------------------------------------------------------------------
     def choose_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入县级配置文件"), "",
-                                              self.tr("县级配置文件 (*.zzcounty);;所有文件 (*)"))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("导入县级配置或密钥更换文件"), "",
+                                              self.tr("县级配置或密钥更换文件 (*.zzcounty *.zzrotate);;所有文件 (*)"))
         if path:
             self.load_profile(path)
 
@@ -348,6 +360,9 @@ class SyncPage(QWidget):
         """Show the profile's fingerprint for the phone check; nothing is trusted yet."""
         try:
             data = Path(path).read_bytes()
+            if is_rotation_file(data):
+                self.show_rotation(data)
+                return
             profile = preview_profile(data)
         except OSError as e:
             self.say(self.tr("无法读取文件：{e}").format(e=e.strerror), error=True)
@@ -355,7 +370,9 @@ class SyncPage(QWidget):
         except DomainError as e:
             self.say(e.message, error=True)
             return
-        self._pending_profile = (data, profile)
+        self._pending_profile, self._pending_rotation = (data, profile), None
+        self.confirm_button.setText(self.tr("已电话逐组核对，确认信任"))
+        self.cancel_button.setText(self.tr("指纹不符，取消"))
         self.confirm_text.setText(self.tr(
             "县级配置：{name}（{code}）。请打电话给县综治中心，请对方念出其县级指纹，与下面的数字逐组核对；"
             "一致才能确认。").format(name=profile.county_name, code=profile.county_code))
@@ -363,7 +380,47 @@ class SyncPage(QWidget):
         self.confirm_panel.show()
         self.say(self.tr("请核对县级指纹后确认"))
 
+    def show_rotation(self, data: bytes) -> None:
+        """A county key rotation: both fingerprints; the old key vouches, so no phone call."""
+        try:
+            preview = preview_rotation(self.services, data)
+        except DomainError as e:
+            self.say(e.message, error=True)
+            return
+        if not preview.steps:
+            self.say(self.tr("已信任县级最新配置，无需更换"))
+            return
+        self._pending_rotation, self._pending_profile = (data, preview), None
+        self.confirm_text.setText(self.tr(
+            "县级更换了密钥。新配置由本乡镇已信任的县级旧密钥签署证明，无需电话核对。\n原指纹：{old}\n新指纹：").format(
+            old=preview.old_fingerprint))
+        self.confirm_fp.setText(preview.new_fingerprint)
+        self.confirm_button.setText(self.tr("接受县级新密钥"))
+        self.cancel_button.setText(self.tr("暂不接受"))
+        self.confirm_panel.show()
+        self.say(self.tr("县级已更换密钥：请确认接受"))
+
+    def check_server_rotation(self) -> None:
+        """Fetch the county's rotation statements from its server and show them for acceptance."""
+        url = self.url.text().strip() or self.status.upload_url
+        if not url:
+            return
+        self._run(self.tr("取得县级密钥更换文件"), lambda: fetch_rotations(url), self.show_rotation)
+
     def confirm_trust(self) -> None:
+        if self._pending_rotation is not None:
+            data, preview = self._pending_rotation
+            try:
+                accept_rotation(self.services, data)
+            except DomainError as e:
+                self.say(e.message, error=True)
+                return
+            self._pending_rotation = None
+            self.confirm_panel.hide()
+            self.refresh()
+            self.say(self.tr("已接受县级新密钥（指纹 {fp}）：尚未收到回执的批次将在下次导出或上传时改用新密钥加密").format(
+                fp=preview.new_fingerprint))
+            return
         if self._pending_profile is None:
             return
         data, profile = self._pending_profile
@@ -380,7 +437,7 @@ class SyncPage(QWidget):
         self.say(self.tr("已信任 {name} 的县级配置").format(name=profile.county_name))
 
     def cancel_trust(self) -> None:
-        self._pending_profile = None
+        self._pending_profile = self._pending_rotation = None
         self.confirm_panel.hide()
         self.say(self.tr("已取消：未导入县级配置"), error=True)
 
@@ -419,6 +476,22 @@ class SyncPage(QWidget):
             path=path, fp=result.fingerprint))
         return result
 
+    def choose_restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择县级恢复文件"), self.target.text(),
+                                              self.tr("县级恢复文件 (*.zzrestore);;所有文件 (*)"))
+        if path:
+            self.restore_from(path)
+
+    def restore_from(self, path: str | Path) -> None:
+        """Rebuild this (new, empty) installation from the county's restore file."""
+        passphrase = self.passphrase.text()
+
+        def done(r: RestoreResult) -> None:
+            self.say(self.tr("已从县级恢复 {n} 条记录；批次从第 {seq} 批接着上报。").format(
+                n=r.rows, seq=r.sequence + 1))
+
+        self._run(self.tr("从县级恢复"), lambda: restore_from_county(self.services, path, passphrase), done)
+
     # -- export, upload, receipts -------------------------------------------------------------
     def choose_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("选择导出文件夹"), self.target.text())
@@ -456,6 +529,8 @@ class SyncPage(QWidget):
             rejected = sum(x.rejected for x in r.receipts)
             self.say(self.tr("已上传批次 {seqs}：县级接收 {a} 条，拒收 {r} 条。").format(
                 seqs="、".join(map(str, r.sent)), a=accepted, r=rejected), error=bool(rejected))
+            if r.rotation and self.is_admin:
+                self.check_server_rotation()  # shows both fingerprints for acceptance
 
         self._run(self.tr("网络上传"), work, done)
 

@@ -2152,10 +2152,6 @@ Choose an earlier backup.</translation>
         <translation>Step 1: county profile (provided by the county centre)</translation>
     </message>
     <message>
-        <source>导入县级配置文件…</source>
-        <translation>Import county profile…</translation>
-    </message>
-    <message>
         <source>已电话逐组核对，确认信任</source>
         <translation>Checked group by group on the phone — trust it</translation>
     </message>
@@ -2190,10 +2186,6 @@ Choose an earlier backup.</translation>
     <message>
         <source>更换密钥…</source>
         <translation>Replace key…</translation>
-    </message>
-    <message>
-        <source>登记文件交县综治中心登记，并电话核对上面的指纹。密钥口令保护本机保存的私钥，请牢记；口令遗失或电脑更换时点“更换密钥”，设置新口令并把新的登记文件交县级登记——此前已导出的批次仍然有效，未确认的记录会自动重新上报。</source>
-        <translation>Hand the registration file to the county centre and confirm the fingerprint above by phone. The key passphrase protects the private key stored on this computer; keep it safe. If it is lost or the computer is replaced, use “Replace key”, set a new passphrase and register the new file with the county — bundles exported before stay valid and unacknowledged records are sent again automatically.</translation>
     </message>
     <message>
         <source>密钥指纹</source>
@@ -2316,14 +2308,6 @@ Choose an earlier backup.</translation>
         <translation>{t}…</translation>
     </message>
     <message>
-        <source>导入县级配置文件</source>
-        <translation>Import county profile</translation>
-    </message>
-    <message>
-        <source>县级配置文件 (*.zzcounty);;所有文件 (*)</source>
-        <translation>County profiles (*.zzcounty);;All files (*)</translation>
-    </message>
-    <message>
         <source>无法读取文件：{e}</source>
         <translation>Cannot read the file: {e}</translation>
     </message>
@@ -2406,6 +2390,78 @@ Choose an earlier backup.</translation>
     <message>
         <source>回执已导入：批次 {s} 县级接收 {a} 条，拒收 {r} 条</source>
         <translation>Receipt imported: bundle {s}, the county accepted {a} and rejected {r} records</translation>
+    </message>
+    <message>
+        <source>导入县级配置或密钥更换文件…</source>
+        <translation>Import county profile or key rotation file…</translation>
+    </message>
+    <message>
+        <source>从县级恢复…</source>
+        <translation>Restore from county…</translation>
+    </message>
+    <message>
+        <source>更换电脑后：用县级生成的恢复文件重建本乡镇数据，接着原来的批次和编号继续上报</source>
+        <translation>After replacing this PC: rebuild the township&apos;s data from the county&apos;s restore file and continue the bundle sequence and numbering</translation>
+    </message>
+    <message>
+        <source>登记文件交县综治中心登记，并电话核对上面的指纹。密钥口令保护本机保存的私钥，请牢记；口令遗失或电脑更换时点“更换密钥”，设置新口令并把新的登记文件交县级登记——此前已导出的批次仍然有效，未确认的记录会自动重新上报。换了新电脑：先导入县级配置、生成登记文件交县级登记，再用县级给的恢复文件点“从县级恢复”，不要在新电脑上从头上报。</source>
+        <translation>Give the registration file to the county centre and read back the fingerprint above by phone. The key passphrase protects the private key kept on this PC: remember it. If it is lost or the PC is replaced, click “Replace key”, set a new passphrase and have the county register the new file — bundles exported before stay valid and unacknowledged records are sent again. On a new PC: import the county profile, have the county register this PC&apos;s registration file, then use the county&apos;s restore file with “Restore from county” — do not start reporting from scratch on the new PC.</translation>
+    </message>
+    <message>
+        <source>导入县级配置或密钥更换文件</source>
+        <translation>Import county profile or key rotation file</translation>
+    </message>
+    <message>
+        <source>县级配置或密钥更换文件 (*.zzcounty *.zzrotate);;所有文件 (*)</source>
+        <translation>County profile or key rotation file (*.zzcounty *.zzrotate);;All files (*)</translation>
+    </message>
+    <message>
+        <source>已信任县级最新配置，无需更换</source>
+        <translation>The county&apos;s newest profile is already trusted; nothing to change</translation>
+    </message>
+    <message>
+        <source>县级更换了密钥。新配置由本乡镇已信任的县级旧密钥签署证明，无需电话核对。
+原指纹：{old}
+新指纹：</source>
+        <translation>The county rotated its keys. The new profile is vouched for by the county&apos;s old key, which this township already trusts: no phone call needed.
+Old fingerprint: {old}
+New fingerprint:</translation>
+    </message>
+    <message>
+        <source>接受县级新密钥</source>
+        <translation>Accept the county&apos;s new keys</translation>
+    </message>
+    <message>
+        <source>暂不接受</source>
+        <translation>Not now</translation>
+    </message>
+    <message>
+        <source>县级已更换密钥：请确认接受</source>
+        <translation>The county rotated its keys: please accept</translation>
+    </message>
+    <message>
+        <source>取得县级密钥更换文件</source>
+        <translation>Fetching the county&apos;s key rotation file</translation>
+    </message>
+    <message>
+        <source>已接受县级新密钥（指纹 {fp}）：尚未收到回执的批次将在下次导出或上传时改用新密钥加密</source>
+        <translation>Accepted the county&apos;s new keys (fingerprint {fp}): bundles still awaiting a receipt are re-sealed to the new key at the next export or upload</translation>
+    </message>
+    <message>
+        <source>选择县级恢复文件</source>
+        <translation>Choose the county restore file</translation>
+    </message>
+    <message>
+        <source>县级恢复文件 (*.zzrestore);;所有文件 (*)</source>
+        <translation>County restore file (*.zzrestore);;All files (*)</translation>
+    </message>
+    <message>
+        <source>已从县级恢复 {n} 条记录；批次从第 {seq} 批接着上报。</source>
+        <translation>Restored {n} records from the county; reporting continues with bundle {seq}.</translation>
+    </message>
+    <message>
+        <source>从县级恢复</source>
+        <translation>Restore from county</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,9 @@ class SyncCounty(Model, table=True):
     trusted_at: datetime = Field(default_factory=utcnow)
     trusted_by: str = Field(default="", max_length=64)
     active: bool = Field(default=True)
+    # JSON list of base64 signing keys this county used before a rotation: receipts for bundles
+    # sealed to the older profile are signed with them.
+    previous_keys: str = Field(default="[]")
 
 
 class SyncBundle(Model, table=True):
@@ -63,6 +66,14 @@ class SyncBundle(Model, table=True):
     receipt_at: datetime | None = None
     accepted: int | None = None
     rejected: int | None = None
+    # The county's signed receipt envelope as received, zlib-compressed (migration 0014): it names the
+    # end of this township's audit chain the county saw, and `audit verify` re-checks its signature.
+    receipt: bytes | None = None
+    # The bundle's content key (it only opens rows this store holds anyway): a bundle still waiting
+    # for its receipt can be re-sealed to a rotated county key without rewriting its chunks.
+    content_key: bytes | None = None
+    recipient: str | None = Field(default=None, max_length=64)  # county encryption key id it is sealed to
+    file_hash: str | None = Field(default=None, max_length=64)  # manifest hash of the outbox file if re-sealed
 
 
 class SyncAck(Model, table=True):
