@@ -3,6 +3,7 @@ and the county database unchanged (digest before/after) — on SQLite and on Pos
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -101,14 +102,31 @@ def test_refusals_leave_the_database_unchanged(hub: Hub, tmp_path: Path, caplog:
     assert '"error":"bad_signature"' in "".join(lines) and '"status":403' in "".join(lines)
 
 
-def slow_upload(url: str, release: threading.Event, results: list[int]) -> None:
-    """An upload whose body arrives only when `release` is set (it holds its slot until then)."""
-    def body() -> Iterator[bytes]:
-        yield b"ZZ"
-        release.wait(20)
-        yield b"not a bundle"
+class Held:
+    """Inside the upload slots: an upload's import is held until `release` is set (so it keeps its
+    slot). A slow body no longer holds a slot: the hub reads bodies before taking one."""
 
-    results.append(httpx.post(url + UPLOAD_PATH, content=body(), timeout=30).status_code)
+    def __init__(self, app, release: threading.Event) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.release = app, release
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        if scope.get("path") == UPLOAD_PATH:
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+        await self.app(scope, receive, send)
+
+
+def hold_imports(app, release: threading.Event):  # type: ignore[no-untyped-def]
+    """The hub `app` with imports held until `release` (returns the UploadSlots middleware)."""
+    slots = app.app  # AccessLog -> UploadSlots
+    slots.app = Held(slots.app, release)
+    return slots
+
+
+def slow_upload(url: str, release: threading.Event, results: list[int]) -> None:
+    """An upload (not a bundle: 400 in the end) whose import waits until `release` is set."""
+    del release  # held by `Held` inside the slot
+    results.append(httpx.post(url + UPLOAD_PATH, content=b"ZZnot a bundle", timeout=30).status_code)
 
 
 def wait_for(cond, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
@@ -123,8 +141,8 @@ def test_busy_uploads_wait_in_line_then_get_503_json(tmp_path: Path) -> None:
     hub = Hub.create(tmp_path / "county.sqlite3")
     good = bundle_of(tmp_path / "t1", "330825101", "城关镇", hub.profile, hub)
     app = create_app(hub.store, hub.keys, max_concurrent=1, max_waiting=1)
-    slots = app.app  # AccessLog -> UploadSlots
     release = threading.Event()
+    slots = hold_imports(app, release)
     results: list[int] = []
     waited: list[httpx.Response] = []
     with serve_in_thread(app) as url:
@@ -150,6 +168,7 @@ def test_upload_waiting_too_long_gets_503(tmp_path: Path) -> None:
     hub = Hub.create(tmp_path / "county.sqlite3")
     app = create_app(hub.store, hub.keys, max_concurrent=1, wait_seconds=0.3)
     release = threading.Event()
+    hold_imports(app, release)
     results: list[int] = []
     with serve_in_thread(app) as url:
         holder = threading.Thread(target=slow_upload, args=(url, release, results))

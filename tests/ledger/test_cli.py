@@ -109,3 +109,25 @@ def test_bad_input_exits_2_in_chinese(run, tmp_path):
     garbage.write_bytes(b"not a workbook")
     code, _, err = run("import-ledger", "dispute", str(garbage))
     assert code == 2 and "无法读取台账文件" in err and "Traceback" not in err
+
+
+def test_values_the_county_would_refuse_are_refused_at_import(run, admin, tmp_path):
+    """One validation at both ends (domain/rowrules.py): a ledger cell with a NUL character or a
+    number out of the county's integer range refuses its row, in the county's words."""
+    import csv
+
+    path = tmp_path / "信访台账.csv"
+    rows = [["序号", "来访日期", "信访人", "村居", "信访形式", "信访类别", "反映问题", "来访人数"],
+            ["1", "2026-01-10", "马六", "城东村", "来访", "申诉求决类", "要求支付\x00拖欠工资", "1"],
+            ["2", "2026-01-11", "牛七", "城东村", "来访", "申诉求决类", "建议修缮村道", "3000000000"],
+            ["3", "2026-01-12", "杨八", "城东村", "来访", "申诉求决类", "土地补偿", "2"]]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    code, out, err = run("import-ledger", "petition", str(path), "--dry-run")
+    assert code == 2, err
+    assert "可导入 1 条；拒绝 2 行" in out
+    assert "含有无法保存的字符（U+0000）" in out and "整数超出范围" in out
+    code, out, err = run("import-ledger", "petition", str(path), "--valid-only")
+    assert code == 0 and "导入 1 条" in out, err
+    with admin.session() as s:
+        assert s.execute(select(func.count()).select_from(m.Petition)).scalar_one() == 1

@@ -281,9 +281,9 @@ BAD_ROWS: list[tuple[dict[str, Any], str]] = [
     ({"created_at": "昨天"}, "created_at：应为带时区"),
     ({"name": None}, "name：不能为空"),
     ({"name": 5}, "name：应为文本"),
-    ({"name": "a\x00b"}, "name：含有不允许的空字符"),
-    ({"name": "\ud800"}, "name：含有无效的字符编码"),
-    ({"code": "1" * 13}, "code：长度超过上限 12"),
+    ({"name": "a\x00b"}, "name：含有无法保存的字符（U+0000）"),
+    ({"name": "\ud800"}, "name：含有无法保存的字符（U+D800）"),
+    ({"code": "1" * 13}, "code：长度不能超过12个字符"),
     ({"extra_field": 1}, "没有字段 extra_field"),
 ]
 

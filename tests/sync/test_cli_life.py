@@ -42,7 +42,7 @@ def setup(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytes
 
 def test_refusals(setup, tmp_path: Path, capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
                   monkeypatch: pytest.MonkeyPatch) -> None:
-    root, cdir, tdir, town = setup
+    _root, cdir, tdir, town = setup
     # A rotation file of a county this township never trusted: refused, pointing to the phone check.
     other = tmp_path / "other"
     assert run(capsys, monkeypatch, "county", "init", "--data-dir", str(other), "--county-code", "330825",

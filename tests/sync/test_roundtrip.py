@@ -141,7 +141,7 @@ def test_receipt_acknowledges_exactly_what_was_accepted(county: County, town1: S
     assert r.rejected == 1 and r.accepted == b.rows - 1
     rej = r.payload["rejections"][0]
     assert rej["table"] == "petition" and rej["id"] == ids["petitions"][0]
-    assert "serial" in rej["reason"] and "长度超过上限" in rej["reason"]
+    assert "serial" in rej["reason"] and "长度不能超过32个字符" in rej["reason"]
     acked = {(t, i, v) for t, items in r.payload["acknowledged"].items() for i, v in items}
     assert ("petition", ids["petitions"][0], 3) not in {(t, i, v) for t, i, v in acked}
     assert len(acked) == r.accepted

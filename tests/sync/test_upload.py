@@ -48,17 +48,19 @@ def serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 class Flaky:
-    """ASGI wrapper answering 503 to the first `failures` requests (a proxy restarting, say)."""
+    """ASGI wrapper answering `status` (503: a proxy restarting, say; 408: the hub cut off a body that
+    arrived too slowly) to the first `failures` requests."""
 
-    def __init__(self, app, failures: int) -> None:  # type: ignore[no-untyped-def]
-        self.app, self.failures, self.seen = app, failures, 0
+    def __init__(self, app, failures: int, status: int = 503) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.failures, self.seen, self.status = app, failures, 0, status
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
         if scope["type"] == "http":
             self.seen += 1
             if self.failures > 0:
                 self.failures -= 1
-                await JSONResponse({"error": "busy", "message": "维护中"}, status_code=503)(scope, receive, send)
+                code = "timeout" if self.status == 408 else "busy"
+                await JSONResponse({"error": code, "message": "维护中"}, status_code=self.status)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -109,10 +111,31 @@ def test_pending_bundle_sent_first(tmp_path: Path, county: County, town1: Servic
     con.close()
 
 
-def test_retries_then_succeeds(county: County, town1: Services) -> None:
+def test_upload_with_waiting_bundles_still_covers_the_period(tmp_path: Path, county: County, town1: Services) -> None:
+    """Only older bundles were waiting (nothing new since): upload sends them AND a new, empty
+    bundle, so the county holds a bundle whose span reaches the time of the upload."""
+    populate(town1, "甲")
+    lost = export_bundle(town1, TOWN_PASS, tmp_path)  # the stick is lost; nothing changes afterwards
+    assert sync_status(town1).unacked_total > 0
+    with serve(make_upload_app(county.store, county.keys)) as url:
+        r = upload(town1, TOWN_PASS, url)
+    assert r.sent == [1, 2]
+    assert r.exported is not None and r.exported.rows == 0 and r.exported.sequence == 2
+    assert [x.rejected for x in r.receipts] == [0, 0]
+    assert sync_status(town1).unacked_total == 0 and sync_status(town1).awaiting_receipt == []
+    con = sqlite3.connect(county.store.path)
+    spans = con.execute("SELECT sequence, span_from, span_to, rows FROM county_bundle ORDER BY sequence").fetchall()
+    con.close()
+    assert [(s[0], s[3]) for s in spans] == [(1, lost.rows), (2, 0)]
+    assert spans[1][1] == spans[0][2]  # bundle 2 starts where bundle 1 ended: no hole in the period
+    assert spans[1][2] > spans[0][2]
+
+
+@pytest.mark.parametrize("status", [503, 408])
+def test_retries_then_succeeds(county: County, town1: Services, status: int) -> None:
     populate(town1, "甲")
     path = export_bundle(town1, TOWN_PASS).outbox_path
-    flaky = Flaky(make_upload_app(county.store, county.keys), failures=2)
+    flaky = Flaky(make_upload_app(county.store, county.keys), failures=2, status=status)
     waits: list[float] = []
     with serve(flaky) as url:
         receipt = post_bundle(path, url, retries=3, backoff=0.5, sleep=waits.append)

@@ -219,6 +219,9 @@ def cmd_restore_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
+REJECTIONS_LISTED = 50  # rejected rows listed per bundle; the receipt holds them all
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from ..county.importer import import_bundle
     from ..county.setup import unlock_county_keys
@@ -229,7 +232,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, "县级密钥口令：", role="county")
     store = open_county_store(args, passphrase)
     keys = unlock_county_keys(store, passphrase)
-    refused = 0
+    refused = with_rejections = 0
     for f in args.files:
         try:
             r = import_bundle(store, f, keys, actor=operator(), via="file")
@@ -245,15 +248,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  警告：{e.message}")
         head = "重复导入，县级数据未改变" if r.replay else f"接收 {r.accepted} 条（新写入 {r.applied} 条），拒收 {r.rejected} 条"
         print(f"{f}：乡镇 {r.township_code} 批次 {r.sequence}：{head}")
-        for rej in r.payload["rejections"][:50]:
+        rejections = r.payload["rejections"]
+        with_rejections += bool(rejections)
+        for rej in rejections[:REJECTIONS_LISTED]:  # table, id and reason: reasons never quote values
             print(f"  拒收 {rej['table']} {rej['id']}：{rej['reason']}")
+        if len(rejections) > REJECTIONS_LISTED:
+            print(f"  ……另有 {len(rejections) - REJECTIONS_LISTED} 条被拒收（全部列在回执中，乡镇导入回执后可在“同步”页查看）")
         if r.missing_sequences:
             print(f"  注意：该乡镇的批次 {ranges(r.missing_sequences)} 尚未收到")
         for w in r.audit_warnings:
             print(f"  警告：{w}")
         if rpath:
             print(f"  回执：{rpath}（带回乡镇导入）")
-    return 2 if refused else 0
+    if with_rejections and not refused:
+        print(f"有 {with_rejections} 个批次中有记录被拒收：这些记录未导入，请乡镇按原因更正后重新发送")
+    # 2: a file was refused (bad input); 1: imported, but rows were rejected; 0: everything imported.
+    return 2 if refused else 1 if with_rejections else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -359,7 +369,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise DomainError(f"无法打开县级数据库 {safe_target(target)}：{type(e).__name__}") from None
     keys = unlock_county_keys(store, passphrase)
     serve(store, keys, host=args.host, port=args.port, max_bytes=args.max_body_mb * 1024 * 1024,
-          max_concurrent=args.max_concurrent, max_waiting=args.max_waiting, access_log=args.access_log,
+          max_concurrent=args.max_concurrent, max_waiting=args.max_waiting, body_idle=float(args.body_idle),
+          body_min_rate=float(args.body_min_rate), access_log=args.access_log,
           announce=lambda line: print(line, file=sys.stderr, flush=True))
     return 0
 
@@ -471,6 +482,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--max-concurrent", type=bounded_int(1, 64), default=4, help="同时处理（导入）的上传数（默认 4，其余排队）")
     p.add_argument("--max-waiting", type=bounded_int(0, 10_000), default=64,
                    help="最多排队等候的上传数（默认 64；队满或等候超过30秒答复 503，乡镇端稍后自动重试）")
+    p.add_argument("--body-idle", type=bounded_int(1, 3600, " 秒"), default=30,
+                   help="上传数据中断超过此秒数即断开，答复 408（默认 30；乡镇端自动重试）")
+    p.add_argument("--body-min-rate", type=bounded_int(64, 100_000_000, " 字节/秒"), default=4096,
+                   help="上传的最低平均速度，字节/秒（默认 4096；批次须在 中断秒数+大小÷此速度 秒内传完，否则 408）")
     p.add_argument("--passphrase-file", help="县级密钥口令文件（也可用环境变量 ZONGZHI_COUNTY_PASSPHRASE）")
     p.add_argument("--access-log", help="访问日志文件（JSON 每行一条；默认写到标准错误）")
     p.set_defaults(func=cmd_serve)

@@ -30,10 +30,13 @@ ROTATION_MEDIA_TYPE = "application/vnd.zongzhi.rotation"
 RECEIPT_MEDIA_TYPE = "application/vnd.zongzhi.receipt"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
+BODY_SCOPE_KEY = "zongzhi.body"  # a body the hub already read under its time limits (county/bodyread.py)
 
-# Refusal code -> HTTP status. 4xx: do not retry, the bundle itself is refused. 503: try again later.
+# Refusal code -> HTTP status. 4xx: do not retry, the bundle itself is refused; except 408 (the body
+# arrived too slowly: the bundle is fine, send it again) and 503 (busy): try again later.
 HTTP_STATUS = {
-    "malformed": 400, "tampered": 400, "mismatch": 400, "unsupported": 400,
+    "malformed": 400, "tampered": 400, "mismatch": 400, "unsupported": 400, "incomplete": 400,
+    "timeout": 408,
     "too_large": 413,
     "bad_signature": 403, "unknown_key": 403, "revoked_key": 403, "unknown_township": 403,
     "wrong_county": 422, "wrong_recipient": 422,
@@ -60,6 +63,9 @@ def upload_router(store: Store | Callable[[], Store], keys: CountyKeys, *, max_b
 
     @router.post(path, summary="上传批次，返回签名回执")
     async def upload_bundle(request: Request) -> Response:
+        read = request.scope.get(BODY_SCOPE_KEY)
+        if read is not None:  # the hub read it already, under its time limits and size cap
+            return await _respond(read, read.seek(0, 2))
         declared = request.headers.get("content-length")
         if declared is not None:
             try:
@@ -77,20 +83,23 @@ def upload_router(store: Store | Callable[[], Store], keys: CountyKeys, *, max_b
                 if total > limit:
                     return refusal("too_large", f"批次文件过大（超过上限 {limit} 字节），已拒收")
                 spool.write(block)
-            if total == 0:
-                return refusal("malformed", "请求中没有批次文件")
-            try:
-                if gate is not None:
-                    async with gate:
-                        result = await run_in_threadpool(_import, get_store(), spool, keys)
-                else:
-                    result = await run_in_threadpool(_import, get_store(), spool, keys)
-            except BundleRefused as e:
-                return refusal(e.code, e.message)
-            except SyncError as e:
-                return refusal(e.code if e.code in HTTP_STATUS else "conflict", e.message)
+            return await _respond(spool, total)
         finally:
             spool.close()
+
+    async def _respond(spool: tempfile.SpooledTemporaryFile, total: int) -> Response:  # type: ignore[type-arg]
+        if total == 0:
+            return refusal("malformed", "请求中没有批次文件")
+        try:
+            if gate is not None:
+                async with gate:
+                    result = await run_in_threadpool(_import, get_store(), spool, keys)
+            else:
+                result = await run_in_threadpool(_import, get_store(), spool, keys)
+        except BundleRefused as e:
+            return refusal(e.code, e.message)
+        except SyncError as e:
+            return refusal(e.code if e.code in HTTP_STATUS else "conflict", e.message)
         return Response(result.receipt, media_type=RECEIPT_MEDIA_TYPE, headers={
             "X-Zongzhi-Replay": "1" if result.replay else "0",
             "X-Zongzhi-Sequence": str(result.sequence),

@@ -6,8 +6,8 @@ Endpoints:
 - GET /status[?period=2026-W47|2026-11|2026-Q4] — township reporting status and timeliness (JSON).
 
 Every refusal is JSON {"error": <code>, "message": <Chinese text>} with a fitting HTTP status
-(400 malformed, 403 forged or unknown key/township, 404/405, 413 too large, 422 wrong county,
-503 busy — see county.http.HTTP_STATUS). Each request writes one JSON line to the access log
+(400 malformed, 403 forged or unknown key/township, 404/405, 408 body too slow, 413 too large,
+422 wrong county, 503 busy — see county.http.HTTP_STATUS). Each request writes one JSON line to the access log
 (time, method, path, status, bytes, duration, township code, bundle sequence, refusal code); never
 bodies, query strings or personal data.
 
@@ -40,7 +40,16 @@ from .. import __version__
 from ..domain.errors import DomainError
 from ..store.database import Store
 from ..store.engine import is_url, make_engine
+from ..sync.container import MAX_BUNDLE_BYTES
+from .bodyread import (
+    DEFAULT_BODY_IDLE,
+    DEFAULT_BODY_MIN_RATE,
+    BodyLimits,
+    declared_length,
+    read_body,
+)
 from .http import (
+    BODY_SCOPE_KEY,
     DEFAULT_MAX_BYTES,
     ROTATION_MEDIA_TYPE,
     ROTATIONS_PATH,
@@ -138,21 +147,25 @@ class AccessLog:
 
 
 class UploadSlots:
-    """At most `limit` uploads inside at once (reading, importing); others wait in line.
+    """The body is read first, under time limits; then at most `limit` uploads import at once and
+    others wait in line.
 
-    A request waits up to `wait` seconds for a slot, and at most `queue` requests wait; beyond
-    either it gets a JSON 503 (busy, Retry-After) before its body is read, and the township's
-    client retries later. Behind nginx (request bodies buffered there) a slot is held only for the
-    import itself.
+    Reading (county/bodyread.py) happens BEFORE a slot is taken: a declared Content-Length over the
+    cap is answered 413 before anything is read, a stalled or trickling body is cut off with 408,
+    so slow clients never hold a slot. A request with its body in hand waits up to `wait` seconds
+    for a slot, and at most `queue` requests wait; beyond either it gets a JSON 503 (busy,
+    Retry-After) and the township's client retries later.
     """
 
     def __init__(self, app: ASGIApp, limit: int, *, queue: int = 64, wait: float = 30.0,
-                 path: str = UPLOAD_PATH) -> None:
+                 path: str = UPLOAD_PATH, body: BodyLimits | None = None) -> None:
         self.app = app
         self.limit = limit
         self.queue = queue
         self.wait = wait
         self.path = path
+        self.body = body or BodyLimits(min(DEFAULT_MAX_BYTES, MAX_BUNDLE_BYTES))
+        self.reading = 0  # uploads whose body is arriving (they hold no slot)
         self.active = 0
         self.waiting = 0
         self._slots: asyncio.Semaphore | None = None  # made on first use, inside the server's loop
@@ -161,6 +174,22 @@ class UploadSlots:
         if scope["type"] != "http" or scope.get("path") != self.path or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
+        declared = declared_length(scope.get("headers", []))
+        if isinstance(declared, JSONResponse):
+            await declared(scope, receive, send)
+            return
+        self.reading += 1
+        try:
+            body = await read_body(receive, declared, self.body)
+        finally:
+            self.reading -= 1
+        if isinstance(body, JSONResponse):
+            await body(scope, receive, send)
+            return
+        with body:
+            await self._in_slot({**scope, BODY_SCOPE_KEY: body}, receive, send)
+
+    async def _in_slot(self, scope: Scope, receive: Any, send: Any) -> None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.limit)
         busy = refusal("busy", "县级服务器正忙（同时上传的乡镇较多），请稍后重试")
@@ -193,12 +222,15 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_BYTES,
                max_concurrent: int = DEFAULT_MAX_CONCURRENT, max_waiting: int = DEFAULT_MAX_WAITING,
-               wait_seconds: float = DEFAULT_WAIT_SECONDS, access_logger: logging.Logger | None = None,
+               wait_seconds: float = DEFAULT_WAIT_SECONDS, body_idle: float = DEFAULT_BODY_IDLE,
+               body_min_rate: float = DEFAULT_BODY_MIN_RATE, access_logger: logging.Logger | None = None,
                now: Callable[[], datetime] | None = None) -> Any:
     """The hub as an ASGI app (FastAPI wrapped in the access log and the upload slots).
 
-    `max_concurrent` uploads are handled at once; up to `max_waiting` more wait up to
-    `wait_seconds` for a slot; anything beyond is answered 503 (busy)."""
+    An upload's body is read first: it may pause at most `body_idle` seconds and must arrive within
+    `body_idle + size / body_min_rate` seconds, else 408. Then `max_concurrent` uploads are imported
+    at once; up to `max_waiting` more wait up to `wait_seconds` for a slot; anything beyond is
+    answered 503 (busy)."""
     ident = county_identity(store)
     app = FastAPI(title="综治桌面县级接收服务", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     # The slots below bound concurrent imports; the route's own gate would refuse instead of queueing.
@@ -249,10 +281,11 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
     async def rotations() -> Response:
         from .rotation import rotation_statements
 
-        body = await asyncio.to_thread(rotation_statements, store)
-        return Response(body, media_type=ROTATION_MEDIA_TYPE)
+        statements = await asyncio.to_thread(rotation_statements, store)
+        return Response(statements, media_type=ROTATION_MEDIA_TYPE)
 
-    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds)
+    limits = BodyLimits(min(max_bytes, MAX_BUNDLE_BYTES), idle=body_idle, min_rate=body_min_rate)
+    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds, body=limits)
     wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))
     wrapped.fastapi = app  # for tests and tools that want the inner app
     return wrapped
@@ -323,13 +356,14 @@ def bind(host: str, port: int) -> socket.socket:
 
 def serve(store: Store, keys: CountyKeys, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
           max_bytes: int = DEFAULT_MAX_BYTES, max_concurrent: int = DEFAULT_MAX_CONCURRENT,
-          max_waiting: int = DEFAULT_MAX_WAITING, access_log: str | None = None,
+          max_waiting: int = DEFAULT_MAX_WAITING, body_idle: float = DEFAULT_BODY_IDLE,
+          body_min_rate: float = DEFAULT_BODY_MIN_RATE, access_log: str | None = None,
           announce: Callable[[str], None] | None = None) -> None:
     """Run the hub until SIGINT/SIGTERM."""
     import uvicorn
 
     app = create_app(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent, max_waiting=max_waiting,
-                     access_logger=access_logger(access_log))
+                     body_idle=body_idle, body_min_rate=body_min_rate, access_logger=access_logger(access_log))
     sock = bind(host, port)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host

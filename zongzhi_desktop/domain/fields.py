@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from .codes import CodeTables
 from .errors import ValidationError, ValidationErrors
+from .rowrules import INT32, char_message, forbidden_char, int_problem, text_problem
 from .validation import (
     date_problem,
     id_number_problem,
@@ -45,6 +46,19 @@ def F(name: str, label: str, type: str = "text", **kw: Any) -> FieldSpec:
     return FieldSpec(name, label, type, **kw)
 
 
+def fit_to_columns(fields: list[FieldSpec], columns: Iterable[Any]) -> None:
+    """Cap each text field's length at its column's (in place): entry refuses what the county's
+    row rule would (domain/rowrules.py), with the same message, before anything is stored."""
+    lengths = {c.name: getattr(c.type, "length", None) for c in columns}
+    for i, spec in enumerate(fields):
+        limit = lengths.get(spec.name)
+        # An ID number or phone is normalized (spaces, +86 taken out) and then checked by its own
+        # rule, which fixes its length: capping the raw input would refuse "330825 1985…".
+        if (spec.type in ("text", "longtext") and spec.check is None and limit
+                and (spec.max_length is None or spec.max_length > limit)):
+            fields[i] = replace(spec, max_length=limit)
+
+
 # Resolves a reference (kind, raw text) to a record id, or None if nothing matches.
 RefResolver = Callable[[str, str], str | None]
 
@@ -56,17 +70,21 @@ def _bad(spec: FieldSpec, rule: str, message: str) -> ValidationError:
     return ValidationError(spec.name, spec.label, rule, message)
 
 
-# Characters no field may hold: lone surrogates (from broken JSON escapes or undecodable command-line
-# bytes; SQLite cannot store them) and control characters other than tab and line breaks.
-_UNSTORABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks: refused at entry only (stricter than the county,
+# which refuses NUL and lone surrogates: `rowrules.forbidden_char`, checked first).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def unstorable_char(text: str) -> str | None:
-    """The first character of `text` that cannot be stored, as U+XXXX, or None."""
+def unstorable_char(text: str) -> int | None:
+    """The code point of the first character of `text` no field may hold, or None: what the county
+    refuses (NUL, lone surrogates; `rowrules.forbidden_char`) and other control characters."""
     if text.isprintable():  # the common case, decided in C
         return None
-    found = _UNSTORABLE.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
+    bad = forbidden_char(text)
+    if bad is not None:
+        return bad
+    found = _CONTROL.search(text)
+    return ord(found.group()) if found else None
 
 
 def coerce_value(
@@ -83,8 +101,8 @@ def coerce_value(
     `current` is the value the record already holds: a code that has since been deactivated is
     accepted only if it is that value (old records stay editable; new input uses active codes).
     """
-    if isinstance(raw, str) and (bad := unstorable_char(raw)):
-        raise _bad(spec, "character", f"含有无法保存的字符（{bad}），请删去后重新输入")
+    if isinstance(raw, str) and (bad := unstorable_char(raw)) is not None:
+        raise _bad(spec, "character", char_message(bad))
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         if spec.required:
             raise _bad(spec, "required", "必填项，不能为空")
@@ -93,8 +111,8 @@ def coerce_value(
     if t in ("text", "longtext"):
         value = str(raw).strip()
         limit = spec.max_length or (20000 if t == "longtext" else 500)
-        if len(value) > limit:
-            raise _bad(spec, "max_length", f"长度不能超过{limit}个字符")
+        if (problem := text_problem(value, limit)) is not None:
+            raise _bad(spec, problem.rule, problem.message)  # the county's rule and words
         if spec.check == "id_number":
             value = normalize_id_number(value)
             problem = id_number_problem(value, today)
@@ -130,6 +148,8 @@ def coerce_value(
             raise _bad(spec, "number", "应为整数" if t == "int" else "应为数字") from None
         if not math.isfinite(value):
             raise _bad(spec, "number", "应为数字")  # float() also reads "nan" and "inf"
+        if t == "int" and (problem := int_problem(value, INT32)) is not None:
+            raise _bad(spec, problem.rule, problem.message)  # the county's rule (int fields are INTEGER columns)
         if spec.minimum is not None and value < spec.minimum:
             raise _bad(spec, "minimum", f"不能小于{spec.minimum:g}")
         return value

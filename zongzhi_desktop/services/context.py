@@ -62,7 +62,10 @@ class Services(RecordOps, QueryOps, AdminOps):
         return self._today()
 
     def session(self) -> Session:
-        return self.store.session()
+        """A session whose synced rows are checked against the county's row rules when flushed."""
+        from .rowguard import guard
+
+        return guard(self.store.session())
 
     def require(self, perm: Perm, what: str) -> None:
         require(self.actor.role, perm, what)

@@ -42,6 +42,13 @@ KINDS: dict[str, KindSpec] = {}
 
 
 def _reg(spec: KindSpec) -> None:
+    cols = spec.model.__table__.columns  # type: ignore[attr-defined]
+    f.fit_to_columns(spec.fields, cols)
+    for child in spec.children.values():
+        f.fit_to_columns(child.fields, child.model.__table__.columns)  # type: ignore[attr-defined]
+    if spec.workflow is not None:
+        for action in spec.workflow.actions.values():
+            f.fit_to_columns(action.fields, cols)
     KINDS[spec.name] = spec
 
 

@@ -14,8 +14,9 @@ from ..domain import deadlines as dl
 from ..domain import models as m
 from ..domain import workflows as wf
 from ..domain.errors import DomainError, NotFound, TransitionError, ValidationError
-from ..domain.fields import coerce_fields
+from ..domain.fields import coerce_fields, unstorable_char
 from ..domain.roles import Perm
+from ..domain.rowrules import char_message, text_problem
 from ..store import audit, status_history
 from ..store.serialize import to_row
 from .kinds import KINDS, ChildSpec, KindSpec, kind_spec
@@ -40,6 +41,17 @@ _REF_LOOKUP: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
     "dispute": (m.Dispute, ("serial",)),
     "package": (m.CasePackage, ("serial",)),
 }
+
+
+def _void_reason(reason: str | None) -> str:
+    """The void reason, stripped, under the rules of any entered text (or ValidationError)."""
+    if not reason or not reason.strip():
+        raise ValidationError("void_reason", "作废原因", "required", "作废须写明原因")
+    if (bad := unstorable_char(reason)) is not None:
+        raise ValidationError("void_reason", "作废原因", "character", char_message(bad))
+    if (problem := text_problem(reason.strip(), 20000)) is not None:
+        raise ValidationError("void_reason", "作废原因", problem.rule, problem.message)
+    return reason.strip()
 
 
 @dataclass
@@ -287,8 +299,7 @@ class RecordOps:
         """Void (作废) a record with a reason; it stays stored and syncs as a tombstone."""
         spec = kind_spec(kind)
         self.require(Perm.REVIEW, f"作废{spec.label}")
-        if not reason or not reason.strip():
-            raise ValidationError("void_reason", "作废原因", "required", "作废须写明原因")
+        reason = _void_reason(reason)
         with self.session() as session, session.begin():
             rec = self._load(session, spec, ident)
             if rec.voided:
@@ -385,8 +396,7 @@ class RecordOps:
         if child is None:
             raise DomainError(f"{spec.label}没有“{key}”子表")
         self.require(spec.perm, f"作废{child.label}")
-        if not reason.strip():
-            raise ValidationError("void_reason", "作废原因", "required", "作废须写明原因")
+        reason = _void_reason(reason)
         with self.session() as session, session.begin():
             row: Any = session.get(child.model, child_id)
             if row is None:

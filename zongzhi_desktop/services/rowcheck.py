@@ -59,6 +59,7 @@ _COMMON_LABELS = {
     "void_reason": "作废原因", "serial": "编号", "status": "状态", "next_deadline": "下一期限",
     "next_deadline_kind": "下一期限类型", "username": "用户名", "display_name": "姓名", "role": "角色",
     "password_hash": "密码", "active": "启用状态", "is_repeat": "重复访标记", "accept_deadline": "受理告知期限",
+    "note": "办理说明", "data": "办理数据",
 }
 
 
@@ -81,6 +82,7 @@ class RowProblem(AuditProblem):
 
 @cache
 def _labels(table: str) -> dict[str, str]:
+    """Column name -> Chinese label for `table` (common columns, then the kinds' field specs)."""
     out = dict(_COMMON_LABELS)
     for spec in KINDS.values():
         if spec.model.__tablename__ == table:  # type: ignore[attr-defined]
@@ -92,6 +94,9 @@ def _labels(table: str) -> dict[str, str]:
             if child.model.__tablename__ == table:  # type: ignore[attr-defined]
                 out.update((f.name, f.label) for f in child.fields)
     return out
+
+
+column_labels = _labels  # public name, for services.rowguard
 
 
 @cache

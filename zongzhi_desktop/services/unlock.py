@@ -494,7 +494,9 @@ def county_key(path: Path, passphrase: str) -> bytes:
                                 "（文件已损坏，或密钥文件丢失）。请从备份恢复")
     key = keys.load(keys.keyfile_path(path)).unwrap_user(COUNTY_SLOT, passphrase)
     if key is None:
-        raise DomainError("县级密钥口令不正确，无法打开县级数据库")
+        from ..domain.keyloss import COUNTY_KEY_LOST
+
+        raise DomainError(f"县级密钥口令不正确，无法打开县级数据库。{COUNTY_KEY_LOST}")
     return key
 
 

@@ -22,6 +22,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlmodel import Session
 
+from ..domain.keyloss import COUNTY_KEY_LOST, TOWNSHIP_KEY_LOST
 from ..domain.models import utcnow
 from ..domain.models.sync import SyncKey
 from .errors import SyncError
@@ -35,6 +36,8 @@ TOWNSHIP_SIGNING = "township_signing"
 COUNTY_SIGNING = "county_signing"
 COUNTY_ENCRYPTION = "county_encryption"
 PURPOSE_LABELS = {TOWNSHIP_SIGNING: "乡镇签名密钥", COUNTY_SIGNING: "县级签名密钥", COUNTY_ENCRYPTION: "县级加密密钥"}
+# What to do when the passphrase is lost (domain/keyloss.py), told with every wrong passphrase.
+LOST_HINTS = {TOWNSHIP_SIGNING: TOWNSHIP_KEY_LOST, COUNTY_SIGNING: COUNTY_KEY_LOST, COUNTY_ENCRYPTION: COUNTY_KEY_LOST}
 
 
 def b64(data: bytes) -> str:
@@ -87,8 +90,9 @@ def seal_secret(secret: bytes, passphrase: str) -> str:
                       sort_keys=True)
 
 
-def open_secret(sealed: str, passphrase: str, label: str = "私钥") -> bytes:
-    """Recover a sealed secret; a wrong passphrase gives a clear Chinese message."""
+def open_secret(sealed: str, passphrase: str, label: str = "私钥", lost: str = "") -> bytes:
+    """Recover a sealed secret; a wrong passphrase gives a clear Chinese message ending with `lost`
+    (what to do if the passphrase is forgotten)."""
     try:
         p = json.loads(sealed)
         if p.get("kdf") != "argon2id13":
@@ -101,7 +105,8 @@ def open_secret(sealed: str, passphrase: str, label: str = "私钥") -> bytes:
     try:
         return SecretBox(kek).decrypt(box, nonce)
     except CryptoError:
-        raise SyncError(f"密钥口令不正确，无法打开{label}", "wrong_passphrase") from None
+        raise SyncError(f"密钥口令不正确，无法打开{label}" + (f"。{lost}" if lost else ""),
+                        "wrong_passphrase") from None
 
 
 def new_signing_key() -> SigningKey:
@@ -133,16 +138,20 @@ def active_key(session: Session, purpose: str) -> SyncKey | None:
     ).scalars().first()
 
 
+def _labels(purpose: str) -> tuple[str, str]:
+    return PURPOSE_LABELS.get(purpose, "私钥"), LOST_HINTS.get(purpose, "")
+
+
 def unlock_signing(row: SyncKey, passphrase: str) -> SigningKey:
     """Open a sealed Ed25519 key and check it matches its stored public half."""
-    key = SigningKey(open_secret(row.sealed_secret, passphrase, PURPOSE_LABELS.get(row.purpose, "私钥")))
+    key = SigningKey(open_secret(row.sealed_secret, passphrase, *_labels(row.purpose)))
     if b64(bytes(key.verify_key)) != row.public_key:
         raise SyncError("私钥与登记的公钥不一致：密钥数据已损坏", "key_damaged")
     return key
 
 
 def unlock_encryption(row: SyncKey, passphrase: str) -> PrivateKey:
-    key = PrivateKey(open_secret(row.sealed_secret, passphrase, PURPOSE_LABELS.get(row.purpose, "私钥")))
+    key = PrivateKey(open_secret(row.sealed_secret, passphrase, *_labels(row.purpose)))
     if b64(bytes(key.public_key)) != row.public_key:
         raise SyncError("私钥与登记的公钥不一致：密钥数据已损坏", "key_damaged")
     return key
@@ -151,6 +160,6 @@ def unlock_encryption(row: SyncKey, passphrase: str) -> PrivateKey:
 def reseal(session: Session, row: SyncKey, old_passphrase: str, new_passphrase: str) -> None:
     """Change the passphrase protecting a stored private key (the key itself is unchanged)."""
     check_passphrase_rule(new_passphrase)
-    secret = open_secret(row.sealed_secret, old_passphrase, PURPOSE_LABELS.get(row.purpose, "私钥"))
+    secret = open_secret(row.sealed_secret, old_passphrase, *_labels(row.purpose))
     row.sealed_secret = seal_secret(secret, new_passphrase)
     session.add(row)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,10 +20,16 @@ import sqlalchemy as sa
 from sqlalchemy import Table
 
 from ..domain.models import SYNCED_MODELS
+from ..domain.rowrules import (
+    INT32,
+    INT64,
+    Problem,
+    column_kind,
+    float_problem,
+    int_problem,
+    text_problem,
+)
 from ..store.serialize import LOCAL_COLUMNS, content_columns
-
-INT32 = (-(2**31), 2**31 - 1)
-INT64 = (-(2**63), 2**63 - 1)
 
 
 def synced_tables() -> dict[str, Table]:
@@ -62,29 +67,6 @@ def encode_row(encs: list[tuple[str, Callable[[Any], Any] | None]], row: Any) ->
 
 
 # -- decoding and validation ------------------------------------------------------------------
-def column_kind(c: sa.Column) -> str:
-    t = c.type
-    if isinstance(t, sa.types.TypeDecorator):
-        t = t.impl if not isinstance(t.impl, type) else t.impl()
-    if isinstance(t, sa.DateTime):
-        return "datetime"
-    if isinstance(t, sa.Date):
-        return "date"
-    if isinstance(t, sa.Boolean):
-        return "bool"
-    if isinstance(t, sa.BigInteger):
-        return "int64"
-    if isinstance(t, sa.Integer):
-        return "int"
-    if isinstance(t, sa.Float | sa.Numeric):
-        return "float"
-    if isinstance(t, sa.LargeBinary):
-        return "bytes"
-    if isinstance(t, sa.JSON):
-        return "json"
-    return "str"
-
-
 class RowRejected(Exception):
     """One row failed validation; `reason` is the Chinese message for the receipt."""
 
@@ -93,30 +75,26 @@ class RowRejected(Exception):
         self.reason = reason
 
 
+def _refuse(name: str, problem: Problem | None) -> None:
+    """Raise the shared rule's refusal (domain/rowrules.py) as this column's receipt reason."""
+    if problem is not None:
+        raise RowRejected(f"字段 {name}：{problem.message}")
+
+
 def _check_str(name: str, maxlen: int | None) -> Callable[[Any], Any]:
     def check(v: Any) -> Any:
         if type(v) is not str:
             raise RowRejected(f"字段 {name}：应为文本")
-        if maxlen is not None and len(v) > maxlen:
-            raise RowRejected(f"字段 {name}：长度超过上限 {maxlen}")
-        if "\x00" in v:
-            raise RowRejected(f"字段 {name}：含有不允许的空字符")
-        try:
-            v.encode("utf-8")
-        except UnicodeEncodeError:
-            raise RowRejected(f"字段 {name}：含有无效的字符编码") from None
+        _refuse(name, text_problem(v, maxlen))
         return v
     return check
 
 
 def _check_int(name: str, bounds: tuple[int, int]) -> Callable[[Any], Any]:
-    lo, hi = bounds
-
     def check(v: Any) -> Any:
         if type(v) is not int:
             raise RowRejected(f"字段 {name}：应为整数")
-        if not lo <= v <= hi:
-            raise RowRejected(f"字段 {name}：整数超出范围")
+        _refuse(name, int_problem(v, bounds))
         return v
     return check
 
@@ -131,8 +109,9 @@ def _check_bool(name: str) -> Callable[[Any], Any]:
 
 def _check_float(name: str) -> Callable[[Any], Any]:
     def check(v: Any) -> Any:
-        if type(v) not in (int, float) or not math.isfinite(v):
+        if type(v) not in (int, float):
             raise RowRejected(f"字段 {name}：应为数值")
+        _refuse(name, float_problem(float(v)))
         return float(v)
     return check
 

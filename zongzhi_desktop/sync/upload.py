@@ -1,9 +1,11 @@
 """Upload client: send bundles to the county server over HTTP(S); the response body is the receipt.
 
 Bundles still awaiting a receipt are sent first (oldest first), so an interrupted upload or a lost
-USB stick leaves no gap; then a new bundle with whatever is still unacknowledged. Connection
-failures, timeouts, 429 and 5xx are retried with exponential backoff; a 4xx refusal is final and
-its Chinese message is shown as is.
+USB stick leaves no gap; then ALWAYS a new bundle with whatever is still unacknowledged (possibly
+empty), so every upload leaves the period up to now covered by a bundle the county holds.
+Connection failures, timeouts, 408 (the server cut off a body that arrived too slowly), 429 and 5xx
+are retried with exponential backoff; any other 4xx refusal is final and its Chinese message is
+shown as is.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ ROTATIONS_PATH = "/api/v1/county/rotations"
 RETRIES = 4
 BACKOFF = 1.0  # seconds before the first retry; doubles each time
 TIMEOUT = httpx.Timeout(30.0, read=300.0)
+RETRYABLE = frozenset({408, 429})  # body too slow (the server's read deadline), too many uploads at once
 
 
 def upload_url(base: str) -> str:
@@ -69,7 +72,7 @@ def post_bundle(path: Path, base_url: str, *, retries: int = RETRIES, backoff: f
             if r.status_code == 200:
                 return r.content
             message = _server_message(r)
-            if r.status_code == 429 or r.status_code >= 500:
+            if r.status_code in RETRYABLE or r.status_code >= 500:
                 last = f"服务器暂时无法处理（HTTP {r.status_code}{'：' + message if message else ''}）"
                 continue
             raise SyncError(f"县级服务器拒收批次 {path.name}（HTTP {r.status_code}）：{message or '无说明'}",
@@ -110,7 +113,7 @@ class UploadResult:
 
 def upload(services: Services, passphrase: str, url: str | None = None, *, retries: int = RETRIES,
            backoff: float = BACKOFF, sleep: Callable[[float], None] = time.sleep) -> UploadResult:
-    """Send pending bundles, then a new one; apply each receipt as it comes back."""
+    """Send pending bundles, then always a new one (possibly empty); apply each receipt as it comes back."""
     services.require(Perm.ENTER, "上传批次")
     county = trusted_county(services)
     base = url or county.upload_url
@@ -127,11 +130,9 @@ def upload(services: Services, passphrase: str, url: str | None = None, *, retri
     for b in pending_bundles(services):
         if b.outbox_path and Path(b.outbox_path).exists():
             send(Path(b.outbox_path), b.sequence)
-    from .status import sync_status
-
-    if not result.sent or sync_status(services).unacked_total:
-        result.exported = export_bundle(services, passphrase)
-        send(result.exported.outbox_path, result.exported.sequence)
+    # Always a new bundle (empty bundles are valid): its span ends now, so the period is covered.
+    result.exported = export_bundle(services, passphrase)
+    send(result.exported.outbox_path, result.exported.sequence)
     result.rotation = _rotation_waiting(services, base)
     return result
 
