@@ -149,3 +149,43 @@ def test_resend_since_date_only_recent_rows(county: County, town1: Services) -> 
     assert out.counts == {"petition": {"rows": 2, "voided": 0}}
     r = import_bundle(county.store, out.outbox_path, county.keys)
     assert (r.accepted, r.applied) == (2, 0)  # the county had them: idempotent
+
+
+def test_upload_after_the_county_lost_its_keys_never_sticks(tmp_path: Path, county: County, town1: Services) -> None:
+    """The county lost its passphrase and runs a new hub: a waiting bundle sealed to the old key is
+    re-sealed to the new one; one too old to re-seal (no content key kept) is dropped and the new
+    bundle carries the township's full state — no 422 for ever, no sequence missing for ever."""
+    import sqlite3
+
+    from synctools import link, make_county
+    from test_upload import serve
+
+    from zongzhi_desktop.county.server import create_app
+    from zongzhi_desktop.sync.upload import upload
+
+    populate(town1, "甲", n=2)
+    first = export_bundle(town1, TOWN_PASS)
+    apply_receipt(town1, import_bundle(county.store, first.outbox_path, county.keys).receipt)
+    town1.create("petition", {"received_date": "2026-11-12", "form": "来信", "petitioner_name": "赵六",
+                              "category": "申诉求决类", "request": "反映噪音扰民"})
+    legacy = export_bundle(town1, TOWN_PASS)  # 2: waiting, as written by a release that kept no content key
+    con = sqlite3.connect(town1.store.path)
+    con.execute("UPDATE sync_bundle SET content_key = NULL WHERE sequence = ?", (legacy.sequence,))
+    con.commit()
+    con.close()
+    town1.create("petition", {"received_date": "2026-11-13", "form": "来信", "petitioner_name": "钱七",
+                              "category": "申诉求决类", "request": "反映道路积水"})
+    resealable = export_bundle(town1, TOWN_PASS)  # 3: waiting, content key kept
+
+    hub = make_county(tmp_path / "hub2")  # new keys; the old ones are gone with the passphrase
+    link(town1, hub)
+    with serve(create_app(hub.store, hub.keys)) as base:
+        r = upload(town1, TOWN_PASS, base)
+    assert r.dropped == [legacy.sequence]
+    assert r.sent == [resealable.sequence, resealable.sequence + 1]
+    assert not pending_bundles(town1) and sync_status(town1).unacked_total == 0
+    code = town1.township.code
+    assert table_counts(hub.store.path, code) == table_counts(town1.store.path, code)
+    st = next(t for t in county_status(hub.store) if t.code == code)
+    assert st.missing == [] and st.forks == []
+    assert town1.verify_audit()[1] == []

@@ -246,5 +246,5 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
 def pending_bundles(services: Services) -> list[SyncBundle]:
     """Exported bundles with no receipt yet, oldest first."""
     with services.session() as s:
-        return list(s.execute(select(SyncBundle).where(SyncBundle.receipt_at.is_(None))
+        return list(s.execute(select(SyncBundle).where(SyncBundle.receipt_at.is_(None), SyncBundle.dropped_at.is_(None))
                               .order_by(SyncBundle.sequence)).scalars())

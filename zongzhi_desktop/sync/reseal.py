@@ -34,7 +34,7 @@ def reseal_waiting(services: Services, signer: SigningKey) -> list[int]:
     recipient = unb64(county.encryption_key, 32)
     want = key_id(recipient)
     with services.session() as s:
-        waiting = list(s.execute(select(SyncBundle).where(SyncBundle.receipt_at.is_(None),
+        waiting = list(s.execute(select(SyncBundle).where(SyncBundle.receipt_at.is_(None), SyncBundle.dropped_at.is_(None),
                                                           SyncBundle.content_key.is_not(None),
                                                           SyncBundle.outbox_path.is_not(None))
                                  .order_by(SyncBundle.sequence)).scalars())

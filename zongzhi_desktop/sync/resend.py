@@ -36,10 +36,11 @@ def _since_utc(since: date) -> datetime:
     return datetime.combine(since, time(0), CHINA_TZ).astimezone(UTC)
 
 
-def forget_acks(services: Services, *, everything: bool, since: date | None) -> int:
+def forget_acks(services: Services, *, everything: bool, since: date | None, check_role: bool = True) -> int:
     """Drop the county's acknowledgements of the chosen rows (one transaction with its audit entry);
-    returns how many were dropped."""
-    services.require(Perm.ADMIN, "重新上报")
+    returns how many were dropped. `check_role=False`: the upload's own recovery (any clerk may upload)."""
+    if check_role:
+        services.require(Perm.ADMIN, "重新上报")
     if not everything and since is None:
         raise ValidationError("since", "起始日期", "required", "请指定 --all（全部重新上报）或 --since 日期")
     if since is not None and since > today():

@@ -79,7 +79,7 @@ def sync_status(services: Services) -> SyncStatus:
             tables.append(TableStatus(name, labels.get(name, name), total, unacked, rejected))
         county = s.execute(select(SyncCounty).where(SyncCounty.active.is_(True))).scalars().first()
         key = active_key(s, TOWNSHIP_SIGNING)
-        waiting = list(s.execute(select(SyncBundle).where(SyncBundle.receipt_at.is_(None))
+        waiting = list(s.execute(select(SyncBundle).where(SyncBundle.receipt_at.is_(None), SyncBundle.dropped_at.is_(None))
                                  .order_by(SyncBundle.sequence)).scalars())
         last_receipt = s.execute(select(func.max(SyncBundle.receipt_at))).scalar()
         last_seq = s.execute(select(func.max(SyncBundle.sequence))).scalar() or 0

@@ -19,10 +19,16 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ..domain.models import utcnow
+from ..domain.models.sync import SyncBundle
 from ..domain.roles import Perm
+from ..store import audit
 from .errors import BundleRefused, SyncError
 from .export import ExportResult, export_bundle, pending_bundles
+from .keys import TOWNSHIP_SIGNING, active_key, unlock_signing
 from .receipts import ReceiptResult, apply_receipt
+from .reseal import reseal_waiting
+from .resend import forget_acks
 from .trust import trusted_county
 
 if TYPE_CHECKING:
@@ -71,12 +77,14 @@ def post_bundle(path: Path, base_url: str, *, retries: int = RETRIES, backoff: f
                 continue
             if r.status_code == 200:
                 return r.content
-            message = _server_message(r)
+            message, server_code = _server_message(r), _server_code(r)
             if r.status_code in RETRYABLE or r.status_code >= 500:
                 last = f"服务器暂时无法处理（HTTP {r.status_code}{'：' + message if message else ''}）"
                 continue
-            raise SyncError(f"县级服务器拒收批次 {path.name}（HTTP {r.status_code}）：{message or '无说明'}",
-                            "refused")
+            refused = SyncError(f"县级服务器拒收批次 {path.name}（HTTP {r.status_code}）：{message or '无说明'}",
+                                "refused")
+            refused.server_code = server_code  # type: ignore[attr-defined]
+            raise refused
     raise SyncError(f"无法上传到县级服务器 {url}：{last}，已重试 {retries} 次。请检查网络连接；"
                     "也可以改用U盘导出（zongzhi export --out U盘目录），批次已保存在本机待发目录", "offline")
 
@@ -95,6 +103,14 @@ def fetch_rotations(base_url: str, *, timeout: float = 30.0,
     return r.content
 
 
+def _server_code(r: httpx.Response) -> str:
+    """The refusal code of the county's JSON answer ("wrong_recipient", "fork", …), or ""."""
+    try:
+        return str(r.json().get("error") or "")
+    except (ValueError, AttributeError):
+        return ""
+
+
 def _server_message(r: httpx.Response) -> str:
     try:
         data = r.json()
@@ -108,6 +124,7 @@ class UploadResult:
     sent: list[int] = field(default_factory=list)  # sequences uploaded, in order
     receipts: list[ReceiptResult] = field(default_factory=list)
     exported: ExportResult | None = None
+    dropped: list[int] = field(default_factory=list)  # waiting bundles no county key can open any more
     rotation: str | None = None  # the county's new fingerprint, when it rotated keys and this township has not accepted
 
 
@@ -127,14 +144,54 @@ def upload(services: Services, passphrase: str, url: str | None = None, *, retri
         result.sent.append(sequence)
         result.receipts.append(apply_receipt(services, receipt))
 
+    # After a county key rotation, waiting bundles go to the new key first (a rebuilt hub holds no old key).
+    reseal_waiting(services, unlock_signing(_signing_row(services), passphrase))
+    full_state = False
     for b in pending_bundles(services):
         if b.outbox_path and Path(b.outbox_path).exists():
-            send(Path(b.outbox_path), b.sequence)
+            try:
+                send(Path(b.outbox_path), b.sequence)
+            except SyncError as e:
+                if getattr(e, "server_code", "") != "wrong_recipient":
+                    raise
+                # Sealed to a key the county no longer holds and too old to re-seal (no content key
+                # kept): nobody can ever import it. Drop it; its rows are still unacknowledged and the
+                # new bundle carries the township's whole state, so no sequence is left missing.
+                drop_unreadable(services, b.sequence)
+                result.dropped.append(b.sequence)
+                full_state = True
+    if full_state:
+        forget_acks(services, everything=True, since=None, check_role=False)
     # Always a new bundle (empty bundles are valid): its span ends now, so the period is covered.
-    result.exported = export_bundle(services, passphrase)
+    result.exported = export_bundle(services, passphrase, full_state=full_state)
     send(result.exported.outbox_path, result.exported.sequence)
     result.rotation = _rotation_waiting(services, base)
     return result
+
+
+def _signing_row(services: Services):  # type: ignore[no-untyped-def]
+    with services.session() as s:
+        row = active_key(s, TOWNSHIP_SIGNING)
+    if row is None:
+        raise SyncError("本乡镇还没有签名密钥：请先生成登记文件（zongzhi sync register-file），"
+                        "交县综治中心登记后再上传", "no_key")
+    return row
+
+
+def drop_unreadable(services: Services, sequence: int) -> None:
+    """Take a waiting bundle out of the outbox (audited): the county cannot open it any more."""
+    with services.session() as s, s.begin():
+        row = s.get(SyncBundle, sequence)
+        if row is None or row.receipt_at is not None:
+            return
+        path, row.outbox_path, row.dropped_at = row.outbox_path, None, utcnow()
+        s.add(row)
+        audit.append(s, username=services.actor.username, action="sync_drop_unreadable", record_kind="sync_bundle",
+                     record_id=None, before={"outbox_path": path},
+                     after={"sequence": sequence, "bundle_hash": row.bundle_hash,
+                            "reason": "sealed to a county key the county no longer holds"})
+    if path:
+        Path(path).unlink(missing_ok=True)
 
 
 def _rotation_waiting(services: Services, base: str) -> str | None:

@@ -74,6 +74,7 @@ class SyncBundle(Model, table=True):
     content_key: bytes | None = None
     recipient: str | None = Field(default=None, max_length=64)  # county encryption key id it is sealed to
     file_hash: str | None = Field(default=None, max_length=64)  # manifest hash of the outbox file if re-sealed
+    dropped_at: datetime | None = None  # taken out of the outbox: sealed to a county key no longer held
 
 
 class SyncAck(Model, table=True):

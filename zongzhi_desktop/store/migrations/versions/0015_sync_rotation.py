@@ -1,7 +1,8 @@
 """sync rotation: the township keeps the county signing keys a rotation replaced (receipts for
 bundles sealed before it), and each exported bundle's content key, recipient and re-sealed file
-hash, so a bundle still waiting can be re-sealed to the county's new key (issue 15). Plain ADD
-COLUMN: no batch rebuild, so no trigger is lost.
+hash, so a bundle still waiting can be re-sealed to the county's new key, and when a waiting bundle
+was dropped because no county key opens it any more (issue 15). Plain ADD COLUMN: no batch
+rebuild, so no trigger is lost.
 
 Revision ID: 0015
 Revises: 0014
@@ -23,7 +24,8 @@ COLUMNS = {
                               server_default="[]")],
     "sync_bundle": [sa.Column("content_key", sa.LargeBinary(), nullable=True),
                     sa.Column("recipient", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-                    sa.Column("file_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)],
+                    sa.Column("file_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+                    sa.Column("dropped_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)],
 }
 
 
