@@ -192,3 +192,36 @@ def test_rotation_and_restore_through_the_page(qtbot, tmp_path: Path, county: Co
     assert "已从县级恢复" in page2.message.text() and "第 2 批" in page2.message.text(), page2.message.text()
     assert trusted_county(new).profile_id == trusted_county(town).profile_id
     assert len(new.list_records("petition")) == len(town.list_records("petition"))
+
+
+def test_resend_everything_button(qtbot, tmp_path: Path, county: County, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """全部重新上报: after a confirmation, every record goes again in a full-state bundle."""
+    from PySide6.QtWidgets import QMessageBox
+    from synctools import link
+
+    from zongzhi_desktop.sync.bundle import open_bundle_bytes
+    from zongzhi_desktop.sync.export import export_bundle
+    from zongzhi_desktop.sync.receipts import apply_receipt
+
+    town = make_township(tmp_path / "t", "330825101", "城关镇")
+    link(town, county)
+    populate(town, "甲")
+    first = export_bundle(town, TOWN_PASS)
+    apply_receipt(town, import_bundle(county.store, first.outbox_path, county.keys).receipt)
+    page = SyncPage(town)
+    qtbot.addWidget(page)
+    page.show()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.target.setText(str(usb))
+    page.passphrase.setText(TOWN_PASS)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    click(qtbot, page, "sync_resend_all")
+    assert not list(usb.iterdir())  # declined: nothing written
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    click(qtbot, page, "sync_resend_all")
+    wait_idle(qtbot, page)
+    assert "已导出全部记录的批次" in page.message.text(), page.message.text()
+    bundle = usb / "ZZ-330825101-000002.zzb"
+    manifest = open_bundle_bytes(bundle.read_bytes()).manifest
+    assert manifest["full_state"] is True and manifest["rows"] == first.rows

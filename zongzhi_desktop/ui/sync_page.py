@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -37,6 +38,7 @@ from ..sync.export import ExportResult, export_bundle
 from ..sync.labels import table_label
 from ..sync.profiles import CountyProfile
 from ..sync.receipts import ReceiptResult, apply_receipt
+from ..sync.resend import resend
 from ..sync.restore import RestoreResult, restore_from_county
 from ..sync.rotation import RotationAccepted, accept_rotation, is_rotation_file, preview_rotation
 from ..sync.status import SyncStatus, sync_status
@@ -241,6 +243,11 @@ class SyncPage(QWidget):
         receipt = QPushButton(self.tr("导入回执文件…"))
         receipt.setObjectName("sync_receipt")
         receipt.clicked.connect(self.choose_receipt)
+        resend_all = QPushButton(self.tr("全部重新上报…"))
+        resend_all.setObjectName("sync_resend_all")
+        resend_all.setToolTip(self.tr("县级换了数据库或数据丢失时：把本乡镇全部记录再发一次（县级重复收到的不会改变）"))
+        resend_all.setEnabled(self.is_admin)
+        resend_all.clicked.connect(lambda: self.resend_everything())
         drive_row = QHBoxLayout()
         drive_row.addWidget(self.drives, 1)
         drive_row.addWidget(refresh)
@@ -256,7 +263,7 @@ class SyncPage(QWidget):
         form.addRow(self.tr("U盘"), drive_row)
         form.addRow(self.tr("导出到"), target_row)
         form.addRow(self.tr("县级服务器"), url_row)
-        form.addRow(self.tr("回执"), _row(receipt))
+        form.addRow(self.tr("回执"), _row(receipt, resend_all))
         self.refresh_drives()
         return box
 
@@ -513,6 +520,25 @@ class SyncPage(QWidget):
                 name=r.file_name, n=r.rows, kinds=kinds, dir=folder, resent=resent))
 
         self._run(self.tr("导出批次"), lambda: export_bundle(self.services, passphrase, folder), done)
+
+    def resend_everything(self) -> None:
+        """Forget every acknowledgement and write a full-state bundle (to the folder, or the outbox)."""
+        folder = self.target.text().strip() or None
+        answer = QMessageBox.question(self, self.tr("全部重新上报"), self.tr(
+            "把本乡镇的全部记录再发给县级一次？县级换了数据库、从旧备份恢复或数据丢失时才需要。"
+            "批次写到“导出到”的文件夹；未填则留在待发目录，点“网络上传”发送。"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        passphrase = self.passphrase.text()
+
+        def done(r: ExportResult) -> None:
+            self.last_export = r
+            where = self.tr("到 {dir}").format(dir=folder) if folder else self.tr("到待发目录（请点“网络上传”）")
+            self.say(self.tr("已导出全部记录的批次 {name}（{n} 条）{where}。").format(name=r.file_name, n=r.rows,
+                                                                              where=where))
+
+        self._run(self.tr("全部重新上报"), lambda: resend(self.services, passphrase, everything=True, out_dir=folder),
+                  done)
 
     def upload_now(self) -> None:
         url = self.url.text().strip() or None

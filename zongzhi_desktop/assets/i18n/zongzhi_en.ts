@@ -2463,6 +2463,34 @@ New fingerprint:</translation>
         <source>从县级恢复</source>
         <translation>Restore from county</translation>
     </message>
+    <message>
+        <source>全部重新上报…</source>
+        <translation>Resend everything…</translation>
+    </message>
+    <message>
+        <source>县级换了数据库或数据丢失时：把本乡镇全部记录再发一次（县级重复收到的不会改变）</source>
+        <translation>When the county rebuilt its database or lost data: send every record of this township again (what the county already has does not change)</translation>
+    </message>
+    <message>
+        <source>全部重新上报</source>
+        <translation>Resend everything</translation>
+    </message>
+    <message>
+        <source>把本乡镇的全部记录再发给县级一次？县级换了数据库、从旧备份恢复或数据丢失时才需要。批次写到“导出到”的文件夹；未填则留在待发目录，点“网络上传”发送。</source>
+        <translation>Send every record of this township to the county again? Only needed when the county rebuilt its database, restored an old backup or lost data. The bundle is written to the “Export to” folder; if empty it waits in the outbox for “Upload”.</translation>
+    </message>
+    <message>
+        <source>到 {dir}</source>
+        <translation>to {dir}</translation>
+    </message>
+    <message>
+        <source>到待发目录（请点“网络上传”）</source>
+        <translation>to the outbox (click “Upload”)</translation>
+    </message>
+    <message>
+        <source>已导出全部记录的批次 {name}（{n} 条）{where}。</source>
+        <translation>Exported bundle {name} with every record ({n}) {where}.</translation>
+    </message>
 </context>
 <context>
     <name>TownshipPage</name>
