@@ -23,6 +23,7 @@ from ..domain.models import Setting, utcnow
 from ..store import audit
 from ..store.database import Store
 from ..sync import envelope
+from ..sync.errors import SyncError
 from ..sync.keys import (
     COUNTY_ENCRYPTION,
     COUNTY_SIGNING,
@@ -81,8 +82,6 @@ def rotate_county_keys(store: Store, passphrase: str, *, actor: str = "county", 
     with store.session() as s:
         sign_row = active_key(s, COUNTY_SIGNING)
     if sign_row is None:
-        from ..sync.errors import SyncError
-
         raise SyncError("县级签名密钥缺失：数据库不完整", "no_key")
     old_signing = unlock_signing(sign_row, passphrase)  # a wrong passphrase stops here, nothing changed
     now = now or utcnow()
@@ -97,8 +96,6 @@ def rotate_county_keys(store: Store, passphrase: str, *, actor: str = "county", 
     }, old_signing)
     with store.session() as s, s.begin():
         if county_identity_in(s) != old.profile_id:
-            from ..sync.errors import SyncError
-
             raise SyncError("县级密钥已被同时更换，本次未作改变", "conflict")
         _put_json(s, HISTORY_KEY, [*_json_list(s, HISTORY_KEY), ident.profile.decode("utf-8")])
         _put_json(s, ROTATIONS_KEY, [*_json_list(s, ROTATIONS_KEY), statement.decode("utf-8")])

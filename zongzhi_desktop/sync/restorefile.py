@@ -40,7 +40,6 @@ from .keys import b64, fingerprint, key_id
 FORMAT = "zongzhi-restore"
 VERSION = 1
 SIGN_KIND = "restore-manifest"
-SERIAL = re.compile(r"([A-Z]{2})-(\d{4})-(\d{6})")
 
 
 def restore_file_name(township_code: str, sequence: int) -> str:
