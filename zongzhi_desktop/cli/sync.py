@@ -262,6 +262,9 @@ def cmd_upload(args: argparse.Namespace) -> int:
               ("（重复上传，县级未作改变）" if rec.already_applied else ""))
         for rej in rec.rejections[:50]:
             print(f"  拒收 {rej['table']} {rej['id']}：{rej['reason']}")
+    if r.dropped:
+        print(f"批次 {'、'.join(map(str, r.dropped))} 是用县级已不再持有的密钥加密的旧批次，已从待发目录移除；"
+              "其中的记录连同全部记录已放在新批次中重新上报")
     if r.rotation:
         print(f"县级已更换密钥（新指纹 {r.rotation}），由旧密钥签署证明：请运行 zongzhi sync trust-county --from-server 接受")
     return 0
