@@ -42,3 +42,48 @@ def test_frozen_build_keeps_the_qt_catalog() -> None:
     drop = re.compile(pattern.group(1))
     assert not drop.match("PySide6/Qt/translations/qtbase_zh_CN.qm")  # kept in the one-folder build
     assert drop.match("PySide6/Qt/translations/qtbase_de.qm")
+
+
+def test_people_names_and_china_time_in_the_detail_view(qtbot, clerk: Services, make_window,  # type: ignore[no-untyped-def]
+                                                        monkeypatch) -> None:
+    import time
+    from datetime import timedelta
+
+    from zongzhi_desktop.domain.clock import CHINA_TZ
+
+    # The PC's clock is set to New York: every time shown is still China time.
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        rid = clerk.create("dispute", {"title": "邻里纠纷", "found_date": "2026-11-15", "source": "proactive",
+                                       "type": "neighbour"}).record.id
+        clerk.act("dispute", rid, "accept", {"accepted_date": "2026-11-16"})
+        entry = clerk.audit_history(rid)[-1]
+        w = make_window(clerk)
+        d = w.open_record("dispute", rid)
+        qtbot.waitUntil(d.isVisible)
+        timeline = d.timeline_table
+        assert {timeline.item(r, 2).text() for r in range(timeline.rowCount())} == {"录入员小王"}  # not "clerk"
+        history = d.audit_table
+        assert {history.item(r, 1).text() for r in range(history.rowCount())} == {"录入员小王"}
+        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=CHINA_TZ) - timedelta(hours=8)
+        assert history.item(0, 0).text() == at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        d.close()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_one_rule_for_empty_denominators_and_times() -> None:
+    from datetime import UTC, datetime
+
+    from zongzhi_desktop.county.timeliness import rate_text as county_rate_text
+    from zongzhi_desktop.domain.formatting import NO_VALUE, rate_text, time_text
+    from zongzhi_desktop.reports.figures import fmt_rate
+
+    assert rate_text(0, 0) == NO_VALUE == "—" and rate_text(2, 3) == "66.7%" and rate_text(0, 4) == "0.0%"
+    assert fmt_rate(0, 0) == (None, "—") and fmt_rate(1, 2) == (50.0, "50.0%")
+    assert county_rate_text(None) == "—"
+    assert time_text(datetime(2026, 11, 30, 17, 30, tzinfo=UTC)) == "2026-12-01 01:30"  # China date already
+    assert time_text(datetime(2026, 11, 30, 17, 30)) == "2026-12-01 01:30"  # stored naive = UTC
+    assert time_text("2026-11-30T17:30:00+00:00") == "2026-12-01 01:30" and time_text(None) == ""

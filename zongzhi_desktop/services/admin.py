@@ -246,6 +246,19 @@ class AdminOps:
             keyfile.set_user(username, password, self.store.key)
         keyfile.save(path)
 
+    def people(self: Services) -> dict[str, str]:
+        """Login name → the person's name (显示名) of every account, for 经办人 and 修改历史; the
+        program's own entries ("system") read 系统. A name not in the map is shown as it is."""
+        with self.session() as session:
+            rows = session.execute(select(m.User.username, m.User.display_name)).all()
+        names = {"system": "系统"}
+        names.update({u: (d or u) for u, d in rows})
+        return names
+
+    def person_name(self: Services, username: str | None) -> str:
+        """One login name as the person's name (the login name when the account is unknown)."""
+        return self.people().get(username or "", username or "")
+
     def check_password_policy(self: Services, password: str) -> None:
         """Refuse a password that breaks this installation's policy (settings password_*)."""
         min_length = int(self.get_setting("password_min_length", str(MIN_PASSWORD)) or MIN_PASSWORD)

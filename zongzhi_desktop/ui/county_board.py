@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..county.status import ranges
-from ..county.timeliness import CHINA_TZ, PeriodStatus, history, rate_text
+from ..county.timeliness import PeriodStatus, history, rate_text
 from ..domain.errors import DomainError
+from ..domain.formatting import time_text
 from ..store.database import Store
 from .errors import show_domain_error
 
@@ -41,7 +42,7 @@ STATUS_COLORS = {"on_time": "#c8e6c9", "late": "#ffe0b2", "missing": "#ffcdd2", 
 
 
 def _local(dt: datetime | None) -> str:
-    return dt.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
+    return time_text(dt)
 
 
 def column_label(p: PeriodStatus) -> str:

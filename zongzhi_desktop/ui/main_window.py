@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.formatting import time_text
 from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.listing import CELL_WORDS, Lister, ListQuery
@@ -505,12 +505,5 @@ def last_sync_text(path: Path | None, key: bytes | None = None) -> str:
 
 
 def _local_time(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        dt = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)[:16]
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    """A stored UTC timestamp in China time, whatever the PC's time zone (domain/formatting.py)."""
+    return time_text(value)
