@@ -87,3 +87,52 @@ def test_one_rule_for_empty_denominators_and_times() -> None:
     assert time_text(datetime(2026, 11, 30, 17, 30, tzinfo=UTC)) == "2026-12-01 01:30"  # China date already
     assert time_text(datetime(2026, 11, 30, 17, 30)) == "2026-12-01 01:30"  # stored naive = UTC
     assert time_text("2026-11-30T17:30:00+00:00") == "2026-12-01 01:30" and time_text(None) == ""
+
+
+def test_pinyin_in_code_drop_downs_ref_fields_and_pickers(qtbot, admin: Services, clerk: Services,  # type: ignore[no-untyped-def]
+                                                          make_window) -> None:
+    from forms_helpers import focus, open_form, pick_ref, seed_reference
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from zongzhi_desktop.ui.forms.pickers import RecordPickerDialog
+
+    seed_reference(admin)
+    dlg = open_form(qtbot, clerk, "dispute")
+    e = dlg.view.editors
+    # A code drop-down: initials, then (after a pause) full pinyin.
+    focus(e["type"])
+    qtbot.keyClicks(e["type"], "ll")
+    assert e["type"].currentText() == "邻里" and e["type"].value() == "neighbour"
+    QTest.qWait(1100)
+    qtbot.keyClicks(e["type"], "fangwu")
+    assert e["type"].currentText() == "房屋宅基地"
+    QTest.qWait(1100)
+    # … also with its list open: the highlighted entry follows, Enter takes it.
+    e["source"].showPopup()
+    view = e["source"].view()
+    qtbot.waitUntil(view.isVisible)
+    qtbot.keyClicks(view, "wgy")  # 网格员排查
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert e["source"].currentText() == "网格员排查"
+    # A reference field: initials and full pinyin find 城东村; names sort by pinyin.
+    pick_ref(qtbot, e["village_id"], "cdc", "城东村")
+    focus(e["village_id"])
+    e["village_id"].edit.clear()
+    qtbot.keyClicks(e["village_id"].edit, "longzhou")
+    qtbot.waitUntil(lambda: e["village_id"].options() == ["龙洲社区"])
+    # A picker: volunteers by pinyin, in pinyin order (吴 wu < 郑 zheng < 周 zhou).
+    picker = RecordPickerDialog(clerk, ["volunteer"])
+    qtbot.addWidget(picker)
+    picker.show()
+    labels = lambda: [picker.table.item(r, 1).text() for r in range(picker.table.rowCount())]  # noqa: E731
+    assert labels() == ["吴桂兰", "郑老兵", "周秀英"]
+    qtbot.keyClicks(picker.search_edit, "zxy")
+    qtbot.waitUntil(lambda: labels() == ["周秀英"])
+    picker.close()
+    # A list page's filter drop-down too.
+    w = make_window(clerk)
+    page = w.list_page("dispute")
+    page.type.setFocus()
+    qtbot.keyClicks(page.type, "tdcb")  # 土地承包
+    assert page.type.currentText() == "土地承包"

@@ -27,6 +27,7 @@ from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.listing import CELL_WORDS, Lister, ListQuery
 from ..store.engine import connect_file, dbapi_module
+from . import pinyin_search
 from .dashboard_page import DashboardPage
 from .icons import icon
 from .list_page import RecordListPage
@@ -292,6 +293,7 @@ class MainWindow(QMainWindow):
             holder = self.stack.widget(self._keys.index(key))
             holder.layout().addWidget(page)
             self.pages[key] = page
+            pinyin_search.enable_all(page)  # pinyin type-ahead in every drop-down of the page
             if getattr(self, "icons_ready", False) and hasattr(page, "apply_icons"):
                 page.apply_icons()
         return self.pages[key]

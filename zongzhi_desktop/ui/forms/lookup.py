@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import or_, select
 
 from ...domain import models as m
+from ...domain import pinyin
 from ...services import Services
 from ...services.kinds import KINDS
 
@@ -73,10 +74,20 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+CASE_KINDS = ("petition", "dispute", "package")  # large tables: matched in SQL, newest first
+CODE_ORDERED = ("village",)  # listed by division code, the official order; other names by pinyin
+
+
 def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_LIMIT) -> list[RefOption]:
-    """Records of `kind` whose searchable columns contain `text` (all when empty), newest first for cases."""
+    """Records of `kind` whose searchable columns contain `text` (all when empty), newest first for cases.
+
+    Reference data (villages, grids, departments, leaders, mediators, teams, volunteers: hundreds of
+    rows) also matches pinyin, full or initials ("cdc", "chengdong" → 城东村), and names are sorted by
+    pinyin (domain/pinyin.py); case records match their serial and Chinese text in SQL."""
     src = SOURCES[kind]
     model = src.model
+    if kind not in CASE_KINDS:
+        return _search_reference(services, kind, text.strip(), limit)
     q = select(model).where(model.voided.is_(False))
     t = text.strip()
     if t:
@@ -89,6 +100,21 @@ def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_L
     with services.session() as s:
         rows = list(s.execute(q).scalars())
         return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows]
+
+
+def _search_reference(services: Services, kind: str, text: str, limit: int) -> list[RefOption]:
+    src = SOURCES[kind]
+    model = src.model
+    q = select(model).where(model.voided.is_(False))
+    for col in src.order:
+        q = q.order_by(getattr(model, col))
+    with services.session() as s:
+        rows = list(s.execute(q).scalars())
+        if text:
+            rows = [r for r in rows if any(pinyin.matches(str(getattr(r, c) or ""), text) for c in src.columns)]
+        if kind not in CODE_ORDERED:
+            rows.sort(key=lambda r: pinyin.sort_key(src.label(r)))
+        return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows[:limit]]
 
 
 def label_of(services: Services, kind: str, record_id: str | None) -> str:
