@@ -1054,6 +1054,26 @@ Save your work and close the program; at the next start it will offer to restore
         <source>最近同步：{when}（第{seq}包，待回执）</source>
         <translation>Last sync: {when} (bundle {seq}, awaiting receipt)</translation>
     </message>
+    <message>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>切换用户…</source>
+        <translation>Switch user…</translation>
+    </message>
+    <message>
+        <source>结束当前用户的会话，回到登录窗口（{key}）</source>
+        <translation>End this user&apos;s session and return to sign-in ({key})</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>注销当前用户，回到登录窗口（{key}）</source>
+        <translation>Sign out and return to sign-in ({key})</translation>
+    </message>
 </context>
 <context>
     <name>NewUserDialog</name>
@@ -1630,6 +1650,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>已导出 {done} / {total} 条</source>
         <translation>Exported {done} of {total}</translation>
     </message>
+    <message>
+        <source>7日内到期</source>
+        <translation>Due within 7 days</translation>
+    </message>
 </context>
 <context>
     <name>RecordPickerDialog</name>
@@ -2035,6 +2059,34 @@ Choose an earlier backup.</translation>
     <message>
         <source>已保存密码规则</source>
         <translation>Password rules saved</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷各阶段期限</source>
+        <translation>Dispute stage deadlines</translation>
+    </message>
+    <message>
+        <source>排查登记后受理</source>
+        <translation>Accept after screening</translation>
+    </message>
+    <message>
+        <source>受理后开始调解</source>
+        <translation>Start mediation after acceptance</translation>
+    </message>
+    <message>
+        <source>调解不成后移交/诉讼/终止</source>
+        <translation>Transfer/litigate/end after failed mediation</translation>
+    </message>
+    <message>
+        <source> 天内</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>调解中的纠纷：调解开始后30日提示（司法部规定调解一般在一个月内结束）。修改后，尚在这些阶段的纠纷按新期限重新计算。</source>
+        <translation>Disputes in mediation are flagged 30 days after mediation started (Ministry of Justice rules: mediation normally ends within a month). After a change, disputes still in these stages get their deadlines recomputed.</translation>
+    </message>
+    <message>
+        <source>已保存；在办纠纷的期限已重新计算</source>
+        <translation>Saved; the deadlines of open disputes were recomputed</translation>
     </message>
 </context>
 <context>
