@@ -378,10 +378,6 @@ Save your work and close the program; at the next start it will offer to restore
         <translation>{label}: {expected} expected, {on_time} on time, {late} late, {missing} missing, {pending} pending; reporting rate {rate}, timeliness rate {timely}</translation>
     </message>
     <message>
-        <source>期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（zongzhi county config --timely-days 可改）。双击乡镇查看其记录。</source>
-        <translation>A bundle exported after 00:00 on the day after the period covers it; it is on time if the county receives it within {days} days after the period (change with zongzhi county config --timely-days). Double-click a township to see its records.</translation>
-    </message>
-    <message>
         <source>导入批次文件</source>
         <translation>Import bundle files</translation>
     </message>
@@ -412,6 +408,34 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>{file}：乡镇 {town} 批次 {seq}：{head}；{where}</source>
         <translation>{file}: township {town} bundle {seq}: {head}; {where}</translation>
+    </message>
+    <message>
+        <source>期末后 </source>
+        <translation>within </translation>
+    </message>
+    <message>
+        <source> 日内为按时</source>
+        <translation> days = on time</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>修改按时上报的期限（记入审计日志）</source>
+        <translation>Change the on-time window (recorded in the audit log)</translation>
+    </message>
+    <message>
+        <source>期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（右上角可改）。尚未到期的“待报”乡镇不计入上报率和及时率。双击乡镇查看其记录。</source>
+        <translation>A bundle exported after 00:00 of the day after the period covers it; received within {days} days of the period&apos;s end counts as on time (change it at the top right). Townships still pending are not counted in the reporting and timely rates. Double-click a township to see its records.</translation>
+    </message>
+    <message>
+        <source>按时上报期限</source>
+        <translation>On-time window</translation>
+    </message>
+    <message>
+        <source>已保存：期末后 {days} 日内收到为按时</source>
+        <translation>Saved: received within {days} days of the period&apos;s end is on time</translation>
     </message>
 </context>
 <context>
