@@ -3,6 +3,7 @@ box after them, 首页 after every sign-in, and a first window that fits the ava
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -137,3 +138,38 @@ def test_first_window_is_maximised_on_a_small_screen(qtbot, admin: Services, ui_
     assert available.contains(w.geometry())  # (the offscreen platform has no window manager to enlarge it)
     assert w.statusBar().isVisible() and available.contains(w.statusBar().geometry().translated(w.geometry().topLeft()))
     w.close()
+
+
+def test_switch_user_from_the_idle_lock_keeps_the_form_as_a_draft(qtbot, encrypted_admin: Services,  # type: ignore[no-untyped-def]
+                                                                  store_path: Path) -> None:
+    from forms_helpers import fill
+
+    from zongzhi_desktop.services.drafts import DraftStore
+
+    encrypted_admin.store.close()
+    ctl = AppController(store_path.parent, today=lambda: TODAY, install_hook=False)
+    try:
+        assert ctl.start()
+        window = sign_in(qtbot, ctl, "clerk", "clerk-pass-1")
+        form = window.new_record("dispute")
+        qtbot.waitUntil(form.isVisible)
+        fill(form.view.editors["title"], "周某与吴某宅基地边界纠纷")
+        lock = ctl.idle
+        with qtbot.waitSignal(lock.locked, timeout=5_000):
+            lock.set_interval_ms(50)
+        # Someone else comes to the locked PC: 切换用户, without the clerk's password.
+        dialog = lock.dialog
+        assert dialog.switch_button.isVisible() and dialog.switch_button.text() == "切换用户"
+        with qtbot.waitSignal(ctl.signals.login_shown, timeout=10_000):
+            qtbot.mouseClick(dialog.switch_button, Qt.MouseButton.LeftButton)
+        assert ctl.window is None and ctl.login.username.text() == ""
+        qtbot.waitUntil(lambda: not form.isVisible())
+        window = sign_in(qtbot, ctl, "leader", "leader-pass-1")
+        assert window.current_key() == "home" and not window.dialogs
+        # The clerk's typing waits as the clerk's draft (not offered to anyone else).
+        drafts = DraftStore(ctl.store, "clerk").all()
+        assert len(drafts) == 1 and "周某与吴某宅基地边界纠纷" in json.dumps(drafts[0].data, ensure_ascii=False)
+        assert DraftStore(ctl.store, "leader").all() == []
+        window.close()
+    finally:
+        ctl.shutdown()

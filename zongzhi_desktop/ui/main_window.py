@@ -230,11 +230,25 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.addAction(action)  # the shortcut works with the menu bar hidden or closed
 
-    def end_session(self, how: str = "logout") -> bool:
+    def end_session(self, how: str = "logout", *, keep_drafts: bool = False) -> bool:
         """注销 / 切换用户: close the window (an open form with unsaved input may refuse, as on exit),
-        then `session_ended(how)`. True when the session ended."""
+        then `session_ended(how)`. True when the session ended.
+
+        `keep_drafts` (切换用户 from the idle lock: the person at the PC is not the one whose forms
+        are open): modal steps are cancelled and open forms closed without asking; a form hidden
+        this way keeps its typing as its user's draft (ui/forms/record_form.py hideEvent)."""
         app = QApplication.instance()
         assert isinstance(app, QApplication)
+        if keep_drafts:
+            for _ in range(10):  # nested step dialogs (exec) first, innermost first
+                modal = QApplication.activeModalWidget()
+                if modal is None or not hasattr(modal, "done"):
+                    break
+                modal.done(0)  # type: ignore[attr-defined]
+            for dlg in list(self.dialogs):
+                self.dialogs.remove(dlg)
+                dlg.hide()
+                dlg.deleteLater()
         quits = app.quitOnLastWindowClosed()
         app.setQuitOnLastWindowClosed(False)  # the sign-in box comes next; the process goes on
         try:

@@ -2603,6 +2603,14 @@ Enter the password of {user} to continue.</translation>
         <source>密码错误</source>
         <translation>Wrong password</translation>
     </message>
+    <message>
+        <source>切换用户</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <source>结束{user}的会话（未保存的录入留作其草稿），回到登录窗口</source>
+        <translation>End {user}&apos;s session (unsaved input is kept as their draft) and return to sign-in</translation>
+    </message>
 </context>
 <context>
     <name>UsersTab</name>
