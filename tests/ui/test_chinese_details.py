@@ -136,3 +136,14 @@ def test_pinyin_in_code_drop_downs_ref_fields_and_pickers(qtbot, admin: Services
     page.type.setFocus()
     qtbot.keyClicks(page.type, "tdcb")  # 土地承包
     assert page.type.currentText() == "土地承包"
+
+
+def test_case_pickers_find_recent_cases_by_pinyin(clerk: Services) -> None:
+    from zongzhi_desktop.ui.forms import lookup
+
+    for i, name in enumerate(("欧阳明月", "张伟", "李建国")):
+        clerk.create("petition", {"received_date": f"2026-11-1{i}", "form": "来访", "petitioner_name": name,
+                                  "category": "申诉求决类", "request": "宅基地"}, link_repeat=False)
+    assert [o.label.split()[1] for o in lookup.search(clerk, "petition", "oymy")] == ["欧阳明月"]
+    assert [o.label.split()[1] for o in lookup.search(clerk, "petition", "zhangwei")] == ["张伟"]
+    assert [o.label.split()[1] for o in lookup.search(clerk, "petition", "李建")] == ["李建国"]  # Chinese: SQL

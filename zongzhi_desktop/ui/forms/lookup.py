@@ -83,7 +83,9 @@ def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_L
 
     Reference data (villages, grids, departments, leaders, mediators, teams, volunteers: hundreds of
     rows) also matches pinyin, full or initials ("cdc", "chengdong" → 城东村), and names are sorted by
-    pinyin (domain/pinyin.py); case records match their serial and Chinese text in SQL."""
+    pinyin (domain/pinyin.py). Case records match their serial and Chinese text in SQL, and pinyin
+    among the PINYIN_RECENT newest (a picker looks for recent cases; pinyin of a whole store's names
+    on every keystroke would not fit the GUI thread's budget)."""
     src = SOURCES[kind]
     model = src.model
     if kind not in CASE_KINDS:
@@ -99,7 +101,32 @@ def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_L
     q = q.limit(limit)
     with services.session() as s:
         rows = list(s.execute(q).scalars())
+        if t and pinyin.is_pinyin_query(t) and len(rows) < limit:
+            rows += _recent_by_pinyin(s, kind, t, limit - len(rows), {r.id for r in rows})
         return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows]
+
+
+PINYIN_RECENT = 2000  # case records searched by pinyin: the newest this many
+
+
+def _recent_by_pinyin(s: Any, kind: str, text: str, limit: int, seen: set[str]) -> list[Any]:
+    """The newest cases whose searchable text matches `text` as pinyin (columns read, not objects)."""
+    src = SOURCES[kind]
+    model = src.model
+    cols = [getattr(model, c) for c in src.columns]
+    q = select(model.id, *cols).where(model.voided.is_(False))
+    for col in src.order:
+        q = q.order_by(getattr(model, col).desc())
+    hits: list[str] = []
+    for rid, *values in s.execute(q.limit(PINYIN_RECENT)):
+        if rid not in seen and any(v and pinyin.matches(str(v), text) for v in values):
+            hits.append(rid)
+            if len(hits) >= limit:
+                break
+    if not hits:
+        return []
+    found = {r.id: r for r in s.execute(select(model).where(model.id.in_(hits))).scalars()}
+    return [found[h] for h in hits if h in found]
 
 
 def _search_reference(services: Services, kind: str, text: str, limit: int) -> list[RefOption]:
