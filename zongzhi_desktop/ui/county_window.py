@@ -342,6 +342,7 @@ def start_county(controller: Any, *, path: Path | None = None) -> Any:
         controller.services = Services(controller.store, county_actor(dialog.identity.county_name), **kw)
         window = CountyWindow(controller.services, controller.state, keys, log_path=controller.log_path)
         controller.window = window
+        window.place_on_screen()  # fits the available screen area, as the township window does
         window.show()
         controller.signals.window_shown.emit(window)
 
