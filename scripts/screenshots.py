@@ -147,7 +147,7 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
 
 def day_shots(app: QApplication, out: Path, store: Store, work: Path) -> None:
     """Issue 16: the 用户 menu (注销 / 切换用户), a list filtered to 7日内到期, the dispute stage
-    windows in 设置 → 期限与锁定, and a code drop-down found by pinyin."""
+    windows in 设置 → 期限与锁定, a code drop-down found by pinyin, the lock box with 切换用户."""
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QMenu
 
@@ -176,6 +176,15 @@ def day_shots(app: QApplication, out: Path, store: Store, work: Path) -> None:
     QTest.keyClicks(page.type, "tdcb")  # pinyin initials of 土地承包
     settle(app, 10)
     save(w, out, "list_dispute_pinyin", app)
+    from zongzhi_desktop.ui.idle import IdleLock
+
+    lock = IdleLock(w, clerk, 0)
+    lock.lock()
+    if lock.dialog is not None:  # with 切换用户 for the next person at a shared PC
+        save(lock.dialog, out, "unlock_dialog", app)
+        lock.dialog.password.setText("zongzhi-clerk")
+        lock.dialog.try_unlock()
+    lock.shutdown()
     w.close()
     admin = Services(store, authenticate_actor(store, "admin", "zongzhi-admin"))
     aw = MainWindow(admin, UiState(work / "ui-day-admin"))
