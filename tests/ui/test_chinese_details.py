@@ -147,3 +147,20 @@ def test_case_pickers_find_recent_cases_by_pinyin(clerk: Services) -> None:
     assert [o.label.split()[1] for o in lookup.search(clerk, "petition", "oymy")] == ["欧阳明月"]
     assert [o.label.split()[1] for o in lookup.search(clerk, "petition", "zhangwei")] == ["张伟"]
     assert [o.label.split()[1] for o in lookup.search(clerk, "petition", "李建")] == ["李建国"]  # Chinese: SQL
+
+
+def test_name_columns_sort_by_pinyin(qtbot, clerk: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPoint, Qt
+
+    for name in ("周秀英", "吴桂兰", "艾青", "郑老兵"):  # code-point order would be 吴 周 艾 郑
+        clerk.create("volunteer", {"name": name, "gender": "female"})
+    w = make_window(clerk)
+    page = w.list_page("volunteer")
+    names = lambda: [page.model.index(r, 0).data() for r in range(page.model.rowCount())]  # noqa: E731
+    assert names() == ["艾青", "吴桂兰", "郑老兵", "周秀英"]  # ai, wu, zheng, zhou
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionPosition(0) + 5, 5))
+    if page.model.query.descending is not True:  # the first click only named the (already) sorted column
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionPosition(0) + 5, 5))
+    assert page.model.query.descending is True
+    assert names() == ["周秀英", "郑老兵", "吴桂兰", "艾青"]

@@ -21,6 +21,12 @@ def _lazy() -> Any:
     return pypinyin
 
 
+def warm() -> None:
+    """Load the dictionaries now (~0.25 s), e.g. in the background after the window shows."""
+    _lazy()
+    keys("中文")
+
+
 @lru_cache(maxsize=65536)
 def keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials) of `text` without tones or spaces, lower case: 城东村 → ("chengdongcun",
@@ -64,6 +70,7 @@ def starts_with(text: str, query: str) -> bool:
     return full.startswith(q) or initials.startswith(q)
 
 
+@lru_cache(maxsize=65536)
 def sort_key(text: str | None) -> tuple[str, str]:
     """Pinyin collation: by full pinyin (syllables separated, so 李 < 李明 < 林), then the text itself."""
     if not text:

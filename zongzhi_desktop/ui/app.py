@@ -384,6 +384,13 @@ class AppController:
         self.idle = IdleLock(self.window, self.services, minutes)
         self.window.records_changed.connect(self._settings_may_have_changed)
         self._daily_backup()
+        # The pinyin dictionaries load in the background, not on the first keystroke in a drop-down.
+        from PySide6.QtCore import QCoreApplication
+
+        from ..domain import pinyin
+
+        self.window.runner.run(QCoreApplication.translate("App", "加载拼音"), lambda _progress: pinyin.warm(),
+                               show_progress=False, housekeeping=True)
         self.signals.window_shown.emit(self.window)
         return self.window
 

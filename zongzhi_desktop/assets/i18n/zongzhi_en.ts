@@ -105,6 +105,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>每日自动备份</source>
         <translation>Daily automatic backup</translation>
     </message>
+    <message>
+        <source>加载拼音</source>
+        <translation>Loading pinyin</translation>
+    </message>
 </context>
 <context>
     <name>BatchesDialog</name>
