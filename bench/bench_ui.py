@@ -88,8 +88,7 @@ if {check_password!r}:
 else:  # as if the password had been checked at the login dialog
     actor = Actor({user!r}, "clerk")
 state = UiState(Path({ui_dir!r}))
-state.last_page = {page!r}
-w = MainWindow(Services(store, actor), state)
+w = MainWindow(Services(store, actor), state, start_page={page!r})
 w.resize(1366, 768)
 w.show()
 app.processEvents()
@@ -186,8 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as ui_dir:
         state = UiState(Path(ui_dir))
-        state.last_page = "petition"
-        w = MainWindow(services, state)
+        w = MainWindow(services, state, start_page="petition")
         w.resize(1366, 768)
         w.show()
         app.processEvents()

@@ -82,7 +82,7 @@ def login_shot(app: QApplication, out: Path, store: Store) -> None:
     from zongzhi_desktop.services import Actor
     from zongzhi_desktop.ui.login import LoginDialog
 
-    dlg = LoginDialog(Services(store, Actor("system", "clerk")), last_user="clerk")
+    dlg = LoginDialog.for_services(Services(store, Actor("system", "clerk")))  # empty: a shared PC
     dlg.resize(420, 300)
     dlg.show()
     save(dlg, out, "login", app)
@@ -145,6 +145,58 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
     return probe
 
 
+def day_shots(app: QApplication, out: Path, store: Store, work: Path) -> None:
+    """Issue 16: the 用户 menu (注销 / 切换用户), a list filtered to 7日内到期, the dispute stage
+    windows in 设置 → 期限与锁定, a code drop-down found by pinyin, the lock box with 切换用户."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QMenu
+
+    from zongzhi_desktop.ui.main_window import MainWindow
+    from zongzhi_desktop.ui.state import UiState
+
+    clerk = Services(store, authenticate_actor(store, "clerk", "zongzhi-clerk"))
+    w = MainWindow(clerk, UiState(work / "ui-day"))
+    w.resize(*SCREEN)
+    w.show()
+    w.apply_icons()
+    page = w.list_page("dispute")
+    page.due_soon.setChecked(True)
+    w.runner.wait(60_000)
+    settle(app, 20)
+    save(w, out, "list_dispute_due_soon", app)
+    menu = w.findChild(QMenu, "menu_user")
+    if menu is not None:
+        menu.popup(w.mapToGlobal(QPoint(60, 24)))
+        save(menu, out, "menu_user", app)
+        menu.hide()
+    page.due_soon.setChecked(False)
+    page.type.setFocus()
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(page.type, "tdcb")  # pinyin initials of 土地承包
+    settle(app, 10)
+    save(w, out, "list_dispute_pinyin", app)
+    from zongzhi_desktop.ui.idle import IdleLock
+
+    lock = IdleLock(w, clerk, 0)
+    lock.lock()
+    if lock.dialog is not None:  # with 切换用户 for the next person at a shared PC
+        save(lock.dialog, out, "unlock_dialog", app)
+        lock.dialog.password.setText("zongzhi-clerk")
+        lock.dialog.try_unlock()
+    lock.shutdown()
+    w.close()
+    admin = Services(store, authenticate_actor(store, "admin", "zongzhi-admin"))
+    aw = MainWindow(admin, UiState(work / "ui-day-admin"))
+    aw.resize(*SCREEN)
+    aw.show()
+    aw.apply_icons()
+    settings = aw.navigate("settings")
+    settings.setCurrentWidget(settings.rules)
+    save(aw, out, "settings_rules", app)
+    aw.close()
+
+
 def english_shot(app: QApplication, out: Path, store: Store, work: Path, services: Services) -> None:
     from zongzhi_desktop.ui.i18n import install_translators, remove_translators
     from zongzhi_desktop.ui.main_window import MainWindow
@@ -191,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--no-forms", action="store_true", help="skip the forms and record details")
+    parser.add_argument("--only-day", action="store_true",
+                        help="only the sign-in box and the issue-16 screens (day_shots)")
     args = parser.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -202,10 +256,17 @@ def main(argv: list[str] | None = None) -> int:
     install_translators(app, "zh_CN")
     with tempfile.TemporaryDirectory(prefix="zongzhi-shots-") as tmp:
         work = Path(tmp)
+        if args.only_day:
+            store = demo_store(work, args.records)
+            login_shot(app, out, store)
+            day_shots(app, out, store, work)
+            store.close()
+            return 0
         wizard_shots(app, out, work)
         store = demo_store(work, args.records)
         login_shot(app, out, store)
         clerk = window_shots(app, out, store, work)
+        day_shots(app, out, store, work)
         english_shot(app, out, store, work, clerk)
         if not args.no_forms:
             forms_shots(out, clerk)

@@ -67,8 +67,8 @@ def test_dispute_failed_then_terminated() -> None:
               ev("after_failure", "2026-03-01", 4, outcome_date="2026-03-01", failure_outcome="terminate")]
     spans = h.replay("dispute", rec, events, POLICY)
     assert [(s.start, s.status, s.deadline) for s in spans] == [
-        (D("2026-02-01"), "registered", None), (D("2026-02-02"), "accepted", None),
-        (D("2026-02-03"), "mediating", D("2026-03-05")), (D("2026-02-20"), "failed", None),
+        (D("2026-02-01"), "registered", D("2026-02-08")), (D("2026-02-02"), "accepted", D("2026-03-04")),
+        (D("2026-02-03"), "mediating", D("2026-03-05")), (D("2026-02-20"), "failed", D("2026-03-07")),
         (D("2026-03-01"), "terminated", None)]
 
 

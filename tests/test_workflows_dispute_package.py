@@ -26,11 +26,15 @@ def test_dispute_success_path(clerk: Services) -> None:
         {"name": "张大山", "role": "申请人", "id_number": ID_A, "phone": "13800001111"},
         {"name": "李小河", "role": "被申请人", "id_number": ID_B.lower()},
     ])
-    assert r.serial == "JF-2026-000001" and r.status == "registered" and r.next_deadline is None
+    assert r.serial == "JF-2026-000001" and r.status == "registered"
+    # Every open stage has a next deadline (issue 16): 受理 within 7 days of the found date …
+    assert (r.next_deadline, r.next_deadline_kind) == (D("2026-02-07"), "受理期限")
     parties = clerk.children("dispute", r.id)["parties"]
     assert sorted(p.id_number for p in parties) == sorted([ID_A, ID_B])
 
-    clerk.act("dispute", r.id, "accept", {"accepted_date": "2026-01-31"})
+    r = clerk.act("dispute", r.id, "accept", {"accepted_date": "2026-01-31"})
+    # … 调解开始 within 30 days of acceptance …
+    assert (r.next_deadline, r.next_deadline_kind) == (D("2026-03-02"), "调解开始期限")
     r = clerk.act("dispute", r.id, "start_mediation", {"mediation_start_date": "2026-02-01", "route": "人民调解"})
     assert r.status == "mediating" and r.mediation_warn_date == D("2026-03-03")
     assert (r.next_deadline, r.next_deadline_kind) == (D("2026-03-03"), "调解期限")
@@ -75,9 +79,11 @@ def test_dispute_failure_path_and_leap_year(clerk: Services) -> None:
     refused(clerk, TransitionError, lambda: clerk.act("dispute", r.id, "after_failure", {
         "outcome_date": "2024-03-01", "failure_outcome": "诉讼"}), "调解中")
     r = clerk.act("dispute", r.id, "fail", {"mediation_end_date": "2024-03-05", "failure_reason": "双方分歧大"})
-    assert r.status == "failed" and r.resolved_date is None and r.next_deadline is None
+    assert r.status == "failed" and r.resolved_date is None
+    # … and 移交/诉讼/终止 within 15 days of the failed mediation.
+    assert (r.next_deadline, r.next_deadline_kind) == (D("2024-03-20"), "调解不成处理期限")
     r = clerk.act("dispute", r.id, "after_failure", {"outcome_date": "2024-03-06", "failure_outcome": "litigation"})
-    assert r.status == "litigated"
+    assert r.status == "litigated" and r.next_deadline is None
     r = clerk.act("dispute", r.id, "feedback", {"feedback_date": "2024-03-07"})
     assert r.feedback_date == D("2024-03-07")
     refused(clerk, TransitionError, lambda: clerk.act("dispute", r.id, "start_mediation", {

@@ -308,7 +308,11 @@ class DisputeMachine(WorkflowMachine):
         self.confirmed = False
 
     def expected_deadline(self) -> tuple[date | None, str | None]:
-        return (self.warn, "调解期限") if self.state == "mediating" else (None, None)
+        # Every open stage has one (issue 16; the default windows 7 / 30 / 30 / 15 days).
+        return {"registered": (self.found + 7 * DAY, "受理期限"),
+                "accepted": (self.accepted and self.accepted + 30 * DAY, "调解开始期限"),
+                "mediating": (self.warn, "调解期限"),
+                "failed": (self.ended and self.ended + 15 * DAY, "调解不成处理期限")}.get(self.state, (None, None))
 
     def do_accept(self, off: int) -> None:
         d = self.cursor + off * DAY

@@ -109,6 +109,21 @@ def test_county_window_board_lists_reports(qtbot, county_dir, tmp_path: Path) ->
     assert board.table.item(row_of["湖镇镇"], col).text() == "迟报"
     assert board.table.item(4, col).text() == "50.0%" and board.table.item(5, col).text() == "25.0%"
     assert "应报 4 个" in board.summary.text()
+    # The running week: no report is due yet, so its rates are "—", not 0.0% (issue 16).
+    now_col = 1 + [p.period.code for p in board.periods].index(weeks_ago(0).code)
+    assert board.table.item(4, now_col).text() == "—" and board.table.item(5, now_col).text() == "—"
+    # The 按时 window is set on the board itself (no CLI command to run), audited.
+    from PySide6.QtCore import Qt
+
+    assert "zongzhi" not in board.rule.text() and board.timely_days.value() == 3
+    board.timely_days.selectAll()
+    qtbot.keyClicks(board.timely_days, "6")
+    qtbot.mouseClick(board.timely_save, Qt.MouseButton.LeftButton)
+    assert board.cell_status("330825102", w2) == "on_time" and "6 日内" in board.message.text()
+    board.timely_days.selectAll()
+    qtbot.keyClicks(board.timely_days, "3")
+    qtbot.mouseClick(board.timely_save, Qt.MouseButton.LeftButton)
+    assert board.cell_status("330825102", w2) == "late"
     board.kind.setCurrentIndex(1)  # by month
     assert all(p.period.kind == "month" for p in board.periods) and len(board.periods) == 6
     board.kind.setCurrentIndex(0)

@@ -20,6 +20,7 @@ from zongzhi_desktop.county.timeliness import (
     get_timely_days,
     history,
     period_status,
+    rate_text,
     set_timely_days,
 )
 from zongzhi_desktop.domain.errors import ValidationError
@@ -99,6 +100,11 @@ def test_on_time_late_missing_pending_and_rates(hub: Hub, tmp_path: Path) -> Non
     # While the week runs, nothing can cover it yet.
     current = period_status(hub.store, Period.week(2026, 47), now=z("2026-11-18T00:00:00"))
     assert current.is_open and {t.status for t in current.townships} == {"pending"}
+    # No report is due yet: an empty denominator, so the rates are "—", not 0.0% (issue 16).
+    assert (current.due, current.reporting_rate, current.timely_rate) == (0, None, None)
+    assert rate_text(current.reporting_rate) == "—"
+    # Before the deadline the rates count the townships already due (reported or missing) only.
+    assert during.due == during.expected - during.count("pending")
 
     # A township registered after the deadline is not expected for that week.
     with hub.store.engine.begin() as conn:

@@ -97,17 +97,21 @@ def state_on(kind: str, r: dict[str, Any], events: list[dict[str, Any]], a: str)
             deadline = conclude
         return status, deadline if status in OPEN[kind] else None
     if kind == "dispute":
-        status, deadline = "registered", None
+        # Default windows (issue 16): 受理 within 7 days of the found date, 调解开始 within 30 days of
+        # acceptance, 调解 warned after 30 days, 调解不成 → 移交/诉讼/终止 within 15 days.
+        status, deadline = "registered", _plus(r["found_date"], 7)
         for e, d in zip(steps, data, strict=True):
             act = e["action"]
             if act == "accept":
-                status = "accepted"
+                status, deadline = "accepted", _plus(d["accepted_date"], 30)
             elif act == "start_mediation":
                 status, deadline = "mediating", _plus(d["mediation_start_date"], 30)
-            elif act in ("succeed", "fail"):
-                status, deadline = ("succeeded" if act == "succeed" else "failed"), None
+            elif act == "succeed":
+                status, deadline = "succeeded", None
+            elif act == "fail":
+                status, deadline = "failed", _plus(d["mediation_end_date"], 15)
             elif act == "after_failure":
-                status = "ended"
+                status, deadline = "ended", None
         return status, deadline
     if kind == "package":
         extends = [json.loads(e["data"]) for e in sorted(events, key=lambda e: (e["event_date"], e["created_at"]))

@@ -220,8 +220,9 @@ def test_main_window_mounts_the_page_and_opens_clicked_records(qtbot, gen_svc: S
 
 
 def test_appendix_box_prints_cut_lists_whole(page, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """2027-W03 has 41 overdue items: the sheet lists 30 and says how many are left out; ticking
-    附录 re-renders the preview (what print and export write) with all 41 at the end."""
+    """2027-W03 has 55 overdue items (disputes waiting for 受理 / 调解 count since issue 16): the sheet
+    lists 30 and says how many are left out; ticking 附录 re-renders the preview (what print and
+    export write) with all 55 at the end."""
     import io
 
     from pypdf import PdfReader
@@ -229,12 +230,12 @@ def test_appendix_box_prints_cut_lists_whole(page, qtbot, tmp_path: Path) -> Non
 
     shown(qtbot, page, lambda: page.set_sheet("weekly", "2027-W03"))
     cut = page.rendered.report.table("overdue")
-    assert "另有11件未列出" in cut.rows[-1][0].text
+    assert "另有25件未列出" in cut.rows[-1][0].text
     before = len(page.pages)
     shown(qtbot, page, lambda: qtbot.mouseClick(page.appendix_box, Qt.MouseButton.LeftButton))
     assert page.appendix_box.isChecked()
     report = page.rendered.report
-    assert len(report.table("appendix.overdue").rows) == 41
+    assert len(report.table("appendix.overdue").rows) == 55
     assert len(page.pages) > before
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(page.pdf)).pages)
     assert "附录" in text and "见附录" in text

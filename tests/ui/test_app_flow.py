@@ -123,15 +123,18 @@ def test_navigation_builds_every_page_and_remembers_state(qtbot, admin: Services
     qtbot.keyClick(w.nav, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert w.current_key() == "petition"
     w.navigate("dispute")
-    w.resize(1200, 700)
-    w.splitter.setSizes([200, 1000])
+    w.setMinimumSize(600, 400)
+    w.move(10, 10)
+    w.resize(700, 500)
+    w.splitter.setSizes([200, 500])
     sizes = w.splitter.sizes()
     w.close()
     again = MainWindow(admin, ui_state)
     qtbot.addWidget(again)
-    assert again.current_key() == "dispute"
-    # (The offscreen screen is 800 px wide, so Qt fits the width back inside it; the height stays.)
-    assert again.size().height() == 700
+    assert again.current_key() == "home"  # every sign-in starts on 首页, not on the last page
+    again.place_on_screen()
+    # The saved geometry fits the offscreen screen (800×800), so it comes back as the normal geometry.
+    assert again.geometry().size() == w.geometry().size()
     again.show()
     assert again.splitter.sizes()[0] == sizes[0]
     again.close()

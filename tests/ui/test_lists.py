@@ -167,3 +167,31 @@ def test_volunteer_page_has_three_lists(admin: Services, make_window) -> None:  
     assert w.list_page("team").model.rowCount() == 1
     assert cell(w.list_page("volunteer"), 0, "phone") == "139****1111"  # admin has no VIEW_PERSONAL
     assert vol.currentWidget() is w.list_page("volunteer")
+
+
+def test_due_within_seven_days_box_on_every_list_with_deadlines(qtbot, petitions: Services,  # type: ignore[no-untyped-def]
+                                                                make_window) -> None:
+    # A dispute waiting for 受理 (found 3 days ago: due in 4 days) and one found long ago (overdue).
+    soon = petitions.create("dispute", {"title": "排查发现的邻里纠纷", "found_date": (TODAY - timedelta(days=3)).isoformat(),
+                                        "source": "proactive", "type": "neighbour"}).record
+    petitions.create("dispute", {"title": "早已登记的纠纷", "found_date": (TODAY - timedelta(days=30)).isoformat(),
+                                 "source": "proactive", "type": "neighbour"})
+    w = make_window(petitions)
+    for kind in ("petition", "dispute", "package", "dispatch"):
+        page = w.list_page(kind)
+        assert page.due_soon.isVisible() and page.due_soon.text() == "7日内到期", kind
+        assert page.overdue.isVisible(), kind
+    page = w.list_page("dispute")
+    qtbot.mouseClick(page.due_soon, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1 and cell(page, 0, "serial") == soon.serial
+    assert cell(page, 0, "days_left") == "剩4天"
+    qtbot.mouseClick(page.overdue, Qt.MouseButton.LeftButton)  # both: overdue or due within 7 days
+    assert page.model.rowCount() == 2
+    qtbot.mouseClick(page.due_soon, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 1 and cell(page, 0, "title") == "早已登记的纠纷"
+    page = w.list_page("petition")
+    qtbot.mouseClick(page.due_soon, Qt.MouseButton.LeftButton)
+    expected = {r[0] for r in sql(petitions, "SELECT serial FROM petition WHERE next_deadline BETWEEN ? AND ?",
+                                  TODAY.isoformat(), (TODAY + timedelta(days=7)).isoformat())}
+    assert page.model.rowCount() == len(expected) > 0
+    assert {cell(page, r, "serial") for r in range(len(expected))} == expected

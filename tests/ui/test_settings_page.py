@@ -189,3 +189,30 @@ def test_disabling_a_user_removes_their_key_and_enabling_asks_for_a_new_password
     assert admin.can_open_store("clerk")
     opened = sign_in(path, "clerk", "clerk-pass-2")
     opened.store.close()
+
+
+def test_dispute_stage_windows_saved_from_the_rules_tab(qtbot, admin: Services, make_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    rid = admin.create("dispute", {"title": "邻里纠纷", "found_date": "2026-11-18", "source": "proactive",
+                                   "type": "neighbour"}).record.id
+    assert str(admin.get("dispute", rid).next_deadline) == "2026-11-25"  # default: 7 days
+    w = make_window(admin)
+    page = w.navigate("settings")
+    page.setCurrentWidget(page.rules)
+    spin = page.rules.windows["dispute_accept_days"]
+    assert spin.isVisible() and spin.value() == 7
+    assert page.rules.windows["dispute_start_days"].value() == 30
+    assert page.rules.windows["dispute_after_failure_days"].value() == 15
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    assert spin.value() == 3
+    with qtbot.waitSignal(page.settings_changed, timeout=5_000):
+        qtbot.mouseClick(page.rules.findChild(QPushButton, "rules_save_windows"), Qt.MouseButton.LeftButton)
+    assert q(admin, "SELECT value FROM setting WHERE key='dispute_accept_days'") == [("3",)]
+    assert q(admin, "SELECT next_deadline FROM dispute WHERE id=?", rid) == [("2026-11-21",)]
+    assert q(admin, "SELECT count(*) FROM audit_log WHERE action='refresh_deadline'") == [(1,)]
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.isVisible():
+            assert "重新计算" in box.text()

@@ -235,7 +235,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("key", nargs="?", help="如 deadline_rule")
     p = leaf(settings, "set", "修改设置", cmd_setting_set)
     p.add_argument("key", help="deadline_rule：calendar(自然日) | calendar_shift(遇节假日顺延) | working(工作日)；"
-                              "idle_lock_minutes（0–240）；password_min_length（8–64）；password_classes（1–4）")
+                              "idle_lock_minutes（0–240）；password_min_length（8–64）；password_classes（1–4）；"
+                              "dispute_accept_days / dispute_start_days / dispute_after_failure_days"
+                              "（纠纷各阶段期限，1–90 天，默认 7 / 30 / 15）")
     p.add_argument("value")
 
     holidays = group("holiday")

@@ -113,7 +113,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
-    from ..county.timeliness import CHINA_TZ, aware
+    from ..county.timeliness import aware
+    from ..domain.formatting import time_text
     from ..ledger.importer import list_batches
 
     services = open_services_as_user(args)
@@ -122,11 +123,12 @@ def cmd_batches(args: argparse.Namespace) -> int:
         print_json([{"id": b.id, "kind": b.kind, "file": b.file_name, "imported": b.imported,
                      "created_at": b.created_at, "created_by": b.created_by, "undone_at": b.undone_at} for b in batches])
         return 0
+    people = services.people()  # 导入人: the person's name
     for b in batches:
         state = f"已撤销（{b.undone_by}：{b.undo_reason}）" if b.undone_at else "有效"
-        when = aware(b.created_at).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        when = time_text(aware(b.created_at))
         print(f"{b.id[:8]}  {when}  {LEDGER_KINDS.get(b.kind, b.kind)}  {b.file_name}  "
-              f"{b.imported}条  {b.created_by}  {state}")
+              f"{b.imported}条  {people.get(b.created_by, b.created_by)}  {state}")
     if not batches:
         print("还没有导入过台账")
     return 0

@@ -12,8 +12,9 @@ Rule (documented in docs/county-hub.md):
   at or before the deadline; 迟报 (late) when it came after; 未报 (missing) when none came and the
   deadline has passed; 待报 (pending) while the period is open or the deadline not yet reached.
   A township registered after the deadline is not expected for that period (不要求).
-- Reporting rate = (on time + late) ÷ expected; timely rate = on time ÷ expected; "—" (None) when
-  no township is expected.
+- Reporting rate = (on time + late) ÷ due; timely rate = on time ÷ due, where due = the expected
+  townships less those still pending (their deadline has not passed); "—" (None) when none is due
+  (domain/formatting.py: one rule for empty denominators).
 - Gaps: sequences missing below a township's highest received bundle, chain breaks and forks come
   from county.status (a gap does not make a period unreported — see the docs).
 
@@ -32,6 +33,7 @@ from sqlalchemy import select
 from ..domain import clock
 from ..domain.clock import CHINA_TZ
 from ..domain.errors import ValidationError
+from ..domain.formatting import percent_text, ratio
 from ..domain.models import Setting
 from ..domain.models.sync import CountyBundle, CountyTownship
 from ..reports.periods import Period, PeriodKind
@@ -161,11 +163,12 @@ class TownshipReport:
 
 
 def rate(num: int, den: int) -> float | None:
-    return None if den == 0 else round(100.0 * num / den, 1)
+    value = ratio(num, den)
+    return None if value is None else round(value, 1)
 
 
 def rate_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    return percent_text(value)
 
 
 @dataclass
@@ -189,12 +192,18 @@ class PeriodStatus:
         return self.count("on_time") + self.count("late")
 
     @property
+    def due(self) -> int:
+        """Townships whose report is due by now: expected and not still pending (the denominator of
+        both rates — a period whose deadline has not passed has none, so its rates are "—")."""
+        return self.expected - self.count("pending")
+
+    @property
     def reporting_rate(self) -> float | None:
-        return rate(self.reported, self.expected)
+        return rate(self.reported, self.due)
 
     @property
     def timely_rate(self) -> float | None:
-        return rate(self.count("on_time"), self.expected)
+        return rate(self.count("on_time"), self.due)
 
     @property
     def is_open(self) -> bool:
@@ -207,7 +216,7 @@ class PeriodStatus:
             "start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
             "closes_at": self.closes_at.isoformat(), "deadline": self.deadline.isoformat(),
             "timely_days": self.timely_days, "open": self.is_open,
-            "expected": self.expected, "reported": self.reported, "on_time": self.count("on_time"),
+            "expected": self.expected, "due": self.due, "reported": self.reported, "on_time": self.count("on_time"),
             "late": self.count("late"), "missing": self.count("missing"), "pending": self.count("pending"),
             "reporting_rate": self.reporting_rate, "timely_rate": self.timely_rate,
             "townships": [t.as_dict() for t in self.townships],

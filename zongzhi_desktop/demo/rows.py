@@ -46,6 +46,9 @@ class MemoPolicy:
             hit = self._cache[key] = self.policy.add(start, days)
         return hit
 
+    def __getattr__(self, name: str) -> Any:  # the dispute windows and the rest of the policy
+        return getattr(self.policy, name)
+
 
 def _defaults(model: type[SQLModel]) -> dict[str, Any]:
     """Every column with its plain default (None where the default is a factory or absent)."""
@@ -150,7 +153,7 @@ class Flow:
 
     def register(self, rec: Any, day: date, actor: str) -> None:
         """The creation step: deadlines refreshed and the 登记 event, as `Services.create` does."""
-        self.refresh(rec)
+        self.refresh(rec, self.policy)
         self.clock = rec.created_at
         self.event(rec, "register", day, actor, "登记", at=(rec.created_at, self.factory.prefix(rec.created_at)))
 
@@ -161,7 +164,7 @@ class Flow:
             raise AssertionError(f"demo: {self.kind} {action} from {rec.status}")
         full = {name: values.get(name) for name in self.field_names[action]}
         day = step.apply(rec, full, self.policy)  # type: ignore[arg-type]
-        self.refresh(rec)
+        self.refresh(rec, self.policy)
         at = self.touch(rec, day, actor)
         self.event(rec, action, day, actor, step.label, full, at=at)
         return day

@@ -25,6 +25,19 @@ RECHECK_REQUEST_DAYS = 30  # Art. 36
 RECHECK_ANSWER_DAYS = 30  # Art. 36
 MEDIATION_WARN_DAYS = 30  # 司法部 2002 rules Art. 33: mediation normally within one month
 JUDICIAL_CONFIRM_DAYS = 30  # 人民调解法 Art. 33
+# Dispute stages before and after mediation: practice, not statute, so settings (domain.md: "where
+# practice varies between places, make it a setting"); these are the defaults.
+DISPUTE_ACCEPT_DAYS = 7  # 排查登记 → 受理 (setting dispute_accept_days)
+DISPUTE_START_DAYS = 30  # 受理 → 调解开始 (setting dispute_start_days)
+# 调解不成 → 移交 / 诉讼 / 终止: 人民调解法 Art. 26 has mediation that failed ended and the parties told
+# their other routes (仲裁、行政、司法) without delay; 15 days by default (setting dispute_after_failure_days).
+DISPUTE_AFTER_FAILURE_DAYS = 15
+# The settings holding the dispute windows, with their defaults.
+DISPUTE_WINDOW_SETTINGS = {
+    "dispute_accept_days": DISPUTE_ACCEPT_DAYS,
+    "dispute_start_days": DISPUTE_START_DAYS,
+    "dispute_after_failure_days": DISPUTE_AFTER_FAILURE_DAYS,
+}
 
 
 class DeadlineRule(StrEnum):
@@ -40,6 +53,20 @@ class DeadlinePolicy:
     rule: DeadlineRule = DeadlineRule.CALENDAR
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)  # 调休 make-up working days
+    dispute_accept_days: int = DISPUTE_ACCEPT_DAYS
+    dispute_start_days: int = DISPUTE_START_DAYS
+    dispute_after_failure_days: int = DISPUTE_AFTER_FAILURE_DAYS
+
+    @staticmethod
+    def windows_from_settings(values: dict[str, str | None]) -> dict[str, int]:
+        """The dispute windows from the stored settings (key → text), defaults for absent or bad ones."""
+        out: dict[str, int] = {}
+        for key, default in DISPUTE_WINDOW_SETTINGS.items():
+            try:
+                out[key] = int(values.get(key) or default)
+            except ValueError:
+                out[key] = default
+        return out
 
     def is_working_day(self, d: date) -> bool:
         """A weekday that is not a holiday, or a weekend day declared a make-up working day."""

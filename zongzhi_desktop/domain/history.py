@@ -95,8 +95,8 @@ def event_values(data: str | Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: _decode(v) for k, v in raw.items()}
 
 
-def _snapshot(kind: str, r: Any) -> tuple[str, date | None, str | None]:
-    wf.REFRESHERS[kind](r)
+def _snapshot(kind: str, r: Any, policy: dl.DeadlinePolicy) -> tuple[str, date | None, str | None]:
+    wf.REFRESHERS[kind](r, policy)
     return r.status, r.next_deadline, r.next_deadline_kind
 
 
@@ -121,7 +121,7 @@ def replay(kind: str, record: Mapping[str, Any], events: Iterable[Event], policy
         first = event_values(steps[0].data).get("previous_target_date") if steps else None
         # Events written before the previous target was kept: the replay starts from today's target.
         r.target_date = first or record["target_date"]
-    days: list[tuple[date, tuple[str, date | None, str | None]]] = [(start, _snapshot(kind, r))]
+    days: list[tuple[date, tuple[str, date | None, str | None]]] = [(start, _snapshot(kind, r, policy))]
     for e in ordered:
         if e.action in _NOT_STEPS or e.action not in workflow.actions:
             continue
@@ -133,7 +133,7 @@ def replay(kind: str, record: Mapping[str, Any], events: Iterable[Event], policy
                 raise TransitionError(f"{e.action} from {r.status}")
             full = {f.name: values.get(f.name) for f in step.fields}
             step.apply(r, full, policy)
-            state = _snapshot(kind, r)
+            state = _snapshot(kind, r, policy)
         except (DomainError, KeyError, TypeError, ValueError) as exc:
             log.warning("status history: %s %s: step %s on %s not replayable (%s); current status used from then",
                         kind, record_label or record.get("id"), e.action, day, type(exc).__name__)

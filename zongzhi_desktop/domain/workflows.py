@@ -2,7 +2,8 @@
 
 Each action names the states it may start from, the permission it needs, the fields the step
 asks for, and a pure function that applies it to the record (no session, no I/O). Deadlines are
-recomputed by `refresh_deadline` after every step so "what is due" is one indexed column.
+recomputed by the kind's refresher (REFRESHERS) after every step so "what is due" is one indexed
+column; every open status has a next deadline.
 """
 
 from __future__ import annotations
@@ -282,7 +283,7 @@ PETITION.add(Action(
 ))
 
 
-def refresh_petition_deadline(p: Any) -> None:
+def refresh_petition_deadline(p: Any, policy: dl.DeadlinePolicy | None = None) -> None:
     """The office's next statutory deadline for this petition, by state."""
     p.is_group = (p.headcount or 1) >= 5
     mapping = {
@@ -506,12 +507,39 @@ VISIT_FIELDS = [
 DISPUTE_VISIT_STATES = frozenset({"succeeded"})
 
 
-def refresh_dispute_deadline(r: Any) -> None:
-    """Open mediations warn 30 days after mediation started."""
-    if r.status == "mediating":
-        r.next_deadline, r.next_deadline_kind = r.mediation_warn_date, "调解期限"
+DISPUTE_DEADLINE_KINDS = {
+    "registered": "受理期限",
+    "accepted": "调解开始期限",
+    "mediating": "调解期限",
+    "failed": "调解不成处理期限",
+}
+
+
+def refresh_dispute_deadline(r: Any, policy: dl.DeadlinePolicy | None = None) -> None:
+    """Every open stage has a next deadline: 排查登记 → 受理 within the accept window (default 7 days
+    from the found date), 已受理 → 调解开始 within the start window (30 days from acceptance), 调解中 →
+    the 30-day mediation warning, 调解不成 → 移交/诉讼/终止 within the after-failure window (15 days
+    from the end of mediation). The windows are settings carried by the policy."""
+    policy = policy or dl.DeadlinePolicy()
+    start: date | None
+    if r.status == "registered":
+        start, days = r.found_date, getattr(policy, "dispute_accept_days", dl.DISPUTE_ACCEPT_DAYS)
+    elif r.status == "accepted":
+        start, days = r.accepted_date, getattr(policy, "dispute_start_days", dl.DISPUTE_START_DAYS)
+    elif r.status == "failed":
+        start, days = r.mediation_end_date, getattr(policy, "dispute_after_failure_days", dl.DISPUTE_AFTER_FAILURE_DAYS)
+    elif r.status == "mediating":
+        r.next_deadline, r.next_deadline_kind = r.mediation_warn_date, DISPUTE_DEADLINE_KINDS["mediating"]
+        return
     else:
         r.next_deadline, r.next_deadline_kind = None, None
+        return
+    if isinstance(start, str):
+        start = date.fromisoformat(start)
+    if start is None:
+        r.next_deadline, r.next_deadline_kind = None, None
+        return
+    r.next_deadline, r.next_deadline_kind = policy.add(start, days), DISPUTE_DEADLINE_KINDS[r.status]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -613,7 +641,7 @@ PROGRESS_FIELDS = [
 PACKAGE_PROGRESS_STATES = frozenset({"in_progress", "close_requested"})
 
 
-def refresh_package_deadline(r: Any) -> None:
+def refresh_package_deadline(r: Any, policy: dl.DeadlinePolicy | None = None) -> None:
     if r.status in PACKAGE.open_states:
         r.next_deadline, r.next_deadline_kind = r.target_date, "化解时限"
     else:
@@ -646,7 +674,7 @@ DISPATCH.add(Action(
 ))
 
 
-def refresh_dispatch_deadline(r: Any) -> None:
+def refresh_dispatch_deadline(r: Any, policy: dl.DeadlinePolicy | None = None) -> None:
     if r.status == "open":
         r.next_deadline, r.next_deadline_kind = r.deadline, "完成时限"
     else:
@@ -654,7 +682,8 @@ def refresh_dispatch_deadline(r: Any) -> None:
 
 
 WORKFLOWS: dict[str, Workflow] = {w.kind: w for w in (PETITION, DISPUTE, PACKAGE, DISPATCH)}
-REFRESHERS = {
+# kind → refresher(record, policy): sets next_deadline / next_deadline_kind from the status.
+REFRESHERS: dict[str, Callable[..., None]] = {
     "petition": refresh_petition_deadline,
     "dispute": refresh_dispute_deadline,
     "package": refresh_package_deadline,

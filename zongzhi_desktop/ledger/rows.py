@@ -524,7 +524,7 @@ class RowBuilder:
         events: list[Step] = [("register", rec.found_date, "登记（台账导入）", None)]
         events += self._steps(rec, steps)
         self.check_record(self.kind, rec)
-        wf.refresh_dispute_deadline(rec)
+        wf.refresh_dispute_deadline(rec, self.policy)
         return Prepared(sheet, row, rec, parties, events, rec.found_date.year, self)
 
     def _parties(self, names: list[str], ids: list[str | None], phones: list[str], role: str,

@@ -35,6 +35,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain import models as m
 from ..domain import workflows as wf
+from ..domain.formatting import percent_text, ratio
 from ..store import status_history as sh
 from .model import Refs, Value
 from .periods import Period, parse_period
@@ -318,10 +319,8 @@ assert len(FIGURES) == len(SETS) + len(RATES) + len(VOLUNTEER_SUMS), "duplicate 
 
 def fmt_rate(num: int, den: int) -> tuple[float | None, str]:
     """A percentage with one decimal, or "—" for an empty denominator."""
-    if den == 0:
-        return None, "—"
-    v = 100.0 * num / den
-    return v, f"{v:.1f}%"
+    v = ratio(num, den)
+    return v, percent_text(v)
 
 
 def fmt_number(v: float) -> str:

@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ..domain import models as m
-from ..domain.deadlines import DeadlineRule
+from ..domain.deadlines import (
+    DISPUTE_ACCEPT_DAYS,
+    DISPUTE_AFTER_FAILURE_DAYS,
+    DISPUTE_START_DAYS,
+    DISPUTE_WINDOW_SETTINGS,
+    DeadlineRule,
+)
 from ..domain.errors import DomainError, NotFound, ValidationError
 from ..domain.roles import ROLE_LABELS, Perm, Role
 from ..store import audit
@@ -32,6 +38,9 @@ SETTING_LABELS = {
     "password_min_length": "密码最短长度",
     "password_classes": "密码须含的字符种类数(小写、大写、数字、其他)",
     "backup_mirror_dir": "第二备份位置(另一块硬盘或U盘上的文件夹，空为不用)",
+    "dispute_accept_days": "纠纷排查登记后受理期限(天)",
+    "dispute_start_days": "纠纷受理后开始调解期限(天)",
+    "dispute_after_failure_days": "调解不成后移交/诉讼/终止期限(天)",
 }
 INTERNAL_SETTINGS = {"demo"}  # written by the program itself (demo store parameters)
 # Integer settings: (lowest, highest, default). Refused outside the range, never stored as text
@@ -40,6 +49,9 @@ INT_SETTINGS = {
     "idle_lock_minutes": (0, 240, 15),
     "password_min_length": (MIN_PASSWORD, 64, MIN_PASSWORD),
     "password_classes": (1, 4, 1),
+    "dispute_accept_days": (1, 90, DISPUTE_ACCEPT_DAYS),
+    "dispute_start_days": (1, 90, DISPUTE_START_DAYS),
+    "dispute_after_failure_days": (1, 90, DISPUTE_AFTER_FAILURE_DAYS),
 }
 _CHAR_CLASSES = (str.islower, str.isupper, str.isdigit)
 
@@ -234,6 +246,19 @@ class AdminOps:
             keyfile.set_user(username, password, self.store.key)
         keyfile.save(path)
 
+    def people(self: Services) -> dict[str, str]:
+        """Login name → the person's name (显示名) of every account, for 经办人 and 修改历史; the
+        program's own entries ("system") read 系统. A name not in the map is shown as it is."""
+        with self.session() as session:
+            rows = session.execute(select(m.User.username, m.User.display_name)).all()
+        names = {"system": "系统"}
+        names.update({u: (d or u) for u, d in rows})
+        return names
+
+    def person_name(self: Services, username: str | None) -> str:
+        """One login name as the person's name (the login name when the account is unknown)."""
+        return self.people().get(username or "", username or "")
+
     def check_password_policy(self: Services, password: str) -> None:
         """Refuse a password that breaks this installation's policy (settings password_*)."""
         min_length = int(self.get_setting("password_min_length", str(MIN_PASSWORD)) or MIN_PASSWORD)
@@ -301,6 +326,12 @@ class AdminOps:
             session.add(s)
             audit.append(session, username=self.actor.username, action="set_setting", record_kind="setting",
                          record_id=None, before=before, after={"key": key, "value": value})
+            if key in DISPUTE_WINDOW_SETTINGS:
+                # The open disputes' next deadlines follow the new window (each row with its entry).
+                from ..store.stage_deadlines import refresh_open_disputes
+
+                session.flush()
+                refresh_open_disputes(session, username=self.actor.username)
         self.invalidate_caches()
 
     def set_holiday(self: Services, day: date, *, is_workday: bool = False, name: str = "", remove: bool = False) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from ..domain import clock
 from ..domain.codes import CodeTables
-from ..domain.deadlines import DeadlinePolicy, DeadlineRule
+from ..domain.deadlines import DISPUTE_WINDOW_SETTINGS, DeadlinePolicy, DeadlineRule
 from ..domain.errors import DomainError
 from ..domain.models import CodeItem, Holiday, Setting, Township
 from ..domain.roles import Perm, require
@@ -98,10 +98,13 @@ class Services(RecordOps, QueryOps, AdminOps):
             with self.session() as s:
                 rule = s.get(Setting, "deadline_rule")
                 days = s.execute(select(Holiday.day, Holiday.is_workday)).all()
+                windows = dict(s.execute(select(Setting.key, Setting.value).where(
+                    Setting.key.in_(tuple(DISPUTE_WINDOW_SETTINGS)))).all())  # type: ignore[attr-defined]
             self._policy = DeadlinePolicy(
                 rule=DeadlineRule(rule.value) if rule else DeadlineRule.CALENDAR,
                 holidays=frozenset(d for d, w in days if not w),
                 workdays=frozenset(d for d, w in days if w),
+                **DeadlinePolicy.windows_from_settings(windows),
             )
         return self._policy
 

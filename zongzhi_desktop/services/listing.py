@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..domain import pinyin
 from ..domain import workflows as wf
 from ..domain.errors import DomainError
 from ..domain.masking import mask_id_number, mask_phone
@@ -322,10 +323,21 @@ def search_terms(text: str) -> list[str]:
     return [t for t in (text or "").split() if t]
 
 
+def _pinyin_compare(a: str | None, b: str | None) -> int:
+    """The PINYIN collation: names in pinyin order (艾 < 白 < 陈 …), then by the text itself."""
+    ka, kb = pinyin.sort_key(a), pinyin.sort_key(b)
+    return (ka > kb) - (ka < kb)
+
+
 class Lister:
     """Runs list queries for one signed-in actor. One SQLite connection per thread."""
 
     DUE_SOON_DAYS = 7
+    # Name columns sorted in pinyin order (PINYIN collation, domain/pinyin.py) while the table has at
+    # most this many live rows: a township's teams and volunteers. Larger tables (the county's) keep
+    # the indexed code-point order — a collation in Python cannot use an index and sorts every row.
+    PINYIN_SORT_MAX = 2000
+    PINYIN_COLUMNS = frozenset({("volunteer_team", "t.name"), ("volunteer", "t.name")})
 
     def __init__(self, services: Services, *, cache_pages: int = 64) -> None:
         self.services = services
@@ -337,6 +349,7 @@ class Lister:
         self._local = threading.local()
         self._counts: dict[ListQuery, int] = {}
         self._materialized: OrderedDict[ListQuery, array[int]] = OrderedDict()
+        self._sizes: dict[str, int] = {}  # live rows per table (whether a name sorts by pinyin)
         self._lock = threading.Lock()
         self.show_personal = services.may_see_personal()
         # Words inside cells; the window replaces them with their translations.
@@ -353,6 +366,7 @@ class Lister:
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA query_only=1")  # lists never write
             conn.execute("PRAGMA cache_size=-16000")  # 16 MB page cache
+            conn.create_collation("PINYIN", _pinyin_compare)
             self._local.conn = conn
         return conn
 
@@ -367,6 +381,7 @@ class Lister:
         with self._lock:
             self._counts.clear()
             self._materialized.clear()
+            self._sizes.clear()
 
     # -- SQL building ---------------------------------------------------------------------------
     def _compile(self, q: ListQuery) -> _Compiled:
@@ -462,11 +477,22 @@ class Lister:
             desc = not desc
         d = " DESC" if desc else ""
         keys = [*col.sort, "t.rowid"]
+        if (spec.table, keys[0]) in self.PINYIN_COLUMNS and self._table_size(spec.table) <= self.PINYIN_SORT_MAX:
+            keys[0] += " COLLATE PINYIN"
         if self._selective_range(q, col):
             # A deadline or resolution-date range selects few rows through its own index; a unary
             # + keeps SQLite from walking the sort index instead (and looking up every row).
             keys[0] = "+" + keys[0]
         return "ORDER BY " + ", ".join(f"{e}{d}" for e in keys)
+
+    def _table_size(self, table: str) -> int:
+        with self._lock:
+            if table in self._sizes:
+                return self._sizes[table]
+        n = int(self.connection().execute(f"SELECT count(*) FROM {table} WHERE voided = 0").fetchone()[0])
+        with self._lock:
+            self._sizes[table] = n
+        return n
 
     @staticmethod
     def _selective_range(q: ListQuery, col: Column) -> bool:

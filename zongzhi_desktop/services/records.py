@@ -155,7 +155,7 @@ class RecordOps:
     def _refresh(self: Services, kind: str, rec: Any) -> None:
         refresher = wf.REFRESHERS.get(kind)
         if refresher:
-            refresher(rec)
+            refresher(rec, self.policy)
 
     def _check_record(self: Services, kind: str, rec: Any) -> None:
         """Cross-field rules that a single field spec cannot express."""

@@ -40,6 +40,10 @@ class Store:
                 if key is None:
                     raise
                 raise StoreUnreadable(target, "加密页面校验失败") from e
+            if self.backup_path is not None:  # an existing store was upgraded just now
+                from .stage_deadlines import run_pending
+
+                run_pending(self.engine)
 
     @property
     def encrypted(self) -> bool:

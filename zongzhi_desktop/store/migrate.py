@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,7 +83,9 @@ def backup_sqlite(path: Path, key: bytes | None = None) -> Path:
 
     The copy is written under a temporary name, checked (integrity_check) and only then renamed,
     so a start killed mid-backup never leaves a file that looks like a backup but is empty."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    from ..domain.clock import CHINA_TZ, now
+
+    stamp = now().astimezone(CHINA_TZ).strftime("%Y%m%d-%H%M%S")  # China time, like the daily backups
     target = path.with_name(f"{path.stem}.before-upgrade-{stamp}{path.suffix}")
     partial = target.with_name(target.name + ".partial")
     from .engine import connect_file

@@ -31,7 +31,7 @@ from sqlalchemy.ext.compiler import compiles
 
 from ..domain import history as h
 from ..domain import models as m
-from ..domain.deadlines import DeadlinePolicy, DeadlineRule
+from ..domain.deadlines import DISPUTE_WINDOW_SETTINGS, DeadlinePolicy, DeadlineRule
 from ..domain.workflows import WORKFLOWS
 
 T_SPAN: Table = m.StatusSpan.__table__  # type: ignore[attr-defined]
@@ -51,9 +51,11 @@ def policy_of(conn: Connection) -> DeadlinePolicy:
     st, ht = m.Setting.__table__, m.Holiday.__table__  # type: ignore[attr-defined]
     rule = conn.execute(select(st.c.value).where(st.c.key == "deadline_rule")).scalar_one_or_none()
     days = conn.execute(select(ht.c.day, ht.c.is_workday)).all()
+    windows = dict(conn.execute(select(st.c.key, st.c.value).where(st.c.key.in_(tuple(DISPUTE_WINDOW_SETTINGS)))).all())
     return DeadlinePolicy(rule=DeadlineRule(rule) if rule else DeadlineRule.CALENDAR,
                           holidays=frozenset(d for d, w in days if not w),
-                          workdays=frozenset(d for d, w in days if w))
+                          workdays=frozenset(d for d, w in days if w),
+                          **DeadlinePolicy.windows_from_settings(windows))
 
 
 def _chunks(ids: list[str]) -> Iterator[list[str]]:

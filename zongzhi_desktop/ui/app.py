@@ -236,19 +236,20 @@ class AppController:
         from ..services import Actor, Services
 
         admin = self.wizard.admin_page.username.text().strip()
-        self.state.last_user = admin
         notice = self.wizard.demo_accounts_text()
         self.wizard.deleteLater()
         self.wizard = None
         self.pending_recovery = Services(self.store, Actor(admin, "admin")).new_recovery_key()
         self.store.close()
         self.store = None
-        self.show_login(notice)
+        self.show_login(notice, username=admin)  # the account the wizard just made, not a remembered one
 
-    def show_login(self, notice: str = "") -> Any:
+    def show_login(self, notice: str = "", *, username: str = "") -> Any:
+        """The sign-in box. The user name is empty (a shared PC does not show who worked last) except
+        right after the setup wizard, which passes the administrator account it created."""
         from .login import LoginDialog
 
-        self.login = LoginDialog(self.target, last_user=self.state.last_user, notice=notice)
+        self.login = LoginDialog(self.target, last_user=username, notice=notice)
         self.login.accepted.connect(self._logged_in)
         self.login.rejected.connect(self.app.quit)
         self.login.show()
@@ -272,7 +273,6 @@ class AppController:
             return
         unlocked = dialog.unlocked
         self.store, actor = unlocked.store, unlocked.actor
-        self.state.last_user = actor.username
         if (self.data_dir / DAMAGE_FLAG).exists():
             problem = (self.data_dir / DAMAGE_FLAG).read_text(encoding="utf-8")
             key = self.store.key
@@ -377,13 +377,39 @@ class AppController:
         from .main_window import MainWindow
 
         self.window = MainWindow(self.services, self.state, log_path=self.log_path)
+        self.window.place_on_screen()
+        self.window.session_ended.connect(self._session_ended)
         self.window.show()
         minutes = int(self.services.get_setting("idle_lock_minutes", "15") or 0)
         self.idle = IdleLock(self.window, self.services, minutes)
         self.window.records_changed.connect(self._settings_may_have_changed)
         self._daily_backup()
+        # The pinyin dictionaries load in the background, not on the first keystroke in a drop-down.
+        from PySide6.QtCore import QCoreApplication
+
+        from ..domain import pinyin
+
+        self.window.runner.run(QCoreApplication.translate("App", "加载拼音"), lambda _progress: pinyin.warm(),
+                               show_progress=False, housekeeping=True)
         self.signals.window_shown.emit(self.window)
         return self.window
+
+    def _session_ended(self, how: str) -> None:
+        """注销 / 切换用户: the window has closed (its state saved); close the store and show an empty
+        sign-in box. Cancelling it quits, as at start-up."""
+        window, self.window = self.window, None
+        if self.idle is not None:
+            self.idle.shutdown()
+            self.idle = None
+        if window is not None:
+            window.runner.wait(10_000)
+            window.deleteLater()  # this slot runs inside the window's own signal
+        log.info("用户 %s %s", self.services.actor.username if self.services else "", "切换用户" if how == "switch" else "注销")
+        self.services = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.show_login()
 
     def _settings_may_have_changed(self) -> None:
         if self.idle is not None and self.services is not None:

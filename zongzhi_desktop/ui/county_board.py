@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,8 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..county.status import ranges
-from ..county.timeliness import CHINA_TZ, PeriodStatus, history, rate_text
+from ..county.timeliness import (
+    MAX_TIMELY_DAYS,
+    PeriodStatus,
+    get_timely_days,
+    history,
+    rate_text,
+    set_timely_days,
+)
 from ..domain.errors import DomainError
+from ..domain.formatting import time_text
 from ..store.database import Store
 from .errors import show_domain_error
 
@@ -41,7 +50,7 @@ STATUS_COLORS = {"on_time": "#c8e6c9", "late": "#ffe0b2", "missing": "#ffcdd2", 
 
 
 def _local(dt: datetime | None) -> str:
-    return dt.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if dt else ""
+    return time_text(dt)
 
 
 def column_label(p: PeriodStatus) -> str:
@@ -79,9 +88,21 @@ class CountyBoard(QWidget):
         self.import_button.setObjectName("board_import")
         self.import_button.setToolTip(self.tr("导入乡镇用U盘送来的批次文件（.zzb），回执写在批次文件旁"))
         self.import_button.setEnabled(keys is not None)
+        # How many days after a period a report still counts as on time (audited county setting).
+        self.timely_days = QSpinBox()
+        self.timely_days.setObjectName("board_timely_days")
+        self.timely_days.setRange(0, MAX_TIMELY_DAYS)
+        self.timely_days.setPrefix(self.tr("期末后 "))
+        self.timely_days.setSuffix(self.tr(" 日内为按时"))
+        self.timely_days.setValue(get_timely_days(store))
+        self.timely_save = QPushButton(self.tr("保存"))
+        self.timely_save.setObjectName("board_timely_save")
+        self.timely_save.setToolTip(self.tr("修改按时上报的期限（记入审计日志）"))
         top = QHBoxLayout()
         top.addWidget(title)
         top.addStretch(1)
+        top.addWidget(self.timely_days)
+        top.addWidget(self.timely_save)
         top.addWidget(self.kind)
         top.addWidget(self.refresh_button)
         top.addWidget(self.import_button)
@@ -122,6 +143,7 @@ class CountyBoard(QWidget):
 
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         self.refresh_button.clicked.connect(self.refresh)
+        self.timely_save.clicked.connect(lambda: self.save_timely_days())
         self.import_button.clicked.connect(lambda: self.import_files())
         self.table.cellDoubleClicked.connect(self._double_clicked)
         self.refresh()
@@ -211,8 +233,18 @@ class CountyBoard(QWidget):
             missing=p.count("missing"), pending=p.count("pending"), rate=rate_text(p.reporting_rate),
             timely=rate_text(p.timely_rate)))
         self.rule.setText(self.tr(
-            "期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（zongzhi county config --timely-days 可改）。"
-            "双击乡镇查看其记录。").format(days=p.timely_days))
+            "期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（右上角可改）。"
+            "尚未到期的“待报”乡镇不计入上报率和及时率。双击乡镇查看其记录。").format(days=p.timely_days))
+
+    def save_timely_days(self) -> None:
+        """The 按时 window from the spin box (county/timeliness.py set_timely_days, audited)."""
+        try:
+            set_timely_days(self.store, self.timely_days.value(), actor=self.actor)
+        except DomainError as e:
+            show_domain_error(self, e, self.tr("按时上报期限"))
+            return
+        self.refresh()
+        self.message.setText(self.tr("已保存：期末后 {days} 日内收到为按时").format(days=self.timely_days.value()))
 
     def cell_status(self, township_code: str, period_code: str) -> str | None:
         """The status shown for one township and period (for tests and tools)."""

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..county.setup import CountyKeys, county_identity, unlock_county_keys
-from ..county.timeliness import CHINA_TZ, aware, registered_townships
+from ..county.timeliness import aware, registered_townships
 from ..domain.errors import DomainError
+from ..domain.formatting import time_text
 from ..services import Actor, Services
 from ..services.listing import ListQuery
 from ..store.database import Store
@@ -278,7 +279,7 @@ class CountyWindow(MainWindow):
             stamps = s.execute(select(CountyTownship.last_received_at)).scalars().all()
         last = max((aware(t) for t in stamps if t), default=None)
         self.sync_label.setText(self.tr("最近接收：{when}").format(
-            when=last.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")) if last else self.tr("尚未收到批次"))
+            when=time_text(last)) if last else self.tr("尚未收到批次"))
 
     def _build_page(self, key: str) -> QWidget:
         from .county_board import CountyBoard
@@ -341,6 +342,7 @@ def start_county(controller: Any, *, path: Path | None = None) -> Any:
         controller.services = Services(controller.store, county_actor(dialog.identity.county_name), **kw)
         window = CountyWindow(controller.services, controller.state, keys, log_path=controller.log_path)
         controller.window = window
+        window.place_on_screen()  # fits the available screen area, as the township window does
         window.show()
         controller.signals.window_shown.emit(window)
 

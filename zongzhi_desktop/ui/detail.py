@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain import workflows as wf
 from ..domain.errors import DomainError, ValidationError, ValidationErrors
 from ..domain.fields import F, FieldSpec
+from ..domain.formatting import time_text
 from ..domain.roles import Perm, has_perm
 from ..forms_loader import COMMON_DETAIL_LABELS, load_form
 from ..reports.documents import DOCUMENTS, build_document, documents_for, record_print
@@ -451,6 +452,7 @@ class RecordDetailDialog(QDialog):
 
     def _build_timeline(self) -> None:
         rows = []
+        people = self.services.people()  # 经办人: the person's name, not the login name
         for ev in self.services.timeline(self.kind, self.record_id):
             label, specs = self._step_labels(ev.action)
             by_name = {s.name: s for s in specs}
@@ -464,7 +466,7 @@ class RecordDetailDialog(QDialog):
                     details.append(f"{t(s.label) if s else k}：{text}")
             elif ev.note and ev.note != label:
                 details.append(ev.note)
-            rows.append([ev.event_date.isoformat(), label, ev.actor, "；".join(details)])
+            rows.append([ev.event_date.isoformat(), label, people.get(ev.actor, ev.actor), "；".join(details)])
         _fill(self.timeline_table, rows)
 
     def _build_audit(self) -> None:
@@ -476,6 +478,7 @@ class RecordDetailDialog(QDialog):
         field_names = {"id_number": self.tr("身份证号"), "phone": self.tr("联系电话")}
         outputs = {"print": self.tr("打印"), "pdf": self.tr("导出PDF"), "xlsx": self.tr("导出Excel")}
         rows = []
+        people = self.services.people()  # 修改人: the person's name, not the login name
         for entry in reversed(self.services.audit_history(self.record_id)):  # newest first
             before = json.loads(entry.before) if entry.before else {}
             after = json.loads(entry.after) if entry.after else {}
@@ -485,7 +488,7 @@ class RecordDetailDialog(QDialog):
                 if entry.action == "print_personal_document":
                     shown = "、".join(field_names.get(f, f) for f in after.get("fields", []))
                     what += self.tr("（{how}，含{fields}）").format(how=outputs.get(after.get("output"), ""), fields=shown)
-                rows.append([entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), entry.username,
+                rows.append([time_text(entry.at), people.get(entry.username, entry.username),
                              names[entry.action], what])
                 continue
             for col, new in after.items():
@@ -500,7 +503,7 @@ class RecordDetailDialog(QDialog):
                 changes.append(f"{label}：{old_t or '空'} → {new_t or '空'}" if before else f"{label}：{new_t}")
             action = names.get(entry.action) or (t(wfl.actions[entry.action].label) if wfl and entry.action in wfl.actions
                                                   else entry.action)
-            rows.append([entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), entry.username, action, "；".join(changes)])
+            rows.append([time_text(entry.at), people.get(entry.username, entry.username), action, "；".join(changes)])
         _fill(self.audit_table, rows)
 
     # -- actions ------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ opens, without blocking: the clerk may restore it, discard it, or simply start t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ..domain.formatting import time_text
 from ..services.drafts import DraftInfo, DraftStore
 
 AUTOSAVE_DELAY_MS = 1500
@@ -102,10 +102,7 @@ class DraftBanner(QFrame):
 
     def offer(self, draft: DraftInfo) -> None:
         self.draft = draft
-        when = draft.updated_at
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        local = when.astimezone().strftime("%m-%d %H:%M")
+        local = time_text(draft.updated_at, "%m-%d %H:%M")  # China time, like every time shown
         self.text.setText(self.tr("发现 {when} 未保存的草稿，可恢复继续填写。").format(when=local))
         self.setVisible(True)
 

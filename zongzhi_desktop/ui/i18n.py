@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
@@ -21,6 +24,29 @@ def catalog_path(language: str) -> str:
     return str(resource_path("i18n", f"zongzhi_{language}.qm"))
 
 
+QT_CATALOG = "qtbase_zh_CN"  # Qt's own strings: standard buttons, file and colour dialogs, context menus
+
+
+def qt_translations_dir() -> str:
+    """Where Qt's own catalogs are: Qt's translations path, else the PySide6 wheel's folder (a frozen
+    build keeps qtbase_zh_CN.qm under PySide6/Qt/translations, build.spec)."""
+    candidates = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    try:
+        import PySide6
+
+        root = Path(PySide6.__file__).parent
+        candidates += [root / "Qt" / "translations", root / "translations"]
+    except (ImportError, TypeError):
+        pass
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidates += [Path(frozen) / "PySide6" / "Qt" / "translations", Path(frozen) / "PySide6" / "translations"]
+    for folder in candidates:
+        if (folder / f"{QT_CATALOG}.qm").is_file():
+            return str(folder)
+    return str(candidates[0])
+
+
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     """Install the app catalog (and Qt's own, for standard buttons) for `language`.
 
@@ -28,7 +54,7 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     """
     language = normalize_language(language)
     installed: list[QTranslator] = []
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_dir = qt_translations_dir()
     if language == "en":
         app_tr = QTranslator(app)
         if not app_tr.load(catalog_path("en")):
@@ -38,7 +64,7 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     else:
         qt_tr = QTranslator(app)
-        if qt_tr.load("qtbase_zh_CN", qt_dir):
+        if qt_tr.load(QT_CATALOG, qt_dir):
             app.installTranslator(qt_tr)
             installed.append(qt_tr)
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))

@@ -28,9 +28,12 @@ _ACTIVITY = {
 
 
 class UnlockDialog(QDialog):
-    """Asks the signed-in user's password; the only visible window while locked."""
+    """Asks the signed-in user's password; the only visible window while locked. On a shared PC
+    another person can 切换用户 instead: the locked session ends (its open forms kept as drafts)."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    switch_requested = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None, *, can_switch: bool = False) -> None:
         super().__init__(parent)
         self.services = services
         self.setObjectName("unlock_dialog")
@@ -51,6 +54,12 @@ class UnlockDialog(QDialog):
         self.unlock_button.setText(self.tr("解锁"))
         self.unlock_button.setObjectName("unlock_button")
         buttons.accepted.connect(self.try_unlock)
+        self.switch_button = buttons.addButton(self.tr("切换用户"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.switch_button.setObjectName("unlock_switch_user")
+        self.switch_button.setToolTip(self.tr("结束{user}的会话（未保存的录入留作其草稿），回到登录窗口").format(user=who))
+        self.switch_button.setAutoDefault(False)
+        self.switch_button.setVisible(can_switch)
+        self.switch_button.clicked.connect(lambda: self.switch_requested.emit())
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addWidget(self.password)
@@ -145,9 +154,10 @@ class IdleLock(QObject):
         # Cover every window showing data (the main window and any open form) until unlocked.
         self._covers = [LockCover(w) for w in QApplication.topLevelWidgets()
                         if w.isVisible() and not isinstance(w, UnlockDialog) and w.windowType() != Qt.WindowType.ToolTip]
-        self.dialog = UnlockDialog(self.services, self.window)
+        self.dialog = UnlockDialog(self.services, self.window, can_switch=hasattr(self.window, "end_session"))
         self.dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.dialog.accepted.connect(self._unlock)
+        self.dialog.switch_requested.connect(self._switch_user)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
@@ -163,6 +173,20 @@ class IdleLock(QObject):
         if self.interval_ms > 0:
             self.timer.start(self.interval_ms)
         self.unlocked.emit()
+
+    def _switch_user(self) -> None:
+        """切换用户 from the lock: nobody may see the locked user's data, so their open forms are
+        closed without questions (hidden: each keeps its typing as that user's draft) and the
+        session ends (ui/main_window.py end_session)."""
+        self.timer.stop()
+        for cover in self._covers:
+            cover.deleteLater()
+        self._covers = []
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
+        self.dialog = None
+        self.window.end_session("switch", keep_drafts=True)  # type: ignore[attr-defined]
 
     def shutdown(self) -> None:
         self.timer.stop()

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..county.timeliness import CHINA_TZ, aware
+from ..county.timeliness import aware
+from ..domain.formatting import time_text
 from ..domain.models import ImportBatch
 from ..domain.roles import Perm, has_perm
 from ..ledger.fields import LEDGER_KINDS
@@ -30,7 +31,7 @@ from .runner import OperationRunner
 
 def china_time(dt: Any) -> str:
     """A stored UTC timestamp as China time (the clerk's clock)."""
-    return aware(dt).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    return time_text(aware(dt))
 
 
 class BatchesDialog(QDialog):
@@ -77,10 +78,11 @@ class BatchesDialog(QDialog):
     def reload(self) -> None:
         self.batches = list_batches(self.services)
         self.table.setRowCount(len(self.batches))
+        people = self.services.people()  # 导入人: the person's name
         for r, b in enumerate(self.batches):
             state = self.tr("已撤销：{reason}").format(reason=b.undo_reason) if b.undone_at else self.tr("有效")
             values: list[Any] = [b.id[:8], china_time(b.created_at), LEDGER_KINDS.get(b.kind, b.kind),
-                                 b.file_name, b.imported, b.created_by, state]
+                                 b.file_name, b.imported, people.get(b.created_by, b.created_by), state]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(str(v)))
         self._update()

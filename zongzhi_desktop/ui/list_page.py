@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..services import Services
 from ..services.listing import OPEN, Lister, ListQuery, list_spec
+from ..services.queries import DUE_SOON_DAYS
 from .icons import icon
 from .list_model import RecordTableModel
 from .runner import OperationRunner, Progress
@@ -151,8 +152,12 @@ class RecordListPage(QWidget):
             filters.addWidget(self.homicide)
         self.overdue = QCheckBox(self.tr("已逾期"))
         self.overdue.setObjectName("filter_overdue")
+        # 7日内到期: open with its next deadline from today to today + 7 (with 已逾期: either).
+        self.due_soon = QCheckBox(self.tr("7日内到期"))
+        self.due_soon.setObjectName("filter_due_soon")
         if spec.has_deadline:
             filters.addWidget(self.overdue)
+            filters.addWidget(self.due_soon)
         self.range = QComboBox()
         self.range.setObjectName("filter_range")
         self.date_from = QDateEdit()
@@ -228,6 +233,7 @@ class RecordListPage(QWidget):
             combo.currentIndexChanged.connect(self._apply_filters)
         self.homicide.toggled.connect(self._apply_filters)
         self.overdue.toggled.connect(self._apply_filters)
+        self.due_soon.toggled.connect(self._apply_filters)
         self.range.currentIndexChanged.connect(self._range_changed)
         self.date_from.dateChanged.connect(self._apply_filters)
         self.date_to.dateChanged.connect(self._apply_filters)
@@ -266,6 +272,8 @@ class RecordListPage(QWidget):
             q = replace(q, risk_level=self.risk.currentData(), homicide_risk=self.homicide.isChecked())
         if self.spec.has_deadline:
             q = replace(q, overdue=self.overdue.isChecked())
+            if self.due_soon.isChecked():
+                q = replace(q, due_within=DUE_SOON_DAYS)
         if self.spec.date_field:
             key = self.range.currentData()
             if key == "custom":
@@ -314,15 +322,19 @@ class RecordListPage(QWidget):
         """Show a drill-down (dashboard number): set the widgets from `q` and name it in a banner."""
         self._updating = True
         try:
-            self._base = replace(ListQuery(self.kind), due_within=q.due_within, date_basis=q.date_basis,
-                                 overdue=q.overdue if q.due_within is not None else False, ids=q.ids)
+            # "Due within 7 days" (alone or with 已逾期) is the checkbox; other windows stay in the preset.
+            soon = q.due_within == DUE_SOON_DAYS
+            self._base = replace(ListQuery(self.kind), due_within=None if soon else q.due_within,
+                                 date_basis=q.date_basis,
+                                 overdue=q.overdue if q.due_within is not None and not soon else False, ids=q.ids)
+            self.due_soon.setChecked(soon)
             self.search.setText(q.search)
             _select(self.status, q.status)
             _select(self.type, q.type)
             _select(self.village, q.village_id)
             _select(self.risk, q.risk_level)
             self.homicide.setChecked(q.homicide_risk)
-            self.overdue.setChecked(q.overdue and q.due_within is None)
+            self.overdue.setChecked(q.overdue and (q.due_within is None or soon))
             if self.spec.date_field:
                 if q.date_from or q.date_to:
                     _select(self.range, "custom")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -23,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.formatting import time_text
 from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
 from ..services.listing import CELL_WORDS, Lister, ListQuery
 from ..store.engine import connect_file, dbapi_module
+from . import pinyin_search
 from .dashboard_page import DashboardPage
 from .icons import icon
 from .list_page import RecordListPage
@@ -40,6 +41,12 @@ ICON_DELAY_MS = 150
 # Role labels come from domain/roles.py; listed here so the translation catalog has them.
 _ROLE_NAMES = (QT_TRANSLATE_NOOP("roles", "录入员"), QT_TRANSLATE_NOOP("roles", "审核员"),
                QT_TRANSLATE_NOOP("roles", "管理员"))
+# The shared PC (issue 16): 注销 and 切换用户 end the session and show the sign-in box again.
+LOGOUT_SHORTCUT = "Ctrl+Shift+L"
+SWITCH_USER_SHORTCUT = "Ctrl+Shift+U"
+# Below this available screen area the first window opens maximised (a 1366×768 clerk's PC).
+MAXIMISE_BELOW = QSize(1440, 900)
+DEFAULT_SIZE = QSize(1280, 800)
 LIST_PAGE_OF_KIND = {"petition": "petition", "dispute": "dispute", "package": "package", "dispatch": "dispatch",
                      "team": "volunteer", "volunteer": "volunteer", "activity": "volunteer"}
 
@@ -88,10 +95,13 @@ class MainWindow(QMainWindow):
 
     page_changed = Signal(str)
     records_changed = Signal()
+    # 注销 / 切换用户 was chosen and the window closed: "logout" or "switch" (app.py shows the sign-in box)
+    session_ended = Signal(str)
     imports_ledgers = True  # 文件 → 导入台账 (not in the read-only county window)
+    offers_logout = True  # 注销 / 切换用户 (the county window is opened by a passphrase, not an account)
 
     def __init__(self, services: Services, state: UiState, *, runner: OperationRunner | None = None,
-                 log_path: Path | None = None, parent: QWidget | None = None) -> None:
+                 log_path: Path | None = None, start_page: str = "home", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.state = state
@@ -105,7 +115,7 @@ class MainWindow(QMainWindow):
         self.dialogs: list[QWidget] = []  # open record dialogs (kept alive while shown)
         self.setObjectName("main_window")
         self.setWindowTitle(self.tr("综治桌面 — {township}综治中心").format(township=self._township_name()))
-        self.resize(1280, 760)
+        self.resize(DEFAULT_SIZE)
         self.setMinimumSize(1024, 640)
 
         self.nav = QListWidget()
@@ -143,10 +153,11 @@ class MainWindow(QMainWindow):
             from .ledger_wizard import install_menu  # 文件 → 导入台账
 
             install_menu(self)
-        state.restore_geometry(self, "main")
+        if self.offers_logout:
+            self._install_session_menu()
         state.restore_splitter(self.splitter, "main")
-        last = state.last_page if state.last_page in self._keys else "home"
-        self.navigate(last or "home")
+        # Every sign-in starts on 首页, never on the previous user's last page (issue 16).
+        self.navigate(start_page if start_page in self._keys else "home")
         self.icons_ready = False
         QTimer.singleShot(ICON_DELAY_MS, self.apply_icons)  # after the first paint (icons.py)
 
@@ -200,6 +211,66 @@ class MainWindow(QMainWindow):
         self.size_label.setText(self.tr("数据库：{size}").format(size=human_size(size)))
         self.sync_label.setText(last_sync_text(path, self.services.store.key))
 
+    # -- the shared PC: 注销 / 切换用户 and where the window opens -----------------------------------
+    def _install_session_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("用户"))
+        menu.setObjectName("menu_user")
+        self.switch_user_action = QAction(self.tr("切换用户…"), self)
+        self.switch_user_action.setObjectName("action_switch_user")
+        self.switch_user_action.setShortcut(QKeySequence(SWITCH_USER_SHORTCUT))
+        self.switch_user_action.setToolTip(self.tr("结束当前用户的会话，回到登录窗口（{key}）").format(key=SWITCH_USER_SHORTCUT))
+        self.switch_user_action.triggered.connect(lambda _checked=False: self.end_session("switch"))
+        self.logout_action = QAction(self.tr("注销"), self)
+        self.logout_action.setObjectName("action_logout")
+        self.logout_action.setShortcut(QKeySequence(LOGOUT_SHORTCUT))
+        self.logout_action.setToolTip(self.tr("注销当前用户，回到登录窗口（{key}）").format(key=LOGOUT_SHORTCUT))
+        self.logout_action.triggered.connect(lambda _checked=False: self.end_session("logout"))
+        for action in (self.switch_user_action, self.logout_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            menu.addAction(action)
+            self.addAction(action)  # the shortcut works with the menu bar hidden or closed
+
+    def end_session(self, how: str = "logout", *, keep_drafts: bool = False) -> bool:
+        """注销 / 切换用户: close the window (an open form with unsaved input may refuse, as on exit),
+        then `session_ended(how)`. True when the session ended.
+
+        `keep_drafts` (切换用户 from the idle lock: the person at the PC is not the one whose forms
+        are open): modal steps are cancelled and open forms closed without asking; a form hidden
+        this way keeps its typing as its user's draft (ui/forms/record_form.py hideEvent)."""
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        if keep_drafts:
+            for _ in range(10):  # nested step dialogs (exec) first, innermost first
+                modal = QApplication.activeModalWidget()
+                if modal is None or not hasattr(modal, "done"):
+                    break
+                modal.done(0)  # type: ignore[attr-defined]
+            for dlg in list(self.dialogs):
+                self.dialogs.remove(dlg)
+                dlg.hide()
+                dlg.deleteLater()
+        quits = app.quitOnLastWindowClosed()
+        app.setQuitOnLastWindowClosed(False)  # the sign-in box comes next; the process goes on
+        try:
+            if not self.close():
+                return False
+            self.session_ended.emit(how)
+        finally:
+            app.setQuitOnLastWindowClosed(quits)
+        return True
+
+    def place_on_screen(self) -> None:
+        """Fit the first window into the screen's available area: maximised below 1440×900,
+        otherwise the remembered geometry when it still fits, else the default size centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 728)
+        saved, was_maximised = self.state.window_rect("main")
+        rect, maximise = fit_window(available, saved, was_maximised)
+        self.setMinimumSize(self.minimumSize().boundedTo(rect.size()))  # a netbook-sized screen
+        self.setGeometry(rect)
+        if maximise:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
     # -- navigation -----------------------------------------------------------------------------
     def _shortcuts(self) -> None:
         for i, key in enumerate(self._keys[:9], start=1):
@@ -225,7 +296,6 @@ class MainWindow(QMainWindow):
         key = self._keys[row]
         page = self.page(key)
         self.stack.setCurrentIndex(row)
-        self.state.last_page = key
         if key == "home" and isinstance(page, DashboardPage) and getattr(self, "_dashboard_stale", False):
             self._dashboard_stale = False
             page.refresh()
@@ -237,6 +307,7 @@ class MainWindow(QMainWindow):
             holder = self.stack.widget(self._keys.index(key))
             holder.layout().addWidget(page)
             self.pages[key] = page
+            pinyin_search.enable_all(page)  # pinyin type-ahead in every drop-down of the page
             if getattr(self, "icons_ready", False) and hasattr(page, "apply_icons"):
                 page.apply_icons()
         return self.pages[key]
@@ -366,12 +437,12 @@ class MainWindow(QMainWindow):
 
     # -- closing --------------------------------------------------------------------------------
     def save_state(self) -> None:
-        self.state.save_geometry(self, "main")
+        self.state.save_window_rect("main", self.normalGeometry() if self.isMaximized() else self.geometry(),
+                                    self.isMaximized())
         self.state.save_splitter(self.splitter, "main")
         dash = self.pages.get("home")
         if isinstance(dash, DashboardPage):
             self.state.save_splitter(dash.splitter, "dashboard")
-        self.state.last_page = self.current_key()
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -387,6 +458,22 @@ class MainWindow(QMainWindow):
                 return
         self.lister.close()
         event.accept()
+
+
+def fit_window(available: QRect, saved: QRect | None, was_maximised: bool = False) -> tuple[QRect, bool]:
+    """Where the first window goes: (normal geometry, maximised?) within `available` (the screen's
+    QScreen.availableGeometry). Below 1440×900 the window is maximised (its normal geometry the saved
+    one if that fits, so un-maximising returns to it). A saved geometry is used only when it lies
+    wholly inside the available area; otherwise the default 1280×800, shrunk to fit, centred."""
+    fits = saved is not None and saved.isValid() and available.contains(saved)
+    if fits:
+        normal = QRect(saved)  # type: ignore[arg-type]
+    else:
+        size = DEFAULT_SIZE.boundedTo(QSize(available.width() * 9 // 10, available.height() * 9 // 10))
+        normal = QRect(0, 0, size.width(), size.height())
+        normal.moveCenter(available.center())
+    small = available.width() < MAXIMISE_BELOW.width() or available.height() < MAXIMISE_BELOW.height()
+    return normal, small or (fits and was_maximised)
 
 
 def store_size(path: Path) -> int:
@@ -434,12 +521,5 @@ def last_sync_text(path: Path | None, key: bytes | None = None) -> str:
 
 
 def _local_time(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        dt = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)[:16]
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    """A stored UTC timestamp in China time, whatever the PC's time zone (domain/formatting.py)."""
+    return time_text(value)

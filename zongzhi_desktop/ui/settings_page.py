@@ -405,10 +405,12 @@ class RulesTab(QWidget):
         ll.addRow(self.tr("无操作多久后锁定"), self.minutes)
         ll.addRow("", save_lock)
         password_box = self._password_box()
-        for box in (rule_box, lock_box, password_box):
+        windows_box = self._windows_box()
+        for box in (rule_box, windows_box, lock_box, password_box):
             box.setMaximumWidth(640)
         layout = QVBoxLayout(self)
         layout.addWidget(rule_box)
+        layout.addWidget(windows_box)
         layout.addWidget(lock_box)
         layout.addWidget(password_box)
         layout.addStretch(1)
@@ -440,6 +442,45 @@ class RulesTab(QWidget):
         form.addRow(note)
         form.addRow("", save)
         return box
+
+    def _windows_box(self) -> QGroupBox:
+        """纠纷各阶段期限: the dispute windows (settings dispute_*_days, domain/deadlines.py)."""
+        box = QGroupBox(self.tr("矛盾纠纷各阶段期限"))
+        form = QFormLayout(box)
+        labels = {"dispute_accept_days": self.tr("排查登记后受理"),
+                  "dispute_start_days": self.tr("受理后开始调解"),
+                  "dispute_after_failure_days": self.tr("调解不成后移交/诉讼/终止")}
+        self.windows: dict[str, QSpinBox] = {}
+        for key, label in labels.items():
+            low, high, default = INT_SETTINGS[key]
+            spin = QSpinBox()
+            spin.setObjectName(f"rules_{key}")
+            spin.setRange(low, high)
+            spin.setSuffix(self.tr(" 天内"))
+            spin.setValue(int(self.services.get_setting(key, str(default)) or default))
+            form.addRow(label, spin)
+            self.windows[key] = spin
+        note = QLabel(self.tr("调解中的纠纷：调解开始后30日提示（司法部规定调解一般在一个月内结束）。"
+                              "修改后，尚在这些阶段的纠纷按新期限重新计算。"))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6270;")
+        form.addRow(note)
+        save = QPushButton(self.tr("保存"))
+        save.setObjectName("rules_save_windows")
+        save.clicked.connect(lambda: self.save_windows())
+        form.addRow("", save)
+        return box
+
+    def save_windows(self) -> None:
+        try:
+            for key, spin in self.windows.items():
+                if str(spin.value()) != (self.services.get_setting(key) or str(INT_SETTINGS[key][2])):
+                    self.services.set_setting(key, str(spin.value()))
+        except DomainError as e:
+            show_domain_error(self, e, self.tr("矛盾纠纷各阶段期限"))
+            return
+        self.changed.emit()
+        show_message(self, self.tr("矛盾纠纷各阶段期限"), self.tr("已保存；在办纠纷的期限已重新计算"), warning=False)
 
     def save_password_policy(self) -> None:
         try:

@@ -1,13 +1,15 @@
-"""Per-machine window state (geometry, splitters, last page, language) in <data dir>/ui.ini."""
+"""Per-machine window state (geometry, splitters, language) in <data dir>/ui.ini. Nothing of a
+signed-in user's session is kept here (a shared PC: no last user, no last page)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtWidgets import QSplitter, QWidget
 
 UI_FILE = "ui.ini"
+LEGACY_KEYS = ("login/last_user", "window/last_page")
 
 
 class UiState:
@@ -15,6 +17,8 @@ class UiState:
 
     def __init__(self, data_dir: Path) -> None:
         self.settings = QSettings(str(Path(data_dir) / UI_FILE), QSettings.Format.IniFormat)
+        for key in LEGACY_KEYS:  # an earlier release remembered the last user and page here
+            self.settings.remove(key)
 
     def value(self, key: str, default: object = None) -> object:
         return self.settings.value(key, default)
@@ -35,29 +39,27 @@ class UiState:
     def language(self, value: str) -> None:
         self.settings.setValue("ui/language", value)
 
-    @property
-    def last_page(self) -> str | None:
-        v = self.settings.value("window/last_page")
-        return str(v) if v else None
-
-    @last_page.setter
-    def last_page(self, value: str) -> None:
-        self.settings.setValue("window/last_page", value)
-
-    @property
-    def last_user(self) -> str:
-        return str(self.settings.value("login/last_user", "") or "")
-
-    @last_user.setter
-    def last_user(self, value: str) -> None:
-        self.settings.setValue("login/last_user", value)
-
     def save_geometry(self, widget: QWidget, name: str) -> None:
         self.settings.setValue(f"geometry/{name}", widget.saveGeometry())
 
     def restore_geometry(self, widget: QWidget, name: str) -> bool:
         data = self.settings.value(f"geometry/{name}")
         return isinstance(data, QByteArray) and widget.restoreGeometry(data)
+
+    def save_window_rect(self, name: str, rect: QRect, maximised: bool) -> None:
+        """A window's normal geometry (frame excluded) and whether it was maximised (ui/main_window.py
+        fit_window decides whether it still fits the screen it opens on)."""
+        self.settings.setValue(f"window_rect/{name}", [rect.x(), rect.y(), rect.width(), rect.height()])
+        self.settings.setValue(f"window_rect/{name}_maximised", bool(maximised))
+
+    def window_rect(self, name: str) -> tuple[QRect | None, bool]:
+        value = self.settings.value(f"window_rect/{name}")
+        maximised = str(self.settings.value(f"window_rect/{name}_maximised", "false")).lower() == "true"
+        try:
+            x, y, w, h = (int(v) for v in value)  # type: ignore[union-attr]
+        except (TypeError, ValueError):
+            return None, maximised
+        return QRect(x, y, w, h), maximised
 
     def save_splitter(self, splitter: QSplitter, name: str) -> None:
         self.settings.setValue(f"splitter/{name}", splitter.saveState())

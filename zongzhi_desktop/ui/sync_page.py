@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DomainError
+from ..domain.formatting import time_text
 from ..domain.roles import Perm, has_perm
 from ..services import Services
 from ..sync.drives import removable_drives
@@ -316,7 +317,7 @@ class SyncPage(QWidget):
             for c, v in enumerate((table_label(x.table_name), x.record_id, x.reason)):
                 self.rejections.setItem(r, c, QTableWidgetItem(v))
         waiting = "，".join(f"{b.sequence}（{b.rows}条）" for b in st.awaiting_receipt)
-        last = st.last_receipt_at.astimezone().strftime("%Y-%m-%d %H:%M") if st.last_receipt_at else self.tr("无")
+        last = time_text(st.last_receipt_at) if st.last_receipt_at else self.tr("无")
         self.summary.setText(self.tr("未确认记录共 {n} 条（下次上报将包含）。最近批次序号：{seq}；最近回执：{last}。{wait}").format(
             n=st.unacked_total, seq=st.last_sequence, last=last,
             wait=self.tr("等待回执的批次：{w}。").format(w=waiting) if waiting else ""))

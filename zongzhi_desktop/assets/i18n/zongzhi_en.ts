@@ -105,6 +105,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>每日自动备份</source>
         <translation>Daily automatic backup</translation>
     </message>
+    <message>
+        <source>加载拼音</source>
+        <translation>Loading pinyin</translation>
+    </message>
 </context>
 <context>
     <name>BatchesDialog</name>
@@ -378,10 +382,6 @@ Save your work and close the program; at the next start it will offer to restore
         <translation>{label}: {expected} expected, {on_time} on time, {late} late, {missing} missing, {pending} pending; reporting rate {rate}, timeliness rate {timely}</translation>
     </message>
     <message>
-        <source>期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（zongzhi county config --timely-days 可改）。双击乡镇查看其记录。</source>
-        <translation>A bundle exported after 00:00 on the day after the period covers it; it is on time if the county receives it within {days} days after the period (change with zongzhi county config --timely-days). Double-click a township to see its records.</translation>
-    </message>
-    <message>
         <source>导入批次文件</source>
         <translation>Import bundle files</translation>
     </message>
@@ -412,6 +412,34 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>{file}：乡镇 {town} 批次 {seq}：{head}；{where}</source>
         <translation>{file}: township {town} bundle {seq}: {head}; {where}</translation>
+    </message>
+    <message>
+        <source>期末后 </source>
+        <translation>within </translation>
+    </message>
+    <message>
+        <source> 日内为按时</source>
+        <translation> days = on time</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>修改按时上报的期限（记入审计日志）</source>
+        <translation>Change the on-time window (recorded in the audit log)</translation>
+    </message>
+    <message>
+        <source>期末次日0时后导出的批次覆盖该期；期末后 {days} 日内县级收到为按时（右上角可改）。尚未到期的“待报”乡镇不计入上报率和及时率。双击乡镇查看其记录。</source>
+        <translation>A bundle exported after 00:00 of the day after the period covers it; received within {days} days of the period&apos;s end counts as on time (change it at the top right). Townships still pending are not counted in the reporting and timely rates. Double-click a township to see its records.</translation>
+    </message>
+    <message>
+        <source>按时上报期限</source>
+        <translation>On-time window</translation>
+    </message>
+    <message>
+        <source>已保存：期末后 {days} 日内收到为按时</source>
+        <translation>Saved: received within {days} days of the period&apos;s end is on time</translation>
     </message>
 </context>
 <context>
@@ -1054,6 +1082,26 @@ Save your work and close the program; at the next start it will offer to restore
         <source>最近同步：{when}（第{seq}包，待回执）</source>
         <translation>Last sync: {when} (bundle {seq}, awaiting receipt)</translation>
     </message>
+    <message>
+        <source>用户</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>切换用户…</source>
+        <translation>Switch user…</translation>
+    </message>
+    <message>
+        <source>结束当前用户的会话，回到登录窗口（{key}）</source>
+        <translation>End this user&apos;s session and return to sign-in ({key})</translation>
+    </message>
+    <message>
+        <source>注销</source>
+        <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>注销当前用户，回到登录窗口（{key}）</source>
+        <translation>Sign out and return to sign-in ({key})</translation>
+    </message>
 </context>
 <context>
     <name>NewUserDialog</name>
@@ -1630,6 +1678,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>已导出 {done} / {total} 条</source>
         <translation>Exported {done} of {total}</translation>
     </message>
+    <message>
+        <source>7日内到期</source>
+        <translation>Due within 7 days</translation>
+    </message>
 </context>
 <context>
     <name>RecordPickerDialog</name>
@@ -2035,6 +2087,34 @@ Choose an earlier backup.</translation>
     <message>
         <source>已保存密码规则</source>
         <translation>Password rules saved</translation>
+    </message>
+    <message>
+        <source>矛盾纠纷各阶段期限</source>
+        <translation>Dispute stage deadlines</translation>
+    </message>
+    <message>
+        <source>排查登记后受理</source>
+        <translation>Accept after screening</translation>
+    </message>
+    <message>
+        <source>受理后开始调解</source>
+        <translation>Start mediation after acceptance</translation>
+    </message>
+    <message>
+        <source>调解不成后移交/诉讼/终止</source>
+        <translation>Transfer/litigate/end after failed mediation</translation>
+    </message>
+    <message>
+        <source> 天内</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>调解中的纠纷：调解开始后30日提示（司法部规定调解一般在一个月内结束）。修改后，尚在这些阶段的纠纷按新期限重新计算。</source>
+        <translation>Disputes in mediation are flagged 30 days after mediation started (Ministry of Justice rules: mediation normally ends within a month). After a change, disputes still in these stages get their deadlines recomputed.</translation>
+    </message>
+    <message>
+        <source>已保存；在办纠纷的期限已重新计算</source>
+        <translation>Saved; the deadlines of open disputes were recomputed</translation>
     </message>
 </context>
 <context>
@@ -2554,6 +2634,14 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>密码错误</source>
         <translation>Wrong password</translation>
+    </message>
+    <message>
+        <source>切换用户</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <source>结束{user}的会话（未保存的录入留作其草稿），回到登录窗口</source>
+        <translation>End {user}&apos;s session (unsaved input is kept as their draft) and return to sign-in</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from ...domain.fields import FieldSpec
+from ...domain.formatting import time_text
 from ...domain.masking import mask_id_number, mask_phone
 from ...services import Services
 from . import lookup
@@ -55,7 +56,7 @@ def show(services: Services, spec: FieldSpec, value: Any, *, personal: bool) -> 
     if is_sensitive(spec) and not personal:
         return mask(spec, value)
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return time_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):

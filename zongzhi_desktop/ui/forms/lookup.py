@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlalchemy import or_, select
 
 from ...domain import models as m
+from ...domain import pinyin
 from ...services import Services
 from ...services.kinds import KINDS
 
@@ -73,10 +74,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+CASE_KINDS = ("petition", "dispute", "package")  # large tables: matched in SQL, newest first
+CODE_ORDERED = ("village",)  # listed by division code, the official order; other names by pinyin
+
+
 def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_LIMIT) -> list[RefOption]:
-    """Records of `kind` whose searchable columns contain `text` (all when empty), newest first for cases."""
+    """Records of `kind` whose searchable columns contain `text` (all when empty), newest first for cases.
+
+    Reference data (villages, grids, departments, leaders, mediators, teams, volunteers: hundreds of
+    rows) also matches pinyin, full or initials ("cdc", "chengdong" → 城东村), and names are sorted by
+    pinyin (domain/pinyin.py). Case records match their serial and Chinese text in SQL, and pinyin
+    among the PINYIN_RECENT newest (a picker looks for recent cases; pinyin of a whole store's names
+    on every keystroke would not fit the GUI thread's budget)."""
     src = SOURCES[kind]
     model = src.model
+    if kind not in CASE_KINDS:
+        return _search_reference(services, kind, text.strip(), limit)
     q = select(model).where(model.voided.is_(False))
     t = text.strip()
     if t:
@@ -88,7 +101,47 @@ def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_L
     q = q.limit(limit)
     with services.session() as s:
         rows = list(s.execute(q).scalars())
+        if t and pinyin.is_pinyin_query(t) and len(rows) < limit:
+            rows += _recent_by_pinyin(s, kind, t, limit - len(rows), {r.id for r in rows})
         return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows]
+
+
+PINYIN_RECENT = 2000  # case records searched by pinyin: the newest this many
+
+
+def _recent_by_pinyin(s: Any, kind: str, text: str, limit: int, seen: set[str]) -> list[Any]:
+    """The newest cases whose searchable text matches `text` as pinyin (columns read, not objects)."""
+    src = SOURCES[kind]
+    model = src.model
+    cols = [getattr(model, c) for c in src.columns]
+    q = select(model.id, *cols).where(model.voided.is_(False))
+    for col in src.order:
+        q = q.order_by(getattr(model, col).desc())
+    hits: list[str] = []
+    for rid, *values in s.execute(q.limit(PINYIN_RECENT)):
+        if rid not in seen and any(v and pinyin.matches(str(v), text) for v in values):
+            hits.append(rid)
+            if len(hits) >= limit:
+                break
+    if not hits:
+        return []
+    found = {r.id: r for r in s.execute(select(model).where(model.id.in_(hits))).scalars()}
+    return [found[h] for h in hits if h in found]
+
+
+def _search_reference(services: Services, kind: str, text: str, limit: int) -> list[RefOption]:
+    src = SOURCES[kind]
+    model = src.model
+    q = select(model).where(model.voided.is_(False))
+    for col in src.order:
+        q = q.order_by(getattr(model, col))
+    with services.session() as s:
+        rows = list(s.execute(q).scalars())
+        if text:
+            rows = [r for r in rows if any(pinyin.matches(str(getattr(r, c) or ""), text) for c in src.columns)]
+        if kind not in CODE_ORDERED:
+            rows.sort(key=lambda r: pinyin.sort_key(src.label(r)))
+        return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows[:limit]]
 
 
 def label_of(services: Services, kind: str, record_id: str | None) -> str:

@@ -210,6 +210,9 @@ class CodeEditor(_NoStrayWheel, QComboBox):
         self.setMinimumContentsLength(6)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.currentIndexChanged.connect(self.changed)
+        from .. import pinyin_search
+
+        pinyin_search.enable(self)  # "ll" or "linli" picks 邻里
 
     def value(self) -> str | None:
         return self.currentData()
