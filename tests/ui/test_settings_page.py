@@ -40,7 +40,8 @@ def test_admin_manages_users_codes_rules_holidays(qtbot, admin: Services, make_w
     # Deadline rule and idle lock
     rules = page.rules
     rules.rule.setCurrentIndex(rules.rule.findData("working"))
-    rules.save_rule()
+    with qtbot.waitSignal(page.settings_changed, timeout=10_000):  # recomputed on the window's runner
+        rules.save_rule()
     rules.minutes.setValue(5)
     rules.save_idle()
     settings = dict(q(admin, "SELECT key, value FROM setting"))

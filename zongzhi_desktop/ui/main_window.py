@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         if key == "settings":
             from .settings_page import SettingsPage
 
-            page = SettingsPage(self.services, self.state)
+            page = SettingsPage(self.services, self.state, runner=self.runner)
             page.settings_changed.connect(self.settings_changed)
             return page
         raise KeyError(key)

@@ -3,6 +3,7 @@ and reference data (villages, departments, leaders…) for the administrator."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -369,9 +370,10 @@ class RulesTab(QWidget):
 
     changed = Signal()
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, runner: Any = None) -> None:
         super().__init__()
         self.services = services
+        self.runner = runner  # the window's operation runner: recomputing deadlines can take seconds
         self.setObjectName("settings_rules")
         rule_box = QGroupBox(self.tr("期限计算规则"))
         self.rule = QComboBox()
@@ -471,16 +473,37 @@ class RulesTab(QWidget):
         form.addRow("", save)
         return box
 
-    def save_windows(self) -> None:
-        try:
-            for key, spin in self.windows.items():
-                if str(spin.value()) != (self.services.get_setting(key) or str(INT_SETTINGS[key][2])):
-                    self.services.set_setting(key, str(spin.value()))
-        except DomainError as e:
-            show_domain_error(self, e, self.tr("矛盾纠纷各阶段期限"))
+    def _in_background(self, title: str, work: Callable[[], None], done: Callable[[], None]) -> None:
+        """Run a setting change that recomputes deadlines off the GUI thread (through the window's
+        runner; directly when the tab has none, e.g. on its own in a test)."""
+        def failed(e: BaseException) -> None:
+            if isinstance(e, DomainError):
+                show_domain_error(self, e, title)
+
+        if self.runner is None:
+            try:
+                work()
+            except DomainError as e:
+                failed(e)
+                return
+            done()
             return
-        self.changed.emit()
-        show_message(self, self.tr("矛盾纠纷各阶段期限"), self.tr("已保存；在办纠纷的期限已重新计算"), warning=False)
+        self.runner.run(title, lambda _p: work(), on_done=lambda _r: done(), on_error=failed)
+
+    def save_windows(self) -> None:
+        title = self.tr("矛盾纠纷各阶段期限")
+        changes = {key: str(spin.value()) for key, spin in self.windows.items()
+                   if str(spin.value()) != (self.services.get_setting(key) or str(INT_SETTINGS[key][2]))}
+
+        def work() -> None:
+            for key, value in changes.items():
+                self.services.set_setting(key, value)
+
+        def done() -> None:
+            self.changed.emit()
+            show_message(self, title, self.tr("已保存；在办纠纷的期限已重新计算"), warning=False)
+
+        self._in_background(title, work, done)
 
     def save_password_policy(self) -> None:
         try:
@@ -492,12 +515,9 @@ class RulesTab(QWidget):
         show_message(self, self.tr("密码规则"), self.tr("已保存密码规则"), warning=False)
 
     def save_rule(self) -> None:
-        try:
-            self.services.set_setting("deadline_rule", self.rule.currentData())
-        except DomainError as e:
-            show_domain_error(self, e, self.tr("期限计算规则"))
-            return
-        self.changed.emit()
+        rule = self.rule.currentData()
+        self._in_background(self.tr("期限计算规则"), lambda: self.services.set_setting("deadline_rule", rule),
+                            self.changed.emit)
 
     def save_idle(self) -> None:
         try:
@@ -738,7 +758,8 @@ class SettingsPage(QTabWidget):
 
     settings_changed = Signal()
 
-    def __init__(self, services: Services, state: UiState, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, state: UiState, parent: QWidget | None = None, *,
+                 runner: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("settings_page")
         self.account = AccountTab(services, state)
@@ -747,7 +768,7 @@ class SettingsPage(QTabWidget):
         if self.admin:
             self.users = UsersTab(services)
             self.codes = CodesTab(services)
-            self.rules = RulesTab(services)
+            self.rules = RulesTab(services, runner)
             self.holidays = HolidaysTab(services)
             self.reference = ReferenceTab(services)
             self.addTab(self.users, self.tr("用户"))
