@@ -60,6 +60,11 @@ SIGNED_BY_FIELDS = ("reviewer", "by_whom", "visitor")
 HIDDEN_AUDIT = {"revision", "updated_at", "updated_by", "created_at", "created_by", "township_code", "id"}
 
 
+def step_shortcut(n: int) -> str:
+    """The shortcut of the n-th step of a workflow (1-based): Alt+1 … Alt+9 in workflow order."""
+    return f"Alt+{n}" if 1 <= n <= 9 else ""
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("RecordDetail", text)
 
@@ -531,8 +536,24 @@ class RecordDetailDialog(QDialog):
             self.actions_bar.removeWidget(b)
             b.deleteLater()
         self.buttons = {}
-        for action in self.services.available_actions(self.kind, rec):
-            self._button(f"action_{action.name}", t(action.label), lambda _=False, a=action: self.run_action(a.name))
+        # Every step of the workflow has a fixed place (workflow order) and the shortcut Alt+<n>;
+        # steps not possible now (state, role, already done) are shown disabled, never removed.
+        available = {a.name for a in self.services.available_actions(self.kind, rec)}
+        workflow = self.spec.workflow
+        for n, action in enumerate(workflow.actions.values() if workflow else [], start=1):
+            name = f"action_{action.name}"
+            self._button(name, t(action.label), lambda _=False, a=action: self.run_action(a.name))
+            b = self.buttons[name]
+            b.setEnabled(action.name in available)
+            key = step_shortcut(n)
+            if key:
+                b.setShortcut(QKeySequence(key))
+            hint = self.tr("快捷键 {key}").format(key=key) if key else ""
+            if action.name not in available:
+                why = (self.tr("当前身份无权办理") if not has_perm(self.services.actor.role, action.perm)
+                       else self.tr("当前状态不能办理"))
+                hint = f"{why}；{hint}" if hint else why
+            b.setToolTip(f"{t(action.label)}（{hint}）" if hint else t(action.label))
         add_labels = {"parties": self.tr("登记当事人"), "visits": self.tr("登记回访"), "progress": self.tr("登记进展"),
                       "links": self.tr("关联案件"), "participants": self.tr("添加参与志愿者"), "teams": self.tr("加入队伍")}
         for key in self.spec.children:
@@ -600,8 +621,8 @@ class RecordDetailDialog(QDialog):
         return self.document_op
 
     def action_names(self) -> list[str]:
-        """Names of the workflow steps currently offered (for tests and tools)."""
-        return [n.removeprefix("action_") for n in self.buttons if n.startswith("action_")]
+        """Names of the workflow steps currently offered (enabled) (for tests and tools)."""
+        return [n.removeprefix("action_") for n, b in self.buttons.items() if n.startswith("action_") and b.isEnabled()]
 
     def _done(self) -> None:
         self.refresh()
