@@ -274,6 +274,10 @@ class RecordDetailDialog(QDialog):
         self.print_btn.setVisible(any(d.kind == kind for d in DOCUMENTS.values()))
         self.print_btn.clicked.connect(lambda: self.show_print_menu())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.show_print_menu())
+        for n in range(1, 10):  # Alt+n: the n-th workflow step (see _build_actions)
+            sc = QShortcut(QKeySequence(step_shortcut(n)), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda n=n: self._step_key(n))
         self.print_menu = QMenu(self)
         self.print_menu.setObjectName("print_menu")
         self.preview_dialog: PrintPreviewDialog | None = None
@@ -546,8 +550,6 @@ class RecordDetailDialog(QDialog):
             b = self.buttons[name]
             b.setEnabled(action.name in available)
             key = step_shortcut(n)
-            if key:
-                b.setShortcut(QKeySequence(key))
             hint = self.tr("快捷键 {key}").format(key=key) if key else ""
             if action.name not in available:
                 why = (self.tr("当前身份无权办理") if not has_perm(self.services.actor.role, action.perm)
@@ -619,6 +621,12 @@ class RecordDetailDialog(QDialog):
 
         self.document_op = self._runner().run(self.tr("生成文书"), build, on_done=show)
         return self.document_op
+
+    def _step_key(self, n: int) -> None:
+        """Alt+n: press the n-th step button when it is enabled."""
+        steps = [b for name, b in self.buttons.items() if name.startswith("action_")]
+        if 0 < n <= len(steps) and steps[n - 1].isEnabled():
+            steps[n - 1].click()
 
     def action_names(self) -> list[str]:
         """Names of the workflow steps currently offered (enabled) (for tests and tools)."""

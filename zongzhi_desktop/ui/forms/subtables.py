@@ -158,7 +158,9 @@ class SubTableEditor(QGroupBox):
                     editor.set_value(self.services.today())  # type: ignore[attr-defined]
                 elif default is not None and type(default).__name__ != "PydanticUndefinedType" and c.spec.type == "code":
                     editor.set_value(default)  # type: ignore[attr-defined]
-        self._rows.append({"editors": editors, "picked": picked})
+        # what the row holds before anyone types (a default role…): such a row still counts as empty
+        blank = {n: e.value() for n, e in editors.items()} if values is None else {}  # type: ignore[attr-defined]
+        self._rows.append({"editors": editors, "picked": picked, "blank": blank})
         self._reindex()
         if editors:
             self.focus_cell(len(self._rows) - 1, 0)
@@ -356,12 +358,7 @@ class SubTableEditor(QGroupBox):
 
     def rows(self) -> list[dict[str, Any]]:
         """New rows as raw values; rows left completely empty are ignored."""
-        out = []
-        for row in self._rows:
-            raw = self._raw_row(row)
-            if any(v not in (None, "", False) for v in raw.values()):
-                out.append(raw)
-        return out
+        return [self._raw_row(row) for row in self._non_empty_rows()]
 
     def state(self) -> list[dict[str, Any]]:
         """Rows for a draft (picked records keep their label so a restore needs no lookup)."""
@@ -408,7 +405,13 @@ class SubTableEditor(QGroupBox):
         self.error.setVisible(bool(lines))
 
     def _non_empty_rows(self) -> list[dict[str, Any]]:
-        return [row for row in self._rows if any(v not in (None, "", False) for v in self._raw_row(row).values())]
+        return [row for row in self._rows if self._filled(row)]
+
+    def _filled(self, row: dict[str, Any]) -> bool:
+        """Something was typed or picked: not empty, and not just the defaults of a fresh row."""
+        blank = row.get("blank", {})
+        return any(v not in (None, "", False) and not (k in blank and blank[k] == v)
+                   for k, v in self._raw_row(row).items())
 
     def focus_chain(self) -> list[QWidget]:
         return [self.add_button]
