@@ -7,6 +7,7 @@ The detail dialog itself is opened by the test (opening it from a list is covere
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -177,5 +178,9 @@ def test_step_buttons_keep_their_places_and_show_their_shortcut(qtbot: Any, cler
     assert "Alt+3" in d.buttons["action_succeed"].toolTip() and "当前状态不能办理" in d.buttons["action_succeed"].toolTip()
     step(qtbot, d, 1, "accept", {})
     assert layout() == before  # the same places after the step
+    if shots := os.environ.get("ZONGZHI_SHOTS"):
+        d.resize(1366, 768)
+        QApplication.processEvents()
+        d.grab().save(os.path.join(shots, "detail_dispute_steps_keyboard.png"))
     assert not d.buttons["action_accept"].isEnabled() and d.buttons["action_start_mediation"].isEnabled()
     assert d.actions_bar.indexOf(d.buttons["action_accept"]) < d.actions_bar.indexOf(d.buttons["action_start_mediation"])

@@ -5,6 +5,8 @@ Everything here is driven by key events on the focused widget; state is only rea
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,17 @@ from sqlalchemy import select
 from zongzhi_desktop.domain import models as m
 from zongzhi_desktop.services import Services
 from zongzhi_desktop.ui.forms.widgets import focus_target
+
+
+SHOTS = os.environ.get("ZONGZHI_SHOTS")  # a folder to keep screenshots in (docs/screenshots)
+
+
+def shot(widget: QWidget, name: str) -> None:
+    """At 1366×768, like the clerk's screen."""
+    if SHOTS:
+        widget.resize(1366, 768)
+        QApplication.processEvents()
+        widget.grab().save(str(Path(SHOTS) / name))
 
 
 @pytest.fixture
@@ -81,6 +94,7 @@ def test_enter_in_last_party_cell_adds_a_row_and_never_touches_the_title(qtbot: 
     type_text(focused(), "Z")  # the next keystroke lands in the new row, not in 纠纷名称
     assert title.value() == "周某与吴某宅基地纠纷"
     assert parties.editor(1, "name").value() == "Z"
+    shot(dlg, "form_dispute_parties_keyboard.png")
 
 
 def test_tab_and_shift_tab_leave_the_table(qtbot: Any, clerk: Services, ref: dict[str, str]) -> None:
