@@ -20,7 +20,6 @@ from zongzhi_desktop.domain import models as m
 from zongzhi_desktop.services import Services
 from zongzhi_desktop.ui.forms.widgets import focus_target
 
-
 SHOTS = os.environ.get("ZONGZHI_SHOTS")  # a folder to keep screenshots in (docs/screenshots)
 
 
