@@ -20,9 +20,10 @@ from ..domain import models as m
 from ..domain.roles import Perm, has_perm
 from .context import Services
 from .dashboard import DEADLINE_KINDS
-from .listing import Lister, ListQuery
+from .listing import Lister, ListQuery, list_spec
 
 TODO_LIMIT = 20  # rows per group
+TITLE_COLUMN = {"petition": "petitioner_name", "dispute": "title", "package": "title", "dispatch": "title"}
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,16 @@ def _clerk_items(svc: Services) -> list[TodoItem]:
                         ("due_soon", lambda k: ListQuery(k, due_within=Lister.DUE_SOON_DAYS, sort="next_deadline",
                                                          descending=False))):
         for kind in DEADLINE_KINDS:
+            index = {c.key: i for i, c in enumerate(list_spec(kind).columns)}
+
+            def cell(cells: list[str], key: str, index: dict[str, int] = index) -> str:
+                return cells[index[key]] if key in index else ""
+
             for row in lister.page(make(kind), 0, TODO_LIMIT):
-                out.append(TodoItem(group, kind, row.id, "　".join(c for c in row.cells[:2] if c)))
+                due = cell(row.cells, "next_deadline")
+                out.append(TodoItem(group, kind, row.id, "　".join(
+                    c for c in (cell(row.cells, "serial"), cell(row.cells, TITLE_COLUMN[kind])) if c),
+                    due=date.fromisoformat(due) if len(due) == 10 else None))
     return out
 
 

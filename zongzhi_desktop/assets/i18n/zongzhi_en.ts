@@ -679,6 +679,42 @@ Save your work and close the program; at the next start it will offer to restore
         <source>包案临近时限 {n}</source>
         <translation>Packages near target {n}</translation>
     </message>
+    <message>
+        <source>待办</source>
+        <translation>To do</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>待办 {n}</source>
+        <translation>To do {n}</translation>
+    </message>
+    <message>
+        <source>申请销号</source>
+        <translation>Closure requested</translation>
+    </message>
+    <message>
+        <source>待签发</source>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <source>包案逾期</source>
+        <translation>Package overdue</translation>
+    </message>
+    <message>
+        <source>打开报表签发</source>
+        <translation>Open the sheet to sign</translation>
+    </message>
+    <message>
+        <source>审核销号</source>
+        <translation>Review closure</translation>
+    </message>
+    <message>
+        <source>打开{kind}</source>
+        <translation>Open {kind}</translation>
+    </message>
 </context>
 <context>
     <name>DataPage</name>
