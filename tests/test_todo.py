@@ -57,3 +57,25 @@ def test_clerk_sees_overdue_and_near_due_items_not_the_review_queue(admin: Servi
     got = {(i.group, i.kind, i.record_id) for i in items}
     assert ("overdue", "petition", old.id) in got  # 受理告知 was due 15 days after receipt
     assert ("due_soon", "petition", fresh.id) in got
+
+
+def test_close_review_lists_cases_and_is_quiet_when_everything_is_done(admin: Services, clerk: Services) -> None:
+    from zongzhi_desktop.services.todo import close_review
+
+    today = clerk.today()
+    d = clerk.create("dispute", {"title": "邻里纠纷", "found_date": today.isoformat(), "source": "grid_screening",
+                                 "type": "neighbour"}).record
+    admin.create("leader", {"name": "李镇长", "post": "镇长", "level": "township"})
+    five = {k: True for k in ("know_situation", "counsel", "solve_problem", "stabilise", "stop_petitioning")}
+    pkg = clerk.create("package", {"title": "邻里包案", "leader_id": "李镇长", "start_date": today.isoformat(),
+                                   "target_date": today.isoformat(), **five,
+                                   "links": [{"record_kind": "dispute", "record_id": d.id}]}).record
+    review = close_review(clerk, pkg.id)
+    assert [(c.kind, c.state, c.open) for c in review.links] == [("dispute", "排查登记", True)]
+    assert all(done for _, done in review.checklist) and len(review.checklist) == 5
+    assert review.warnings == [f"关联案件 {d.serial}　邻里纠纷 仍在办（排查登记）"]
+    clerk.act("dispute", d.id, "accept", {"accepted_date": today.isoformat()})
+    clerk.act("dispute", d.id, "start_mediation", {"mediation_start_date": today.isoformat(), "route": "people"})
+    clerk.act("dispute", d.id, "succeed", {"mediation_end_date": today.isoformat(), "agreement_form": "oral",
+                                           "resolution_level": "village"})
+    assert close_review(clerk, pkg.id).warnings == []

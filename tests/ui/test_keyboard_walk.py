@@ -184,3 +184,39 @@ def test_step_buttons_keep_their_places_and_show_their_shortcut(qtbot: Any, cler
         d.grab().save(os.path.join(shots, "detail_dispute_steps_keyboard.png"))
     assert not d.buttons["action_accept"].isEnabled() and d.buttons["action_start_mediation"].isEnabled()
     assert d.actions_bar.indexOf(d.buttons["action_accept"]) < d.actions_bar.indexOf(d.buttons["action_start_mediation"])
+
+
+def test_close_dialog_shows_linked_cases_five_packs_and_warns(qtbot: Any, clerk: Services, reviewer: Services,
+                                                              ref: dict[str, str]) -> None:
+    today = clerk.today()
+    pet = clerk.create("petition", {"received_date": today.isoformat(), "form": "visit", "petitioner_name": "刘长海",
+                                    "category": "claim", "request": "宅基地确权"}).record
+    pkg = clerk.create("package", {"title": "刘长海积案包案", "leader_id": ref["leader"],
+                                   "start_date": today.isoformat(), "target_date": today.isoformat(),
+                                   "know_situation": True, "counsel": True,
+                                   "links": [{"record_kind": "petition", "record_id": pet.id}]}).record
+    clerk.act("package", pkg.id, "request_close", {"close_request_date": today.isoformat()})
+    d = open_detail(qtbot, reviewer, "package", pkg.id)
+    seen: dict[str, str] = {}
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None or dlg.objectName() != "step_approve_close":
+            QTimer.singleShot(20, answer)
+            return
+        seen["intro"] = dlg.findChild(QLabel, "step_intro").text()
+        if shots := os.environ.get("ZONGZHI_SHOTS"):
+            dlg.resize(900, 620)
+            QApplication.processEvents()
+            dlg.grab().save(os.path.join(shots, "close_package_dialog.png"))
+        dlg.reject()
+
+    QTimer.singleShot(20, answer)
+    d.activateWindow()
+    assert QTest.qWaitForWindowActive(d)
+    qtbot.keyClick(d, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # 销号 is the package's second step
+    intro = seen["intro"]
+    assert f"● {pet.serial}　刘长海　已登记待受理" in intro  # the linked case, open, with its state
+    assert "☑包掌握情况" in intro and "☑包思想疏导" in intro and "☐包稳控" in intro and "☐包息诉罢访" in intro
+    assert "仍在办" in intro and "五包未落实：包解决问题、包稳控、包息诉罢访" in intro
+    assert clerk.get("package", pkg.id).status == "close_requested"  # cancelled: nothing closed

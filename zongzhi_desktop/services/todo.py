@@ -104,3 +104,49 @@ def todo_for(svc: Services) -> list[TodoItem]:
         items += _clerk_items(svc)
     order = list(GROUP_LABELS)
     return sorted(items, key=lambda i: order.index(i.group))
+
+
+FIVE_PACKS = (("know_situation", "包掌握情况"), ("counsel", "包思想疏导"), ("solve_problem", "包解决问题"),
+              ("stabilise", "包稳控"), ("stop_petitioning", "包息诉罢访"))
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    kind: str
+    record_id: str
+    label: str  # serial and title / petitioner
+    state: str  # the state's label (调解中, 已答复…)
+    open: bool
+
+
+@dataclass(frozen=True)
+class CloseReview:
+    """What the 销号 dialog shows: the linked cases with their state, the 五包 checklist, warnings."""
+
+    links: list[LinkedCase]
+    checklist: list[tuple[str, bool]]
+    warnings: list[str]
+
+
+def close_review(svc: Services, package_id: str) -> CloseReview:
+    """The facts a reviewer checks before closing (销号) a case-package."""
+    from .kinds import kind_spec
+
+    pkg = svc.get("package", package_id)
+    links: list[LinkedCase] = []
+    for link in svc.children("package", pkg.id).get("links", []):
+        spec = kind_spec(link.record_kind)
+        rec = svc.get(link.record_kind, link.record_id)
+        wfl = spec.workflow
+        state = wfl.states.get(rec.status, rec.status) if wfl else ""
+        is_open = bool(wfl) and rec.status in wfl.open_states and not rec.voided
+        title = getattr(rec, TITLE_COLUMN.get(link.record_kind, "title"), "") or ""
+        links.append(LinkedCase(link.record_kind, rec.id, f"{rec.serial}　{title}", state, is_open))
+    checklist = [(label, bool(getattr(pkg, name))) for name, label in FIVE_PACKS]
+    warnings = [f"关联案件 {c.label} 仍在办（{c.state}）" for c in links if c.open]
+    missing = [label for label, done in checklist if not done]
+    if missing:
+        warnings.append("五包未落实：" + "、".join(missing))
+    if not links:
+        warnings.append("未关联任何案件")
+    return CloseReview(links, checklist, warnings)

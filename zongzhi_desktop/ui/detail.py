@@ -44,6 +44,7 @@ from ..reports.documents import DOCUMENTS, build_document, documents_for, record
 from ..reports.render_pdf import render_pdf
 from ..services import Services
 from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
+from ..services.todo import close_review
 from .forms import RecordFormDialog, lookup
 from .forms import display as fmt
 from .forms.display import t
@@ -107,6 +108,7 @@ class StepDialog(EntryDialog):
         lay.addWidget(heading)
         if intro:
             head = QLabel(intro, self)
+            head.setObjectName("step_intro")
             head.setWordWrap(True)
             lay.addWidget(head)
         lay.addWidget(self.banner)
@@ -645,13 +647,24 @@ class RecordDetailDialog(QDialog):
         assert self.spec.workflow is not None
         action = self.spec.workflow.get(name)
         serial = getattr(self.record, "serial", "")
+        intro = self._close_review_text() if (self.kind, name) == ("package", "approve_close") else ""
         dlg = StepDialog(self.services, f"{t(action.label)} — {serial}", action.fields,
                          lambda v: self.services.act(self.kind, self.record_id, name, v), self,
-                         defaults=self._defaults(action.fields), name=name)
+                         defaults=self._defaults(action.fields), name=name, intro=intro)
         if dlg.exec():
             self._done()
             return True
         return False
+
+    def _close_review_text(self) -> str:
+        """销号: the linked cases with their state, the 五包 checklist, and what is still open."""
+        review = close_review(self.services, self.record_id)
+        lines = [self.tr("关联案件：")]
+        lines += [f"　{'●' if c.open else '✓'} {c.label}　{t(c.state)}" for c in review.links] or [self.tr("　（无）")]
+        lines.append(self.tr("五包：") + "　".join(f"{'☑' if done else '☐'}{t(label)}" for label, done in review.checklist))
+        if review.warnings:
+            lines.append(self.tr("注意：") + "；".join(review.warnings))
+        return "\n".join(lines)
 
     def add_child(self, key: str) -> bool:
         child = self.spec.children[key]

@@ -1488,6 +1488,22 @@ Save your work and close the program; at the next start it will offer to restore
         <source>当前状态不能办理</source>
         <translation>not possible in the current state</translation>
     </message>
+    <message>
+        <source>关联案件：</source>
+        <translation>Linked cases:</translation>
+    </message>
+    <message>
+        <source>&#x3000;（无）</source>
+        <translation>&#x3000;(none)</translation>
+    </message>
+    <message>
+        <source>五包：</source>
+        <translation>Five duties:</translation>
+    </message>
+    <message>
+        <source>注意：</source>
+        <translation>Note: </translation>
+    </message>
 </context>
 <context>
     <name>RecordFormDialog</name>
