@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, timedelta
 
@@ -121,3 +122,53 @@ def test_due_table_rows_open_records(qtbot, busy: Services, make_window) -> None
         table.itemActivated.emit(table.item(0, 1))
     assert blocker.args == [kind, rid]
     assert count(busy, "SELECT count(*) FROM petition WHERE id = ? AND next_deadline < ?", rid, TODAY.isoformat()) == 1
+
+
+def test_reviewer_todo_opens_the_close_step_and_the_sheet(qtbot, clerk: Services, reviewer: Services,  # type: ignore[no-untyped-def]
+                                                           make_window) -> None:
+    """待办 on 首页: 申请销号 → Enter opens the package at its 销号 step; 待签发 → the report page."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from zongzhi_desktop.reports import service as rs
+
+    today = clerk.today()
+    clerk.create("leader", {"name": "王建国", "post": "副书记"})
+    pkg = clerk.create("package", {"title": "积案化解", "leader_id": "王建国", "start_date": (today - timedelta(days=40)).isoformat(),
+                                   "target_date": (today + timedelta(days=5)).isoformat()}).record
+    clerk.act("package", pkg.id, "request_close", {"close_request_date": today.isoformat()})
+    rs.save_sheet(clerk, "weekly", "2026-W47", {"opinion": "平稳"})
+    w = make_window(reviewer)
+    dash = w.navigate("home")
+    table = dash.todo_table
+    assert dash.tabs.currentWidget() is table and dash.tabs.tabText(0).startswith("待办")
+    rows = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]
+    assert rows[0][0] == "申请销号" and "积案化解" in rows[0][1]
+    assert ("待签发", "周研判表　2026-W47") in rows
+    if os.environ.get("ZONGZHI_SHOTS"):
+        w.grab().save(os.path.join(os.environ["ZONGZHI_SHOTS"], "home_todo_reviewer.png"))
+
+    seen: list[str] = []
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dlg.objectName())
+        dlg.reject()
+
+    QTimer.singleShot(20, answer)
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    assert seen == ["step_approve_close"]
+
+    sheet_row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "待签发")
+    table.setCurrentCell(sheet_row, 0)
+    w.activateWindow()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    page = w.pages["reports"]
+    assert w.current_key() == "reports" and page.kind == "weekly"
+    w.runner.wait(20_000)

@@ -177,7 +177,7 @@ def test_clerk_does_not_see_reviewer_actions_but_a_reviewer_does(qtbot: Any, cle
     step(qtbot, d, "action_request_close", lambda dlg: fill(dlg.view.editors["close_request_date"], "20261119"))
     assert clerk.get("package", pkg.id).status == "close_requested"
     assert d.action_names() == []  # approve_close / return need the reviewer
-    assert "action_approve_close" not in d.buttons and "action_return" not in d.buttons
+    assert not d.buttons["action_approve_close"].isEnabled() and not d.buttons["action_return"].isEnabled()
     assert "void" not in d.buttons
 
     r = open_detail(qtbot, reviewer, "package", pkg.id)

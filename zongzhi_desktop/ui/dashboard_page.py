@@ -33,6 +33,7 @@ from ..services.dashboard import (
     build_dashboard,
 )
 from ..services.listing import Lister, ListRow, list_spec
+from ..services.todo import TodoItem, todo_for
 from .chart import WeeklyChart
 from .icons import icon
 from .list_model import DUE_SOON_BG, OVERDUE_BG
@@ -76,12 +77,15 @@ class DashboardPage(QWidget):
 
     open_list = Signal(object, str)
     open_record = Signal(str, str)
+    open_step = Signal(str, str, str)  # kind, record id, workflow step (待办: 申请销号 → 销号)
+    open_sheet = Signal(str, str)  # sheet kind, period (待办: 待签发)
 
     def __init__(self, services: Services, lister: Lister, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.lister = lister
         self.dashboard: Dashboard | None = None
+        self.todo: list[TodoItem] = []
         self.buttons: dict[tuple[str, str], QPushButton] = {}
         self.setObjectName("dashboard_page")
         self._build()
@@ -148,6 +152,11 @@ class DashboardPage(QWidget):
                                                     self.tr("风险"), self.tr("易引发命案"), self.tr("状态")))
         self.package_table = self._table("dash_packages", (self.tr("编号"), self.tr("包案事项"), self.tr("包案领导"),
                                                            self.tr("化解时限"), self.tr("提示")))
+        self.todo_table = self._table("dash_todo", (self.tr("待办"), self.tr("事项"), self.tr("期限"),
+                                                    self.tr("操作")))
+        self.todo_table.itemActivated.disconnect(self._row_activated)
+        self.todo_table.itemActivated.connect(lambda item: self.open_todo(item.row()))
+        self.tabs.addTab(self.todo_table, "")
         self.tabs.addTab(self.overdue_table, "")
         self.tabs.addTab(self.due_table, "")
         self.tabs.addTab(self.risk_table, "")
@@ -232,10 +241,12 @@ class DashboardPage(QWidget):
         self._fill_due(self.due_table, d.due_rows)
         self._fill_risk(d.risk_rows)
         self._fill_packages(d.package_rows)
-        self.tabs.setTabText(0, self.tr("已逾期 {n}").format(n=sum(f.count for f in d.overdue)))
-        self.tabs.setTabText(1, self.tr("7日内到期 {n}").format(n=sum(f.count for f in d.due_soon)))
-        self.tabs.setTabText(2, self.tr("高风险/命案风险 {n}").format(n=len(d.risk_rows)))
-        self.tabs.setTabText(3, self.tr("包案临近时限 {n}").format(
+        self._fill_todo(todo_for(self.services))
+        self.tabs.setTabText(0, self.tr("待办 {n}").format(n=len(self.todo)))
+        self.tabs.setTabText(1, self.tr("已逾期 {n}").format(n=sum(f.count for f in d.overdue)))
+        self.tabs.setTabText(2, self.tr("7日内到期 {n}").format(n=sum(f.count for f in d.due_soon)))
+        self.tabs.setTabText(3, self.tr("高风险/命案风险 {n}").format(n=len(d.risk_rows)))
+        self.tabs.setTabText(4, self.tr("包案临近时限 {n}").format(
             n=d.packages_near.count if d.packages_near else 0))
         self._show_chart()
 
@@ -267,6 +278,43 @@ class DashboardPage(QWidget):
             self._set_row(table, r, [kind_label(dr.kind), *vals], dr.kind, dr.row.id, dr.row.deadline_state)
         table.resizeColumnsToContents()
         table.setUpdatesEnabled(True)
+
+    def _fill_todo(self, items: list[TodoItem]) -> None:
+        """待办: one row per thing waiting for the signed-in user; Enter/double-click does it."""
+        self.todo = items
+        groups = {"close_request": self.tr("申请销号"), "sheet": self.tr("待签发"), "package_overdue": self.tr("包案逾期"),
+                  "overdue": self.tr("已逾期"), "due_soon": self.tr("7日内到期")}
+        t = self.todo_table
+        t.setRowCount(len(items))
+        for r, it in enumerate(items):
+            if it.group == "sheet":
+                what = self.tr("打开报表签发")
+            elif it.action == "approve_close":
+                what = self.tr("审核销号")
+            else:
+                what = self.tr("打开{kind}").format(kind=kind_label(it.kind))
+            state = -1 if it.group in ("overdue", "package_overdue") else (1 if it.group == "due_soon" else 0)
+            vals = [groups.get(it.group, it.group), it.label, it.due.isoformat() if it.due else "", what]
+            for c, v in enumerate(vals):
+                item = QTableWidgetItem(v)
+                if state == -1:
+                    item.setBackground(OVERDUE_BG)
+                elif state == 1:
+                    item.setBackground(DUE_SOON_BG)
+                t.setItem(r, c, item)
+        t.resizeColumnsToContents()
+
+    def open_todo(self, row: int) -> None:
+        """Do to-do `row`: the 销号 step of a package, the report page for a sheet, else the record."""
+        if not 0 <= row < len(self.todo):
+            return
+        it = self.todo[row]
+        if it.group == "sheet":
+            self.open_sheet.emit(it.kind, it.period or "")
+        elif it.action:
+            self.open_step.emit(it.kind, it.record_id, it.action)
+        else:
+            self.open_record.emit(it.kind, it.record_id)
 
     def _fill_risk(self, rows: list[ListRow]) -> None:
         self.risk_table.setRowCount(len(rows))

@@ -45,6 +45,7 @@ from ..reports.documents import DOCUMENTS, build_document, documents_for, record
 from ..reports.render_pdf import render_pdf
 from ..services import Services
 from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
+from ..services.todo import close_review
 from .forms import RecordFormDialog, lookup
 from .forms import display as fmt
 from .forms.display import t
@@ -59,6 +60,11 @@ VOID_REASON = F("void_reason", "作废原因", "longtext", required=True)
 SIGNED_BY_FIELDS = ("reviewer", "by_whom", "visitor")
 # Bookkeeping columns left out of the history view.
 HIDDEN_AUDIT = {"revision", "updated_at", "updated_by", "created_at", "created_by", "township_code", "id"}
+
+
+def step_shortcut(n: int) -> str:
+    """The shortcut of the n-th step of a workflow (1-based): Alt+1 … Alt+9 in workflow order."""
+    return f"Alt+{n}" if 1 <= n <= 9 else ""
 
 
 def tr(text: str) -> str:
@@ -103,6 +109,7 @@ class StepDialog(EntryDialog):
         lay.addWidget(heading)
         if intro:
             head = QLabel(intro, self)
+            head.setObjectName("step_intro")
             head.setWordWrap(True)
             lay.addWidget(head)
         lay.addWidget(self.banner)
@@ -270,6 +277,10 @@ class RecordDetailDialog(QDialog):
         self.print_btn.setVisible(any(d.kind == kind for d in DOCUMENTS.values()))
         self.print_btn.clicked.connect(lambda: self.show_print_menu())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.show_print_menu())
+        for n in range(1, 10):  # Alt+n: the n-th workflow step (see _build_actions)
+            sc = QShortcut(QKeySequence(step_shortcut(n)), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(lambda n=n: self._step_key(n))
         self.print_menu = QMenu(self)
         self.print_menu.setObjectName("print_menu")
         self.preview_dialog: PrintPreviewDialog | None = None
@@ -534,8 +545,22 @@ class RecordDetailDialog(QDialog):
             self.actions_bar.removeWidget(b)
             b.deleteLater()
         self.buttons = {}
-        for action in self.services.available_actions(self.kind, rec):
-            self._button(f"action_{action.name}", t(action.label), lambda _=False, a=action: self.run_action(a.name))
+        # Every step of the workflow has a fixed place (workflow order) and the shortcut Alt+<n>;
+        # steps not possible now (state, role, already done) are shown disabled, never removed.
+        available = {a.name for a in self.services.available_actions(self.kind, rec)}
+        workflow = self.spec.workflow
+        for n, action in enumerate(workflow.actions.values() if workflow else [], start=1):
+            name = f"action_{action.name}"
+            self._button(name, t(action.label), lambda _=False, a=action: self.run_action(a.name))
+            b = self.buttons[name]
+            b.setEnabled(action.name in available)
+            key = step_shortcut(n)
+            hint = self.tr("快捷键 {key}").format(key=key) if key else ""
+            if action.name not in available:
+                why = (self.tr("当前身份无权办理") if not has_perm(self.services.actor.role, action.perm)
+                       else self.tr("当前状态不能办理"))
+                hint = f"{why}；{hint}" if hint else why
+            b.setToolTip(f"{t(action.label)}（{hint}）" if hint else t(action.label))
         add_labels = {"parties": self.tr("登记当事人"), "visits": self.tr("登记回访"), "progress": self.tr("登记进展"),
                       "links": self.tr("关联案件"), "participants": self.tr("添加参与志愿者"), "teams": self.tr("加入队伍")}
         for key in self.spec.children:
@@ -602,9 +627,15 @@ class RecordDetailDialog(QDialog):
         self.document_op = self._runner().run(self.tr("生成文书"), build, on_done=show)
         return self.document_op
 
+    def _step_key(self, n: int) -> None:
+        """Alt+n: press the n-th step button when it is enabled."""
+        steps = [b for name, b in self.buttons.items() if name.startswith("action_")]
+        if 0 < n <= len(steps) and steps[n - 1].isEnabled():
+            steps[n - 1].click()
+
     def action_names(self) -> list[str]:
-        """Names of the workflow steps currently offered (for tests and tools)."""
-        return [n.removeprefix("action_") for n in self.buttons if n.startswith("action_")]
+        """Names of the workflow steps currently offered (enabled) (for tests and tools)."""
+        return [n.removeprefix("action_") for n, b in self.buttons.items() if n.startswith("action_") and b.isEnabled()]
 
     def _done(self) -> None:
         self.refresh()
@@ -619,13 +650,24 @@ class RecordDetailDialog(QDialog):
         assert self.spec.workflow is not None
         action = self.spec.workflow.get(name)
         serial = getattr(self.record, "serial", "")
+        intro = self._close_review_text() if (self.kind, name) == ("package", "approve_close") else ""
         dlg = StepDialog(self.services, f"{t(action.label)} — {serial}", action.fields,
                          lambda v: self.services.act(self.kind, self.record_id, name, v), self,
-                         defaults=self._defaults(action.fields), name=name)
+                         defaults=self._defaults(action.fields), name=name, intro=intro)
         if dlg.exec():
             self._done()
             return True
         return False
+
+    def _close_review_text(self) -> str:
+        """销号: the linked cases with their state, the 五包 checklist, and what is still open."""
+        review = close_review(self.services, self.record_id)
+        lines = [self.tr("关联案件：")]
+        lines += [f"　{'●' if c.open else '✓'} {c.label}　{t(c.state)}" for c in review.links] or [self.tr("　（无）")]
+        lines.append(self.tr("五包：") + "　".join(f"{'☑' if done else '☐'}{t(label)}" for label, done in review.checklist))
+        if review.warnings:
+            lines.append(self.tr("注意：") + "；".join(review.warnings))
+        return "\n".join(lines)
 
     def add_child(self, key: str) -> bool:
         child = self.spec.children[key]

@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
             dash = DashboardPage(self.services, self.lister)
             dash.open_list.connect(self.open_list)
             dash.open_record.connect(self.open_record)
+            dash.open_step.connect(self.open_step)
+            dash.open_sheet.connect(self.open_sheet)
             self.state.restore_splitter(dash.splitter, "dashboard")
             return dash
         if key in ("petition", "dispute", "package", "dispatch"):
@@ -406,6 +408,21 @@ class MainWindow(QMainWindow):
         dlg.changed.connect(self.record_saved)
         self._show_dialog(dlg)
         return dlg
+
+    def open_step(self, kind: str, record_id: str, action: str) -> QWidget | None:
+        """待办: open the record's detail and, once it shows, the step's dialog (e.g. 销号)."""
+        from PySide6.QtCore import QTimer
+
+        dlg = self.open_record(kind, record_id)
+        if dlg is not None and action in getattr(dlg, "action_names", lambda: [])():
+            QTimer.singleShot(0, lambda: dlg.run_action(action))  # type: ignore[attr-defined]
+        return dlg
+
+    def open_sheet(self, sheet_kind: str, period: str) -> None:
+        """待办: go to 报表 showing the saved sheet waiting to be signed."""
+        page = self.navigate("reports")
+        if hasattr(page, "set_sheet"):
+            page.set_sheet(sheet_kind, period)
 
     def _show_dialog(self, dlg: QWidget) -> None:
         self.dialogs.append(dlg)

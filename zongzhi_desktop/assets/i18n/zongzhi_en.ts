@@ -707,6 +707,42 @@ Save your work and close the program; at the next start it will offer to restore
         <source>包案临近时限 {n}</source>
         <translation>Packages near target {n}</translation>
     </message>
+    <message>
+        <source>待办</source>
+        <translation>To do</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>待办 {n}</source>
+        <translation>To do {n}</translation>
+    </message>
+    <message>
+        <source>申请销号</source>
+        <translation>Closure requested</translation>
+    </message>
+    <message>
+        <source>待签发</source>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <source>包案逾期</source>
+        <translation>Package overdue</translation>
+    </message>
+    <message>
+        <source>打开报表签发</source>
+        <translation>Open the sheet to sign</translation>
+    </message>
+    <message>
+        <source>审核销号</source>
+        <translation>Review closure</translation>
+    </message>
+    <message>
+        <source>打开{kind}</source>
+        <translation>Open {kind}</translation>
+    </message>
 </context>
 <context>
     <name>DataPage</name>
@@ -1488,6 +1524,34 @@ Save your work and close the program; at the next start it will offer to restore
         <source>作废的记录保留在数据库中并同步到县级，但不再计入任何统计。请写明原因。</source>
         <translation>A voided record stays in the database and syncs to the county, but no longer counts in any figure. Give the reason.</translation>
     </message>
+    <message>
+        <source>快捷键 {key}</source>
+        <translation>shortcut {key}</translation>
+    </message>
+    <message>
+        <source>当前身份无权办理</source>
+        <translation>your role may not do this step</translation>
+    </message>
+    <message>
+        <source>当前状态不能办理</source>
+        <translation>not possible in the current state</translation>
+    </message>
+    <message>
+        <source>关联案件：</source>
+        <translation>Linked cases:</translation>
+    </message>
+    <message>
+        <source>&#x3000;（无）</source>
+        <translation>&#x3000;(none)</translation>
+    </message>
+    <message>
+        <source>五包：</source>
+        <translation>Five duties:</translation>
+    </message>
+    <message>
+        <source>注意：</source>
+        <translation>Note: </translation>
+    </message>
 </context>
 <context>
     <name>RecordFormDialog</name>
@@ -1562,6 +1626,10 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已作废一行{label}</source>
+        <translation>Voided one row of {label}</translation>
     </message>
 </context>
 <context>
@@ -2223,6 +2291,26 @@ Choose an earlier backup.</translation>
     <message>
         <source>第{n}行 {label}：{msg}</source>
         <translation>Row {n} {label}: {msg}</translation>
+    </message>
+    <message>
+        <source>删除未保存的行 (Ctrl+Delete)；已保存的行在表格中按 Ctrl+Delete 作废</source>
+        <translation>Remove unsaved rows (Ctrl+Delete); void a saved row with Ctrl+Delete in the table</translation>
+    </message>
+    <message>
+        <source>也可在最后一格按回车添加一行</source>
+        <translation>Or press Enter in the last cell to add a row</translation>
+    </message>
+    <message>
+        <source>已保存的行请在记录详情中作废</source>
+        <translation>Void saved rows in the record&apos;s detail</translation>
+    </message>
+    <message>
+        <source>作废{label}</source>
+        <translation>Void {label}</translation>
+    </message>
+    <message>
+        <source>作废后此行不再计入统计，但保留在修改历史中。</source>
+        <translation>A voided row no longer counts in any figure but stays in the change history.</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,8 @@
 """Keyboard behaviour shared by every data-entry dialog.
 
 Enter moves to the next field (it never submits); Ctrl+Enter and Ctrl+S submit; Esc cancels.
-Multi-line fields keep Enter for new lines and leave with Tab.
+Multi-line fields keep Enter for new lines and leave with Tab. Whatever takes the focus is
+scrolled into view: focus never rests on a widget the clerk cannot see.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QCheckBox,
     QDialog,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -28,6 +31,31 @@ class EntryDialog(QDialog):
             sc = QShortcut(seq, self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(self.submit)
+        self._revealing = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not self._revealing:
+            app.focusChanged.connect(self._reveal)
+            self._revealing = True
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and self._revealing:
+            app.focusChanged.disconnect(self._reveal)
+            self._revealing = False
+        super().hideEvent(event)
+
+    def _reveal(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Scroll every scroll area between this dialog and the newly focused widget to show it."""
+        if new is None or not self.isAncestorOf(new):
+            return
+        parent = new.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(new, 20, 20)
+            parent = parent.parentWidget()
 
     # -- to override --------------------------------------------------------------------------
     def focus_chain(self) -> list[QWidget]:

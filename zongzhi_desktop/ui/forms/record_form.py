@@ -183,6 +183,7 @@ class RecordFormDialog(EntryDialog):
         self.view.changed.connect(self._on_change)
         for ed in self.subtables:
             ed.changed.connect(self._on_change)
+            ed.stored_voided.connect(self._stored_row_voided)
 
         self._repeat_timer = QTimer(self)
         self._repeat_timer.setSingleShot(True)
@@ -251,7 +252,8 @@ class RecordFormDialog(EntryDialog):
                         cells.append(display.t(kind_spec(kind).label))
                     cells.append(lookup.label_of(self.services, kind, getattr(row, st.id_field or "")))
                 cells += [display.show(self.services, c.spec, getattr(row, c.name), personal=personal) for c in st.columns]
-                ed.add_stored(cells)
+                ed.add_stored(cells, getattr(row, "id", None))
+            ed.owner_kind = self.kind
         serial = getattr(rec, "serial", None) or getattr(rec, self.kind_spec.title_field, "")
         self.setWindowTitle(self.tr("修改{label} {serial}").format(label=display.t(self.kind_spec.label), serial=serial))
         self.save_new_button.setVisible(True)
@@ -345,6 +347,10 @@ class RecordFormDialog(EntryDialog):
         for ed in self.subtables:
             chain += ed.focus_chain()
         return [*chain, self.save_button]
+
+    def _stored_row_voided(self, label: str) -> None:
+        self.status.setText(self.tr("已作废一行{label}").format(label=label))
+        self.saved.emit(self.record_id or "")
 
     def _clear_errors(self) -> None:
         self.view.clear_errors()

@@ -2,7 +2,13 @@
 
 `table` rows are typed inline (one real editor per cell); `picker` rows are chosen in a search
 dialog and may carry extra editable columns (a participant's hours). Rows already stored (when
-editing a record) are listed read-only: corrections to them go through the record detail.
+editing a record) are listed read-only: corrections to them go through the record detail, or
+Ctrl+Delete voids one (with a reason, through the service; never deleted).
+
+The keyboard works like a spreadsheet: Enter moves to the next cell and, on the last cell of the
+last row, adds a row and moves to its first cell; Tab leaves the table forward (to its 添加 button),
+Shift+Tab backward (to the widget before the table); Ctrl+Delete removes an unsaved row; pasting
+several cells copied from Excel (tab-separated lines) fills rows from the current cell on.
 """
 
 from __future__ import annotations
@@ -10,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -40,6 +47,7 @@ class SubTableEditor(QGroupBox):
     """One child table of a form."""
 
     changed = Signal()
+    stored_voided = Signal(str)  # a saved row was voided (Ctrl+Delete); the table's label
 
     def __init__(self, services: Services, table: SubTable, parent: QWidget | None = None) -> None:
         super().__init__(t(table.label), parent)
@@ -49,6 +57,9 @@ class SubTableEditor(QGroupBox):
         self.setStyleSheet(INVALID_QSS)
         self._rows: list[dict[str, Any]] = []  # per new row: {"editors": {...}, "picked": RefOption|None}
         self._stored = 0  # read-only rows at the top (already saved)
+        self._stored_ids: list[str | None] = []  # child id of each saved row (for voiding)
+        self._cells: dict[QWidget, tuple[int, int]] = {}  # focus widget -> (new-row index, editor index)
+        self.owner_kind: str | None = None  # the parent record (edit mode), for voiding saved rows
         headers: list[str] = []
         if table.editor == "picker":
             if len(table.pick) > 1:
@@ -60,6 +71,8 @@ class SubTableEditor(QGroupBox):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.installEventFilter(self)
         self.table.verticalHeader().setDefaultSectionSize(30)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -71,8 +84,10 @@ class SubTableEditor(QGroupBox):
         self.remove_button.setObjectName(f"subtable_{table.key}_remove")
         for b in (self.add_button, self.remove_button):
             b.setAutoDefault(False)
-        self.add_button.clicked.connect(self._add_clicked)
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.add_button.clicked.connect(lambda _=False: self._add_clicked())
+        self.remove_button.clicked.connect(lambda _=False: self.remove_selected())
+        self.remove_button.setToolTip(self.tr("删除未保存的行 (Ctrl+Delete)；已保存的行在表格中按 Ctrl+Delete 作废"))
+        self.add_button.setToolTip(self.tr("也可在最后一格按回车添加一行"))
         self.error = QLabel(self)
         self.error.setObjectName(f"error_{table.key}")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -143,14 +158,18 @@ class SubTableEditor(QGroupBox):
                     editor.set_value(self.services.today())  # type: ignore[attr-defined]
                 elif default is not None and type(default).__name__ != "PydanticUndefinedType" and c.spec.type == "code":
                     editor.set_value(default)  # type: ignore[attr-defined]
-        self._rows.append({"editors": editors, "picked": picked})
+        # what the row holds before anyone types (a default role…): such a row still counts as empty
+        blank = {n: e.value() for n, e in editors.items()} if values is None else {}  # type: ignore[attr-defined]
+        self._rows.append({"editors": editors, "picked": picked, "blank": blank})
+        self._reindex()
         if editors:
-            focus_target(next(iter(editors.values()))).setFocus()
+            self.focus_cell(len(self._rows) - 1, 0)
         self.changed.emit()
 
-    def add_stored(self, cells: list[str]) -> None:
-        """A saved row, shown read-only (edit mode)."""
+    def add_stored(self, cells: list[str], child_id: str | None = None) -> None:
+        """A saved row, shown read-only (edit mode); `child_id` lets Ctrl+Delete void it."""
         r = self._stored
+        self._stored_ids.append(child_id)
         self.table.insertRow(r)
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
@@ -159,23 +178,166 @@ class SubTableEditor(QGroupBox):
             self.table.setItem(r, col, item)
         self._stored += 1
 
-    def remove_selected(self) -> None:
+    def remove_selected(self, void_stored: bool = False) -> None:
+        """Remove the selected unsaved rows; with `void_stored` (Ctrl+Delete) a selected saved row is
+        voided instead (asks for a reason). Saved rows are never deleted."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}, reverse=True)
         if not rows and self.table.currentRow() >= 0:
             rows = [self.table.currentRow()]
+        stored = [r for r in rows if r < self._stored]
         for r in rows:
             if r < self._stored:
                 continue
             self.table.removeRow(r)
             del self._rows[r - self._stored]
+        self._reindex()
         self.clear_errors()
+        if stored and len(stored) == len(rows):
+            if void_stored:
+                self.void_stored(stored[0])
+            return
+        if self._rows:
+            self.focus_cell(min(rows[-1] - self._stored, len(self._rows) - 1) if rows else 0, 0)
+        else:
+            self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.changed.emit()
+
+    def void_stored(self, row: int) -> bool:
+        """Void saved row `row` through the service, with a reason; True when it was voided."""
+        from ..detail import VOID_REASON, StepDialog
+
+        child_id = self._stored_ids[row] if row < len(self._stored_ids) else None
+        if child_id is None or self.owner_kind is None:
+            self.error.setText(self.tr("已保存的行请在记录详情中作废"))
+            self.error.setVisible(True)
+            return False
+        kind, key = self.owner_kind, self.spec.key
+        dlg = StepDialog(self.services, self.tr("作废{label}").format(label=t(self.spec.label)), [VOID_REASON],
+                         lambda v: self.services.void_child(kind, key, child_id, v["void_reason"] or ""), self,
+                         intro=self.tr("作废后此行不再计入统计，但保留在修改历史中。"), name=f"void_child_{key}")
+        self.void_dialog = dlg
+        if not dlg.exec():
+            return False
+        self.table.removeRow(row)
+        del self._stored_ids[row]
+        self._stored -= 1
+        self._reindex()
+        self.stored_voided.emit(t(self.spec.label))
+        return True
 
     def clear(self) -> None:
         self.table.setRowCount(0)
         self._rows.clear()
         self._stored = 0
+        self._stored_ids.clear()
+        self._cells.clear()
         self.clear_errors()
+
+    # -- keyboard -----------------------------------------------------------------------------
+    def _reindex(self) -> None:
+        """Map every cell's focus widget to its (row, column) and watch its keys."""
+        self._cells.clear()
+        for ri, row in enumerate(self._rows):
+            for ci, editor in enumerate(row["editors"].values()):
+                w = focus_target(editor)
+                self._cells[w] = (ri, ci)
+                w.removeEventFilter(self)
+                w.installEventFilter(self)
+
+    def cell_widget(self, row: int, col: int) -> QWidget:
+        """The focus widget of new row `row`, editor column `col`."""
+        return focus_target(list(self._rows[row]["editors"].values())[col])
+
+    def focus_cell(self, row: int, col: int) -> None:
+        """Focus a cell and scroll it into view (the table and the form around it)."""
+        editors = list(self._rows[row]["editors"].values())
+        if not editors:
+            return
+        editor = editors[col]
+        table_row = self._stored + row
+        table_col = col + self._picked_columns()
+        self.table.setCurrentCell(table_row, table_col)
+        self.table.scrollTo(self.table.model().index(table_row, table_col))
+        focus_target(editor).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _picked_columns(self) -> int:
+        """Read-only columns before the editors (the picked record, and its kind)."""
+        if self.spec.editor != "picker":
+            return 0
+        return 2 if len(self.spec.pick) > 1 else 1
+
+    def _previous_widget(self) -> QWidget | None:
+        """The enabled, visible widget of the dialog's focus chain just before this table."""
+        dlg = self.window()
+        chain_of = getattr(dlg, "focus_chain", None)
+        if chain_of is None:
+            return None
+        chain = [w for w in chain_of() if w.isEnabled() and w.isVisibleTo(dlg)]
+        idx = chain.index(self.add_button) if self.add_button in chain else -1
+        return chain[idx - 1] if idx > 0 else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        cell = self._cells.get(watched) if isinstance(watched, QWidget) else None
+        if cell is None and watched is not self.table:
+            return super().eventFilter(watched, event)
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key == Qt.Key.Key_Delete and mods == Qt.KeyboardModifier.ControlModifier:
+            if cell is not None:
+                self.table.selectRow(self._stored + cell[0])
+            self.remove_selected(void_stored=True)
+            return True
+        if key == Qt.Key.Key_Tab and mods == Qt.KeyboardModifier.NoModifier:
+            self.add_button.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and mods == Qt.KeyboardModifier.ShiftModifier):
+            prev = self._previous_widget()
+            if prev is not None:
+                prev.setFocus(Qt.FocusReason.BacktabFocusReason)
+            else:
+                self.table.focusPreviousChild()
+            return True
+        if cell is None:
+            return super().eventFilter(watched, event)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods == Qt.KeyboardModifier.NoModifier:
+            row, col = cell
+            width = len(self._rows[row]["editors"])
+            if col + 1 < width:
+                self.focus_cell(row, col + 1)
+            elif row + 1 < len(self._rows):
+                self.focus_cell(row + 1, 0)
+            else:
+                self.add_row()
+            return True
+        if event.matches(QKeySequence.StandardKey.Paste):
+            text = QGuiApplication.clipboard().text()
+            if "\t" in text or "\n" in text.strip("\r\n"):
+                self.paste_rows(text, cell[0], cell[1])
+                return True
+        return super().eventFilter(watched, event)
+
+    def paste_rows(self, text: str, row: int = 0, col: int = 0) -> int:
+        """Fill cells from tab-separated lines (copied from Excel), adding rows as needed.
+
+        Returns the number of rows filled. Cells beyond the table's last column are dropped.
+        """
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        while lines and not lines[-1].strip():
+            lines.pop()
+        for i, line in enumerate(lines):
+            r = row + i
+            if r >= len(self._rows):
+                self.add_row({})
+            editors = list(self._rows[r]["editors"].values())
+            for j, value in enumerate(line.split("\t")):
+                if col + j < len(editors):
+                    editors[col + j].set_value(value.strip() or None)  # type: ignore[attr-defined]
+        if lines:
+            self.focus_cell(row + len(lines) - 1, col)
+        self.changed.emit()
+        return len(lines)
 
     def row_count(self) -> int:
         return len(self._rows)
@@ -196,12 +358,7 @@ class SubTableEditor(QGroupBox):
 
     def rows(self) -> list[dict[str, Any]]:
         """New rows as raw values; rows left completely empty are ignored."""
-        out = []
-        for row in self._rows:
-            raw = self._raw_row(row)
-            if any(v not in (None, "", False) for v in raw.values()):
-                out.append(raw)
-        return out
+        return [self._raw_row(row) for row in self._non_empty_rows()]
 
     def state(self) -> list[dict[str, Any]]:
         """Rows for a draft (picked records keep their label so a restore needs no lookup)."""
@@ -248,7 +405,13 @@ class SubTableEditor(QGroupBox):
         self.error.setVisible(bool(lines))
 
     def _non_empty_rows(self) -> list[dict[str, Any]]:
-        return [row for row in self._rows if any(v not in (None, "", False) for v in self._raw_row(row).values())]
+        return [row for row in self._rows if self._filled(row)]
+
+    def _filled(self, row: dict[str, Any]) -> bool:
+        """Something was typed or picked: not empty, and not just the defaults of a fresh row."""
+        blank = row.get("blank", {})
+        return any(v not in (None, "", False) and not (k in blank and blank[k] == v)
+                   for k, v in self._raw_row(row).items())
 
     def focus_chain(self) -> list[QWidget]:
         return [self.add_button]
