@@ -217,7 +217,8 @@ D_OPEN_HIGH = SetDef("dispute.open.high", "在办高风险纠纷", "dispute", "A
 D_OPEN_HOMICIDE = SetDef("dispute.open.homicide", "在办易引发命案纠纷", "dispute", "A日在办纠纷中标记为易引发命案的",
                          at=lambda t, sp, p, a: and_(_open("dispute", "found_date")(t, sp, p, a), t.c.homicide_risk.is_(True)))
 D_OVERDUE = SetDef("dispute.overdue", "超期调解纠纷", "dispute",
-                   OVERDUE_TEXT + "；纠纷的期限为调解开始后30日的调解期限", at=_overdue("dispute", "found_date"))
+                   OVERDUE_TEXT + "；纠纷的期限按A日所处阶段：排查登记为发现后7日（受理期限），已受理为受理后30日（调解开始期限），"
+                   "调解中为调解开始后30日（调解期限），调解不成为调解结束后15日（移交/诉讼/终止）；天数为设置项，见 docs/ui.md", at=_overdue("dispute", "found_date"))
 D_DUE_SOON = SetDef("dispute.due_soon", "7日内到期纠纷", "dispute", DUE_SOON_TEXT, at=_due_soon("dispute", "found_date"))
 
 # ---------------------------------------------------------------------------------------------
