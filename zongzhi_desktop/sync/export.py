@@ -26,9 +26,9 @@ from ..store import audit
 from ..store.serialize import content_columns
 from .bundle import BundleFile, BundleHeader, bundle_file_name, identity_hash, write_bundle
 from .errors import BundleRefused, SyncError
-from .keys import TOWNSHIP_SIGNING, active_key, unb64, unlock_signing
+from .keys import TOWNSHIP_SIGNING, unb64
 from .rowcodec import encode_row, encoders, synced_tables
-from .trust import trusted_county
+from .trust import trusted_county, unlocked_signing_key
 
 if TYPE_CHECKING:
     from ..services import Services
@@ -164,12 +164,7 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
     services.require(Perm.ENTER, "导出上报批次")
     county = trusted_county(services)
     town = services.township
-    with services.session() as s:
-        key_row = active_key(s, TOWNSHIP_SIGNING)
-    if key_row is None:
-        raise SyncError("本乡镇还没有签名密钥：请先生成登记文件（zongzhi sync register-file），"
-                        "交县综治中心登记后再导出", "no_key")
-    signer = unlock_signing(key_row, passphrase)
+    key_row, signer = unlocked_signing_key(services, passphrase, "交县综治中心登记后再导出")
     from .reseal import reseal_waiting
 
     reseal_waiting(services, signer)  # after a county key rotation: waiting bundles go to the new key

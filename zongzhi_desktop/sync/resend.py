@@ -22,10 +22,9 @@ from ..domain.errors import ValidationError
 from ..domain.models.sync import SyncAck
 from ..domain.roles import Perm
 from ..store import audit
-from .errors import SyncError
 from .export import ExportResult, export_bundle
-from .keys import TOWNSHIP_SIGNING, active_key, unlock_signing
 from .rowcodec import synced_tables
+from .trust import unlocked_signing_key
 
 if TYPE_CHECKING:
     from ..services import Services
@@ -69,10 +68,6 @@ def forget_acks(services: Services, *, everything: bool, since: date | None, che
 def resend(services: Services, passphrase: str, *, everything: bool = False, since: date | None = None,
            out_dir: str | Path | None = None) -> ExportResult:
     """Forget the chosen acknowledgements and export a bundle carrying those rows again."""
-    with services.session() as s:
-        key_row = active_key(s, TOWNSHIP_SIGNING)
-    if key_row is None:
-        raise SyncError("本乡镇还没有签名密钥：请先生成登记文件（zongzhi sync register-file）", "no_key")
-    unlock_signing(key_row, passphrase)  # a wrong passphrase changes nothing
+    unlocked_signing_key(services, passphrase, "交县综治中心登记后再上报")  # a wrong passphrase changes nothing
     forget_acks(services, everything=everything, since=since)
     return export_bundle(services, passphrase, out_dir, full_state=everything)

@@ -33,11 +33,11 @@ from ..store.serialize import to_row
 from .bundle import BundleFile
 from .errors import BundleRefused, SyncError
 from .export import RESTORED_AFTER
-from .keys import TOWNSHIP_SIGNING, active_key, fingerprint, key_id, unlock_signing
+from .keys import fingerprint, key_id
 from .restorefile import SIGN_KIND, check_restore_manifest
 from .rotation import receipt_signers
 from .rowcodec import RowRejected, TableCodec, synced_tables
-from .trust import trusted_county
+from .trust import trusted_county, unlocked_signing_key
 
 if TYPE_CHECKING:
     from ..services import Services
@@ -55,12 +55,7 @@ class RestoreResult:
 def _open(services: Services, path: Path, passphrase: str) -> tuple[BundleFile, bytes, Any]:
     """Open and check a restore file; returns (file, content key, open handle)."""
     county = trusted_county(services)
-    with services.session() as s:
-        key_row = active_key(s, TOWNSHIP_SIGNING)
-    if key_row is None:
-        raise SyncError("本机还没有签名密钥：请先生成登记文件（zongzhi sync register-file -o 文件），"
-                        "交县综治中心登记，再请县级生成恢复文件", "no_key")
-    signing = unlock_signing(key_row, passphrase)
+    key_row, signing = unlocked_signing_key(services, passphrase, "交县综治中心登记，再请县级生成恢复文件")
     try:
         fh = open(path, "rb")
     except OSError as e:

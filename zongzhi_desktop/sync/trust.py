@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from ..domain.models import utcnow
@@ -155,6 +156,16 @@ def make_registration_file(services: Services, passphrase: str, *, new_key: bool
             replaces = previous.key_id if previous else None
     data = make_registration(town.code, town.name, town.county_code, county.profile_id, key, now, replaces)
     return RegistrationResult(data, row.key_id, fingerprint(row.key_id), created, replaces)
+
+
+def unlocked_signing_key(services: Services, passphrase: str, then: str) -> tuple[SyncKey, SigningKey]:
+    """The township's active signing key row and the key unlocked with `passphrase`; without a key,
+    a refusal saying to register first and `then` what (export, upload, restore…)."""
+    with services.session() as s:
+        row = active_key(s, TOWNSHIP_SIGNING)
+    if row is None:
+        raise SyncError(f"本乡镇还没有签名密钥：请先生成登记文件（zongzhi sync register-file），{then}", "no_key")
+    return row, unlock_signing(row, passphrase)
 
 
 def change_passphrase(services: Services, old: str, new: str) -> None:

@@ -25,11 +25,10 @@ from ..domain.roles import Perm
 from ..store import audit
 from .errors import BundleRefused, SyncError
 from .export import ExportResult, export_bundle, pending_bundles
-from .keys import TOWNSHIP_SIGNING, active_key, unlock_signing
 from .receipts import ReceiptResult, apply_receipt
 from .reseal import reseal_waiting
 from .resend import forget_acks
-from .trust import trusted_county
+from .trust import trusted_county, unlocked_signing_key
 
 if TYPE_CHECKING:
     from ..services import Services
@@ -145,7 +144,7 @@ def upload(services: Services, passphrase: str, url: str | None = None, *, retri
         result.receipts.append(apply_receipt(services, receipt))
 
     # After a county key rotation, waiting bundles go to the new key first (a rebuilt hub holds no old key).
-    reseal_waiting(services, unlock_signing(_signing_row(services), passphrase))
+    reseal_waiting(services, unlocked_signing_key(services, passphrase, "交县综治中心登记后再上传")[1])
     full_state = False
     for b in pending_bundles(services):
         if b.outbox_path and Path(b.outbox_path).exists():
@@ -167,15 +166,6 @@ def upload(services: Services, passphrase: str, url: str | None = None, *, retri
     send(result.exported.outbox_path, result.exported.sequence)
     result.rotation = _rotation_waiting(services, base)
     return result
-
-
-def _signing_row(services: Services):  # type: ignore[no-untyped-def]
-    with services.session() as s:
-        row = active_key(s, TOWNSHIP_SIGNING)
-    if row is None:
-        raise SyncError("本乡镇还没有签名密钥：请先生成登记文件（zongzhi sync register-file），"
-                        "交县综治中心登记后再上传", "no_key")
-    return row
 
 
 def drop_unreadable(services: Services, sequence: int) -> None:
