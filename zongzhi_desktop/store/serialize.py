@@ -19,6 +19,10 @@ def _plain(value: Any) -> Any:
         return value.isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):  # attachment bytes restored from the county
+        import base64
+
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 

@@ -152,6 +152,22 @@ def _check_bytes(name: str) -> Callable[[Any], Any]:
     return check
 
 
+def _content_matches_hash(values: dict[str, Any]) -> None:
+    """An attachment's bytes must be what its hash says, and within what may travel."""
+    import hashlib
+
+    from .attachments import TRAVEL_MAX_BYTES
+
+    if len(values["content"]) > TRAVEL_MAX_BYTES:
+        raise RowRejected(f"字段 content：附件超过 {TRAVEL_MAX_BYTES // 1048576} MB 的上报上限")
+    if hashlib.sha256(values["content"]).hexdigest() != values["sha256"]:
+        raise RowRejected("字段 content：附件内容与其 SHA-256 不符")
+
+
+# Checks across the columns of one row, by table (after every column passed its own check).
+ROW_CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {"attachment_content": _content_matches_hash}
+
+
 @dataclass
 class TableCodec:
     """Validation of incoming rows for one table of the county schema."""
@@ -217,4 +233,6 @@ class TableCodec:
             out[name] = None
         if out["revision"] < 1:
             raise RowRejected("字段 revision：应为正整数")
+        if (cross := ROW_CHECKS.get(self.table.name)) is not None:
+            cross(out)
         return out
