@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,8 @@ def test_bytes_travel_only_when_the_county_asks(town1: Services, county: County)
     town1.create("department", {"name": "人社所", "kind": "hrss"})
     assert "attachment_content" not in _round(town1, county)  # this receipt carries the request
     assert _round(town1, county)["attachment_content"]["rows"] == 2
-    stored = dict(_county_rows(county, "SELECT id, content FROM attachment_content"))
-    assert stored == {a1.id: letter, a2.id: photo}
+    stored = dict(_county_rows(county, "SELECT id, content_zlib FROM attachment_content"))
+    assert {k: zlib.decompress(v) for k, v in stored.items()} == {a1.id: letter, a2.id: photo}
     # Acknowledged once, never sent again.
     town1.create("department", {"name": "司法所", "kind": "justice"})
     assert "attachment_content" not in _round(town1, county)
@@ -78,16 +79,28 @@ def test_bytes_travel_only_when_the_county_asks(town1: Services, county: County)
     assert _county_rows(county, f"SELECT count(*) FROM attachment_content WHERE id = '{big.id}'") == [(0,)]
 
 
+def b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
 def test_the_county_refuses_bytes_that_do_not_match_their_hash(town1: Services, county: County) -> None:
     from zongzhi_desktop.sync.rowcodec import RowRejected, TableCodec, synced_tables
 
     codec = TableCodec.for_table(synced_tables()["attachment_content"])
     row = {"id": "a" * 36, "township_code": "330825101", "revision": 1, "created_at": "2026-11-20T00:00:00.000000+00:00",
            "created_by": "clerk", "updated_at": "2026-11-20T00:00:00.000000+00:00", "updated_by": "clerk",
-           "voided": False, "void_reason": None, "sha256": hashlib.sha256(b"abc").hexdigest(), "content": "YWJj"}
-    assert codec.decode(row)["content"] == b"abc"
+           "voided": False, "void_reason": None, "sha256": hashlib.sha256(b"abc").hexdigest(),
+           "content_zlib": b64(zlib.compress(b"abc"))}
+    assert zlib.decompress(codec.decode(row)["content_zlib"]) == b"abc"
     with pytest.raises(RowRejected, match="SHA-256"):
-        codec.decode({**row, "content": "YWJk"})
+        codec.decode({**row, "content_zlib": b64(zlib.compress(b"abd"))})
+    with pytest.raises(RowRejected, match="不是 zlib 数据"):
+        codec.decode({**row, "content_zlib": "YWJj"})
+    bomb = zlib.compress(b"\0" * (TRAVEL_MAX_BYTES + 1), 9)  # 10 KB that would expand past the cap
+    with pytest.raises(RowRejected, match="上报上限"):
+        codec.decode({**row, "content_zlib": b64(bomb)})
 
 
 def test_the_county_setting_is_checked(county: County) -> None:

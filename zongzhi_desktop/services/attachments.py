@@ -17,7 +17,7 @@ from ..domain import models as m
 from ..domain.errors import NotFound, TransitionError, ValidationError
 from ..domain.fields import unstorable_char
 from ..domain.rowrules import char_message
-from ..store.attachments import AttachmentFiles, AttachmentMissing, sniff_media_type
+from ..store.attachments import AttachmentFiles, AttachmentMissing, inflate, sniff_media_type
 from ..store.serialize import to_row
 from .kinds import kind_spec
 
@@ -139,12 +139,13 @@ class AttachmentOps:
         if files.has(att.sha256):
             return files.get(att.sha256)
         with self.session() as session:
-            content = session.execute(select(m.AttachmentContent.content).where(
+            blob = session.execute(select(m.AttachmentContent.content_zlib).where(
                 m.AttachmentContent.sha256 == att.sha256).limit(1)).scalar()
+        content = inflate(bytes(blob), max(att.size, 0)) if blob is not None else None
         if content is None or hashlib.sha256(content).hexdigest() != att.sha256:
             raise AttachmentMissing(f"附件“{att.file_name}”的文件不在本机"
                                     "（换机恢复时县级没有保存附件内容，或文件已被删除）")
-        return bytes(content)
+        return content
 
     def export_attachment(self: Services, attachment_id: str, target: str | Path) -> Path:
         """Write a copy of the attachment to `target` (a file path, or a folder: keeps its name)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import zlib
 from pathlib import Path
 
 from nacl.exceptions import CryptoError
@@ -116,6 +117,24 @@ def sniff_media_type(data: bytes, file_name: str) -> str:
     return guessed or "application/octet-stream"
 
 
+
+
+def deflate(data: bytes) -> bytes:
+    """Bytes as they travel (`attachment_content.content_zlib`)."""
+    return zlib.compress(data, 6)
+
+
+def inflate(blob: bytes, limit: int) -> bytes | None:
+    """Travelled bytes back, or None when they are not zlib data or would exceed `limit` bytes
+    (bounded: a small blob must not expand into gigabytes)."""
+    d = zlib.decompressobj()
+    try:
+        data = d.decompress(blob, limit + 1)
+    except zlib.error:
+        return None
+    if len(data) > limit or not d.eof or d.unused_data:
+        return None
+    return data
 
 
 def copy_missing(source_root: Path, target_root: Path) -> int:

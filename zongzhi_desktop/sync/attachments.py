@@ -21,6 +21,7 @@ from ..domain.errors import ValidationError
 from ..domain.models import Attachment, AttachmentContent, Setting
 from ..domain.models.sync import SyncAck
 from ..store import audit
+from ..store.attachments import deflate
 from .rowcodec import encode_row, encoders
 
 if TYPE_CHECKING:
@@ -128,6 +129,6 @@ def content_rows(conn: Connection, services: Services, township_code: str) -> It
         data = services.attachment_bytes(a.id)
         row = {"id": a.id, "township_code": a.township_code, "revision": 1, "created_at": a.created_at,
                "created_by": a.created_by, "updated_at": a.created_at, "updated_by": a.created_by,
-               "voided": False, "void_reason": None, "sha256": a.sha256, "content": data}
+               "voided": False, "void_reason": None, "sha256": a.sha256, "content_zlib": deflate(data)}
         yield encode_row(encs, [row[name] for name, _conv in encs])
 

@@ -156,12 +156,14 @@ def _content_matches_hash(values: dict[str, Any]) -> None:
     """An attachment's bytes must be what its hash says, and within what may travel."""
     import hashlib
 
+    from ..store.attachments import inflate
     from .attachments import TRAVEL_MAX_BYTES
 
-    if len(values["content"]) > TRAVEL_MAX_BYTES:
-        raise RowRejected(f"字段 content：附件超过 {TRAVEL_MAX_BYTES // 1048576} MB 的上报上限")
-    if hashlib.sha256(values["content"]).hexdigest() != values["sha256"]:
-        raise RowRejected("字段 content：附件内容与其 SHA-256 不符")
+    data = inflate(values["content_zlib"], TRAVEL_MAX_BYTES)
+    if data is None:
+        raise RowRejected(f"字段 content_zlib：不是 zlib 数据，或解压后超过 {TRAVEL_MAX_BYTES // 1048576} MB 的上报上限")
+    if hashlib.sha256(data).hexdigest() != values["sha256"]:
+        raise RowRejected("字段 content_zlib：附件内容与其 SHA-256 不符")
 
 
 # Checks across the columns of one row, by table (after every column passed its own check).

@@ -27,8 +27,9 @@ class Attachment(Record, table=True):
 
 
 class AttachmentContent(Record, table=True):
-    """An attachment's bytes, as sent to the county (id = the attachment's id)."""
+    """An attachment's bytes as sent to the county (id = the attachment's id), zlib-compressed: a
+    blank scan compresses a hundredfold, which a bundle's chunk would otherwise show as a zip bomb."""
 
     __tablename__ = "attachment_content"
-    sha256: str = Field(max_length=64)
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64)  # of the uncompressed bytes
+    content_zlib: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -52,7 +52,7 @@ def upgrade() -> None:
     op.create_table(
         "attachment_content", *_record_columns(),
         sa.Column("sha256", Text(length=64), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("content_zlib", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_attachment_content_township_code", "attachment_content", ["township_code"])
