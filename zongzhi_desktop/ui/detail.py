@@ -46,6 +46,7 @@ from ..reports.render_pdf import render_pdf
 from ..services import Services
 from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
 from ..services.todo import close_review
+from .attachments_tab import AttachmentsTab
 from .forms import RecordFormDialog, lookup
 from .forms import display as fmt
 from .forms.display import t
@@ -261,6 +262,11 @@ class RecordDetailDialog(QDialog):
                                      self, "timeline")
         self.audit_table = _table([self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("变更内容")],
                                   self, "audit_history")
+        self.attachments: AttachmentsTab | None = None
+        if kind in RECORD_KINDS:  # scans, photos and signed agreements (reference data has none)
+            self.attachments = AttachmentsTab(services, kind, record_id, self._runner, self)
+            self.attachments.changed.connect(self._attachments_changed)
+            self.tabs.addTab(self.attachments, self.tr("附件"))
         if self.spec.workflow is not None:
             self.tabs.addTab(self.timeline_table, self.tr("办理记录"))
         self.tabs.addTab(self.audit_table, self.tr("修改历史"))
@@ -315,6 +321,20 @@ class RecordDetailDialog(QDialog):
             self._build_timeline()
         self._build_audit()
         self._build_actions(rec)
+        if self.attachments is not None:
+            self.attachments.refresh(may_change=self._may_enter())
+            self._attachments_title()
+
+    def _attachments_title(self) -> None:
+        assert self.attachments is not None
+        n = len(self.attachments.rows)
+        self.tabs.setTabText(self.tabs.indexOf(self.attachments),
+                             self.tr("附件（{n}）").format(n=n) if n else self.tr("附件"))
+
+    def _attachments_changed(self) -> None:
+        self._attachments_title()
+        self._build_audit()
+        self.changed.emit()
 
     def _personal(self) -> bool:
         return self.show_personal and self.services.may_see_personal()
@@ -484,6 +504,7 @@ class RecordDetailDialog(QDialog):
         labels = self._label_map()
         wfl = self.spec.workflow
         names = {"create": self.tr("新建"), "update": self.tr("修改"), "void": self.tr("作废"),
+                 "attach": self.tr("添加附件"),
                  "visit": self.tr("回访"), "issue_document_number": self.tr("编发文号"),
                  "print_personal_document": self.tr("打印含个人信息的文书")}
         field_names = {"id_number": self.tr("身份证号"), "phone": self.tr("联系电话")}
@@ -494,6 +515,16 @@ class RecordDetailDialog(QDialog):
             before = json.loads(entry.before) if entry.before else {}
             after = json.loads(entry.after) if entry.after else {}
             changes = []
+            if entry.record_kind == "attachment":  # the record's attachments: name the file
+                what = after.get("file_name", "")
+                if entry.action == "void":
+                    names_void = self.tr("作废附件")
+                    rows.append([time_text(entry.at), people.get(entry.username, entry.username), names_void,
+                                 f"{what}：{after.get('void_reason') or ''}"])
+                else:
+                    rows.append([time_text(entry.at), people.get(entry.username, entry.username), names["attach"],
+                                 f"{what}（{after.get('size', 0)} 字节）"])
+                continue
             if entry.action in ("issue_document_number", "print_personal_document"):
                 what = f"{after.get('document', '')} {after.get('number', '')}"
                 if entry.action == "print_personal_document":

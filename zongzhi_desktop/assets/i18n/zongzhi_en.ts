@@ -111,6 +111,93 @@ Save your work and close the program; at the next start it will offer to restore
     </message>
 </context>
 <context>
+    <name>AttachmentsTab</name>
+    <message>
+        <source>文件名</source>
+        <translation>File name</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>添加人</source>
+        <translation>Added by</translation>
+    </message>
+    <message>
+        <source>添加时间</source>
+        <translation>Added at</translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>添加附件…</source>
+        <translation>Add attachment…</translation>
+    </message>
+    <message>
+        <source>添加扫描件、照片或签字的协议书（{key}）；也可以把文件拖到这里。单个不超过 {mb} MB</source>
+        <translation>Add scans, photos or signed agreements ({key}); you can also drop files here. At most {mb} MB each</translation>
+    </message>
+    <message>
+        <source>另存为…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>作废所选附件…</source>
+        <translation>Void selected attachment…</translation>
+    </message>
+    <message>
+        <source>把文件拖到此处即可添加</source>
+        <translation>Drop files here to attach them</translation>
+    </message>
+    <message>
+        <source>“{name}”（{type}）不能在此预览，可另存后用其他软件打开</source>
+        <translation>“{name}” ({type}) cannot be previewed here; save it and open it with another program</translation>
+    </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>打开附件</source>
+        <translation>Open attachment</translation>
+    </message>
+    <message>
+        <source>没有附件</source>
+        <translation>No attachments</translation>
+    </message>
+    <message>
+        <source>第 {n} / {total} 页</source>
+        <translation>Page {n} of {total}</translation>
+    </message>
+    <message>
+        <source>添加附件</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <source>附件另存为</source>
+        <translation>Save attachment as</translation>
+    </message>
+    <message>
+        <source>作废附件“{name}”</source>
+        <translation>Void attachment “{name}”</translation>
+    </message>
+    <message>
+        <source>作废后附件不再列出，但文件保留，并记入修改历史。</source>
+        <translation>A voided attachment is no longer listed, but the file is kept and the change is recorded in the history.</translation>
+    </message>
+</context>
+<context>
     <name>BatchesDialog</name>
     <message>
         <source>台账导入批次</source>
@@ -1551,6 +1638,22 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>注意：</source>
         <translation>Note: </translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>附件（{n}）</source>
+        <translation>Attachments ({n})</translation>
+    </message>
+    <message>
+        <source>添加附件</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <source>作废附件</source>
+        <translation>Void attachment</translation>
     </message>
 </context>
 <context>
@@ -4179,6 +4282,18 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>添加附件</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <source>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff);;所有文件 (*)</source>
+        <translation>Scans and photos (*.pdf *.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff);;All files (*)</translation>
+    </message>
+    <message>
+        <source>附件另存为</source>
+        <translation>Save attachment as</translation>
     </message>
 </context>
 <context>
