@@ -3506,10 +3506,6 @@ Enter the password of {user} to continue.</translation>
         <translation>Start mediation</translation>
     </message>
     <message>
-        <source>开展了什么活动、服务了哪些群众</source>
-        <translation>What was done and for whom</translation>
-    </message>
-    <message>
         <source>当事人</source>
         <translation>Parties</translation>
     </message>
@@ -3728,10 +3724,6 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>照片文件</source>
         <translation>Photo files</translation>
-    </message>
-    <message>
-        <source>照片文件名，每行一个</source>
-        <translation>Photo file names, one per line</translation>
     </message>
     <message>
         <source>状态</source>
@@ -4044,6 +4036,10 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>风险等级</source>
         <translation>Risk level</translation>
+    </message>
+    <message>
+        <source>开展了什么活动、服务了哪些群众；活动照片保存后在“附件”页添加</source>
+        <translation>What was done and for whom; add the activity photos in the Attachments tab after saving</translation>
     </message>
 </context>
 <context>
