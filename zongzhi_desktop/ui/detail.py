@@ -63,6 +63,13 @@ SIGNED_BY_FIELDS = ("reviewer", "by_whom", "visitor")
 HIDDEN_AUDIT = {"revision", "updated_at", "updated_by", "created_at", "created_by", "township_code", "id"}
 
 
+# 登记当事人 / 回访 / 进展, 关联案件, 参与志愿者, 加入队伍: Ctrl+Shift+<the word's initial> (fixed per
+# child table; letters, not digits, because Shift changes a digit's key on most layouts).
+CHILD_SHORTCUTS = {"parties": "Ctrl+Shift+D", "visits": "Ctrl+Shift+H", "progress": "Ctrl+Shift+J",
+                   "links": "Ctrl+Shift+G", "participants": "Ctrl+Shift+C", "teams": "Ctrl+Shift+D"}
+EDIT_SHORTCUT = "Ctrl+E"
+
+
 def step_shortcut(n: int) -> str:
     """The shortcut of the n-th step of a workflow (1-based): Alt+1 … Alt+9 in workflow order."""
     return f"Alt+{n}" if 1 <= n <= 9 else ""
@@ -283,6 +290,11 @@ class RecordDetailDialog(QDialog):
         self.print_btn.setVisible(any(d.kind == kind for d in DOCUMENTS.values()))
         self.print_btn.clicked.connect(lambda: self.show_print_menu())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.show_print_menu())
+        for key in self.spec.children:  # the child-row buttons (see _build_actions)
+            QShortcut(QKeySequence(CHILD_SHORTCUTS[key]), self, context=Qt.ShortcutContext.WindowShortcut,
+                      activated=lambda k=key: self._click(f"child_{k}"))
+        QShortcut(QKeySequence(EDIT_SHORTCUT), self, context=Qt.ShortcutContext.WindowShortcut,
+                  activated=lambda: self._click("edit"))
         for n in range(1, 10):  # Alt+n: the n-th workflow step (see _build_actions)
             sc = QShortcut(QKeySequence(step_shortcut(n)), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -597,9 +609,11 @@ class RecordDetailDialog(QDialog):
         for key in self.spec.children:
             if self._child_allowed(key, rec):
                 self._button(f"child_{key}", add_labels.get(key, key), lambda _=False, k=key: self.add_child(k))
+                self.buttons[f"child_{key}"].setToolTip(self.tr("快捷键 {key}").format(key=CHILD_SHORTCUTS[key]))
         self.actions_bar.addStretch(1)
         if self._may_enter() and self.kind in RECORD_KINDS:
-            self._button("edit", self.tr("编辑"), self.edit)
+            self._button("edit", self.tr("编辑"), lambda _=False: self.edit())
+            self.buttons["edit"].setToolTip(self.tr("快捷键 {key}").format(key=EDIT_SHORTCUT))
         if not rec.voided and has_perm(self.services.actor.role, Perm.REVIEW):
             self._button("void", self.tr("作废"), self.void)
 
@@ -657,6 +671,12 @@ class RecordDetailDialog(QDialog):
 
         self.document_op = self._runner().run(self.tr("生成文书"), build, on_done=show)
         return self.document_op
+
+    def _click(self, name: str) -> None:
+        """A shortcut presses its button when the button is there and enabled."""
+        b = self.buttons.get(name)
+        if b is not None and b.isEnabled():
+            b.click()
 
     def _step_key(self, n: int) -> None:
         """Alt+n: press the n-th step button when it is enabled."""
