@@ -130,7 +130,7 @@ _reg(ListSpec(
     (
         _c("serial", QT_TRANSLATE_NOOP("listing", "编号"), sort=True, width=9),
         _c("received_date", QT_TRANSLATE_NOOP("listing", "收件日期"), sort=("t.received_date", "t.status"), fmt="date", width=7),
-        _c("petitioner_name", QT_TRANSLATE_NOOP("listing", "信访人"), sort=True, width=5),
+        _c("petitioner_name", QT_TRANSLATE_NOOP("listing", "信访人"), sort=("t.petitioner_pinyin",), width=5),
         _c(_STATUS, QT_TRANSLATE_NOOP("listing", "状态"), sort=("t.status", "t.received_date"), fmt="state", width=7),
         *_deadline_cols(),
         _c("form", QT_TRANSLATE_NOOP("listing", "形式"), fmt="code", code="petition_form", width=3),

@@ -29,6 +29,7 @@ from ..domain.rowrules import (
     int_problem,
     text_problem,
 )
+from ..store.derived import fill as fill_derived
 from ..store.serialize import LOCAL_COLUMNS, content_columns
 
 
@@ -233,6 +234,7 @@ class TableCodec:
                 out[name] = check(v)
         for name in self.local:
             out[name] = None
+        fill_derived(self.table.name, out)
         if out["revision"] < 1:
             raise RowRejected("字段 revision：应为正整数")
         if (cross := ROW_CHECKS.get(self.table.name)) is not None:

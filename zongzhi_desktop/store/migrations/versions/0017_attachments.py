@@ -35,6 +35,8 @@ def _record_columns() -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    if sa.inspect(op.get_bind()).has_table("attachment"):  # a store stamped back to an earlier revision
+        return
     op.create_table(
         "attachment", *_record_columns(),
         sa.Column("record_kind", Text(length=16), nullable=False),
