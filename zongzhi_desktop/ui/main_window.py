@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, key: str) -> QWidget:
         if key == "home":
-            dash = DashboardPage(self.services, self.lister)
+            dash = DashboardPage(self.services, self.lister, runner=self.runner)
             dash.open_list.connect(self.open_list)
             dash.open_record.connect(self.open_record)
             dash.open_step.connect(self.open_step)
