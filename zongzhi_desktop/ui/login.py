@@ -98,6 +98,11 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         (self.password if last_user else self.username).setFocus()
+        # While the user types, the window's modules load in the background (ui/preload.py): signing
+        # in then builds the window without a second of imports on the GUI thread.
+        from .preload import start_preload
+
+        start_preload()
 
     @classmethod
     def for_services(cls, services: Services, **kw: object) -> LoginDialog:
