@@ -509,7 +509,7 @@ class ReportPage(QWidget):
         if not self.pdf or self.rendered is None:
             return None
         name = f"{rs.SHEET_LABELS[self.kind]}-{self.period().code}.pdf"
-        dlg = PrintPreviewDialog(self.pdf, self.rendered.report.title, name, self)
+        dlg = PrintPreviewDialog(self.pdf, self.rendered.report.title, name, self, runner=self.runner)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview_dialog = dlg
         dlg.open()
