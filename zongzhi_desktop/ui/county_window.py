@@ -180,6 +180,7 @@ class CountyListPage(RecordListPage):
         super().apply_preset(q, title)
 
     def refresh(self) -> None:
+        self.stale = False
         self.lister.invalidate()
         self._fill_villages()
         self.set_query(self.model.query)
