@@ -138,3 +138,145 @@ def test_a_newer_refresh_replaces_an_older_one(qtbot, clerk: Services, make_wind
     qtbot.waitUntil(lambda: slow.cancelled.is_set(), timeout=10_000)
     qtbot.waitUntil(lambda: not dash.loading, timeout=20_000)
     assert dash.buttons[("new_today", "petition")].text() == "1"
+
+
+# -- 报表: the preview is built on the runner; 取消 stops it ----------------------------------------------
+@pytest.fixture
+def report_page(qtbot, reviewer: Services):  # type: ignore[no-untyped-def]
+    from zongzhi_desktop.ui.report_page import ReportPage
+
+    page = ReportPage(reviewer)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: not page._refreshing, timeout=60_000)  # the current week, built on opening
+    yield page
+    page.runner.wait(30_000)
+
+
+def test_report_preview_runs_on_the_runner_and_cancel_drops_it(qtbot, report_page,  # type: ignore[no-untyped-def]
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from zongzhi_desktop.reports import service as rs
+
+    page = report_page
+    assert page.pages and page.rendered is not None
+    slow = SlowCall(rs.render_sheet)
+
+    def fake(*a, **k):  # type: ignore[no-untyped-def]
+        slow.wait(None)
+        return slow.real(*a, **k)
+
+    monkeypatch.setattr(rs, "render_sheet", fake)
+    beat = Heartbeat()
+    page.period_combo.setEditText("2026-W40")
+    _click(qtbot, page.generate_btn)
+    assert slow.started.wait(10)
+    assert page.status.text() == "正在生成报表…" and page.cancel_btn.isVisible()
+    assert not page.print_btn.isEnabled() and not page.xlsx_btn.isEnabled()  # nothing prints the old sheet
+    ticks = beat.ticks
+    qtbot.wait(200)
+    assert beat.ticks >= ticks + 5 and slow.threads[0] is not threading.main_thread()
+    refreshed: list[bool] = []
+    page.refreshed.connect(lambda: refreshed.append(True))
+    _click(qtbot, page.cancel_btn)
+    assert page.status.text().startswith("已取消") and not page.pages and page.rendered is None
+    assert not page.cancel_btn.isVisible() and not page.print_btn.isEnabled()
+    slow.release.set()  # the worker finishes its step, stops at the next check; nothing is shown
+    qtbot.waitUntil(lambda: page.runner.pool.activeThreadCount() == 0, timeout=30_000)
+    qtbot.wait(50)
+    assert not refreshed and not page.pages
+    # 生成预览 again: the sheet is built and shown.
+    with qtbot.waitSignal(page.refreshed, timeout=60_000):
+        _click(qtbot, page.generate_btn)
+    assert page.pages and page.rendered is not None and page.rendered.report.number
+    beat.stop()
+
+
+# -- printing: rendered and painted on the runner, with progress and 取消 ---------------------------------
+def _pdf_printer(path):  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def test_printing_runs_on_the_runner_with_progress_and_cancel(qtbot, report_page, tmp_path,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from zongzhi_desktop.ui import print_preview
+
+    page = report_page
+    _click(qtbot, page.print_btn)
+    dlg = page.preview_dialog
+    assert dlg is not None and dlg.isVisible() and dlg.runner is page.runner  # the window's one runner
+    slow = SlowCall(print_preview.render_page)
+    painted: list[threading.Thread] = []
+
+    def fake(pdf, index, dpi):  # type: ignore[no-untyped-def]
+        painted.append(threading.current_thread())
+        if index == 0:
+            slow.wait(None)
+        return slow.real(pdf, index, dpi)
+
+    monkeypatch.setattr(print_preview, "render_page", fake)
+    out = tmp_path / "cancelled.pdf"
+    dlg.choose_printer = lambda _parent: _pdf_printer(out)
+    printed: list[bool] = []
+    dlg.printed.connect(lambda: printed.append(True))
+    beat = Heartbeat()
+    _click(qtbot, dlg.print_btn)
+    assert slow.started.wait(10)
+    # The progress dialog (over the preview) offers 取消 while the GUI thread keeps turning.
+    qtbot.waitUntil(lambda: any(isinstance(w, QProgressDialog) and w.isVisible() for w in dlg.findChildren(QProgressDialog)),
+                    timeout=5_000)
+    progress = next(w for w in dlg.findChildren(QProgressDialog) if w.isVisible())
+    assert painted[0] is not threading.main_thread()
+    ticks = beat.ticks
+    qtbot.wait(150)
+    assert beat.ticks >= ticks + 5
+    cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "取消")
+    _click(qtbot, cancel)
+    slow.release.set()
+    qtbot.waitUntil(lambda: dlg.print_op is not None and dlg.print_op.is_done, timeout=30_000)
+    assert not printed and len(painted) == 1  # stopped before the second page
+    # Printing again (nothing blocks): every page reaches the printer, painted off the GUI thread.
+    monkeypatch.setattr(print_preview, "render_page", slow.real)
+    done = tmp_path / "printed.pdf"
+    dlg.choose_printer = lambda _parent: _pdf_printer(done)
+    with qtbot.waitSignal(dlg.printed, timeout=60_000):
+        _click(qtbot, dlg.print_btn)
+    assert len(PdfReader(done).pages) == dlg.pages
+    beat.stop()
+    dlg.close()
+
+
+# -- 同步: the per-table counts leave the GUI thread -------------------------------------------------------
+def test_sync_page_counts_tables_on_the_runner(qtbot, admin: Services, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from zongzhi_desktop.ui import sync_page
+    from zongzhi_desktop.ui.sync_page import SyncPage
+
+    admin.create("petition", {"received_date": admin.today().isoformat(), "form": "来信", "petitioner_name": "王五",
+                              "category": "申诉求决类", "request": "反映问题"}, link_repeat=False)
+    slow = SlowCall(sync_page.table_status)
+
+    def fake(services, check=None):  # type: ignore[no-untyped-def]
+        slow.wait(check)
+        return slow.real(services, check)
+
+    monkeypatch.setattr(sync_page, "table_status", fake)
+    page = SyncPage(admin)
+    qtbot.addWidget(page)
+    page.show()
+    assert slow.started.wait(10)
+    assert page.counting and page.status_table.item(0, 0).text() == "正在统计…"
+    assert "正在统计" in page.summary.text() and slow.threads[0] is not threading.main_thread()
+    slow.release.set()
+    with qtbot.waitSignal(page.counted, timeout=20_000):
+        pass
+    labels = [page.status_table.item(r, 0).text() for r in range(page.status_table.rowCount())]
+    assert "信访件" in labels and "未确认记录共" in page.summary.text()
+    page.runner.wait(10_000)
