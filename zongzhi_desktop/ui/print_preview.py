@@ -130,10 +130,28 @@ def print_pdf(printer: QPrinter, pdf: bytes, dpi: float, progress: Progress | No
                 raise DomainError("打印中断：打印机拒绝了新的一页")
             # The image is A4 like the paper; scale it onto the whole sheet, keeping proportions.
             size = img.size().toSizeF().scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRectF(0, 0, size.width(), size.height()), img)
+            _draw_in_strips(painter, img, size.width(), size.height())
     finally:
         painter.end()
     return total
+
+
+PRINT_STRIPS = 16
+
+
+def _draw_in_strips(painter: QPainter, img: QImage, width: float, height: float) -> None:
+    """Draw `img` scaled to width × height as PRINT_STRIPS horizontal strips. One drawImage of a
+    300-dpi page holds Python's GIL for ~0.1 s (the print engine compresses the whole image), which
+    froze the GUI thread although the work runs on the runner; a strip holds it for a few ms. Each
+    strip reaches one source row into the next, so no hairline shows between them."""
+    rows = img.height()
+    scale = height / rows
+    for k in range(PRINT_STRIPS):
+        y0 = rows * k // PRINT_STRIPS
+        y1 = min(rows, rows * (k + 1) // PRINT_STRIPS + 1)
+        if y1 <= y0:
+            continue
+        painter.drawImage(QRectF(0, y0 * scale, width, (y1 - y0) * scale), img, QRectF(0, y0, img.width(), y1 - y0))
 
 
 def ask_printer(parent: QWidget) -> QPrinter | None:
