@@ -305,6 +305,12 @@ def county_steps(bench: Bench, folder: Path, w: Any) -> str:
         n = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
              for t in ("petition", "dispute", "case_package", "dispatch_item", "activity")}
     services = Services(store, county_actor("县级"), today=lambda: TODAY)
+    from zongzhi_desktop.ui.county_board import CountyBoard
+
+    boards: list[Any] = []
+    bench.step("县级：打开“上报情况”（各乡镇上报表）", lambda: boards.append(CountyBoard(store, runner=w.runner)),
+               lambda: bool(boards))
+    boards[0].deleteLater()
     page = CountyReportPage(services, w)
     page.resize(1366, 700)
     page.show()

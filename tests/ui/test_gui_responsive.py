@@ -280,3 +280,37 @@ def test_sync_page_counts_tables_on_the_runner(qtbot, admin: Services, monkeypat
     labels = [page.status_table.item(r, 0).text() for r in range(page.status_table.rowCount())]
     assert "信访件" in labels and "未确认记录共" in page.summary.text()
     page.runner.wait(10_000)
+
+
+# -- lists: a kind whose pages are dear (the team list's member counts) is read on the runner ---------------
+def test_team_list_pages_are_read_on_the_runner(qtbot, clerk: Services, make_window,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from zongzhi_desktop.services.listing import Lister
+
+    clerk.create("team", {"name": "龙游老兵", "type": "mediation"})
+    slow = SlowCall(Lister.page)
+
+    def fake(self, q, offset, limit=100):  # type: ignore[no-untyped-def]
+        if q.kind == "team":
+            slow.wait(None)
+        return slow.real(self, q, offset, limit)
+
+    monkeypatch.setattr(Lister, "page", fake)
+    w = make_window(clerk)
+    row = w.page_keys().index("volunteer")
+    beat = Heartbeat()
+    qtbot.mouseClick(w.nav.viewport(), Qt.MouseButton.LeftButton, pos=w.nav.visualItemRect(w.nav.item(row)).center())
+    page = w.current_list()
+    assert page is not None and page.kind == "team" and page.model.rowCount() == 1
+    try:
+        qtbot.waitUntil(slow.started.is_set, timeout=10_000)  # the first paint asked for the page
+    finally:
+        QTimer.singleShot(3_000, slow.release.set)  # never left blocked, whatever fails below
+    assert slow.threads[0] is not threading.main_thread()
+    assert page.model.index(0, 0).data() is None  # an empty cell meanwhile, not a stale row
+    ticks = beat.ticks
+    qtbot.wait(150)
+    assert beat.ticks >= ticks + 5
+    slow.release.set()
+    qtbot.waitUntil(lambda: page.model.index(0, 0).data() == "龙游老兵", timeout=10_000)
+    beat.stop()

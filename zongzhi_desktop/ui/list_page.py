@@ -85,7 +85,7 @@ class RecordListPage(QWidget):
         self._generation = 0
         self._updating = False
         self.stale = False  # records changed while this list was hidden: re-read when shown
-        self.model = RecordTableModel(lister, self._base, self)
+        self.model = RecordTableModel(lister, self._base, self, runner=runner)
         self._build()
         self._sync_header()
         self._update_count()

@@ -1860,6 +1860,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>此列不能排序</source>
         <translation>This column cannot be sorted</translation>
     </message>
+    <message>
+        <source>读取列表</source>
+        <translation>Reading the list</translation>
+    </message>
 </context>
 <context>
     <name>RecoveryKeyDialog</name>
