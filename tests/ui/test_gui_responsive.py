@@ -5,6 +5,7 @@ service is replaced by a fake that blocks until the test releases it and records
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -96,6 +97,8 @@ def test_home_figures_are_read_on_the_runner_and_cancel_stops_them(qtbot, clerk:
     qtbot.wait(200)
     assert beat.ticks >= ticks + 5  # timers fire: the GUI thread is not blocked
     assert slow.threads and slow.threads[0] is not threading.main_thread()
+    if shots := os.environ.get("ZONGZHI_SHOTS"):
+        w.grab().save(os.path.join(shots, "home_loading.png"))
     # 取消 ends the read at its next check; the page says so and keeps the figures blank.
     _click(qtbot, dash.cancel_button)
     qtbot.waitUntil(lambda: not dash.loading, timeout=10_000)
@@ -172,7 +175,10 @@ def test_report_preview_runs_on_the_runner_and_cancel_drops_it(qtbot, report_pag
     _click(qtbot, page.generate_btn)
     assert slow.started.wait(10)
     assert page.status.text() == "正在生成报表…" and page.cancel_btn.isVisible()
+    if shots := os.environ.get("ZONGZHI_SHOTS"):
+        page.grab().save(os.path.join(shots, "report_generating_cancel.png"))
     assert not page.print_btn.isEnabled() and not page.xlsx_btn.isEnabled()  # nothing prints the old sheet
+    assert not page.pages[0].isEnabled()  # the old pages are greyed out, their numbers not clickable
     ticks = beat.ticks
     qtbot.wait(200)
     assert beat.ticks >= ticks + 5 and slow.threads[0] is not threading.main_thread()
@@ -188,7 +194,7 @@ def test_report_preview_runs_on_the_runner_and_cancel_drops_it(qtbot, report_pag
     # 生成预览 again: the sheet is built and shown.
     with qtbot.waitSignal(page.refreshed, timeout=60_000):
         _click(qtbot, page.generate_btn)
-    assert page.pages and page.rendered is not None and page.rendered.report.number
+    assert page.pages and page.rendered is not None and page.rendered.report.number and page.pages[0].isEnabled()
     beat.stop()
 
 
@@ -238,6 +244,11 @@ def test_printing_runs_on_the_runner_with_progress_and_cancel(qtbot, report_page
     ticks = beat.ticks
     qtbot.wait(150)
     assert beat.ticks >= ticks + 5
+    if shots := os.environ.get("ZONGZHI_SHOTS"):
+        dlg.resize(1000, 700)
+        qtbot.wait(50)
+        dlg.grab().save(os.path.join(shots, "print_progress.png"))
+        progress.grab().save(os.path.join(shots, "print_progress_dialog.png"))
     cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "取消")
     _click(qtbot, cancel)
     slow.release.set()

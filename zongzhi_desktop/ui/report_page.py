@@ -392,6 +392,9 @@ class ReportPage(QWidget):
     def _set_refreshing(self, busy: bool) -> None:
         self._refreshing = busy
         self.cancel_btn.setVisible(busy)
+        # The pages of the sheet shown before are greyed out (and their numbers not clickable) while
+        # the chosen one is built: they are not the sheet now asked for.
+        self.pages_box.setEnabled(not busy)
         for b in (self.print_btn, self.pdf_btn, self.xlsx_btn):
             b.setEnabled(not busy)
         if busy:
