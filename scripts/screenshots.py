@@ -121,6 +121,8 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
     save(w, out, "list_dispute_search", app)
     for key in ("reports", "sync"):
         w.navigate(key)
+        w.runner.wait(60_000)  # the sheet and the 同步 counts are read on the runner
+        settle(app, 20)
         save(w, out, key, app)
     lock = IdleLock(w, probe, 0)
     lock.lock()
