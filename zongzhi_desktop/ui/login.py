@@ -137,7 +137,11 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(False)  # one attempt at a time (Enter pressed twice counts once)
 
         def attempt(_progress: object) -> tuple[str, object]:
-            # Argon2 (~0.2 s) and opening the store leave the GUI thread.
+            # Argon2 (~0.2 s) and opening the store leave the GUI thread; the window's modules are
+            # loaded first (ui/preload.py: never two threads importing them at once).
+            from .preload import wait_for_modules
+
+            wait_for_modules()
             if store_state(path) == "plain":
                 return "convert", check_plain(path, user, password)
             return "open", sign_in(path, user, password)

@@ -4,7 +4,8 @@ Importing the main window, its pages, qtawesome (icons) and pypinyin (pinyin sea
 Python the first time. Done on the GUI thread after the password was accepted, it froze the window
 for that long; done here, on the operation runner while the user types, the window and every page
 open from modules already loaded (bench/bench_gui_stalls.py measures the difference). Only imports:
-no widget or other QObject is created off the GUI thread.
+no widget or other QObject is created off the GUI thread. The password check waits for the imports
+(`wait_for_modules`) before it starts, so the app's modules are never imported by two threads at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
+_modules_loaded = threading.Event()
 
 # In the order the user meets them: the window and 首页, icons, then the other pages.
 MODULES = (
@@ -36,12 +38,15 @@ def preload() -> int:
     """Import MODULES and warm the pinyin tables; returns how many modules were imported. A module
     that fails to import is left for the GUI thread to report when it is used."""
     done = 0
-    for name in MODULES:
-        try:
-            importlib.import_module(name)
-            done += 1
-        except Exception:  # the real import, on use, shows the error
-            log.warning("预先加载 %s 失败", name, exc_info=True)
+    try:
+        for name in MODULES:
+            try:
+                importlib.import_module(name)
+                done += 1
+            except Exception:  # the real import, on use, shows the error
+                log.warning("预先加载 %s 失败", name, exc_info=True)
+    finally:
+        _modules_loaded.set()
     try:
         from ..domain import pinyin
 
@@ -60,3 +65,12 @@ def start_preload() -> threading.Thread | None:
     thread = threading.Thread(target=preload, name="zongzhi-preload", daemon=True)
     thread.start()
     return thread
+
+
+def wait_for_modules(timeout: float | None = 30.0) -> None:
+    """Wait until the preloading thread has imported MODULES (if it was started). The sign-in worker
+    calls it before opening the store and the window before building itself, so no other thread
+    imports the app's modules at the same time as the preloading one: two threads importing
+    modules that import each other can meet half-initialised modules."""
+    if _started.is_set():
+        _modules_loaded.wait(timeout)
