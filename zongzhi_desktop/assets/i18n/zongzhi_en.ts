@@ -528,6 +528,18 @@ Save your work and close the program; at the next start it will offer to restore
         <source>已保存：期末后 {days} 日内收到为按时</source>
         <translation>Saved: received within {days} days of the period&apos;s end is on time</translation>
     </message>
+    <message>
+        <source>正在导入 {file}（{n}/{total}）…</source>
+        <translation>Importing {file} ({n}/{total})…</translation>
+    </message>
+    <message>
+        <source>已取消：其余文件未导入</source>
+        <translation>Cancelled: the remaining files were not imported</translation>
+    </message>
+    <message>
+        <source>正在导入批次文件…</source>
+        <translation>Importing bundle files…</translation>
+    </message>
 </context>
 <context>
     <name>CountyListPage</name>
@@ -829,6 +841,38 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>打开{kind}</source>
         <translation>Open {kind}</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>停止读取首页数字</source>
+        <translation>Stop reading the home page figures</translation>
+    </message>
+    <message>
+        <source>首页数字读取失败，请点“刷新”重试</source>
+        <translation>The home page figures could not be read; click “Refresh” to try again</translation>
+    </message>
+    <message>
+        <source>已取消，点“刷新”重新读取</source>
+        <translation>Cancelled; click “Refresh” to read again</translation>
+    </message>
+    <message>
+        <source>读取首页</source>
+        <translation>Reading the home page</translation>
+    </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>高风险/命案风险</source>
+        <translation>High risk / homicide risk</translation>
+    </message>
+    <message>
+        <source>包案临近时限</source>
+        <translation>Packages near their deadline</translation>
     </message>
 </context>
 <context>
@@ -1404,6 +1448,18 @@ Save your work and close the program; at the next start it will offer to restore
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
+    <message>
+        <source>正在打印第 {n} 页，共 {total} 页…</source>
+        <translation>Printing page {n} of {total}…</translation>
+    </message>
+    <message>
+        <source>显示预览</source>
+        <translation>Show preview</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
 </context>
 <context>
     <name>RecordDetailDialog</name>
@@ -1907,6 +1963,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>此列不能排序</source>
         <translation>This column cannot be sorted</translation>
     </message>
+    <message>
+        <source>读取列表</source>
+        <translation>Reading the list</translation>
+    </message>
 </context>
 <context>
     <name>RecoveryKeyDialog</name>
@@ -2085,6 +2145,26 @@ It is shown only this once; if it is lost, an administrator can make a new one w
     <message>
         <source>查看报表中的记录</source>
         <translation>Open the records behind a figure</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>停止生成这张报表</source>
+        <translation>Stop generating this sheet</translation>
+    </message>
+    <message>
+        <source>已取消生成报表；点“生成预览”重新生成</source>
+        <translation>Sheet generation cancelled; click “Generate preview” to generate it again</translation>
+    </message>
+    <message>
+        <source>正在签发报表…</source>
+        <translation>Signing the sheet…</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>Export to Excel</translation>
     </message>
 </context>
 <context>
@@ -2563,10 +2643,6 @@ Choose an earlier backup.</translation>
         <translation>None</translation>
     </message>
     <message>
-        <source>未确认记录共 {n} 条（下次上报将包含）。最近批次序号：{seq}；最近回执：{last}。{wait}</source>
-        <translation>{n} unacknowledged records (included in the next report). Latest bundle: {seq}; latest receipt: {last}. {wait}</translation>
-    </message>
-    <message>
         <source>等待回执的批次：{w}。</source>
         <translation>Bundles awaiting a receipt: {w}.</translation>
     </message>
@@ -2761,6 +2837,30 @@ New fingerprint:</translation>
     <message>
         <source>已导出全部记录的批次 {name}（{n} 条）{where}。</source>
         <translation>Exported bundle {name} with every record ({n}) {where}.</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>统计失败</source>
+        <translation>Counting failed</translation>
+    </message>
+    <message>
+        <source>统计上报状态</source>
+        <translation>Counting the reporting status</translation>
+    </message>
+    <message>
+        <source>未确认记录共 {n} 条（下次上报将包含）</source>
+        <translation>{n} unacknowledged records (included in the next bundle)</translation>
+    </message>
+    <message>
+        <source>未确认记录：正在统计…</source>
+        <translation>Unacknowledged records: counting…</translation>
+    </message>
+    <message>
+        <source>{unacked}。最近批次序号：{seq}；最近回执：{last}。{wait}</source>
+        <translation>{unacked}. Last bundle number: {seq}; last receipt: {last}. {wait}</translation>
     </message>
 </context>
 <context>
