@@ -60,7 +60,7 @@ def check_receipt_payload(p: dict[str, Any]) -> dict[str, Any]:
             raise bad(k)
     if not re.fullmatch(r"[0-9a-f]{64}", p["bundle_hash"]):
         raise bad("bundle_hash")
-    if "suite" in p and p["suite"] not in suites.SUITES:  # absent in receipts before suites: nacl-1
+    if "suite" in p and (not isinstance(p["suite"], str) or p["suite"] not in suites.SUITES):  # absent: nacl-1
         raise bad("suite")
     for k in ("sequence", "rows", "accepted", "applied", "rejected"):
         if type(p.get(k)) is not int:
