@@ -195,3 +195,32 @@ def export_hash(town: Services) -> str:
 
     with town.session() as s:
         return s.execute(select(SyncBundle.bundle_hash).order_by(SyncBundle.sequence.desc())).scalars().first()
+
+
+def test_township_moves_to_a_gm_hub_by_upload_nothing_lost(tmp_path: Path, gm_county: County) -> None:
+    """The county starts a gm-1 hub: the township's waiting nacl-1 bundles cannot be re-sealed and are
+    refused over HTTP (422 wrong_suite); the upload drops them and sends the whole state in gm-1."""
+    from test_upload import serve
+
+    from zongzhi_desktop.county.server import create_app
+    from zongzhi_desktop.sync.export import pending_bundles
+    from zongzhi_desktop.sync.upload import upload
+
+    nacl_county = make_county(tmp_path / "nacl")
+    town = make_township(tmp_path / "t", "330825101", "城关镇")
+    link(town, nacl_county)
+    populate(town, "甲")
+    first = export_bundle(town, TOWN_PASS)
+    apply_receipt(town, import_bundle(nacl_county.store, first.outbox_path, nacl_county.keys).receipt)
+    town.create("petition", {"received_date": "2026-11-12", "form": "来信", "petitioner_name": "赵六",
+                             "category": "申诉求决类", "request": "反映噪音扰民"})
+    waiting = export_bundle(town, TOWN_PASS)  # nacl-1, never receipted
+    trust_county(town, gm_county.profile)
+    register_township(gm_county.store, make_registration_file(town, TOWN_PASS, new_key=True).data)
+    with serve(create_app(gm_county.store, gm_county.keys)) as base:
+        r = upload(town, TOWN_PASS, base)
+    assert r.dropped == [waiting.sequence]
+    assert r.sent == [waiting.sequence + 1]
+    assert not pending_bundles(town) and sync_status(town).unacked_total == 0
+    code = town.township.code
+    assert table_counts(gm_county.store.path, code) == table_counts(town.store.path, code)
