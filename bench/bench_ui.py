@@ -92,6 +92,8 @@ w = MainWindow(Services(store, actor), state, start_page={page!r})
 w.resize(1366, 768)
 w.show()
 app.processEvents()
+w.runner.wait(60_000)  # 首页 reads its figures on the runner: the page is ready when they are shown
+app.processEvents()
 page = w.current_list()
 target = page.table.viewport() if page is not None else w
 target.repaint()

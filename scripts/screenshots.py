@@ -101,6 +101,7 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
     w.show()
     w.apply_icons()  # normally a moment after the first paint
     w.navigate("home")
+    w.runner.wait(60_000)  # 首页 reads its figures on the runner
     save(w, out, "dashboard", app)
     for kind in ("petition", "dispute", "package", "dispatch", "team", "volunteer", "activity"):
         w.list_page(kind)
@@ -120,6 +121,8 @@ def window_shots(app: QApplication, out: Path, store: Store, work: Path) -> Serv
     save(w, out, "list_dispute_search", app)
     for key in ("reports", "sync"):
         w.navigate(key)
+        w.runner.wait(60_000)  # the sheet and the 同步 counts are read on the runner
+        settle(app, 20)
         save(w, out, key, app)
     lock = IdleLock(w, probe, 0)
     lock.lock()
@@ -209,6 +212,7 @@ def english_shot(app: QApplication, out: Path, store: Store, work: Path, service
         w.show()
         w.apply_icons()
         w.navigate("home")
+        w.runner.wait(60_000)
         save(w, out, "dashboard_en", app)
         w.list_page("petition")
         save(w, out, "list_petition_en", app)

@@ -37,6 +37,44 @@ def _settle(app: QApplication) -> None:
         app.processEvents()
 
 
+def _attachments_shot(services: Services, pet: Any, outdir: Path, app: QApplication) -> Path:
+    """The 附件 tab at 1366×768 with a scanned letter (the petition's own 登记表 as a PDF) and a photo."""
+    import time
+
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from zongzhi_desktop.reports.documents import build_document, documents_for
+    from zongzhi_desktop.reports.render_pdf import render_pdf
+    from zongzhi_desktop.ui.detail import RecordDetailDialog
+
+    photo = QImage(800, 600, QImage.Format.Format_RGB32)
+    photo.fill(QColor("#7a9a6b"))
+    painter = QPainter(photo)
+    painter.fillRect(120, 300, 560, 220, QColor("#b8a27a"))
+    painter.end()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "现场照片.png"
+        photo.save(str(path), "PNG")
+        services.attach_file("petition", pet.id, path, note="信访人反映的围墙现场")
+    key = documents_for("petition", pet)[0].key
+    letter = render_pdf(build_document(services, "petition", pet.id, key).report)
+    services.attach("petition", pet.id, letter, "来信扫描件.pdf", note="来信第1页")
+    detail = RecordDetailDialog(services, "petition", pet.id)
+    detail.resize(1366, 768)
+    detail.show()
+    detail.tabs.setCurrentWidget(detail.attachments)
+    tab = detail.attachments
+    tab.table.selectRow(1)
+    deadline = time.monotonic() + 20
+    while (tab.preview is None or tab.preview.pages == 0) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    shot = _save(detail, outdir / "detail_petition_attachments.png", app)
+    detail.close()
+    detail.deleteLater()
+    return shot
+
+
 def _save(widget: QWidget, path: Path, app: QApplication) -> Path:
     _settle(app)
     widget.grab().save(str(path))
@@ -144,6 +182,7 @@ def grab_forms(services: Services, outdir: Path) -> list[Path]:
     out.append(_save(detail, outdir / "detail_petition_timeline.png", app))
     detail.tabs.setCurrentWidget(detail.audit_table)
     out.append(_save(detail, outdir / "detail_petition_history.png", app))
+    out.append(_attachments_shot(services, pet, outdir, app))
     action = services.available_actions("petition", detail.record)[0]
     step = StepDialog(services, f"{action.label} — {pet.serial}", action.fields, lambda v: None, detail,
                       name=action.name)

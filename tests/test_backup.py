@@ -250,3 +250,26 @@ def test_no_witness_alarm_after_a_restore_to_an_older_backup(admin: Services) ->
     restore(admin.store.path, older, username="admin")
     svc = Services(Store(admin.store.path), Actor("admin", "admin"), today=admin._today)
     assert svc.verify_audit()[1] == []
+
+
+def test_attachments_go_to_a_backup_on_another_disk_and_come_back(encrypted_admin: Services, tmp_path: Path) -> None:
+    """A PC replaced from a USB-stick backup keeps its attached scans (encrypted files copied as they are)."""
+    svc = encrypted_admin
+    p = svc.create("petition", {"received_date": "2026-11-18", "form": "来信", "petitioner_name": "张三",
+                                "category": "申诉求决类", "request": "要求解决拖欠工资"}).record
+    att = svc.attach("petition", p.id, b"%PDF-1.4 scanned letter", "来信.pdf")
+    stick = tmp_path / "u盘"
+    result = make_backup(svc.store.path, to=stick, key=svc.store.key)
+    [copied] = (stick / "attachments").glob("*/*")
+    assert copied.read_bytes() == svc.attachment_files().files()[0].read_bytes()
+    assert make_backup(svc.store.path, kind="manual", to=stick, key=svc.store.key)  # second time: nothing new
+    # The own backup folder sits next to the attachments: no second copy there.
+    make_backup(svc.store.path, key=svc.store.key)
+    assert not (svc.store.path.parent / "backups" / "attachments").exists()
+
+    svc.store.close()
+    import shutil
+    shutil.rmtree(svc.store.path.parent / "attachments")
+    restore(svc.store.path, result.backup.path, username="admin", key=svc.store.key)
+    again = Services(type(svc.store)(svc.store.path, key=svc.store.key), svc.actor, today=svc._today)
+    assert again.attachment_bytes(att.id) == b"%PDF-1.4 scanned letter"

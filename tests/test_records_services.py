@@ -211,3 +211,20 @@ def test_open_read_does_not_block_a_writer(clerk: Services) -> None:
         assert reader.get(m.Petition, p.id) is not None  # a read transaction stays open…
         clerk.update("petition", p.id, {"address": "东村"})  # …and a write still goes through
     assert clerk.get("petition", p.id).address == "东村"
+
+
+def test_activity_takes_its_teams_village_and_points_out_missing_hours(clerk: Services, admin: Services) -> None:
+    village = admin.create("village", {"name": "溪口村", "code": "330825101201", "kind": "村"}).record
+    clerk.create("team", {"name": "溪口巡防队", "type": "平安巡防", "village_id": village.id,
+                          "founded_date": "2025-01-01"})
+    a = clerk.create("volunteer", {"name": "陈老伯", "phone": "13500005555"}).record
+    b = clerk.create("volunteer", {"name": "李阿姨", "phone": "13500006666"}).record
+    result = clerk.create("activity", {"activity_date": "2026-11-18", "team_id": "溪口巡防队", "type": "平安巡防",
+                                       "place": "溪口村村口", "content": "夜间巡逻",
+                                       "participants": [{"volunteer_id": a.id, "hours": 2}, {"volunteer_id": b.id}]})
+    assert result.record.village_id == village.id  # 所属村 from the team when left empty
+    assert result.warnings == ["有 1 名参与志愿者没有填写服务时长，不计入服务时长统计；可在活动详情的“参与志愿者”中补充"]
+    other = admin.create("village", {"name": "湖镇村", "code": "330825101202", "kind": "村"}).record
+    chosen = clerk.create("activity", {"activity_date": "2026-11-18", "team_id": "溪口巡防队", "type": "平安巡防",
+                                       "place": "湖镇", "content": "宣传", "village_id": other.id})
+    assert chosen.record.village_id == other.id and chosen.warnings == []

@@ -79,3 +79,18 @@ def test_close_review_lists_cases_and_is_quiet_when_everything_is_done(admin: Se
     clerk.act("dispute", d.id, "succeed", {"mediation_end_date": today.isoformat(), "agreement_form": "oral",
                                            "resolution_level": "village"})
     assert close_review(clerk, pkg.id).warnings == []
+
+
+def test_a_leader_sees_only_their_own_overdue_packages(admin: Services, clerk: Services) -> None:
+    """A reviewer whose name is one of the 领导 sees that leader's overdue packages; the centre's head
+    (no such leader) sees every one."""
+    from conftest import as_role
+
+    mine = _package(admin, clerk, "甲", -3)  # leader 王甲
+    other = _package(admin, clerk, "乙", -5)  # leader 王乙
+    admin.create_user("wangjia", "王甲", "reviewer", "wangjia-pass-1")
+    leader = as_role(admin, "wangjia", "reviewer")
+    late = {i.record_id for i in todo_for(leader) if i.group == "package_overdue"}
+    assert late == {mine}
+    head = as_role(admin, "leader", "reviewer")  # 李主任: not a 包案 leader
+    assert {i.record_id for i in todo_for(head) if i.group == "package_overdue"} == {mine, other}

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,11 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
         towns[code] = Services(unlocked.store, unlocked.actor)
     code, out, err = cli(capsys, "county", "config", "--db", target, "--timely-days", "10")
     assert code == 0 and "10 天" in out, err
+    code, out, err = cli(capsys, "county", "config", "--db", target, "--attachment-max-mb", "11")
+    assert code == 2 and "附件上报大小上限" in err and "1至10" in err
+    code, out, err = cli(capsys, "county", "config", "--db", target, "--attachment-bytes", "on",
+                         "--attachment-max-mb", "2")
+    assert code == 0 and "要求上报（单个附件不超过 2 MB" in out, err
     env = {"ZONGZHI_USER": "admin", "ZONGZHI_PASSWORD": DEMO_PASSWORD, "ZONGZHI_KEY_PASSPHRASE": TOWN_PASS}
 
     with serve_process(target, tmp_path / "srv", "--max-body-mb", "1", "--max-concurrent", "2") as srv:
@@ -134,7 +140,6 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
 
             stored = c.execute(text("SELECT township_code, bundle_hash, receipt FROM county_bundle")).all()
         assert sorted(s.township_code for s in stored) == sorted(towns)
-        import zlib
 
         for code, bundle_hash, receipt in stored:
             p = receipt_payload(zlib.decompress(receipt), hub)
@@ -144,10 +149,13 @@ def test_cli_upload_from_two_demo_townships(target: str, tmp_path: Path, demo_fi
 
                 assert s.get(SyncBundle, 1).bundle_hash == bundle_hash  # type: ignore[union-attr]
 
-        # Nothing new: the next upload is an empty bundle, still a report (heartbeat).
+        # An attachment: the first receipts asked for bytes, so row and bytes travel (bytea on PostgreSQL).
         t1 = towns["330825101"]
+        scan = bytes(range(256)) * 4096  # 1 MB, within the county's 2 MB
+        t1.attach("petition", t1.list_records("petition", limit=1)[0].id, scan, "来信扫描件.jpg")
         r = zongzhi("upload", "--url", srv.url, "--data-dir", str(t1.store.path.parent), env=env)
-        assert r.returncode == 0 and "批次 2：县级接收 0 条" in r.stdout
+        assert r.returncode == 0 and "批次 2：县级接收 2 条" in r.stdout, r.stdout + r.stderr
+        assert zlib.decompress(hub.scalar("SELECT content_zlib FROM attachment_content")) == scan
 
         # Reporting status over HTTP: the last week that ended was covered by both, within 10 days.
         last_week = Period.containing("week", local_today()).previous()

@@ -78,8 +78,10 @@ def test_fill_in_save_sign_and_export(page, qtbot, gen_svc: Services, tmp_path: 
     assert "已签发" in page.status.text() and page.editors["next_plan"].isReadOnly()
     pdf = page.export(str(tmp_path / "m.pdf"), "pdf")
     assert pdf is not None and pdf.read_bytes() == rs.render_sheet(gen_svc, "monthly", "2026-11").data
-    xlsx = page.export(str(tmp_path / "m.xlsx"), "xlsx")
-    assert xlsx is not None and xlsx.read_bytes()[:2] == b"PK"
+    xlsx = tmp_path / "m.xlsx"
+    op = page.export(str(xlsx), "xlsx")  # laid out on the runner
+    qtbot.waitUntil(lambda: op.is_done, timeout=30_000)
+    assert xlsx.read_bytes()[:2] == b"PK"
 
 
 def test_clerk_cannot_sign(qtbot, gen_svc: Services) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,8 @@ def click(qtbot, page: SyncPage, name: str) -> None:  # type: ignore[no-untyped-
 
 
 def wait_idle(qtbot, page: SyncPage) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: not page.runner.busy, timeout=60_000)
+    """The step has finished and so has the count of every table that follows it (on the runner)."""
+    qtbot.waitUntil(lambda: not page.runner.busy and not page.counting, timeout=60_000)
 
 
 def column(table: QTableWidget, label: str, col: int) -> str | None:
@@ -69,7 +70,8 @@ def test_sync_page_full_cycle(qtbot, tmp_path: Path, county: County) -> None:  #
     assert result is not None and reg.exists() and page.key_fp.text() == result.fingerprint
     register_township(county.store, reg.read_bytes())
 
-    # 3. What is unacknowledged, per kind.
+    # 3. What is unacknowledged, per kind (counted off the GUI thread; 正在统计… meanwhile).
+    wait_idle(qtbot, page)
     assert column(page.status_table, "信访件", 2) == "2"
 
     # 4. Export to a "stick": wrong passphrase first, then the right one.
@@ -96,6 +98,7 @@ def test_sync_page_full_cycle(qtbot, tmp_path: Path, county: County) -> None:  #
     receipt.write_bytes(r.receipt)
     assert page.import_receipt(receipt) is not None
     assert "县级接收" in page.message.text()
+    wait_idle(qtbot, page)
     assert column(page.status_table, "信访件", 2) == "0"
     assert "未确认记录共 0 条" in page.summary.text()
     assert page.import_receipt(receipt).already_applied

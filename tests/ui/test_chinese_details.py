@@ -164,3 +164,38 @@ def test_name_columns_sort_by_pinyin(qtbot, clerk: Services, make_window) -> Non
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionPosition(0) + 5, 5))
     assert page.model.query.descending is True
     assert names() == ["周秀英", "郑老兵", "吴桂兰", "艾青"]
+
+
+def test_petitioners_by_pinyin_beyond_the_newest_and_sorted_in_the_list(qtbot, clerk: Services,  # type: ignore[no-untyped-def]
+                                                                         make_window) -> None:
+    """信访人 is found by pinyin in the whole store (not only the newest 2,000) and the list's 信访人
+    column sorts in pinyin order through its index (bulk-written rows included)."""
+    from datetime import date, timedelta
+
+    from PySide6.QtCore import QPoint, Qt
+
+    from zongzhi_desktop.domain import models as m
+    from zongzhi_desktop.services import bulk
+    from zongzhi_desktop.ui.forms import lookup
+
+    old = clerk.create("petition", {"received_date": "2020-01-06", "form": "来访", "petitioner_name": "欧阳明月",
+                                    "category": "申诉求决类", "request": "宅基地"}, link_repeat=False).record
+    base = {"township_code": clerk.township.code, "form": "visit", "category": "appeal", "request": "修路",
+            "status": "registered", "accept_deadline": date(2026, 1, 20)}
+    rows = [{**base, "serial": f"XF-2026-9{i:05d}", "received_date": date(2026, 1, 1) + timedelta(days=i % 300),
+             "petitioner_name": ("周秀英", "吴桂兰", "艾青", "郑老兵")[i % 4]} for i in range(lookup.PINYIN_RECENT + 10)]
+    with clerk.session() as s, s.begin():
+        bulk.insert_batch(s, m.Petition, rows, username="clerk")
+    assert [o.id for o in lookup.search(clerk, "petition", "oymy")] == [old.id]  # 2,011 newer petitions
+    assert {o.label.split()[1] for o in lookup.search(clerk, "petition", "aq", limit=5)} == {"艾青"}
+
+    w = make_window(clerk)
+    page = w.list_page("petition")
+    col = [c.key for c in page.model.spec.columns].index("petitioner_name")
+    header = page.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionPosition(col) + 5, 5))
+    if page.model.query.descending is not False:
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionPosition(col) + 5, 5))
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and page.model.index(0, col).data() is not None)
+    first = [page.model.index(r, col).data() for r in range(5)]
+    assert first == ["艾青"] * 5  # ai < ou < wu < zheng < zhou (code points would start with 吴)

@@ -40,6 +40,14 @@ def busy(clerk: Services, reviewer: Services) -> Services:
     return clerk
 
 
+def shown_home(qtbot, w) -> DashboardPage:  # type: ignore[no-untyped-def]
+    """Go to 首页 and wait for its figures (they are read on the window's operation runner)."""
+    dash = w.navigate("home")
+    assert isinstance(dash, DashboardPage)
+    qtbot.waitUntil(lambda: not dash.loading and dash.dashboard is not None, timeout=20_000)
+    return dash
+
+
 def count(svc: Services, query: str, *args: object) -> int:
     return sqlite3.connect(svc.store.path).execute(query, args).fetchone()[0]
 
@@ -50,8 +58,7 @@ def ids(svc: Services, query: str, *args: object) -> set[str]:
 
 def test_numbers_equal_sql_and_click_through(qtbot, busy: Services, make_window) -> None:  # type: ignore[no-untyped-def]
     w = make_window(busy)
-    dash = w.navigate("home")
-    assert isinstance(dash, DashboardPage)
+    dash = shown_home(qtbot, w)
     t = TODAY.isoformat()
     soon = (TODAY + timedelta(days=7)).isoformat()
     open_states = "('registered','accepted','assigned','reviewing','rechecking')"
@@ -88,7 +95,7 @@ def test_numbers_equal_sql_and_click_through(qtbot, busy: Services, make_window)
 
 def test_chart_bars_list_the_week(qtbot, busy: Services, make_window) -> None:  # type: ignore[no-untyped-def]
     w = make_window(busy)
-    dash = w.navigate("home")
+    dash = shown_home(qtbot, w)
     dash.chart.repaint()
     bars = dash.chart.bar_rects()
     assert len(bars) == 24  # 12 weeks × (new, resolved)
@@ -113,7 +120,7 @@ def test_chart_bars_list_the_week(qtbot, busy: Services, make_window) -> None:  
 
 def test_due_table_rows_open_records(qtbot, busy: Services, make_window) -> None:  # type: ignore[no-untyped-def]
     w = make_window(busy)
-    dash = w.navigate("home")
+    dash = shown_home(qtbot, w)
     table = dash.overdue_table
     first_deadline = table.item(0, 4).text()
     assert first_deadline == min(table.item(r, 4).text() for r in range(table.rowCount()))
@@ -139,7 +146,7 @@ def test_reviewer_todo_opens_the_close_step_and_the_sheet(qtbot, clerk: Services
     clerk.act("package", pkg.id, "request_close", {"close_request_date": today.isoformat()})
     rs.save_sheet(clerk, "weekly", "2026-W47", {"opinion": "平稳"})
     w = make_window(reviewer)
-    dash = w.navigate("home")
+    dash = shown_home(qtbot, w)
     table = dash.todo_table
     assert dash.tabs.currentWidget() is table and dash.tabs.tabText(0).startswith("待办")
     rows = [(table.item(r, 0).text(), table.item(r, 1).text()) for r in range(table.rowCount())]

@@ -220,3 +220,41 @@ def test_close_dialog_shows_linked_cases_five_packs_and_warns(qtbot: Any, clerk:
     assert "☑包掌握情况" in intro and "☑包思想疏导" in intro and "☐包稳控" in intro and "☐包息诉罢访" in intro
     assert "仍在办" in intro and "五包未落实：包解决问题、包稳控、包息诉罢访" in intro
     assert clerk.get("package", pkg.id).status == "close_requested"  # cancelled: nothing closed
+
+
+def test_child_rows_and_edit_by_their_shortcuts(qtbot: Any, clerk: Services, ref: dict[str, str]) -> None:
+    """Ctrl+Shift+D opens 登记当事人 (filled by keys, saved with Ctrl+S); Ctrl+E opens 编辑."""
+    rec = clerk.create("dispute", {"title": "邻里纠纷", "found_date": "2026-11-02", "source": "grid_screening",
+                                   "type": "neighbour"}).record
+    d = open_detail(qtbot, clerk, "dispute", rec.id)
+    assert "Ctrl+Shift+D" in d.buttons["child_parties"].toolTip() and "Ctrl+E" in d.buttons["edit"].toolTip()
+    done: dict[str, Any] = {"tries": 0}
+
+    def answer() -> None:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None or dlg.objectName() != "step_child_parties":
+            done["tries"] += 1
+            if done["tries"] < 250:
+                QTimer.singleShot(20, answer)
+            return
+        dlg.activateWindow()
+        QTest.qWaitForWindowActive(dlg)
+        try:
+            enter_fields(qtbot, dlg.view, {"name": "钱小二", "role": "申请人"}, dlg.ok_button)
+            press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        finally:
+            done["left_open"] = dlg.isVisible()
+            if dlg.isVisible():
+                dlg.reject()
+
+    QTimer.singleShot(20, answer)
+    qtbot.keyClick(d, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert done.get("left_open") is False, done
+    assert [(p.name, p.role) for p in clerk.children("dispute", rec.id)["parties"]] == [("钱小二", "applicant")]
+
+    d.activateWindow()
+    assert QTest.qWaitForWindowActive(d)
+    qtbot.keyClick(d, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert d.edit_dialog is not None
+    qtbot.waitUntil(d.edit_dialog.isVisible)
+    d.edit_dialog.close()

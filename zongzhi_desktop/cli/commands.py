@@ -35,6 +35,7 @@ COMMANDS: dict[str, Command] = {
     "list": Command(_RECORDS, "列出记录（可按状态、逾期、到期、日期筛选）"),
     "show": Command(_RECORDS, "记录详情：字段、子记录、办理过程、可办理步骤"),
     "due": Command(_RECORDS, "已逾期和即将到期的事项（各类记录，最紧急的在前）"),
+    "attach": Command("zongzhi_desktop.cli.attachments", "附件：为记录添加扫描件、照片、协议书，列出、另存、作废"),
     "audit": Command(_RECORDS, "审计记录"),
     "user": Command(_RECORDS, "用户账号（管理员）：新增、列表、改密码、停用、启用、解锁"),
     "codes": Command(_RECORDS, "字典（代码表）：查看、新增或改名（代码不变，已存记录不受影响）"),

@@ -399,6 +399,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from ..county.setup import county_identity
     from ..county.timeliness import get_timely_days, set_timely_days
+    from ..sync.attachments import county_requests, set_county_requests
 
     store = open_county_store(args)
     county_identity(store)
@@ -407,6 +408,17 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"及时上报天数已设置为 {n} 天（期末后 {n} 日内收到批次为按时上报）")
     else:
         print(f"及时上报天数：{get_timely_days(store)} 天（期末后该天数内收到批次为按时上报）")
+    if args.attachment_bytes is not None or args.attachment_max_mb is not None:
+        carry = None if args.attachment_bytes is None else args.attachment_bytes == "on"
+        requests = set_county_requests(store, carry=carry, max_mb=args.attachment_max_mb, actor=operator())
+    else:
+        with store.engine.connect() as conn:
+            requests = county_requests(conn)
+    limit = requests["attachment_max_bytes"] // 1048576
+    if requests["attachment_bytes"]:
+        print(f"附件内容：要求上报（单个附件不超过 {limit} MB；乡镇收到下一份回执后开始随批次上报）")
+    else:
+        print("附件内容：不要求上报（批次只带附件的文件名、大小和 SHA-256）")
     return 0
 
 
@@ -502,7 +514,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("-o", "--output", required=True, help="输出文件")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("config", help="县级设置：及时上报天数")
+    p = sub.add_parser("config", help="县级设置：及时上报天数、是否要求上报附件内容")
     add_db_arg(p)
     p.add_argument("--timely-days", help="期末后多少天内收到批次算按时上报（0至60，默认3）")
+    p.add_argument("--attachment-bytes", choices=("on", "off"),
+                   help="是否要求乡镇随批次上报附件内容（默认 off：只报文件名、大小和 SHA-256）")
+    p.add_argument("--attachment-max-mb", help="上报附件内容时单个附件的上限（1至10 MB，默认10）")
     p.set_defaults(func=cmd_config)

@@ -42,6 +42,7 @@ from ..domain.models.sync import CountyBundle, CountyTownship, CountyTownshipKey
 from ..store import audit, status_history
 from ..store.database import Store
 from ..sync import envelope
+from ..sync.attachments import county_requests
 from ..sync.bundle import BundleFile, identity_hash
 from ..sync.errors import BundleRefused, SyncError
 from ..sync.keys import unpub
@@ -200,7 +201,8 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
             "rows": applier.rows, "accepted": applier.accepted, "applied": applier.applied,
             "unchanged": applier.accepted - applier.applied, "rejected": len(applier.rejections),
             "acknowledged": applier.ack, "rejections": applier.rejections,
-            "missing_sequences": missing, "signer": signer_id, "suite": signing.suite.name,
+            "missing_sequences": missing, "signer": signer_id, "requests": county_requests(conn),
+            "suite": signing.suite.name,
         }
         if "audit_head" in m:  # echoed, signed: the township checks its audit chain against it
             payload["audit_head"] = {"hash": m["audit_head"]["hash"], "seq": m["audit_head"]["seq"]}

@@ -70,6 +70,16 @@ def starts_with(text: str, query: str) -> bool:
     return full.startswith(q) or initials.startswith(q)
 
 
+def collation_key(text: str | None) -> str | None:
+    """`sort_key` as one stored string that orders like it (ORDER BY on an indexed column), with the
+    initials at the end for pinyin search: "li ming\x1f李明\x1flm" (0x1F sorts below every letter
+    and the space, so 李 < 李明 < 林 holds)."""
+    if not text:
+        return None
+    full, name = sort_key(text)
+    return f"{full}\x1f{name}\x1f{keys(text)[1]}"
+
+
 @lru_cache(maxsize=65536)
 def sort_key(text: str | None) -> tuple[str, str]:
     """Pinyin collation: by full pinyin (syllables separated, so 李 < 李明 < 林), then the text itself."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import lzma
 import os
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,9 +101,11 @@ def unpack(name: str) -> Path:
     src = resource_path("fonts", name)
     target = cache_dir() / f"{name.removesuffix('.xz').removesuffix('.ttf')}-{src.stat().st_size}.ttf"
     if not target.exists():
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        # One temporary name per process and thread: two sheets built at once (the window's runner has
+        # two threads) unpacked into the same file and the second rename found it gone.
+        tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
         tmp.write_bytes(lzma.decompress(src.read_bytes()))
-        os.replace(tmp, target)  # atomic: another process never sees half a font
+        os.replace(tmp, target)  # atomic: another process or thread never sees half a font
     return target
 
 

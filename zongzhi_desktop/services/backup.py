@@ -15,7 +15,10 @@ that is not plugged in is reported, not fatal.
 
 An encrypted store's backups are encrypted under the same data key, and each backup folder holds a
 copy of the store's key file (`zongzhi.sqlite3.keys`, refreshed at every backup), so a backup
-opens with any user's password or the recovery key even when the data folder is lost.
+opens with any user's password or the recovery key even when the data folder is lost. A backup
+folder elsewhere (`--to`, the mirror) also gets the attachment files it lacks (`attachments/`,
+encrypted like the store; they never change, so each is copied once), and a restore brings back
+those the data folder lacks.
 
 `restore` verifies the backup the same way, keeps the current store aside
 (`zongzhi.replaced-<time>.sqlite3`, its WAL with it) and puts the backup in its place; the
@@ -166,6 +169,7 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
     publish(partial, final)
     if key is not None:
         copy_keyfile(store_path, folder)
+    copy_attachments(store_path, folder)
     result = BackupResult(BackupFile(final, moment, kind), entries)
     if mirror is not None:
         try:
@@ -175,6 +179,7 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
             publish(mirror_partial, target_dir / final.name)
             if key is not None:
                 copy_keyfile(store_path, target_dir)
+            copy_attachments(store_path, target_dir)
             result.mirrored = target_dir / final.name
         except OSError as e:
             result.mirror_problem = f"第二备份位置 {mirror} 不可用（{e.strerror or e}），本次只备份在 {folder}"
@@ -183,6 +188,16 @@ def make_backup(store_path: Path, *, kind: str = "manual", to: Path | None = Non
         if result.mirrored is not None:
             rotate(result.mirrored.parent)
     return result
+
+
+def copy_attachments(store_path: Path, folder: Path) -> int:
+    """A backup folder on another disk gets the attachment files it lacks (they never change, so
+    each is copied once). The store's own backup folder sits next to them already: nothing to do."""
+    from ..store.attachments import FOLDER, copy_missing
+
+    if folder.resolve() == (store_path.parent / BACKUP_DIR).resolve():
+        return 0
+    return copy_missing(store_path.parent / FOLDER, folder / FOLDER)
 
 
 def copy_keyfile(store_path: Path, folder: Path) -> Path:
@@ -279,6 +294,9 @@ def restore(store_path: Path, backup: Path, *, username: str, now: datetime | No
         beside = backup.parent / own.name
         if not own.exists() and beside.exists():  # the data folder lost its key file: take the backup folder's
             shutil.copyfile(beside, own)
+    from ..store.attachments import FOLDER, copy_missing
+
+    copy_missing(backup.parent / FOLDER, store_path.parent / FOLDER)  # a new PC restored from a USB stick
     store = Store(store_path, key=key)  # brings an older backup's schema up to date
     try:
         with store.session() as session, session.begin():

@@ -250,6 +250,9 @@ def execute_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[str],
     `audit_hash` when the table has that column (not workflow events: store/rowhash.py UNSTAMPED)."""
     if not tuples:
         return
+    from ..store.derived import extend_tuples
+
+    columns, tuples = extend_tuples(table.name, list(columns), list(tuples))
     if row_hash is not None and ROW_HASH in table.c and table.name not in UNSTAMPED:
         columns = [*columns, ROW_HASH]
         extra = (row_hash,)

@@ -19,6 +19,7 @@ from ..domain.roles import Perm, require
 from ..resources import resource_path
 from ..store.database import Store
 from .admin import AdminOps
+from .attachments import AttachmentOps
 from .queries import QueryOps
 from .records import RecordOps
 
@@ -45,7 +46,7 @@ def default_codes() -> CodeTables:
     return _DEFAULT_CODES
 
 
-class Services(RecordOps, QueryOps, AdminOps):
+class Services(RecordOps, QueryOps, AdminOps, AttachmentOps):
     """Every operation on a store, performed as `actor`. Each write is one transaction."""
 
     def __init__(self, store: Store, actor: Actor, *, today: Callable[[], date] = clock.today) -> None:

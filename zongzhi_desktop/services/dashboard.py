@@ -5,6 +5,7 @@ Never imports Qt.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -64,7 +65,9 @@ class Dashboard:
     weeks: dict[str, list[WeekBin]] = field(default_factory=dict)
 
 
-def _fig(lister: Lister, key: str, q: ListQuery) -> Figure:
+def _count(lister: Lister, key: str, q: ListQuery, check: Callable[[], None] | None = None) -> Figure:
+    if check is not None:
+        check()
     return Figure(key, q, lister.count(q))
 
 
@@ -73,10 +76,17 @@ def week_start(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def build_dashboard(lister: Lister, *, rows: bool = True) -> Dashboard:
-    """Compute every dashboard figure (and the first rows of its tables) for today."""
+def build_dashboard(lister: Lister, *, rows: bool = True, check: Callable[[], None] | None = None) -> Dashboard:
+    """Compute every dashboard figure (and the first rows of its tables) for today.
+
+    `check` is called before every query; it may raise to stop the work (the window's runner
+    passes `Progress.check`, so 取消 or a newer refresh ends an older one between queries)."""
     today = lister.services.today()
     dash = Dashboard(today)
+
+    def _fig(lister: Lister, key: str, q: ListQuery) -> Figure:
+        return _count(lister, key, q, check)
+
     for kind in NEW_KINDS:
         dash.new_today.append(_fig(lister, "new_today", ListQuery(kind, date_from=today, date_to=today)))
     for kind in DEADLINE_KINDS:
@@ -96,6 +106,8 @@ def build_dashboard(lister: Lister, *, rows: bool = True) -> Dashboard:
         for figures, out in ((dash.overdue, dash.overdue_rows), (dash.due_soon, dash.due_rows)):
             for fig in figures:
                 if fig.count:
+                    if check is not None:
+                        check()
                     out.extend(DueRow(fig.kind, r) for r in lister.page(fig.query, 0, LIST_LIMIT))
         # High-risk or homicide-risk open disputes, most recent first.
         seen: set[str] = set()

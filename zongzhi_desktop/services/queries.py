@@ -148,8 +148,10 @@ class QueryOps:
         return out
 
     def audit_history(self: Services, record_id: str) -> list[m.AuditEntry]:
+        """The audit entries of a record and of its attachments (added, voided), oldest first."""
         with self.session() as session:
-            q = select(m.AuditEntry).where(m.AuditEntry.record_id == record_id).order_by(m.AuditEntry.seq)
+            ids = [record_id, *session.execute(select(m.Attachment.id).where(m.Attachment.record_id == record_id)).scalars()]
+            q = select(m.AuditEntry).where(m.AuditEntry.record_id.in_(ids)).order_by(m.AuditEntry.seq)
             return list(session.execute(q).scalars())
 
     # -- presentation helpers (labels and masking; shared by CLI, UI and print forms) ---------

@@ -224,6 +224,8 @@ class RecordOps:
             if kind == "petition":
                 rec.accept_deadline = self.policy.add(rec.received_date, dl.ACCEPT_DAYS)
                 self._detect_repeat(session, rec, result, link_repeat)
+            if kind == "activity":
+                self._activity_defaults(session, rec, children, result)
             if spec.serial_prefix:
                 when = getattr(rec, spec.date_field) if spec.date_field else self.today()
                 rec.serial = self._next_serial(session, spec, when.year)
@@ -239,6 +241,18 @@ class RecordOps:
                 self._spans(session, kind, rec)
             self._audit(session, "create", kind, rec, None)
         return result
+
+    def _activity_defaults(self: Services, session: Session, rec: Any, children: list, result: CreateResult) -> None:
+        """An activity's 所属村 defaults to its team's; participants without hours are pointed out
+        (their hours count in 志愿服务时长 only once entered)."""
+        if rec.village_id is None and rec.team_id:
+            team = session.get(m.VolunteerTeam, rec.team_id)
+            rec.village_id = team.village_id if team is not None else None
+        missing = sum(1 for child, values in children
+                      if child.key == "participants" and values.get("hours") in (None, 0, 0.0))
+        if missing:
+            result.warnings.append(f"有 {missing} 名参与志愿者没有填写服务时长，不计入服务时长统计；"
+                                   "可在活动详情的“参与志愿者”中补充")
 
     def _detect_repeat(self: Services, session: Session, rec: Any, result: CreateResult, link: bool) -> None:
         candidates = self.repeat_candidates(

@@ -49,7 +49,7 @@ CHECKED: tuple[type[SQLModel], ...] = (
     m.User, m.Township, m.Village, m.Grid, m.GridWorker, m.Department, m.Leader, m.MediationCommittee,
     m.Mediator, m.Petition, m.Dispute, m.DisputeParty, m.DisputeVisit, m.CasePackage, m.PackageLink,
     m.PackageProgress, m.VolunteerTeam, m.Volunteer, m.TeamMember, m.Activity, m.ActivityParticipant,
-    m.DispatchItem,
+    m.DispatchItem, m.Attachment,
 )
 _NAMED_BY = {m.Township: "name", m.Village: "name", m.Grid: "name", m.Department: "name",
              m.MediationCommittee: "name", m.VolunteerTeam: "name", m.User: "username"}

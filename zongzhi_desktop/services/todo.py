@@ -1,7 +1,8 @@
 """待办: what waits for the signed-in user, for the home page (no Qt).
 
 Reviewers and leaders (Perm.REVIEW): packages asking to close (申请销号, opens the 销号 step),
-saved report sheets not yet signed (待签发, opens the report page), and overdue case-packages.
+saved report sheets not yet signed (待签发, opens the report page), and overdue case-packages — a
+leader's own packages when the user is one of the 领导 (by name), else every package.
 Everyone who enters records: overdue and near-due (7日内到期) petitions, disputes, packages and
 dispatch items, most urgent first, each opening the record.
 
@@ -48,6 +49,16 @@ GROUP_LABELS = {
 }
 
 
+def own_leader_ids(svc: Services, session: object) -> list[str]:
+    """The 领导 entries that are the signed-in user: same name as the user's (a user account and a
+    leader are not linked otherwise). Empty when none matches: the user then oversees every package."""
+    name = (svc.actor.display_name or svc.person_name(svc.actor.username)).strip()
+    if not name:
+        return []
+    return list(session.execute(select(m.Leader.id).where(  # type: ignore[attr-defined]
+        m.Leader.name == name, m.Leader.voided.is_(False))).scalars())
+
+
 def _review_items(svc: Services) -> list[TodoItem]:
     from ..reports.service import SHEET_LABELS  # reports builds on services: import when used
 
@@ -66,10 +77,12 @@ def _review_items(svc: Services) -> list[TodoItem]:
         ).order_by(m.ReportSheet.period_start).limit(TODO_LIMIT)).scalars()
         out += [TodoItem("sheet", sh.sheet_kind, sh.id, f"{SHEET_LABELS.get(sh.sheet_kind, sh.sheet_kind)}　{sh.period}",
                          None, sh.period_end, sh.period) for sh in sheets]
-        late = s.execute(select(m.CasePackage).where(
+        late_q = select(m.CasePackage).where(
             m.CasePackage.voided.is_(False), m.CasePackage.status.in_(("in_progress", "close_requested")),
-            m.CasePackage.township_code == svc.township.code, m.CasePackage.target_date < today,
-        ).order_by(m.CasePackage.target_date).limit(TODO_LIMIT)).scalars()
+            m.CasePackage.township_code == svc.township.code, m.CasePackage.target_date < today)
+        if (own := own_leader_ids(svc, s)):  # a 包案 leader sees their own packages; the centre's head all
+            late_q = late_q.where(m.CasePackage.leader_id.in_(own))
+        late = s.execute(late_q.order_by(m.CasePackage.target_date).limit(TODO_LIMIT)).scalars()
         out += [TodoItem("package_overdue", "package", p.id, f"{p.serial}　{p.title}", None, p.target_date)
                 for p in late]
     return out

@@ -56,7 +56,7 @@ WATCHED: dict[str, tuple[str, ...]] = {
 
 # table -> column tuples that get a partial index WHERE voided = 0 (sort keys, filter + default sort).
 LIST_INDEXES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "petition": (("received_date", "status"), ("status", "received_date"), ("serial",), ("petitioner_name",),
+    "petition": (("received_date", "status"), ("status", "received_date"), ("serial",), ("petitioner_pinyin",),
                  ("next_deadline",), ("category", "received_date"), ("village_id", "received_date")),
     "dispute": (("found_date", "status"), ("status", "found_date"), ("serial",), ("type", "found_date"),
                 ("risk_level", "found_date"), ("next_deadline",), ("village_id", "found_date"),
@@ -112,8 +112,9 @@ def triggers() -> dict[str, str]:
     return out
 
 
-def create_all(execute: Execute) -> None:
-    """Create the FTS tables (filled from existing rows), their triggers and the list indexes."""
+def create_all(execute: Execute, has_columns: Callable[[str, tuple[str, ...]], bool] = lambda _t, _c: True) -> None:
+    """Create the FTS tables (filled from existing rows), their triggers and the list indexes (those
+    whose columns the schema has: `has_columns`, for a migration that runs before a column exists)."""
     for table, (name, ident, content) in SOURCES.items():
         execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {table}_fts USING fts5(name, ident, content, tokenize='trigram')")
         execute(f"DELETE FROM {table}_fts")
@@ -124,8 +125,9 @@ def create_all(execute: Execute) -> None:
         execute(ddl)
     for table, indexes in LIST_INDEXES.items():
         for cols in indexes:
-            execute(f"CREATE INDEX IF NOT EXISTS {index_name(table, cols)} ON {table} ({', '.join(cols)}) "
-                    "WHERE voided = 0")
+            if has_columns(table, cols):
+                execute(f"CREATE INDEX IF NOT EXISTS {index_name(table, cols)} ON {table} ({', '.join(cols)}) "
+                        "WHERE voided = 0")
 
 
 def repair(execute: Execute, missing: list[str]) -> None:

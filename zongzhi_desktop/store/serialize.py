@@ -11,7 +11,9 @@ from sqlmodel import SQLModel
 # Columns that are bookkeeping of this store, not content: left out of audit images (a row cannot
 # contain the hash of the entry that describes it) and of bundles.
 ROW_HASH = "audit_hash"
-LOCAL_COLUMNS = frozenset({ROW_HASH})
+# Store-local columns: never in bundles, audit images or row checks. `audit_hash` is the row's audit
+# entry; the others are derived from the row's own columns for sorting (store/derived.py).
+LOCAL_COLUMNS = frozenset({ROW_HASH, "petitioner_pinyin"})
 
 
 def _plain(value: Any) -> Any:
@@ -19,6 +21,10 @@ def _plain(value: Any) -> Any:
         return value.isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):  # attachment bytes restored from the county
+        import base64
+
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 

@@ -24,6 +24,7 @@ from ..domain.models.sync import SyncAck, SyncBundle, SyncKey
 from ..domain.roles import Perm
 from ..store import audit
 from ..store.serialize import content_columns
+from .attachments import CONTENT_TABLE, content_rows
 from .bundle import BundleFile, BundleHeader, bundle_file_name, identity_hash, write_bundle
 from .errors import BundleRefused, SyncError
 from .keys import TOWNSHIP_SIGNING, unpub
@@ -187,7 +188,8 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
                               restored_after=restored_after(conn))
         name = bundle_file_name(town.code, sequence)
         tmp = outbox / (name + PARTIAL)
-        tables = ((t, unacked_rows(conn, t, town.code)) for t in synced_tables())
+        tables = ((t, content_rows(conn, services, town.code) if t == CONTENT_TABLE else unacked_rows(conn, t, town.code))
+                  for t in synced_tables())
         kw = {"chunk_target": chunk_target} if chunk_target else {}
         try:
             with open(tmp, "wb") as fh:

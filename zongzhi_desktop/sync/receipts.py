@@ -22,6 +22,7 @@ from ..domain.models.sync import SyncAck, SyncBundle, SyncRejection
 from ..domain.roles import Perm
 from ..store import audit
 from . import envelope, suites
+from .attachments import keep_requests
 from .errors import BundleRefused
 from .keys import key_id, unpub
 from .rotation import receipt_signers
@@ -163,6 +164,7 @@ def apply_receipt(services: Services, data: bytes, *, now: datetime | None = Non
             row.revision = r.get("revision") if type(r.get("revision")) is int else 0
             row.reason, row.bundle_sequence, row.at = r["reason"], p["sequence"], now
             s.add(row)
+        keep_requests(s, p)
         bundle.receipt_at, bundle.accepted, bundle.rejected = now, p["accepted"], p["rejected"]
         bundle.receipt = zlib.compress(data, 6)  # kept signed: `audit verify` re-checks the witnessed chain end
         outbox_copy, bundle.outbox_path = bundle.outbox_path, None

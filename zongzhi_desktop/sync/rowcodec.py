@@ -29,6 +29,7 @@ from ..domain.rowrules import (
     int_problem,
     text_problem,
 )
+from ..store.derived import fill as fill_derived
 from ..store.serialize import LOCAL_COLUMNS, content_columns
 
 
@@ -152,6 +153,24 @@ def _check_bytes(name: str) -> Callable[[Any], Any]:
     return check
 
 
+def _content_matches_hash(values: dict[str, Any]) -> None:
+    """An attachment's bytes must be what its hash says, and within what may travel."""
+    import hashlib
+
+    from ..store.attachments import inflate
+    from .attachments import TRAVEL_MAX_BYTES
+
+    data = inflate(values["content_zlib"], TRAVEL_MAX_BYTES)
+    if data is None:
+        raise RowRejected(f"字段 content_zlib：不是 zlib 数据，或解压后超过 {TRAVEL_MAX_BYTES // 1048576} MB 的上报上限")
+    if hashlib.sha256(data).hexdigest() != values["sha256"]:
+        raise RowRejected("字段 content_zlib：附件内容与其 SHA-256 不符")
+
+
+# Checks across the columns of one row, by table (after every column passed its own check).
+ROW_CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {"attachment_content": _content_matches_hash}
+
+
 @dataclass
 class TableCodec:
     """Validation of incoming rows for one table of the county schema."""
@@ -215,6 +234,9 @@ class TableCodec:
                 out[name] = check(v)
         for name in self.local:
             out[name] = None
+        fill_derived(self.table.name, out)
         if out["revision"] < 1:
             raise RowRejected("字段 revision：应为正整数")
+        if (cross := ROW_CHECKS.get(self.table.name)) is not None:
+            cross(out)
         return out

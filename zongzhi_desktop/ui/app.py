@@ -373,6 +373,9 @@ class AppController:
                                on_done=done, on_error=failed, show_progress=False, housekeeping=True)
 
     def show_window(self) -> Any:
+        from .preload import wait_for_modules
+
+        wait_for_modules()  # normally long done (the sign-in waited for it); never import beside it
         from .idle import IdleLock
         from .main_window import MainWindow
 

@@ -42,6 +42,7 @@ from ..domain.errors import DomainError
 from ..domain.formatting import time_text
 from ..store.database import Store
 from .errors import show_domain_error
+from .runner import Operation, OperationRunner, Progress
 
 # How many periods the board shows, per kind.
 PERIODS_SHOWN = {"week": 8, "month": 6}
@@ -67,9 +68,12 @@ class CountyBoard(QWidget):
     township_activated = Signal(str)  # township code (double-click on its row)
 
     def __init__(self, store: Store, keys: Any = None, *, now: Callable[[], datetime] | None = None,
-                 actor: str = "county", parent: QWidget | None = None) -> None:
+                 actor: str = "county", parent: QWidget | None = None,
+                 runner: OperationRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("county_board")
+        self.runner = runner or OperationRunner(self)
+        self.last_lines: list[str] = []
         self.store = store
         self.keys = keys
         self.now = now
@@ -262,44 +266,69 @@ class CountyBoard(QWidget):
             self.township_activated.emit(str(code))
 
     # -- importing ------------------------------------------------------------------------------
-    def import_files(self, paths: list[str] | None = None) -> list[str]:
-        """Import bundle files (a file dialog when `paths` is None); receipts are written next to
-        each file. Returns one line per file, also shown under the table."""
-        from ..county.importer import import_bundle
-        from ..sync.bundle import receipt_file_name
-        from ..sync.errors import BundleRefused, SyncError
-
+    def import_files(self, paths: list[str] | None = None) -> Operation | None:
+        """Import bundle files (a file dialog when `paths` is None) on the window's operation runner,
+        one file after another with a progress dialog and 取消 (between files: a bundle is imported
+        whole or not at all); receipts are written next to each file. One line per file is shown under
+        the table when done (`last_lines`), then the board re-reads and `imported` fires."""
         if self.keys is None:
-            return []
+            return None
         if paths is None:
             paths, _f = QFileDialog.getOpenFileNames(self, self.tr("导入批次文件"), str(Path.home()),
                                                      self.tr("批次文件 (*.zzb)"))
             if not paths:
-                return []
+                return None
+        files = list(paths)
         lines: list[str] = []
-        for f in paths:
-            name = Path(f).name
-            try:
-                r = import_bundle(self.store, f, self.keys, actor=self.actor, via="file")
-            except (BundleRefused, SyncError) as e:
-                lines.append(self.tr("{file}：拒收 — {reason}").format(file=name, reason=e.message))
-                continue
-            except DomainError as e:  # pragma: no cover - other domain refusals
-                show_domain_error(self, e)
-                continue
-            receipt = Path(f).with_name(receipt_file_name(r.township_code, r.sequence))
-            try:
-                receipt.write_bytes(r.receipt)
-                where = self.tr("回执已写入 {path}").format(path=receipt)
-            except OSError as e:
-                where = self.tr("回执无法写入（{err}）").format(err=e.strerror)
-            if r.replay:
-                head = self.tr("重复导入，县级数据未改变")
-            else:
-                head = self.tr("接收 {accepted} 条，拒收 {rejected} 条").format(accepted=r.accepted, rejected=r.rejected)
-            lines.append(self.tr("{file}：乡镇 {town} 批次 {seq}：{head}；{where}").format(
-                file=name, town=r.township_code, seq=r.sequence, head=head, where=where))
-        self.message.setText("\n".join(lines))
-        self.refresh()
-        self.imported.emit()
-        return lines
+
+        def work(progress: Progress) -> list[str]:
+            for i, f in enumerate(files):
+                progress.check()
+                progress.report(i, len(files), self.tr("正在导入 {file}（{n}/{total}）…").format(
+                    file=Path(f).name, n=i + 1, total=len(files)))
+                lines.append(self._import_one(f))
+            return lines
+
+        def finish() -> None:
+            self.last_lines = list(lines)
+            self.import_button.setEnabled(self.keys is not None)
+            self.message.setText("\n".join(lines))
+            self.refresh()
+            self.imported.emit()
+
+        def cancelled() -> None:
+            lines.append(self.tr("已取消：其余文件未导入"))
+            finish()
+
+        self.import_button.setEnabled(False)
+        self.message.setText(self.tr("正在导入批次文件…"))
+        op = self.runner.run(self.tr("导入批次文件"), work, on_done=lambda _r: finish(), cancellable=True,
+                             on_error=lambda e: (lines.append(str(getattr(e, "message", e))), finish()))
+        op.cancelled.connect(cancelled)
+        return op
+
+    def _import_one(self, f: str) -> str:
+        """(worker thread) Import one bundle file and write its receipt; the line that says how it went."""
+        from ..county.importer import import_bundle
+        from ..sync.bundle import receipt_file_name
+        from ..sync.errors import BundleRefused, SyncError
+
+        name = Path(f).name
+        try:
+            r = import_bundle(self.store, f, self.keys, actor=self.actor, via="file")
+        except (BundleRefused, SyncError) as e:
+            return self.tr("{file}：拒收 — {reason}").format(file=name, reason=e.message)
+        except DomainError as e:  # pragma: no cover - other domain refusals
+            return self.tr("{file}：拒收 — {reason}").format(file=name, reason=e.message)
+        receipt = Path(f).with_name(receipt_file_name(r.township_code, r.sequence))
+        try:
+            receipt.write_bytes(r.receipt)
+            where = self.tr("回执已写入 {path}").format(path=receipt)
+        except OSError as e:
+            where = self.tr("回执无法写入（{err}）").format(err=e.strerror)
+        if r.replay:
+            head = self.tr("重复导入，县级数据未改变")
+        else:
+            head = self.tr("接收 {accepted} 条，拒收 {rejected} 条").format(accepted=r.accepted, rejected=r.rejected)
+        return self.tr("{file}：乡镇 {town} 批次 {seq}：{head}；{where}").format(
+            file=name, town=r.township_code, seq=r.sequence, head=head, where=where)

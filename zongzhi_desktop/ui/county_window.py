@@ -180,6 +180,7 @@ class CountyListPage(RecordListPage):
         super().apply_preset(q, title)
 
     def refresh(self) -> None:
+        self.stale = False
         self.lister.invalidate()
         self._fill_villages()
         self.set_query(self.model.query)
@@ -214,10 +215,12 @@ class CountyReportPage(ReportPage):
         kind, today = self.kind, self.services.today()
         parts = {k: v for k, v in self.parts().items() if v.strip()}
 
-        def work() -> object:
+        def work(progress: Any) -> object:
             report = build_county_sheet(self.services.store, kind, period, made_on=today, parts=parts)
+            progress.check()
             hotspots: list = []  # type: ignore[type-arg]
             pdf = render_pdf(report, hotspots)
+            progress.check()
             return report, pdf, hotspots, render_pages(pdf)
 
         def show(result: object) -> None:
@@ -285,7 +288,7 @@ class CountyWindow(MainWindow):
         from .county_board import CountyBoard
 
         if key == "home":
-            board = CountyBoard(self.services.store, self.keys, actor=self.identity.county_name)
+            board = CountyBoard(self.services.store, self.keys, actor=self.identity.county_name, runner=self.runner)
             board.imported.connect(self.record_saved)
             board.township_activated.connect(self.show_township)
             return board

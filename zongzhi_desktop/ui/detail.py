@@ -46,6 +46,7 @@ from ..reports.render_pdf import render_pdf
 from ..services import Services
 from ..services.kinds import KINDS, RECORD_KINDS, kind_spec
 from ..services.todo import close_review
+from .attachments_tab import AttachmentsTab
 from .forms import RecordFormDialog, lookup
 from .forms import display as fmt
 from .forms.display import t
@@ -60,6 +61,13 @@ VOID_REASON = F("void_reason", "作废原因", "longtext", required=True)
 SIGNED_BY_FIELDS = ("reviewer", "by_whom", "visitor")
 # Bookkeeping columns left out of the history view.
 HIDDEN_AUDIT = {"revision", "updated_at", "updated_by", "created_at", "created_by", "township_code", "id"}
+
+
+# 登记当事人 / 回访 / 进展, 关联案件, 参与志愿者, 加入队伍: Ctrl+Shift+<the word's initial> (fixed per
+# child table; letters, not digits, because Shift changes a digit's key on most layouts).
+CHILD_SHORTCUTS = {"parties": "Ctrl+Shift+D", "visits": "Ctrl+Shift+H", "progress": "Ctrl+Shift+J",
+                   "links": "Ctrl+Shift+G", "participants": "Ctrl+Shift+C", "teams": "Ctrl+Shift+D"}
+EDIT_SHORTCUT = "Ctrl+E"
 
 
 def step_shortcut(n: int) -> str:
@@ -261,6 +269,11 @@ class RecordDetailDialog(QDialog):
                                      self, "timeline")
         self.audit_table = _table([self.tr("时间"), self.tr("用户"), self.tr("操作"), self.tr("变更内容")],
                                   self, "audit_history")
+        self.attachments: AttachmentsTab | None = None
+        if kind in RECORD_KINDS:  # scans, photos and signed agreements (reference data has none)
+            self.attachments = AttachmentsTab(services, kind, record_id, self._runner, self)
+            self.attachments.changed.connect(self._attachments_changed)
+            self.tabs.addTab(self.attachments, self.tr("附件"))
         if self.spec.workflow is not None:
             self.tabs.addTab(self.timeline_table, self.tr("办理记录"))
         self.tabs.addTab(self.audit_table, self.tr("修改历史"))
@@ -277,6 +290,11 @@ class RecordDetailDialog(QDialog):
         self.print_btn.setVisible(any(d.kind == kind for d in DOCUMENTS.values()))
         self.print_btn.clicked.connect(lambda: self.show_print_menu())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=lambda: self.show_print_menu())
+        for key in self.spec.children:  # the child-row buttons (see _build_actions)
+            QShortcut(QKeySequence(CHILD_SHORTCUTS[key]), self, context=Qt.ShortcutContext.WindowShortcut,
+                      activated=lambda k=key: self._click(f"child_{k}"))
+        QShortcut(QKeySequence(EDIT_SHORTCUT), self, context=Qt.ShortcutContext.WindowShortcut,
+                  activated=lambda: self._click("edit"))
         for n in range(1, 10):  # Alt+n: the n-th workflow step (see _build_actions)
             sc = QShortcut(QKeySequence(step_shortcut(n)), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -315,6 +333,20 @@ class RecordDetailDialog(QDialog):
             self._build_timeline()
         self._build_audit()
         self._build_actions(rec)
+        if self.attachments is not None:
+            self.attachments.refresh(may_change=self._may_enter())
+            self._attachments_title()
+
+    def _attachments_title(self) -> None:
+        assert self.attachments is not None
+        n = len(self.attachments.rows)
+        self.tabs.setTabText(self.tabs.indexOf(self.attachments),
+                             self.tr("附件（{n}）").format(n=n) if n else self.tr("附件"))
+
+    def _attachments_changed(self) -> None:
+        self._attachments_title()
+        self._build_audit()
+        self.changed.emit()
 
     def _personal(self) -> bool:
         return self.show_personal and self.services.may_see_personal()
@@ -484,6 +516,7 @@ class RecordDetailDialog(QDialog):
         labels = self._label_map()
         wfl = self.spec.workflow
         names = {"create": self.tr("新建"), "update": self.tr("修改"), "void": self.tr("作废"),
+                 "attach": self.tr("添加附件"),
                  "visit": self.tr("回访"), "issue_document_number": self.tr("编发文号"),
                  "print_personal_document": self.tr("打印含个人信息的文书")}
         field_names = {"id_number": self.tr("身份证号"), "phone": self.tr("联系电话")}
@@ -494,6 +527,16 @@ class RecordDetailDialog(QDialog):
             before = json.loads(entry.before) if entry.before else {}
             after = json.loads(entry.after) if entry.after else {}
             changes = []
+            if entry.record_kind == "attachment":  # the record's attachments: name the file
+                what = after.get("file_name", "")
+                if entry.action == "void":
+                    names_void = self.tr("作废附件")
+                    rows.append([time_text(entry.at), people.get(entry.username, entry.username), names_void,
+                                 f"{what}：{after.get('void_reason') or ''}"])
+                else:
+                    rows.append([time_text(entry.at), people.get(entry.username, entry.username), names["attach"],
+                                 f"{what}（{after.get('size', 0)} 字节）"])
+                continue
             if entry.action in ("issue_document_number", "print_personal_document"):
                 what = f"{after.get('document', '')} {after.get('number', '')}"
                 if entry.action == "print_personal_document":
@@ -566,9 +609,11 @@ class RecordDetailDialog(QDialog):
         for key in self.spec.children:
             if self._child_allowed(key, rec):
                 self._button(f"child_{key}", add_labels.get(key, key), lambda _=False, k=key: self.add_child(k))
+                self.buttons[f"child_{key}"].setToolTip(self.tr("快捷键 {key}").format(key=CHILD_SHORTCUTS[key]))
         self.actions_bar.addStretch(1)
         if self._may_enter() and self.kind in RECORD_KINDS:
-            self._button("edit", self.tr("编辑"), self.edit)
+            self._button("edit", self.tr("编辑"), lambda _=False: self.edit())
+            self.buttons["edit"].setToolTip(self.tr("快捷键 {key}").format(key=EDIT_SHORTCUT))
         if not rec.voided and has_perm(self.services.actor.role, Perm.REVIEW):
             self._button("void", self.tr("作废"), self.void)
 
@@ -626,6 +671,12 @@ class RecordDetailDialog(QDialog):
 
         self.document_op = self._runner().run(self.tr("生成文书"), build, on_done=show)
         return self.document_op
+
+    def _click(self, name: str) -> None:
+        """A shortcut presses its button when the button is there and enabled."""
+        b = self.buttons.get(name)
+        if b is not None and b.isEnabled():
+            b.click()
 
     def _step_key(self, n: int) -> None:
         """Alt+n: press the n-th step button when it is enabled."""

@@ -33,13 +33,16 @@ class RecordTableModel(QAbstractTableModel):
 
     query_changed = Signal()
 
-    def __init__(self, lister: Lister, query: ListQuery, parent: Any = None) -> None:
+    def __init__(self, lister: Lister, query: ListQuery, parent: Any = None, *, runner: Any = None) -> None:
         super().__init__(parent)
         self.lister = lister
+        self.runner = runner  # with a runner, pages of a kind with `slow_pages` are read off the GUI thread
         self._query = query
         self.spec: ListSpec = list_spec(query.kind)
         self._count = lister.count(query)
         self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._reset_generation = 0
         self.page_loads = 0  # pages fetched from SQL (tests and the benchmark read it)
 
     # -- state ----------------------------------------------------------------------------------
@@ -53,6 +56,8 @@ class RecordTableModel(QAbstractTableModel):
         self._query = query
         self.spec = list_spec(query.kind)
         self._pages.clear()
+        self._pending.clear()
+        self._reset_generation += 1
         self._count = self.lister.count(query)
         self.endResetModel()
         self.query_changed.emit()
@@ -77,6 +82,33 @@ class RecordTableModel(QAbstractTableModel):
             self._pages.move_to_end(page_no)
         i = r - page_no * PAGE_SIZE
         return page[i] if i < len(page) else None
+
+    def _shown_row(self, r: int) -> ListRow | None:
+        """The row to paint: like `row`, except that a page of a `slow_pages` kind not read yet is read
+        on the runner (the cells stay empty until it arrives, then repaint)."""
+        if self.runner is None or not self.spec.slow_pages or not 0 <= r < self._count:
+            return self.row(r)
+        page_no = r // PAGE_SIZE
+        if page_no in self._pages:
+            return self.row(r)
+        if page_no not in self._pending:
+            self._pending.add(page_no)
+            query, generation, lister = self._query, self._reset_generation, self.lister
+
+            def done(rows: list[ListRow]) -> None:
+                if generation != self._reset_generation:
+                    return  # the list shows another query now
+                self._pending.discard(page_no)
+                self._pages[page_no] = rows
+                self.page_loads += 1
+                first, last = page_no * PAGE_SIZE, min(self._count, (page_no + 1) * PAGE_SIZE) - 1
+                self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
+
+            op = self.runner.run(QCoreApplication.translate("RecordTableModel", "读取列表"),
+                                 lambda _p: lister.page(query, page_no * PAGE_SIZE, PAGE_SIZE), on_done=done,
+                                 show_progress=False, housekeeping=True)
+            op.failed.connect(lambda _e: self._pending.discard(page_no))
+        return None
 
     def record_id(self, r: int) -> str | None:
         row = self.row(r)
@@ -106,10 +138,10 @@ class RecordTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            row = self.row(index.row())
+            row = self._shown_row(index.row())
             return row.cells[index.column()] if row else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            row = self.row(index.row())
+            row = self._shown_row(index.row())
             if row and row.deadline_state == -1:
                 return QBrush(OVERDUE_BG)
             if row and row.deadline_state == 1:

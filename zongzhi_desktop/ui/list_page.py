@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -84,7 +84,8 @@ class RecordListPage(QWidget):
         self._base = ListQuery(kind)
         self._generation = 0
         self._updating = False
-        self.model = RecordTableModel(lister, self._base, self)
+        self.stale = False  # records changed while this list was hidden: re-read when shown
+        self.model = RecordTableModel(lister, self._base, self, runner=runner)
         self._build()
         self._sync_header()
         self._update_count()
@@ -359,7 +360,13 @@ class RecordListPage(QWidget):
         self._base = ListQuery(self.kind)
         self.apply_preset(ListQuery(self.kind))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
+        self.stale = False
         self.lister.invalidate()
         if self.spec.village_col:
             current = self.village.currentData()

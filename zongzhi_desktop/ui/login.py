@@ -98,6 +98,11 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         (self.password if last_user else self.username).setFocus()
+        # While the user types, the window's modules load in the background (ui/preload.py): signing
+        # in then builds the window without a second of imports on the GUI thread.
+        from .preload import start_preload
+
+        start_preload()
 
     @classmethod
     def for_services(cls, services: Services, **kw: object) -> LoginDialog:
@@ -132,7 +137,11 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(False)  # one attempt at a time (Enter pressed twice counts once)
 
         def attempt(_progress: object) -> tuple[str, object]:
-            # Argon2 (~0.2 s) and opening the store leave the GUI thread.
+            # Argon2 (~0.2 s) and opening the store leave the GUI thread; the window's modules are
+            # loaded first (ui/preload.py: never two threads importing them at once).
+            from .preload import wait_for_modules
+
+            wait_for_modules()
             if store_state(path) == "plain":
                 return "convert", check_plain(path, user, password)
             return "open", sign_in(path, user, password)

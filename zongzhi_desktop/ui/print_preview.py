@@ -2,9 +2,10 @@
 
 Every printable thing (sheets on the 报表 page, documents from a record's detail view) opens
 `PrintPreviewDialog` with its PDF bytes. Pages are rendered with pdfium (QtPdf is not part of
-PySide6-Essentials); printing renders each page at the printer's resolution off the GUI thread
-and paints it full-page on A4, so 1 mm in the PDF is 1 mm on paper (the PDF carries its own
-GB/T 9704 margins). Duplex is switched on where the printer offers it.
+PySide6-Essentials); printing renders each page at the printer's resolution and paints it
+full-page on A4, so 1 mm in the PDF is 1 mm on paper (the PDF carries its own GB/T 9704 margins),
+all on the operation runner with a progress dialog and 取消 (a 7-page sheet at 300 dpi is over a
+second of work). Duplex is switched on where the printer offers it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QImage,
     QKeyEvent,
@@ -38,8 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DomainError
-from .errors import show_domain_error
-from .runner import OperationRunner
+from .errors import show_domain_error, show_unexpected_error
+from .runner import Cancelled, Operation, OperationRunner, Progress
 
 BASE_DPI = 96.0
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -69,6 +70,16 @@ def render_page(pdf: bytes, index: int, dpi: float) -> QImage:
         return _render_page(pdf, index, dpi)
 
 
+def _try_render_page(pdf: bytes, index: int, dpi: float) -> QImage | None:
+    """`render_page`, or None at once when another thread is rendering (the GUI thread never waits)."""
+    if not PDFIUM_LOCK.acquire(blocking=False):
+        return None
+    try:
+        return _render_page(pdf, index, dpi)
+    finally:
+        PDFIUM_LOCK.release()
+
+
 def _render_page(pdf: bytes, index: int, dpi: float) -> QImage:
     import pypdfium2 as pdfium
 
@@ -95,26 +106,52 @@ def prepare_printer(printer: QPrinter) -> None:
             printer.setDuplex(QPrinter.DuplexMode.DuplexLongSide)
 
 
-def render_for_printer(pdf: bytes, dpi: float) -> list[QImage]:
-    """Every page at the printer's resolution (runs on a worker thread: no widgets touched)."""
-    return [render_page(pdf, i, dpi) for i in range(page_count(pdf))]
-
-
-def paint_pages(printer: QPrinter, images: list[QImage]) -> None:
-    """Paint pre-rendered A4 pages onto the printer, each filling the paper at true scale."""
+def print_pdf(printer: QPrinter, pdf: bytes, dpi: float, progress: Progress | None = None) -> int:
+    """Render every page at `dpi` and paint it full-page onto `printer`, one page at a time (only one
+    300-dpi page in memory). Runs on the operation runner's thread: Qt supports QPainter on a QPrinter
+    outside the GUI thread ("Painting in Threads", Thread-Support in Qt Modules), as long as one
+    thread at a time paints on it. `progress` reports each page; 取消 aborts the print job between
+    pages (QPrinter.abort: nothing, or only whole pages, reaches the printer). Returns the pages printed."""
+    total = page_count(pdf)
     painter = QPainter()
     if not painter.begin(printer):
         raise DomainError("无法开始打印：打印机不可用或输出文件无法写入")
     try:
         paper = printer.paperRect(QPrinter.Unit.DevicePixel)
-        for i, img in enumerate(images):
+        for i in range(total):
+            if progress is not None:
+                if progress.cancelled:
+                    printer.abort()
+                    raise Cancelled()
+                progress.report(i, total, QCoreApplication.translate(
+                    "PrintPreviewDialog", "正在打印第 {n} 页，共 {total} 页…").format(n=i + 1, total=total))
+            img = render_page(pdf, i, dpi)
             if i and not printer.newPage():
                 raise DomainError("打印中断：打印机拒绝了新的一页")
             # The image is A4 like the paper; scale it onto the whole sheet, keeping proportions.
             size = img.size().toSizeF().scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRectF(0, 0, size.width(), size.height()), img)
+            _draw_in_strips(painter, img, size.width(), size.height())
     finally:
         painter.end()
+    return total
+
+
+PRINT_STRIPS = 16
+
+
+def _draw_in_strips(painter: QPainter, img: QImage, width: float, height: float) -> None:
+    """Draw `img` scaled to width × height as PRINT_STRIPS horizontal strips. One drawImage of a
+    300-dpi page holds Python's GIL for ~0.1 s (the print engine compresses the whole image), which
+    froze the GUI thread although the work runs on the runner; a strip holds it for a few ms. Each
+    strip reaches one source row into the next, so no hairline shows between them."""
+    rows = img.height()
+    scale = height / rows
+    for k in range(PRINT_STRIPS):
+        y0 = rows * k // PRINT_STRIPS
+        y1 = min(rows, rows * (k + 1) // PRINT_STRIPS + 1)
+        if y1 <= y0:
+            continue
+        painter.drawImage(QRectF(0, y0 * scale, width, (y1 - y0) * scale), img, QRectF(0, y0, img.width(), y1 - y0))
 
 
 def ask_printer(parent: QWidget) -> QPrinter | None:
@@ -146,6 +183,7 @@ class PrintPreviewDialog(QDialog):
 
     printed = Signal()
     exported = Signal(str)
+    rendered = Signal()  # a page rendered on the runner is now shown
 
     def __init__(self, pdf: bytes, title: str, file_name: str, parent: QWidget | None = None, *,
                  runner: OperationRunner | None = None,
@@ -165,6 +203,9 @@ class PrintPreviewDialog(QDialog):
         self.choose_printer: Callable[[QWidget], QPrinter | None] = ask_printer
         self.choose_pdf_path: Callable[[QWidget, str], str | None] = ask_pdf_path
         self._cache: dict[tuple[int, float], QImage] = {}
+        self._printer: QPrinter | None = None
+        self._rendering: set[tuple[int, float]] = set()
+        self.print_op: Operation | None = None
         self._build()
         self.show_page(0)
 
@@ -243,17 +284,60 @@ class PrintPreviewDialog(QDialog):
 
     # -- viewing ------------------------------------------------------------------------------
     def show_page(self, index: int) -> None:
-        """Show page `index` (0-based, clamped) at the current zoom."""
+        """Show page `index` (0-based, clamped) at the current zoom.
+
+        A page at 100% renders here (~20-40 ms); a larger zoom first shows the 100% image scaled up
+        and is rendered sharp on the runner (~0.2 s at 200%), replacing it when done. pdfium serves one
+        thread at a time: while a print job or a sharp render holds it, the page is rendered on the
+        runner too instead of waiting here."""
         self.page = max(0, min(index, self.pages - 1))
-        key = (self.page, self.zoom)
-        if key not in self._cache:
-            self._cache[key] = render_page(self.pdf, self.page, BASE_DPI * self.zoom)
-        img = self._cache[key]
-        self.view.setPixmap(QPixmap.fromImage(img))
-        self.view.setFixedSize(img.size())
+        page, zoom = self.page, self.zoom
+        img = self._cache.get((page, zoom))
+        if img is None:
+            base = self._cache.get((page, 1.0))
+            if base is None:
+                base = _try_render_page(self.pdf, page, BASE_DPI)
+                if base is not None:
+                    self._cache[(page, 1.0)] = base
+            if zoom == 1.0:
+                img = base
+            if img is None:
+                self._render_later(page, zoom)
+            if img is None and base is not None:
+                size = base.size() * zoom
+                self.view.setPixmap(QPixmap.fromImage(base).scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                                                   Qt.TransformationMode.FastTransformation))
+                self.view.setFixedSize(size)
+        if img is not None:
+            self._display(img)
         self.page_label.setText(self.tr("第 {n} 页 / 共 {total} 页").format(n=self.page + 1, total=self.pages))
         self.prev_btn.setEnabled(self.page > 0)
         self.next_btn.setEnabled(self.page < self.pages - 1)
+
+    def _display(self, img: QImage) -> None:
+        self.view.setPixmap(QPixmap.fromImage(img))
+        self.view.setFixedSize(img.size())
+
+    def _render_later(self, page: int, zoom: float) -> None:
+        """Render (page, zoom) on the runner and show it if it is still the page asked for."""
+        key = (page, zoom)
+        if key in self._rendering:
+            return
+        self._rendering.add(key)
+        pdf = self.pdf
+
+        def done(img: QImage) -> None:
+            self._rendering.discard(key)
+            if pdf is not self.pdf:
+                return  # the PDF was replaced (issued) meanwhile
+            self._cache[key] = img
+            if (self.page, self.zoom) == key:
+                self._display(img)
+                self.rendered.emit()
+
+        op = self.runner.run(self.tr("显示预览"), lambda _p: render_page(pdf, page, BASE_DPI * zoom), on_done=done,
+                             show_progress=False, housekeeping=True)
+        op.failed.connect(lambda _e: self._rendering.discard(key))
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = zoom
@@ -283,30 +367,38 @@ class PrintPreviewDialog(QDialog):
             self.show_page(self.page)
 
     def print_document(self) -> bool:
-        """Ask for a printer, then render and print every page; False if cancelled."""
+        """Ask for a printer, then render and print every page on the runner (progress, 取消);
+        False if no printer was chosen."""
         printer = self.choose_printer(self)
         if printer is None:
             return False
         prepare_printer(printer)
         dpi = min(printer.resolution(), PRINT_DPI_CAP)
 
-        def work(_p: object) -> tuple[bytes, list[QImage]]:
+        def work(progress: Progress) -> bytes:
             pdf = self._final_pdf()
-            return pdf, render_for_printer(pdf, dpi)
+            progress.check()
+            print_pdf(printer, pdf, dpi, progress)
+            return pdf
 
-        def done(result: tuple[bytes, list[QImage]]) -> None:
-            pdf, images = result
+        def done(pdf: bytes) -> None:
+            self._printer = None
             self._adopt(pdf)
-            try:
-                paint_pages(printer, images)
-            except DomainError as e:
-                show_domain_error(self, e, self.tr("打印"))
-                return
             if self.on_output is not None:
                 self.on_output("print")
             self.printed.emit()
 
-        self.runner.run(self.tr("打印"), work, on_done=done)
+        def failed(error: BaseException) -> None:
+            self._printer = None
+            if isinstance(error, DomainError):
+                show_domain_error(self, error, self.tr("打印"))
+            else:
+                show_unexpected_error(self, f"{type(error).__name__}: {error}", "", self.runner.log_path)
+
+        self._printer = printer  # kept alive until the job ends
+        self.print_op = self.runner.run(self.tr("打印"), work, on_done=done, on_error=failed, cancellable=True,
+                                        label=self.tr("正在打印…"), dialog_parent=self)
+        self.print_op.cancelled.connect(lambda: setattr(self, "_printer", None))
         return True
 
     def export_pdf(self, path: str | None = None) -> bool:
@@ -326,5 +418,5 @@ class PrintPreviewDialog(QDialog):
                 self.on_output("pdf")
             self.exported.emit(path)
 
-        self.runner.run(self.tr("导出PDF"), lambda _p: self._final_pdf(), on_done=done)
+        self.runner.run(self.tr("导出PDF"), lambda _p: self._final_pdf(), on_done=done, dialog_parent=self)
         return True

@@ -52,7 +52,7 @@ from ..reports.sheets import PARTS
 from ..services import Services
 from .errors import show_domain_error, show_unexpected_error
 from .print_preview import PDFIUM_LOCK, PrintPreviewDialog
-from .runner import OperationRunner
+from .runner import Operation, OperationRunner, Progress
 
 # The staff-written parts' labels (reports.sheets.PARTS, Qt-free) for the translation catalog.
 _PART_LABELS = (
@@ -151,6 +151,7 @@ class ReportPage(QWidget):
 
     open_records = Signal(str, list)  # kind, record ids
     refreshed = Signal()  # the preview shows the sheet last asked for
+    exported = Signal(str)  # a file was written (export)
 
     def __init__(self, services: Services, parent: QWidget | None = None, *,
                  runner: OperationRunner | None = None) -> None:
@@ -162,6 +163,7 @@ class ReportPage(QWidget):
         self._generation = 0
         self._drill = 0  # the latest figure click (older answers are dropped)
         self._refreshing = False
+        self._operation: Operation | None = None  # the preview being built
         self.pdf: bytes = b""
         self.rendered: rs.Rendered | None = None
         self.hotspots: list[Hotspot] = []
@@ -196,7 +198,12 @@ class ReportPage(QWidget):
             top.addWidget(b)
         top.addStretch(1)
         self.status = QLabel()
+        self.status.setObjectName("report_status")
         self.status.setWordWrap(True)
+        self.cancel_btn = QPushButton(self.tr("取消"))
+        self.cancel_btn.setObjectName("report_cancel")
+        self.cancel_btn.setToolTip(self.tr("停止生成这张报表"))
+        self.cancel_btn.setVisible(False)
 
         self.pages_box = QWidget()
         self.pages_layout = QVBoxLayout(self.pages_box)
@@ -232,6 +239,7 @@ class ReportPage(QWidget):
         # On the status line, not the toolbar: the toolbar's width is the page's minimum width.
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.cancel_btn)
         status_row.addWidget(self.appendix_box)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -241,9 +249,10 @@ class ReportPage(QWidget):
         self.sheet_combo.currentIndexChanged.connect(self._kind_changed)
         self.period_combo.activated.connect(lambda _i: self.refresh())
         self.period_combo.lineEdit().returnPressed.connect(self.refresh)
-        self.generate_btn.clicked.connect(self.refresh)
-        self.save_btn.clicked.connect(self.save)
-        self.sign_btn.clicked.connect(self.sign)
+        self.generate_btn.clicked.connect(lambda: self.refresh())
+        self.cancel_btn.clicked.connect(lambda: self.cancel())
+        self.save_btn.clicked.connect(lambda: self.save())
+        self.sign_btn.clicked.connect(lambda: self.sign())
         self.pdf_btn.clicked.connect(lambda: self.export(fmt="pdf"))
         self.xlsx_btn.clicked.connect(lambda: self.export(fmt="xlsx"))
         # clicked(bool) would land in a parameter: always through a lambda.
@@ -308,14 +317,16 @@ class ReportPage(QWidget):
         kind, appendix = self.kind, self.appendix_box.isChecked()
         typed = self.parts() if keep_parts else None  # read on the GUI thread
 
-        def work() -> Any:
+        def work(progress: Progress) -> Any:
             sheet = rs.get_sheet(self.services, kind, period)
             frozen = sheet is not None and sheet.status == "signed"
             parts = typed if typed is not None else rs.sheet_parts(sheet)
             overrides = None if frozen else {k: v for k, v in parts.items() if v.strip()}
             hotspots: list[Hotspot] = []
+            progress.check()
             rendered = rs.render_sheet(self.services, kind, period, "pdf", parts=overrides, hotspots=hotspots,
                                        appendix=appendix)
+            progress.check()
             return sheet, rendered, hotspots, render_pages(rendered.data)
 
         def show(result: Any) -> None:
@@ -330,11 +341,14 @@ class ReportPage(QWidget):
 
         self.run_refresh(work, show)
 
-    def run_refresh(self, work: Callable[[], Any], show: Callable[[Any], None]) -> None:
-        """Run `work` through the operation runner and `show` its result on the GUI thread; a result
-        overtaken by a newer request is dropped. Print and export wait for the new preview."""
+    def run_refresh(self, work: Callable[[Progress], Any], show: Callable[[Any], None]) -> None:
+        """Run `work(progress)` through the operation runner and `show` its result on the GUI thread; a
+        result overtaken by a newer request is dropped (and the older work told to stop: `work` calls
+        `progress.check()` between its steps). Print and export wait for the new preview; 取消 stops it."""
         self._generation += 1
         generation = self._generation
+        if self._operation is not None and not self._operation.is_done:
+            self._operation.progress.cancel()
         self._set_refreshing(True)
 
         def done(result: Any) -> None:
@@ -356,11 +370,31 @@ class ReportPage(QWidget):
         # housekeeping: closing the window while a preview is computed loses nothing, so it does not ask.
         # No modal progress dialog: the page says so on its status line and shows a busy cursor, and
         # the rest of the window stays usable.
-        self.runner.run(self.tr("生成报表"), lambda _progress: work(), on_done=done, on_error=failed,
-                        show_progress=False, housekeeping=True)
+        self._operation = self.runner.run(self.tr("生成报表"), work, on_done=done, on_error=failed, cancellable=True,
+                                          show_progress=False, housekeeping=True)
+
+    def cancel(self) -> None:
+        """取消 the preview being built: the work stops at its next step, nothing is shown for it, and
+        the pages of an earlier sheet are taken away (they are not the sheet now chosen)."""
+        if not self._refreshing:
+            return
+        if self._operation is not None:
+            self._operation.progress.cancel()
+        self._generation += 1  # whatever it still returns is dropped
+        self._set_refreshing(False)
+        self.rendered, self.pdf, self.hotspots = None, b"", []
+        self._show_pages([])
+        self.warnings.setText("")
+        for b in (self.print_btn, self.pdf_btn, self.xlsx_btn):
+            b.setEnabled(False)
+        self.status.setText(self.tr("已取消生成报表；点“生成预览”重新生成"))
 
     def _set_refreshing(self, busy: bool) -> None:
         self._refreshing = busy
+        self.cancel_btn.setVisible(busy)
+        # The pages of the sheet shown before are greyed out (and their numbers not clickable) while
+        # the chosen one is built: they are not the sheet now asked for.
+        self.pages_box.setEnabled(not busy)
         for b in (self.print_btn, self.pdf_btn, self.xlsx_btn):
             b.setEnabled(not busy)
         if busy:
@@ -470,6 +504,8 @@ class ReportPage(QWidget):
         return True
 
     def sign(self, *, confirm: bool = True) -> bool:
+        """审核签发 on the runner (the frozen copy fetches the records behind every number and renders
+        the PDF: seconds over a large store), with a progress dialog; the preview reloads after."""
         p = self.period()
         if confirm:
             answer = QMessageBox.question(self, self.tr("审核签发"), self.tr(
@@ -477,17 +513,32 @@ class ReportPage(QWidget):
                 sheet=rs.SHEET_LABELS[self.kind], period=p.short_label))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        try:
-            rs.save_sheet(self.services, self.kind, p, self.parts(), filled_by=self.filled_by.text())
-            rs.sign_sheet(self.services, self.kind, p)
-        except DomainError as e:
-            show_domain_error(self, e)
-            return False
-        self.refresh()
+        services, kind, parts, filled_by = self.services, self.kind, self.parts(), self.filled_by.text()
+
+        def work(_progress: Progress) -> None:
+            rs.save_sheet(services, kind, p, parts, filled_by=filled_by)
+            rs.sign_sheet(services, kind, p)
+
+        def finished() -> None:
+            self.save_btn.setEnabled(True)
+            self.sign_btn.setEnabled(True)
+
+        def failed(error: BaseException) -> None:
+            finished()
+            if isinstance(error, DomainError):
+                show_domain_error(self, error)
+            else:
+                show_unexpected_error(self, f"{type(error).__name__}: {error}", "", self.runner.log_path)
+
+        self.save_btn.setEnabled(False)
+        self.sign_btn.setEnabled(False)
+        self.runner.run(self.tr("审核签发"), work, on_done=lambda _r: (finished(), self.refresh()), on_error=failed,
+                        label=self.tr("正在签发报表…"))
         return True
 
-    def export(self, path: str | None = None, fmt: str = "pdf") -> Path | None:
-        """Write the previewed sheet as PDF (exactly the previewed bytes) or XLSX."""
+    def export(self, path: str | None = None, fmt: str = "pdf") -> Path | Operation | None:
+        """Write the previewed sheet as PDF (exactly the previewed bytes; returns the path) or XLSX
+        (laid out on the runner; returns the Operation, `exported` follows)."""
         if self.rendered is None:
             return None
         if path is None:
@@ -496,20 +547,32 @@ class ReportPage(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, self.tr("导出"), str(Path.home() / suggested), filt)
             if not path:
                 return None
-        data = self.pdf if fmt == "pdf" else render_xlsx(self.rendered.report)
+        target = Path(path)
+        if fmt != "pdf":
+            report = self.rendered.report
+
+            def write(_progress: Progress) -> None:
+                data = render_xlsx(report)
+                try:
+                    target.write_bytes(data)
+                except OSError as e:
+                    raise DomainError(self.tr("无法写入文件“{p}”：{e}").format(p=target, e=e.strerror)) from e
+
+            return self.runner.run(self.tr("导出Excel"), write, on_done=lambda _r: self.exported.emit(str(target)))
         try:
-            Path(path).write_bytes(data)
+            target.write_bytes(self.pdf)
         except OSError as e:
             show_domain_error(self, DomainError(self.tr("无法写入文件“{p}”：{e}").format(p=path, e=e.strerror)))
             return None
-        return Path(path)
+        self.exported.emit(str(target))
+        return target
 
     def print_sheet(self) -> PrintPreviewDialog | None:
         """Open the print preview of the sheet shown (the one print path: 打印 / 导出PDF there)."""
         if not self.pdf or self.rendered is None:
             return None
         name = f"{rs.SHEET_LABELS[self.kind]}-{self.period().code}.pdf"
-        dlg = PrintPreviewDialog(self.pdf, self.rendered.report.title, name, self)
+        dlg = PrintPreviewDialog(self.pdf, self.rendered.report.title, name, self, runner=self.runner)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.preview_dialog = dlg
         dlg.open()

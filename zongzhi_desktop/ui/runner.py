@@ -130,8 +130,11 @@ class OperationRunner(QObject):
             on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None,
             cancellable: bool = False, show_progress: bool = True, label: str = "",
-            housekeeping: bool = False) -> Operation:
+            housekeeping: bool = False, dialog_parent: QWidget | None = None) -> Operation:
         """Start `fn(progress)` in the background; `on_done(result)` runs on the GUI thread.
+
+        The progress dialog belongs to `dialog_parent` when given (a dialog that started the work,
+        e.g. the print preview), else to the runner's window.
 
         A `housekeeping` job (the daily backup, a sheet preview) is one whose interruption loses
         nothing: it does not count as `busy`, so closing the window does not ask about it (shutdown
@@ -141,7 +144,7 @@ class OperationRunner(QObject):
             self._running.add(op)
         dialog: QProgressDialog | None = None
         if show_progress:
-            dialog = self._progress_dialog(op, label or title, cancellable)
+            dialog = self._progress_dialog(op, label or title, cancellable, dialog_parent or self.parent_widget)
         if on_done is not None:
             op.finished.connect(on_done)
         op.failed.connect(lambda exc: self._report(op, exc, on_error))
@@ -157,8 +160,9 @@ class OperationRunner(QObject):
         self.pool.start(_Job(op, fn))
         return op
 
-    def _progress_dialog(self, op: Operation, label: str, cancellable: bool) -> QProgressDialog:
-        dlg = QProgressDialog(label, self.tr("取消") if cancellable else "", 0, 0, self.parent_widget)
+    def _progress_dialog(self, op: Operation, label: str, cancellable: bool,
+                         parent: QWidget | None) -> QProgressDialog:
+        dlg = QProgressDialog(label, self.tr("取消") if cancellable else "", 0, 0, parent)
         dlg.setObjectName("operation_progress")
         dlg.setWindowTitle(op.title)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)

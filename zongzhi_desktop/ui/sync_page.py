@@ -42,7 +42,7 @@ from ..sync.receipts import ReceiptResult, apply_receipt
 from ..sync.resend import resend
 from ..sync.restore import RestoreResult, restore_from_county
 from ..sync.rotation import RotationAccepted, accept_rotation, is_rotation_file, preview_rotation
-from ..sync.status import SyncStatus, sync_status
+from ..sync.status import SyncStatus, TableStatus, sync_status, table_status
 from ..sync.trust import (
     RegistrationResult,
     make_registration_file,
@@ -90,6 +90,7 @@ class SyncPage(QWidget):
     """The 同步 page. `services` acts as the signed-in user; admin-only steps are disabled for others."""
 
     synced = Signal()  # after an export, upload or receipt changed the sync state
+    counted = Signal()  # the per-table counts shown are the ones just read
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +105,9 @@ class SyncPage(QWidget):
         self.last_export: ExportResult | None = None
         self.last_receipt: ReceiptResult | None = None
         self.last_upload: UploadResult | None = None
+        self.counting = False  # the per-table counts are being read (on the runner)
+        self._count_generation = 0
+        self._count_op: Any = None
 
         self.message = QLabel("")
         self.message.setObjectName("sync_message")
@@ -308,7 +312,10 @@ class SyncPage(QWidget):
         return text
 
     def refresh(self) -> SyncStatus:
-        st = sync_status(self.services)
+        """Show the county, the key, the bundles awaiting receipts and the rejections (a few small
+        queries), and count every synced table's unacknowledged rows on the operation runner (a pass
+        over every synced row: seconds at 1,000,000 records); meanwhile the table says 正在统计…"""
+        st = sync_status(self.services, tables=False)
         self.status = st
         if st.county_code:
             self.county_label.setText(f"{st.county_name}（{st.county_code}）")
@@ -320,25 +327,62 @@ class SyncPage(QWidget):
         self.key_fp.setText(st.key_fingerprint or self.tr("尚未生成"))
         if st.upload_url and not self.url.text():
             self.url.setText(st.upload_url)
-        rows = [t for t in st.tables if t.total or t.unacked or t.rejected]
-        self.status_table.setRowCount(len(rows))
-        for r, t in enumerate(rows):
-            for c, v in enumerate((t.label, str(t.total), str(t.unacked), str(t.rejected))):
-                item = QTableWidgetItem(v)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.status_table.setItem(r, c, item)
         current = list(st.rejections)
         self.rejections.setRowCount(len(current))
         for r, x in enumerate(current):
             for c, v in enumerate((table_label(x.table_name), x.record_id, x.reason)):
                 self.rejections.setItem(r, c, QTableWidgetItem(v))
-        waiting = "，".join(f"{b.sequence}（{b.rows}条）" for b in st.awaiting_receipt)
-        last = time_text(st.last_receipt_at) if st.last_receipt_at else self.tr("无")
-        self.summary.setText(self.tr("未确认记录共 {n} 条（下次上报将包含）。最近批次序号：{seq}；最近回执：{last}。{wait}").format(
-            n=st.unacked_total, seq=st.last_sequence, last=last,
-            wait=self.tr("等待回执的批次：{w}。").format(w=waiting) if waiting else ""))
+        self._count_tables()
         return st
+
+    def _count_tables(self) -> None:
+        self._count_generation += 1
+        generation = self._count_generation
+        if self._count_op is not None and not self._count_op.is_done:
+            self._count_op.progress.cancel()  # replaced by this newer count
+        self.counting = True
+        self.status_table.setRowCount(1)
+        self.status_table.setItem(0, 0, QTableWidgetItem(self.tr("正在统计…")))
+        for c in (1, 2, 3):
+            self.status_table.setItem(0, c, QTableWidgetItem(""))
+        self._show_summary(None)
+        services = self.services
+
+        def done(tables: list[TableStatus]) -> None:
+            if generation != self._count_generation:
+                return
+            self.counting = False
+            self.status.tables = tables
+            rows = [t for t in tables if t.total or t.unacked or t.rejected]
+            self.status_table.setRowCount(len(rows))
+            for r, t in enumerate(rows):
+                for c, v in enumerate((t.label, str(t.total), str(t.unacked), str(t.rejected))):
+                    item = QTableWidgetItem(v)
+                    if c:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.status_table.setItem(r, c, item)
+            self._show_summary(self.status)
+            self.counted.emit()
+
+        def stopped(_error: BaseException | None = None) -> None:
+            if generation == self._count_generation:
+                self.counting = False
+                self.status_table.setItem(0, 0, QTableWidgetItem(self.tr("统计失败")))
+
+        op = self.runner.run(self.tr("统计上报状态"), lambda p: table_status(services, p.check), on_done=done,
+                             on_error=stopped, show_progress=False, housekeeping=True)
+        self._count_op = op
+
+    def _show_summary(self, st: SyncStatus | None) -> None:
+        """The line above the table; `None` while the tables are counted."""
+        s = self.status
+        waiting = "，".join(f"{b.sequence}（{b.rows}条）" for b in s.awaiting_receipt)
+        last = time_text(s.last_receipt_at) if s.last_receipt_at else self.tr("无")
+        unacked = self.tr("未确认记录共 {n} 条（下次上报将包含）").format(n=st.unacked_total) if st is not None \
+            else self.tr("未确认记录：正在统计…")
+        self.summary.setText(self.tr("{unacked}。最近批次序号：{seq}；最近回执：{last}。{wait}").format(
+            unacked=unacked, seq=s.last_sequence, last=last,
+            wait=self.tr("等待回执的批次：{w}。").format(w=waiting) if waiting else ""))
 
     def refresh_drives(self) -> None:
         self.drives.blockSignals(True)

@@ -111,6 +111,93 @@ Save your work and close the program; at the next start it will offer to restore
     </message>
 </context>
 <context>
+    <name>AttachmentsTab</name>
+    <message>
+        <source>文件名</source>
+        <translation>File name</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>添加人</source>
+        <translation>Added by</translation>
+    </message>
+    <message>
+        <source>添加时间</source>
+        <translation>Added at</translation>
+    </message>
+    <message>
+        <source>上一页</source>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <source>下一页</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <source>添加附件…</source>
+        <translation>Add attachment…</translation>
+    </message>
+    <message>
+        <source>添加扫描件、照片或签字的协议书（{key}）；也可以把文件拖到这里。单个不超过 {mb} MB</source>
+        <translation>Add scans, photos or signed agreements ({key}); you can also drop files here. At most {mb} MB each</translation>
+    </message>
+    <message>
+        <source>另存为…</source>
+        <translation>Save as…</translation>
+    </message>
+    <message>
+        <source>作废所选附件…</source>
+        <translation>Void selected attachment…</translation>
+    </message>
+    <message>
+        <source>把文件拖到此处即可添加</source>
+        <translation>Drop files here to attach them</translation>
+    </message>
+    <message>
+        <source>“{name}”（{type}）不能在此预览，可另存后用其他软件打开</source>
+        <translation>“{name}” ({type}) cannot be previewed here; save it and open it with another program</translation>
+    </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>打开附件</source>
+        <translation>Open attachment</translation>
+    </message>
+    <message>
+        <source>没有附件</source>
+        <translation>No attachments</translation>
+    </message>
+    <message>
+        <source>第 {n} / {total} 页</source>
+        <translation>Page {n} of {total}</translation>
+    </message>
+    <message>
+        <source>添加附件</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <source>附件另存为</source>
+        <translation>Save attachment as</translation>
+    </message>
+    <message>
+        <source>作废附件“{name}”</source>
+        <translation>Void attachment “{name}”</translation>
+    </message>
+    <message>
+        <source>作废后附件不再列出，但文件保留，并记入修改历史。</source>
+        <translation>A voided attachment is no longer listed, but the file is kept and the change is recorded in the history.</translation>
+    </message>
+</context>
+<context>
     <name>BatchesDialog</name>
     <message>
         <source>台账导入批次</source>
@@ -441,6 +528,18 @@ Save your work and close the program; at the next start it will offer to restore
         <source>已保存：期末后 {days} 日内收到为按时</source>
         <translation>Saved: received within {days} days of the period&apos;s end is on time</translation>
     </message>
+    <message>
+        <source>正在导入 {file}（{n}/{total}）…</source>
+        <translation>Importing {file} ({n}/{total})…</translation>
+    </message>
+    <message>
+        <source>已取消：其余文件未导入</source>
+        <translation>Cancelled: the remaining files were not imported</translation>
+    </message>
+    <message>
+        <source>正在导入批次文件…</source>
+        <translation>Importing bundle files…</translation>
+    </message>
 </context>
 <context>
     <name>CountyListPage</name>
@@ -742,6 +841,38 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>打开{kind}</source>
         <translation>Open {kind}</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>停止读取首页数字</source>
+        <translation>Stop reading the home page figures</translation>
+    </message>
+    <message>
+        <source>首页数字读取失败，请点“刷新”重试</source>
+        <translation>The home page figures could not be read; click “Refresh” to try again</translation>
+    </message>
+    <message>
+        <source>已取消，点“刷新”重新读取</source>
+        <translation>Cancelled; click “Refresh” to read again</translation>
+    </message>
+    <message>
+        <source>读取首页</source>
+        <translation>Reading the home page</translation>
+    </message>
+    <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>高风险/命案风险</source>
+        <translation>High risk / homicide risk</translation>
+    </message>
+    <message>
+        <source>包案临近时限</source>
+        <translation>Packages near their deadline</translation>
     </message>
 </context>
 <context>
@@ -1317,6 +1448,18 @@ Save your work and close the program; at the next start it will offer to restore
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
+    <message>
+        <source>正在打印第 {n} 页，共 {total} 页…</source>
+        <translation>Printing page {n} of {total}…</translation>
+    </message>
+    <message>
+        <source>显示预览</source>
+        <translation>Show preview</translation>
+    </message>
+    <message>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
 </context>
 <context>
     <name>RecordDetailDialog</name>
@@ -1551,6 +1694,22 @@ Save your work and close the program; at the next start it will offer to restore
     <message>
         <source>注意：</source>
         <translation>Note: </translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <source>附件（{n}）</source>
+        <translation>Attachments ({n})</translation>
+    </message>
+    <message>
+        <source>添加附件</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <source>作废附件</source>
+        <translation>Void attachment</translation>
     </message>
 </context>
 <context>
@@ -1804,6 +1963,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>此列不能排序</source>
         <translation>This column cannot be sorted</translation>
     </message>
+    <message>
+        <source>读取列表</source>
+        <translation>Reading the list</translation>
+    </message>
 </context>
 <context>
     <name>RecoveryKeyDialog</name>
@@ -1982,6 +2145,26 @@ It is shown only this once; if it is lost, an administrator can make a new one w
     <message>
         <source>查看报表中的记录</source>
         <translation>Open the records behind a figure</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>停止生成这张报表</source>
+        <translation>Stop generating this sheet</translation>
+    </message>
+    <message>
+        <source>已取消生成报表；点“生成预览”重新生成</source>
+        <translation>Sheet generation cancelled; click “Generate preview” to generate it again</translation>
+    </message>
+    <message>
+        <source>正在签发报表…</source>
+        <translation>Signing the sheet…</translation>
+    </message>
+    <message>
+        <source>导出Excel</source>
+        <translation>Export to Excel</translation>
     </message>
 </context>
 <context>
@@ -2460,10 +2643,6 @@ Choose an earlier backup.</translation>
         <translation>None</translation>
     </message>
     <message>
-        <source>未确认记录共 {n} 条（下次上报将包含）。最近批次序号：{seq}；最近回执：{last}。{wait}</source>
-        <translation>{n} unacknowledged records (included in the next report). Latest bundle: {seq}; latest receipt: {last}. {wait}</translation>
-    </message>
-    <message>
         <source>等待回执的批次：{w}。</source>
         <translation>Bundles awaiting a receipt: {w}.</translation>
     </message>
@@ -2674,6 +2853,30 @@ New fingerprint:</translation>
     <message>
         <source>。本乡镇签名密钥使用 {suite}，县级不会接收：请点“更换密钥”生成新密钥并重新登记</source>
         <translation>. This township&apos;s signing key uses {suite}, which the county will not accept: click “Replace key…” to make a new key and register it again</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>统计失败</source>
+        <translation>Counting failed</translation>
+    </message>
+    <message>
+        <source>统计上报状态</source>
+        <translation>Counting the reporting status</translation>
+    </message>
+    <message>
+        <source>未确认记录共 {n} 条（下次上报将包含）</source>
+        <translation>{n} unacknowledged records (included in the next bundle)</translation>
+    </message>
+    <message>
+        <source>未确认记录：正在统计…</source>
+        <translation>Unacknowledged records: counting…</translation>
+    </message>
+    <message>
+        <source>{unacked}。最近批次序号：{seq}；最近回执：{last}。{wait}</source>
+        <translation>{unacked}. Last bundle number: {seq}; last receipt: {last}. {wait}</translation>
     </message>
 </context>
 <context>
@@ -3419,10 +3622,6 @@ Enter the password of {user} to continue.</translation>
         <translation>Start mediation</translation>
     </message>
     <message>
-        <source>开展了什么活动、服务了哪些群众</source>
-        <translation>What was done and for whom</translation>
-    </message>
-    <message>
         <source>当事人</source>
         <translation>Parties</translation>
     </message>
@@ -3641,10 +3840,6 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>照片文件</source>
         <translation>Photo files</translation>
-    </message>
-    <message>
-        <source>照片文件名，每行一个</source>
-        <translation>Photo file names, one per line</translation>
     </message>
     <message>
         <source>状态</source>
@@ -3958,6 +4153,10 @@ Enter the password of {user} to continue.</translation>
         <source>风险等级</source>
         <translation>Risk level</translation>
     </message>
+    <message>
+        <source>开展了什么活动、服务了哪些群众；活动照片保存后在“附件”页添加</source>
+        <translation>What was done and for whom; add the activity photos in the Attachments tab after saving</translation>
+    </message>
 </context>
 <context>
     <name>listing</name>
@@ -4195,6 +4394,18 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>添加附件</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <source>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff);;所有文件 (*)</source>
+        <translation>Scans and photos (*.pdf *.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff);;All files (*)</translation>
+    </message>
+    <message>
+        <source>附件另存为</source>
+        <translation>Save attachment as</translation>
     </message>
 </context>
 <context>

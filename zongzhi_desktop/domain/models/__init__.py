@@ -1,6 +1,7 @@
 """All SQLModel tables. Importing this package registers them on SQLModel.metadata."""
 
 from . import sync  # noqa: F401  (sync bookkeeping tables; they do not travel in bundles)
+from .attachment import Attachment, AttachmentContent
 from .base import Record, new_uuid, utcnow
 from .dispatch import DispatchItem
 from .dispute import Dispute, DisputeParty, DisputeVisit
@@ -62,6 +63,8 @@ SYNCED_MODELS: tuple[type[Record], ...] = (
     ActivityParticipant,
     DispatchItem,
     ReportSheet,
+    Attachment,
+    AttachmentContent,
 )
 
 __all__ = [
@@ -70,6 +73,8 @@ __all__ = [
     "SYNCED_MODELS",
     "Activity",
     "ActivityParticipant",
+    "Attachment",
+    "AttachmentContent",
     "AuditEntry",
     "AuditHead",
     "CasePackage",

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import Index
+from sqlalchemy import Index, event
 from sqlmodel import Field
 
 from .base import Record
@@ -76,6 +76,16 @@ class Petition(Record, table=True):
     rating: str | None = None  # satisfaction
     rating_date: date | None = None
     resolution_level: str | None = None  # resolution_level
+    # 信访人 in pinyin order (store-local, derived: store/derived.py; migration 0018).
+    petitioner_pinyin: str | None = None
+
+
+@event.listens_for(Petition, "before_insert")
+@event.listens_for(Petition, "before_update")
+def _derive_petitioner_pinyin(_mapper: object, _conn: object, target: Petition) -> None:
+    from ...domain.pinyin import collation_key
+
+    target.petitioner_pinyin = collation_key(target.petitioner_name)
 
 
 class WorkflowEvent(Record, table=True):

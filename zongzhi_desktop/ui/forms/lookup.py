@@ -83,9 +83,9 @@ def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_L
 
     Reference data (villages, grids, departments, leaders, mediators, teams, volunteers: hundreds of
     rows) also matches pinyin, full or initials ("cdc", "chengdong" → 城东村), and names are sorted by
-    pinyin (domain/pinyin.py). Case records match their serial and Chinese text in SQL, and pinyin
-    among the PINYIN_RECENT newest (a picker looks for recent cases; pinyin of a whole store's names
-    on every keystroke would not fit the GUI thread's budget)."""
+    pinyin (domain/pinyin.py). Case records match their serial and Chinese text in SQL; petitions
+    also match their 信访人's pinyin over the whole store (stored `petitioner_pinyin`), disputes and
+    packages the pinyin of their titles among the PINYIN_RECENT newest."""
     src = SOURCES[kind]
     model = src.model
     if kind not in CASE_KINDS:
@@ -101,12 +101,27 @@ def search(services: Services, kind: str, text: str = "", limit: int = DEFAULT_L
     q = q.limit(limit)
     with services.session() as s:
         rows = list(s.execute(q).scalars())
-        if t and pinyin.is_pinyin_query(t) and len(rows) < limit:
+        if t and pinyin.is_pinyin_query(t) and len(rows) < limit and kind == "petition":
+            rows += _petitioners_by_pinyin(s, t, limit - len(rows), {r.id for r in rows})
+        elif t and pinyin.is_pinyin_query(t) and len(rows) < limit:
             rows += _recent_by_pinyin(s, kind, t, limit - len(rows), {r.id for r in rows})
         return [RefOption(kind, r.id, src.label(r), src.detail(services, r)) for r in rows]
 
 
-PINYIN_RECENT = 2000  # case records searched by pinyin: the newest this many
+PINYIN_RECENT = 2000  # disputes and packages searched by pinyin of their titles: the newest this many
+
+
+def _petitioners_by_pinyin(s: Any, text: str, limit: int, seen: set[str]) -> list[Any]:
+    """Petitions whose 信访人 matches `text` as full pinyin or initials, over the whole store (the
+    stored `petitioner_pinyin`: "zhang san␟张三␟zs"; one narrow column scanned in SQL), newest first."""
+    from sqlalchemy import func
+
+    q = text.replace(" ", "").lower()
+    pattern = f"%{_escape_like(q)}%"
+    stmt = (select(m.Petition).where(m.Petition.voided.is_(False),
+                                     func.replace(m.Petition.petitioner_pinyin, " ", "").like(pattern, escape="\\"))
+            .order_by(m.Petition.received_date.desc()).limit(limit + len(seen)))
+    return [r for r in s.execute(stmt).scalars() if r.id not in seen][:limit]
 
 
 def _recent_by_pinyin(s: Any, kind: str, text: str, limit: int, seen: set[str]) -> list[Any]:
