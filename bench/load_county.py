@@ -329,7 +329,7 @@ def verify(store: Any, keys: Any, towns: list[Township], result: LoadResult) -> 
     by_bundle: dict[tuple[str, int], list[Attempt]] = {}
     for a in result.ok():
         by_bundle.setdefault((a.township, a.sequence), []).append(a)
-    pub = bytes(keys.signing.verify_key)
+    pub = keys.signing.public
     for (code, seq), answers in by_bundle.items():
         if len({a.receipt for a in answers}) != 1:
             problems.append(f"{code} bundle {seq}: different receipts for the same bundle")

@@ -177,7 +177,7 @@ def register(hub: Hub, registration: bytes) -> None:
 
 def receipt_payload(receipt: bytes, hub: Hub) -> dict[str, Any]:
     """Verify a receipt's signature with the county's public signing key and return its payload."""
-    payload = envelope.open_signed(receipt, "receipt", bytes(hub.keys.signing.verify_key))
+    payload = envelope.open_signed(receipt, "receipt", hub.keys.signing.public)
     assert payload["signer"] == hub.keys.signing_key_id and payload["county_code"] == COUNTY
     return payload
 

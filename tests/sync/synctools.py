@@ -37,10 +37,13 @@ class County:
     profile: bytes
 
 
-def make_county(root: Path, code: str = COUNTY, name: str = COUNTY_NAME) -> County:
+SUITES = ("nacl-1", "gm-1")
+
+
+def make_county(root: Path, code: str = COUNTY, name: str = COUNTY_NAME, suite: str = "nacl-1") -> County:
     root.mkdir(parents=True, exist_ok=True)
     store = Store(root / "county.sqlite3")
-    ident = init_county(store, code, name, COUNTY_PASS, actor="county-admin")
+    ident = init_county(store, code, name, COUNTY_PASS, actor="county-admin", suite=suite)
     return County(store, unlock_county_keys(store, COUNTY_PASS), ident.profile)
 
 

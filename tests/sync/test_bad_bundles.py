@@ -45,8 +45,8 @@ def craft(town: Services, county: County, tables: list[tuple[str, list[dict[str,
     header = BundleHeader(town.township.code, town.township.name, town.township.county_code, seq,
                           previous or "0" * 64, datetime(2026, 11, 20, tzinfo=UTC), None)
     buf = io.BytesIO()
-    write_bundle(buf, header, tables, signer_of(town), bytes(county.keys.encryption[next(iter(county.keys.encryption))]
-                                                               .public_key))
+    write_bundle(buf, header, tables, signer_of(town), county.keys.encryption[next(iter(county.keys.encryption))]
+                 .public)
     return buf.getvalue()
 
 
@@ -63,7 +63,7 @@ def resign(data: bytes, town: Services, mutate: Callable[[dict[str, Any]], None]
     for i, blob in enumerate(chunks(blobs), 1):
         w.add(ct.chunk_name(i), blob)
     w.add(ct.MANIFEST, body)
-    w.add(ct.SIGNATURE, signer_of(town).sign(envelope.context(SIGN_KIND) + body).signature)
+    w.add(ct.SIGNATURE, signer_of(town).sign(envelope.context(SIGN_KIND) + body))
     w.finish()
     return out.getvalue()
 
@@ -357,7 +357,7 @@ def test_chunk_line_with_two_values_refused(county: County, town1: Services) -> 
     header = BundleHeader(town1.township.code, town1.township.name, "330825", 1, "0" * 64,
                           datetime(2026, 11, 20, tzinfo=UTC), None)
     buf = io.BytesIO()
-    recipient = bytes(next(iter(county.keys.encryption.values())).public_key)
+    recipient = next(iter(county.keys.encryption.values())).public
     written = write_bundle(buf, header, [("village", [row])], signer_of(town1), recipient)
     line = json.dumps(row, ensure_ascii=False).encode()
     plain = line + b"," + json.dumps(dict(row, id="v-b")).encode() + b"\n"

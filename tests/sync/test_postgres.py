@@ -54,9 +54,10 @@ def pg_url() -> Iterator[str]:
 
 
 class PgCounty:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, suite: str = "nacl-1") -> None:
         self.store = Store(url)
-        self.profile = init_county(self.store, COUNTY, COUNTY_NAME, COUNTY_PASS, actor="county-admin").profile
+        self.profile = init_county(self.store, COUNTY, COUNTY_NAME, COUNTY_PASS, actor="county-admin",
+                                   suite=suite).profile
         self.keys = unlock_county_keys(self.store, COUNTY_PASS)
 
 
@@ -72,8 +73,9 @@ def linked(svc: Services, county: PgCounty) -> Services:
     return svc
 
 
-def test_round_trip_on_postgres(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    county = PgCounty(pg_url)
+@pytest.mark.parametrize("suite", ["nacl-1", "gm-1"])  # gm-1: its 33-byte keys fit the key columns
+def test_round_trip_on_postgres(pg_url: str, tmp_path, suite: str) -> None:  # type: ignore[no-untyped-def]
+    county = PgCounty(pg_url, suite)
     t1 = linked(make_township(tmp_path / "t1", "330825101", "城关镇"), county)
     t2 = linked(make_township(tmp_path / "t2", "330825102", "湖镇镇"), county)
     populate(t1, "甲", n=3)

@@ -11,6 +11,8 @@ from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.services import Services
 from zongzhi_desktop.sync.export import unacked_rows
 
+BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
+
 
 def test_accepted_plus_rejected_is_rows_on_every_path(county: County, town1: Services, town2: Services) -> None:
     import_bundle(county.store, craft(town1, county, [("village", [good_village(town1, "shared-id")])]), county.keys)

@@ -21,6 +21,8 @@ from zongzhi_desktop.sync.restore import restore_from_county
 from zongzhi_desktop.sync.status import sync_status
 from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
+BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
+
 NEW_PASS = "new-pc-pass-1"
 
 

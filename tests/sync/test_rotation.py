@@ -24,6 +24,8 @@ from zongzhi_desktop.sync.rotation import accept_rotation, preview_rotation
 from zongzhi_desktop.sync.status import sync_status
 from zongzhi_desktop.sync.trust import trusted_county
 
+BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
+
 
 def _recipient(path: Path) -> str:
     return open_bundle_bytes(path.read_bytes()).manifest["encryption"]["recipient"]
@@ -72,10 +74,10 @@ def test_rotation_with_bundles_waiting_loses_nothing(tmp_path: Path, county: Cou
 
 
 def test_rotation_statement_must_be_vouched_by_the_trusted_key(tmp_path: Path, county: County,
-                                                               town1: Services) -> None:
+                                                               town1: Services, suite: str) -> None:
     from synctools import make_county
 
-    other = make_county(tmp_path / "other")  # same county code, keys the township never trusted
+    other = make_county(tmp_path / "other", suite=suite)  # same county code, keys the township never trusted
     rot = rotate_county_keys(other.store, COUNTY_PASS)
     with pytest.raises(SyncError) as e:
         accept_rotation(town1, rot.statements)
@@ -101,7 +103,8 @@ def test_two_rotations_followed_in_one_step(county: County, town1: Services) -> 
     apply_receipt(town1, r.receipt)
 
 
-def test_resend_all_fills_a_hub_that_lost_everything(tmp_path: Path, county: County, town1: Services) -> None:
+def test_resend_all_fills_a_hub_that_lost_everything(tmp_path: Path, county: County, town1: Services,
+                                                     suite: str) -> None:
     from synctools import link, make_county
 
     populate(town1, "甲", n=2)
@@ -109,7 +112,7 @@ def test_resend_all_fills_a_hub_that_lost_everything(tmp_path: Path, county: Cou
         e = export_bundle(town1, TOWN_PASS)
         apply_receipt(town1, import_bundle(county.store, e.outbox_path, county.keys).receipt)
     # The county lost its passphrase: a new hub, the township trusts it (phone) and registers again.
-    hub = make_county(tmp_path / "hub2")
+    hub = make_county(tmp_path / "hub2", suite=suite)
     link(town1, hub)
     assert sync_status(town1).unacked_total == 0  # nothing would ever be sent again...
     out = resend(town1, TOWN_PASS, everything=True)
@@ -151,7 +154,8 @@ def test_resend_since_date_only_recent_rows(county: County, town1: Services) -> 
     assert (r.accepted, r.applied) == (2, 0)  # the county had them: idempotent
 
 
-def test_upload_after_the_county_lost_its_keys_never_sticks(tmp_path: Path, county: County, town1: Services) -> None:
+def test_upload_after_the_county_lost_its_keys_never_sticks(tmp_path: Path, county: County, town1: Services,
+                                                           suite: str) -> None:
     """The county lost its passphrase and runs a new hub: a waiting bundle sealed to the old key is
     re-sealed to the new one; one too old to re-seal (no content key kept) is dropped and the new
     bundle carries the township's full state — no 422 for ever, no sequence missing for ever."""
@@ -177,7 +181,7 @@ def test_upload_after_the_county_lost_its_keys_never_sticks(tmp_path: Path, coun
                               "category": "申诉求决类", "request": "反映道路积水"})
     resealable = export_bundle(town1, TOWN_PASS)  # 3: waiting, content key kept
 
-    hub = make_county(tmp_path / "hub2")  # new keys; the old ones are gone with the passphrase
+    hub = make_county(tmp_path / "hub2", suite=suite)  # new keys; the old ones are gone with the passphrase
     link(town1, hub)
     with serve(create_app(hub.store, hub.keys)) as base:
         r = upload(town1, TOWN_PASS, base)

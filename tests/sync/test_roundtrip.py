@@ -17,6 +17,8 @@ from zongzhi_desktop.sync.receipts import apply_receipt
 from zongzhi_desktop.sync.rowcodec import synced_tables
 from zongzhi_desktop.sync.status import sync_status
 
+BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
+
 
 def synced_digest(path: Path) -> list[tuple]:
     """Every synced row at the county (the record state, without bookkeeping tables)."""

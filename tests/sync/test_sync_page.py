@@ -228,3 +228,19 @@ def test_resend_everything_button(qtbot, tmp_path: Path, county: County, monkeyp
     bundle = usb / "ZZ-330825101-000002.zzb"
     manifest = open_bundle_bytes(bundle.read_bytes()).manifest
     assert manifest["full_state"] is True and manifest["rows"] == first.rows
+
+
+def test_page_names_the_cipher_suite_and_a_key_of_another(qtbot, tmp_path: Path, county: County,  # type: ignore[no-untyped-def]
+                                                          town1: Services) -> None:
+    from synctools import make_county
+
+    from zongzhi_desktop.sync.trust import trust_county
+
+    page = SyncPage(town1)
+    qtbot.addWidget(page)
+    assert page.county_suite.text().startswith("nacl-1")
+    gm = make_county(tmp_path / "gm", suite="gm-1")
+    trust_county(town1, gm.profile)  # the county moved to 国密: the township's key is still nacl-1
+    page.refresh()
+    text = page.county_suite.text()
+    assert text.startswith("gm-1（国密") and "本乡镇签名密钥使用 nacl-1" in text and "更换密钥" in text

@@ -15,6 +15,8 @@ from zongzhi_desktop.sync.errors import BundleRefused
 from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.receipts import apply_receipt
 
+BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
+
 
 class CommitWatch:
     """PRAGMA data_version from a separate connection changes whenever anyone commits to the file."""

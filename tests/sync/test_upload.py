@@ -24,6 +24,8 @@ from zongzhi_desktop.sync.status import sync_status
 from zongzhi_desktop.sync.trust import set_upload_url
 from zongzhi_desktop.sync.upload import post_bundle, upload
 
+BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
+
 
 @contextmanager
 def serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]

@@ -27,6 +27,20 @@ def bounded_int(low: int, high: int, what: str = "") -> Callable[[str], int]:
     return parse
 
 
+def suite_name(text: str) -> str:
+    """argparse `type=` for a cipher suite (`county init --suite`)."""
+    from ..sync.suites import SUITES
+
+    name = text.strip().lower()
+    if name not in SUITES:
+        raise argparse.ArgumentTypeError(f"密码套件“{text}”无效，应为 " + " 或 ".join(SUITES)
+                                         + "（gm-1：国密 SM2/SM3/SM4）")
+    return name
+
+
+suite_name.__name__ = "密码套件"
+
+
 def iso_date(what: str) -> Callable[[str], date]:
     """argparse `type=` for a YYYY-MM-DD date; `what` names the option in the message."""
 

@@ -17,8 +17,9 @@ from ..domain.errors import DomainError
 from ..paths import STORE_FILE as TOWNSHIP_STORE_FILE
 from ..paths import data_dir
 from ..store.database import Store
+from ..sync.suites import LABELS
 from . import add_data_dir
-from .argtypes import bounded_int
+from .argtypes import bounded_int, suite_name
 from .commands import command_help
 from .common import print_json, show_recovery_key
 from .sync import (
@@ -134,7 +135,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         store = open_county_store(args)
     try:
         ident = init_county(store, args.county_code, args.county_name, passphrase, actor=operator(),
-                            upload_url=args.url)
+                            upload_url=args.url, suite=args.suite)
     except BaseException:
         if recovery is not None:  # the store this command just made, never set up: nothing to keep
             store.close()
@@ -147,6 +148,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"县级数据库已初始化：{store.path or _shown(target)}")
     print(f"县级配置文件已写入 {written.resolve()}（发给各乡镇，由其导入）")
     print(f"县级配置指纹：{ident.fingerprint}")
+    print(f"密码套件：{LABELS[ident.suite]}（本县各乡镇的密钥和批次都使用该套件）")
     print("各乡镇导入时请电话逐组核对上面的指纹。请牢记密钥口令：遗失后需重新生成县级密钥并让各乡镇重新导入配置。")
     if recovery:
         print("县级数据库已加密：密钥口令打开它；忘记口令时，下面的恢复密钥仍能打开数据库（但不能代替口令签发回执）。",
@@ -289,7 +291,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     snap = Snapshot.load(store)
     states = county_status(store)
-    print(f"{ident.county_name}（{ident.county_code}）县级配置指纹 {ident.fingerprint}")
+    print(f"{ident.county_name}（{ident.county_code}）县级配置指纹 {ident.fingerprint}，密码套件 {ident.suite}")
     if not states:
         print("尚无登记的乡镇（zongzhi county register 登记文件）")
     for ps in (evaluate(snap, p) for p in (periods or default_periods(local_today(snap.now)))):
@@ -438,6 +440,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--county-code", required=True, help="县级区划代码（6位）")
     p.add_argument("--county-name", required=True, help="县名称")
     p.add_argument("--url", default=None, help="县级服务器上传地址（写入配置文件，可省略）")
+    p.add_argument("--suite", type=suite_name, default="nacl-1", metavar="{nacl-1,gm-1}",
+                   help="密码套件：nacl-1（默认）或 gm-1（国密 SM2/SM3/SM4）；本县各乡镇都使用该套件")
     p.add_argument("-o", "--output", default=None, help="配置文件路径（默认 当前目录/<县代码>.zzcounty）")
     p.set_defaults(func=cmd_init)
 

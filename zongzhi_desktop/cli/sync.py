@@ -150,6 +150,10 @@ def cmd_trust_county(args: argparse.Namespace) -> int:
     expected = confirm_fingerprint(args, "县级配置文件", profile.fingerprint)
     trust_county(svc, data, expected_fingerprint=expected)
     print(f"已信任 {profile.county_name} 的县级配置，指纹 {profile.fingerprint}")
+    if profile.suite != "nacl-1":
+        from ..sync.suites import LABELS
+
+        print(f"密码套件：{LABELS[profile.suite]}（本乡镇的签名密钥和批次使用该套件）")
     if profile.upload_url:
         print(f"上传地址：{profile.upload_url}")
     return 0

@@ -39,7 +39,7 @@ HTTP_STATUS = {
     "timeout": 408,
     "too_large": 413,
     "bad_signature": 403, "unknown_key": 403, "revoked_key": 403, "unknown_township": 403,
-    "wrong_county": 422, "wrong_recipient": 422,
+    "wrong_county": 422, "wrong_recipient": 422, "wrong_suite": 422,
     "fork": 409,
     "conflict": 503, "busy": 503,
 }

@@ -45,12 +45,12 @@ from ..sync import envelope
 from ..sync.attachments import county_requests
 from ..sync.bundle import BundleFile, identity_hash
 from ..sync.errors import BundleRefused, SyncError
-from ..sync.keys import unb64
+from ..sync.keys import unpub
 from ..sync.receipts import RECEIPT_FORMAT
 from ..sync.rowcodec import RowRejected, TableCodec, synced_tables
 from . import audit_heads
 from .search_refresh import SearchRefresh
-from .setup import CountyKeys
+from .setup import CountyKeys, check_suite
 
 IN_BATCH = 500  # ids per IN (...) lookup
 
@@ -108,6 +108,7 @@ def import_bundle(store: Store, source: str | Path | bytes | BinaryIO, keys: Cou
     with _open_source(source) as (fh, size):
         bf = BundleFile(fh, size)
         m = bf.manifest
+        check_suite(bf.suite.name, keys.suite, "批次")
         if m["county_code"] != keys.county_code:
             raise BundleRefused(f"该批次是发给其他县（{m['county_code']}）的，本县为 {keys.county_name}"
                                 f"（{keys.county_code}），已拒收", "wrong_county")
@@ -123,7 +124,7 @@ def import_bundle(store: Store, source: str | Path | bytes | BinaryIO, keys: Cou
                                 "已拒收：如乡镇更换了密钥，请先登记其新的登记文件", "unknown_key")
         if key.status == "revoked":
             raise BundleRefused(f"批次的签名密钥已被吊销（乡镇 {town_code}），已拒收", "revoked_key")
-        bf.verify_signature(unb64(key.public_key, 32))
+        bf.verify_signature(unpub(key.public_key))
         bf.check_payload()
         try:
             content_key = bf.content_key(keys.encryption)
@@ -201,6 +202,7 @@ def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, s
             "unchanged": applier.accepted - applier.applied, "rejected": len(applier.rejections),
             "acknowledged": applier.ack, "rejections": applier.rejections,
             "missing_sequences": missing, "signer": signer_id, "requests": county_requests(conn),
+            "suite": signing.suite.name,
         }
         if "audit_head" in m:  # echoed, signed: the township checks its audit chain against it
             payload["audit_head"] = {"hash": m["audit_head"]["hash"], "seq": m["audit_head"]["seq"]}

@@ -20,6 +20,7 @@ def status_document(store: Store, periods: list[Any] | None = None, now: datetim
     chosen = periods or default_periods(local_today(snap.now))
     return {
         "county_code": ident.county_code, "county_name": ident.county_name, "fingerprint": ident.fingerprint,
+        "suite": ident.suite,
         "generated_at": snap.now.isoformat(), "timely_days": snap.timely_days,
         "periods": [evaluate(snap, p).as_dict() for p in chosen],
         "townships": [s.as_dict() for s in county_status(store)],

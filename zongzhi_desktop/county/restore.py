@@ -26,7 +26,7 @@ from ..store.database import Store
 from ..store.serialize import content_columns
 from ..sync.errors import SyncError
 from ..sync.export import PARTIAL, durable_close
-from ..sync.keys import fingerprint, unb64
+from ..sync.keys import fingerprint, unpub
 from ..sync.restorefile import RestoreHeader, restore_file_name, write_restore
 from ..sync.rowcodec import encode_row, encoders, synced_tables
 from .setup import CountyKeys
@@ -101,7 +101,7 @@ def write_restore_file(store: Store, keys: CountyKeys, township_code: str, outpu
         tables = ((t, _rows(conn, t, township_code)) for t in synced_tables())
         try:
             with open(tmp, "wb") as fh:
-                written = write_restore(fh, header, tables, keys.signing, unb64(key.public_key, 32))
+                written = write_restore(fh, header, tables, keys.signing, unpub(key.public_key))
                 durable_close(fh)
             os.replace(tmp, out)
         except OSError as e:

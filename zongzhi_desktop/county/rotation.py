@@ -22,7 +22,7 @@ from sqlmodel import Session
 from ..domain.models import Setting, utcnow
 from ..store import audit
 from ..store.database import Store
-from ..sync import envelope
+from ..sync import envelope, suites
 from ..sync.errors import SyncError
 from ..sync.keys import (
     COUNTY_ENCRYPTION,
@@ -85,8 +85,9 @@ def rotate_county_keys(store: Store, passphrase: str, *, actor: str = "county", 
         raise SyncError("县级签名密钥缺失：数据库不完整", "no_key")
     old_signing = unlock_signing(sign_row, passphrase)  # a wrong passphrase stops here, nothing changed
     now = now or utcnow()
-    signing, encryption = new_signing_key(), new_encryption_key()
-    profile = make_profile(ident.county_code, ident.county_name, signing, bytes(encryption.public_key), now,
+    suite = suites.get(old.suite)  # a rotation keeps the county's cipher suite
+    signing, encryption = new_signing_key(suite), new_encryption_key(suite)
+    profile = make_profile(ident.county_code, ident.county_name, signing, encryption.public, now,
                            upload_url or old.upload_url)
     new = read_profile(profile)
     statement = envelope.sign("county-rotation", {
@@ -103,8 +104,8 @@ def rotate_county_keys(store: Store, passphrase: str, *, actor: str = "county", 
         assert row is not None
         row.value = profile.decode("utf-8")
         s.add(row)
-        store_key(s, COUNTY_SIGNING, bytes(signing.verify_key), bytes(signing), passphrase, actor, now=now)
-        store_key(s, COUNTY_ENCRYPTION, bytes(encryption.public_key), bytes(encryption), passphrase, actor, now=now)
+        store_key(s, COUNTY_SIGNING, signing.public, signing.secret, passphrase, actor, now=now)
+        store_key(s, COUNTY_ENCRYPTION, encryption.public, encryption.secret, passphrase, actor, now=now)
         audit.append(s, username=actor, action="county_rotate_keys", record_kind="county", record_id=None,
                      before={"profile_id": old.profile_id}, after={"profile_id": new.profile_id})
     return RotationResult(fingerprint(old.profile_id), fingerprint(new.profile_id), profile, rotation_statements(store))

@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from nacl.public import PrivateKey
-from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -16,6 +14,7 @@ from ..domain.models import Setting, utcnow
 from ..domain.models.sync import CountyTownship, CountyTownshipKey, SyncKey
 from ..store import audit
 from ..store.database import Store
+from ..sync import suites
 from ..sync.errors import BundleRefused, SyncError
 from ..sync.keys import (
     COUNTY_ENCRYPTION,
@@ -37,6 +36,7 @@ from ..sync.profiles import (
     read_profile,
     read_registration,
 )
+from ..sync.suites import Opener, Signer
 from ..sync.trust import check_expected
 
 ROLE_KEY = "store_role"
@@ -58,12 +58,22 @@ def is_county_store(store: Store) -> bool:
         return _setting(s, ROLE_KEY) == "county"
 
 
+def check_suite(theirs: str, ours: str, what: str) -> None:
+    """A county takes files of its own cipher suite only (its profile names it): a township's key or
+    bundle of another suite is refused, naming both, with what to do."""
+    if theirs != ours:
+        raise BundleRefused(f"密码套件不符：本县要求 {suites.LABELS[ours]}，该{what}使用 {suites.LABELS[theirs]}，已拒收。"
+                            f"请乡镇导入本县当前的配置文件，运行 zongzhi sync register-file --new-key 生成 {ours} 密钥，"
+                            "并把新的登记文件交县级登记", "wrong_suite")
+
+
 @dataclass(frozen=True)
 class CountyIdentity:
     county_code: str
     county_name: str
     profile: bytes
     profile_id: str
+    suite: str = suites.NACL
 
     @property
     def fingerprint(self) -> str:
@@ -77,20 +87,24 @@ def county_identity(store: Store) -> CountyIdentity:
     if role != "county" or not code or not prof:
         raise SyncError("这不是县级数据库：请先运行 zongzhi county init --county-code … --county-name …", "not_county")
     profile = read_profile(prof.encode("utf-8"))
-    return CountyIdentity(code, name or "", profile.raw, profile.profile_id)
+    return CountyIdentity(code, name or "", profile.raw, profile.profile_id, profile.suite)
 
 
 def init_county(store: Store, county_code: str, county_name: str, passphrase: str, *, actor: str = "county",
-                upload_url: str | None = None, now: datetime | None = None) -> CountyIdentity:
-    """Create the county's signing and encryption keys (sealed with `passphrase`) and its profile."""
+                upload_url: str | None = None, now: datetime | None = None, suite: str = suites.NACL) -> CountyIdentity:
+    """Create the county's signing and encryption keys (sealed with `passphrase`) and its profile.
+
+    `suite` is the cipher suite of the county and of every township it registers (nacl-1, gm-1)."""
+    if suite not in suites.SUITES:
+        raise ValidationError("suite", "密码套件", "choice", "应为 " + "、".join(suites.SUITES))
     if not re.fullmatch(r"\d{6}", county_code or ""):
         raise ValidationError("county_code", "县级区划代码", "format", "应为6位数字")
     if not county_name or not county_name.strip():
         raise ValidationError("county_name", "县名称", "required", "必填项，不能为空")
     check_passphrase_rule(passphrase)
     now = now or utcnow()
-    signing, encryption = new_signing_key(), new_encryption_key()
-    profile = make_profile(county_code, county_name.strip(), signing, bytes(encryption.public_key), now, upload_url)
+    signing, encryption = new_signing_key(suites.get(suite)), new_encryption_key(suites.get(suite))
+    profile = make_profile(county_code, county_name.strip(), signing, encryption.public, now, upload_url)
     with store.session() as s, s.begin():
         if _setting(s, ROLE_KEY) is not None or _setting(s, "township_code") is not None:
             raise SyncError("该数据库已初始化（县级或乡镇），不能重复初始化", "already_initialized")
@@ -98,11 +112,11 @@ def init_county(store: Store, county_code: str, county_name: str, passphrase: st
         _put(s, "county_code", county_code)
         _put(s, "county_name", county_name.strip())
         _put(s, "county_profile", profile.decode("utf-8"))
-        store_key(s, COUNTY_SIGNING, bytes(signing.verify_key), bytes(signing), passphrase, actor, now=now)
-        store_key(s, COUNTY_ENCRYPTION, bytes(encryption.public_key), bytes(encryption), passphrase, actor, now=now)
+        store_key(s, COUNTY_SIGNING, signing.public, signing.secret, passphrase, actor, now=now)
+        store_key(s, COUNTY_ENCRYPTION, encryption.public, encryption.secret, passphrase, actor, now=now)
         audit.append(s, username=actor, action="county_init", record_kind="county", record_id=None, before=None,
                      after={"county_code": county_code, "county_name": county_name.strip(),
-                            "profile_id": read_profile(profile).profile_id})
+                            "profile_id": read_profile(profile).profile_id, "suite": suite})
     return county_identity(store)
 
 
@@ -112,15 +126,16 @@ class CountyKeys:
 
     county_code: str
     county_name: str
-    signing: SigningKey
+    signing: Signer
     signing_key_id: str
-    encryption: dict[str, PrivateKey] = field(repr=False)  # by key id; retired keys still decrypt
+    encryption: dict[str, Opener] = field(repr=False)  # by key id; retired keys still decrypt
     # encryption key id -> the signing key of the same profile: a receipt is signed with the key of
     # the profile the bundle was sealed to, the one that township trusts (rotation, issue 15).
-    signing_for: dict[str, tuple[SigningKey, str]] = field(default_factory=dict, repr=False)
+    signing_for: dict[str, tuple[Signer, str]] = field(default_factory=dict, repr=False)
     passphrase: str = field(default="", repr=False)  # kept to load keys a rotation adds meanwhile
+    suite: str = suites.NACL  # the county's cipher suite (its profile's); bundles of another are refused
 
-    def receipt_signer(self, recipient: str) -> tuple[SigningKey, str]:
+    def receipt_signer(self, recipient: str) -> tuple[Signer, str]:
         """(signing key, its id) for a bundle sealed to encryption key `recipient`."""
         return self.signing_for.get(recipient, (self.signing, self.signing_key_id))
 
@@ -156,7 +171,7 @@ def unlock_county_keys(store: Store, passphrase: str) -> CountyKeys:
         if prof.signing_key_id in signers:
             pairs[prof.encryption_key_id] = (signers[prof.signing_key_id], prof.signing_key_id)
     return CountyKeys(ident.county_code, ident.county_name, signers[sign_row.key_id], sign_row.key_id, enc, pairs,
-                      passphrase)
+                      passphrase, ident.suite)
 
 
 @dataclass
@@ -181,6 +196,7 @@ def register_township(store: Store, data: bytes, *, actor: str = "county",
     ident = county_identity(store)
     reg = read_registration(data)
     check_expected(reg.fingerprint, expected_fingerprint, "乡镇登记文件")
+    check_suite(reg.suite, ident.suite, "登记文件")
     if reg.county_code != ident.county_code:
         raise BundleRefused(f"登记文件属于其他县（{reg.county_code}），本县为 {ident.county_name}（{ident.county_code}）",
                             "wrong_county")

@@ -1,15 +1,15 @@
 """Bundle writing and reading: signed manifest, encrypted JSON-lines chunks (docs/bundle-format.md).
 
 Writing streams rows into chunks of about CHUNK_TARGET bytes; each chunk is zlib-compressed, then
-encrypted with a fresh per-bundle content key (NaCl secretbox). The content key is sealed to the
-county's X25519 key (NaCl sealed box) inside the manifest, which lists every chunk's size and
-SHA-256 and is signed with the township's Ed25519 key. Reading checks the container, the
-signature and every hash before anything is decrypted or parsed.
+encrypted with a fresh per-bundle content key. The content key is sealed to the county's encryption
+key inside the manifest, which lists every chunk's size and hash and is signed with the township's
+key. The primitives are those of the bundle's cipher suite (suites.py: nacl-1 or gm-1), named in
+the manifest. Reading checks the container, the signature and every hash before anything is
+decrypted or parsed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import zlib
@@ -18,22 +18,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
-import nacl.utils
-from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, PublicKey, SealedBox
-from nacl.secret import SecretBox
-from nacl.signing import SigningKey
-
 from ..domain.models import GENESIS_HASH, new_uuid
 from ..store.serialize import canonical_json
 from . import container as ct
-from . import envelope
+from . import envelope, suites
 from .errors import BundleRefused, SyncError
 from .keys import b64, fingerprint, key_id, unb64
+from .suites import Opener, Signer, Suite, SuiteError
 
 FORMAT = "zongzhi-bundle"
-VERSION = 1
-ENCRYPTION = "x25519-sealedbox+xsalsa20poly1305"
+VERSION = 1  # nacl-1 bundles (with or without the `suite` field)
+VERSIONS = {suites.NACL: 1, suites.GM: 2}  # format version written per suite; readers accept both
+ENCRYPTION = suites.get(suites.NACL).encryption
 CHUNK_TARGET = 1024 * 1024  # uncompressed JSON-lines bytes per chunk (memory stays bounded)
 MAX_CHUNK_PLAIN = 16 * 1024 * 1024
 ZLIB_LEVEL = 3  # nearly as small as 6 at a quarter of the time (format-neutral: readers just inflate)
@@ -78,20 +74,21 @@ class WrittenBundle:
 
 
 def write_chunks(writer: ct.ContainerWriter, tables: Iterable[tuple[str, Iterable[dict[str, Any]]]],
-                 content_key: bytes, chunk_target: int = CHUNK_TARGET
+                 content_key: bytes, chunk_target: int = CHUNK_TARGET, suite: Suite | None = None
                  ) -> tuple[list[dict[str, Any]], dict[str, dict[str, int]]]:
     """Write each table's rows as encrypted chunks (§10); returns the manifest's `chunks` and `counts`."""
-    box = SecretBox(content_key)
+    suite = suite or suites.get(None)
     chunks: list[dict[str, Any]] = []
     counts: dict[str, dict[str, int]] = {}
 
     def flush(table: str, lines: list[bytes]) -> None:
         plain = b"\n".join(lines) + b"\n"
-        data = bytes(box.encrypt(zlib.compress(plain, ZLIB_LEVEL)))
+        nonce = suites.random_bytes(suite.nonce_size)
+        data = nonce + suite.encrypt(content_key, nonce, zlib.compress(plain, ZLIB_LEVEL))
         name = ct.chunk_name(len(chunks) + 1)
         writer.add(name, data)
         chunks.append({"name": name, "table": table, "rows": len(lines), "plain_size": len(plain),
-                       "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+                       "size": len(data), suite.hash_name: suite.hexdigest(data)})
 
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     dumps_ascii = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
@@ -121,16 +118,21 @@ def write_chunks(writer: ct.ContainerWriter, tables: Iterable[tuple[str, Iterabl
 
 
 def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str, Iterable[dict[str, Any]]]],
-                 signer: SigningKey, recipient: bytes, *, chunk_target: int = CHUNK_TARGET) -> WrittenBundle:
-    """Write a complete bundle to `fh`: chunks of each table's rows, then the signed manifest."""
-    content_key = nacl.utils.random(SecretBox.KEY_SIZE)
+                 signer: Signer, recipient: bytes, *, chunk_target: int = CHUNK_TARGET) -> WrittenBundle:
+    """Write a complete bundle to `fh`: chunks of each table's rows, then the signed manifest.
+
+    The suite is the signer's; the county's encryption key `recipient` must be of the same suite."""
+    suite = signer.suite
+    check_same_suite(suite, recipient)
+    content_key = suites.random_bytes(suite.content_key_size)
     writer = ct.ContainerWriter(fh)
-    chunks, counts = write_chunks(writer, tables, content_key, chunk_target)
+    chunks, counts = write_chunks(writer, tables, content_key, chunk_target, suite)
     total = sum(c["rows"] for c in counts.values())
-    signer_id = key_id(bytes(signer.verify_key))
+    signer_id = key_id(signer.public)
     manifest = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSIONS[suite.name],
+        "suite": suite.name,
         "bundle_id": new_uuid(),
         "app": header.app,
         "county_code": header.county_code,
@@ -143,8 +145,7 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
                  "to": header.created_at.isoformat(timespec="microseconds")},
         "rows": total,
         "counts": counts,
-        "encryption": {"algorithm": ENCRYPTION, "recipient": key_id(recipient),
-                       "sealed_key": b64(SealedBox(PublicKey(recipient)).encrypt(content_key))},
+        "encryption": encryption_field(suite, recipient, content_key),
         "compression": "zlib",
         "chunks": chunks,
         "signer": signer_id,
@@ -159,14 +160,32 @@ def write_bundle(fh: BinaryIO, header: BundleHeader, tables: Iterable[tuple[str,
     return _finish(writer, manifest, signer, content_key)
 
 
-def _finish(writer: ct.ContainerWriter, manifest: dict[str, Any], signer: SigningKey,
+def check_same_suite(suite: Suite, recipient: bytes) -> None:
+    """The county's encryption key must be of the signer's suite (the county profile chooses it)."""
+    try:
+        theirs = suites.of_key(recipient)
+    except KeyError:
+        raise SyncError("县级加密公钥格式错误：请重新导入县级配置文件", "bad_key") from None
+    if theirs is not suite:
+        raise SyncError(f"密码套件不一致：本乡镇签名密钥使用 {suite.name}，县级配置文件要求 {theirs.name}。"
+                        "请运行 zongzhi sync register-file --new-key 生成该套件的新密钥，并把登记文件交县级登记",
+                        "wrong_suite")
+
+
+def encryption_field(suite: Suite, recipient: bytes, content_key: bytes) -> dict[str, str]:
+    """The manifest's `encryption`: the content key sealed to the county encryption key `recipient`."""
+    return {"algorithm": suite.encryption, "recipient": key_id(recipient),
+            "sealed_key": b64(suite.seal_key(recipient, content_key))}
+
+
+def _finish(writer: ct.ContainerWriter, manifest: dict[str, Any], signer: Signer,
             content_key: bytes, sign_kind: str = SIGN_KIND) -> WrittenBundle:
     """Append the canonical manifest and its signature, and close the container."""
     manifest_bytes = canonical_json(manifest).encode("utf-8")
     writer.add(ct.MANIFEST, manifest_bytes)
-    writer.add(ct.SIGNATURE, signer.sign(envelope.context(sign_kind) + manifest_bytes).signature)
+    writer.add(ct.SIGNATURE, signer.sign(envelope.context(sign_kind) + manifest_bytes))
     writer.finish()
-    return WrittenBundle(manifest, manifest_bytes, hashlib.sha256(manifest_bytes).hexdigest(), manifest["rows"],
+    return WrittenBundle(manifest, manifest_bytes, signer.suite.hexdigest(manifest_bytes), manifest["rows"],
                          manifest["counts"], content_key)
 
 
@@ -177,18 +196,21 @@ def identity_hash(manifest: dict[str, Any], bundle_hash: str) -> str:
 
 
 def reseal_bundle(src: BundleFile, fh: BinaryIO, content_key: bytes, recipient: bytes,
-                  signer: SigningKey) -> WrittenBundle:
+                  signer: Signer) -> WrittenBundle:
     """Write `src` again with its content key sealed to another county key (after the county
     rotated its keys): the same chunks byte for byte, the same sequence, chain link and bundle id;
     the manifest names the original in `resealed_from`, so the county knows both as one bundle."""
     writer = ct.ContainerWriter(fh)
     for e in src.entries[:-2]:
         writer.add(e.name, ct.read_exact(src.fh, e.data_offset, e.size))
+    if signer.suite is not src.suite:
+        raise SyncError(f"密码套件不一致：批次使用 {src.suite.name}，本乡镇签名密钥使用 {signer.suite.name}，无法重新加密",
+                        "wrong_suite")
+    check_same_suite(signer.suite, recipient)
     manifest = dict(src.manifest)
-    manifest["encryption"] = {"algorithm": ENCRYPTION, "recipient": key_id(recipient),
-                              "sealed_key": b64(SealedBox(PublicKey(recipient)).encrypt(content_key))}
+    manifest["encryption"] = encryption_field(signer.suite, recipient, content_key)
     manifest["resealed_from"] = identity_hash(src.manifest, src.bundle_hash)
-    signer_id = key_id(bytes(signer.verify_key))
+    signer_id = key_id(signer.public)
     manifest["signer"], manifest["signer_fingerprint"] = signer_id, fingerprint(signer_id)
     return _finish(writer, manifest, signer, content_key)
 
@@ -217,15 +239,30 @@ def _when(v: Any, key: str) -> datetime:
     return d
 
 
-def check_payload_fields(m: dict[str, Any]) -> None:
+def manifest_suite(m: dict[str, Any], versions: dict[str, int], label: str = "批次") -> Suite:
+    """The suite a manifest names, checked against its format version (`versions`: suite → the
+    version its files carry): no `suite` field is nacl-1, as written before suites existed."""
+    name = m.get("suite", suites.NACL)
+    try:
+        suite = suites.get(name)
+    except (KeyError, TypeError):
+        raise BundleRefused(f"不支持的{label}密码套件（字段 suite：{name!r}），请升级软件", "unsupported") from None
+    if m.get("version") != versions[suite.name]:
+        raise BundleRefused(f"不支持的{label}格式版本 {m.get('version')!r}（密码套件 {suite.name} 应为版本 "
+                            f"{versions[suite.name]}），请升级软件", "unsupported")
+    return suite
+
+
+def check_payload_fields(m: dict[str, Any], suite: Suite | None = None) -> None:
     """Shape of the fields describing the encrypted payload (rows, counts, encryption, chunks)."""
+    suite = suite or suites.get(None)
     _want(m, "rows", int)
     counts = _want(m, "counts", dict)
     for table, c in counts.items():
         if not isinstance(c, dict) or not isinstance(c.get("rows"), int) or not isinstance(c.get("voided"), int):
             raise _bad(f"counts.{table}")
     enc = _want(m, "encryption", dict)
-    if enc.get("algorithm") != ENCRYPTION or m.get("compression") != "zlib":
+    if enc.get("algorithm") != suite.encryption or m.get("compression") != "zlib":
         raise BundleRefused("不支持的批次加密或压缩方式，已拒收", "unsupported")
     _want(enc, "recipient", str, HEX64)
     _want(enc, "sealed_key", str)
@@ -242,7 +279,7 @@ def check_payload_fields(m: dict[str, Any]) -> None:
             raise BundleRefused(f"数据块 {i} 声明的解压大小过大（{c['plain_size']} 字节），已拒收", "too_large")
         if c["size"] and c["plain_size"] / c["size"] > ct.MAX_RATIO:
             raise BundleRefused(f"数据块 {i} 的压缩比异常，已拒收", "too_large")
-        _want(c, "sha256", str, HEX64)
+        _want(c, suite.hash_name, str, HEX64)
 
 
 def check_manifest(m: Any) -> dict[str, Any]:
@@ -251,8 +288,9 @@ def check_manifest(m: Any) -> dict[str, Any]:
         raise _bad("manifest")
     if m.get("format") != FORMAT:
         raise BundleRefused("不是综治桌面的批次文件（清单格式不符），已拒收", "malformed")
-    if m.get("version") != VERSION:
-        raise BundleRefused(f"不支持的批次格式版本 {m.get('version')!r}（本软件支持版本 {VERSION}），请升级软件", "unsupported")
+    if m.get("version") not in VERSIONS.values():
+        raise BundleRefused(f"不支持的批次格式版本 {m.get('version')!r}（本软件支持版本 1、2），请升级软件", "unsupported")
+    suite = manifest_suite(m, VERSIONS)
     _want(m, "bundle_id", str)
     _want(m, "county_code", str, re.compile(r"\d{6}"))
     _want(m, "township_code", str, re.compile(r"\d{9}"))
@@ -266,7 +304,7 @@ def check_manifest(m: Any) -> dict[str, Any]:
     if span.get("from") is not None:
         _when(span["from"], "span.from")
     _when(span.get("to"), "span.to")
-    check_payload_fields(m)
+    check_payload_fields(m, suite)
     _want(m, "signer", str, HEX64)
     if "audit_head" in m:  # optional: bundles of earlier releases have none
         head = _want(m, "audit_head", dict)
@@ -294,12 +332,13 @@ class BundleFile:
         by_name = {e.name: e for e in self.entries}
         self.manifest_bytes = ct.read_exact(fh, by_name[ct.MANIFEST].data_offset, by_name[ct.MANIFEST].size)
         self.signature = ct.read_exact(fh, by_name[ct.SIGNATURE].data_offset, by_name[ct.SIGNATURE].size)
-        self.bundle_hash = hashlib.sha256(self.manifest_bytes).hexdigest()
         try:
             parsed = json.loads(self.manifest_bytes.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise BundleRefused("批次清单已损坏（无法解析），已拒收", "tampered") from None
         self.manifest = (schema or check_manifest)(parsed)
+        self.suite: Suite = suites.get(self.manifest.get("suite"))  # the schema checked the name
+        self.bundle_hash = self.suite.hexdigest(self.manifest_bytes)
 
     @property
     def township_code(self) -> str:
@@ -311,7 +350,8 @@ class BundleFile:
 
     def verify_signature(self, public_key: bytes) -> None:
         """The manifest signature must verify against the signer's registered public key."""
-        if len(self.signature) != 64 or key_id(public_key) != self.manifest["signer"]:
+        if (len(self.signature) != 64 or len(public_key) != self.suite.public_size
+                or key_id(public_key) != self.manifest["signer"]):
             raise BundleRefused("批次签名无效：签名密钥不符，已拒收", "bad_signature")
         try:
             envelope.verify(self.sign_kind, self.manifest_bytes, self.signature, public_key)
@@ -325,7 +365,7 @@ class BundleFile:
         if len(payload) != len(chunks):
             raise BundleRefused(f"清单与数据不符：清单列出 {len(chunks)} 个数据块，文件中有 {len(payload)} 个，已拒收", "mismatch")
         for c, e in zip(chunks, payload, strict=True):
-            if c["name"] != e.name or c["size"] != e.size or c["sha256"] != e.sha256:
+            if c["name"] != e.name or c["size"] != e.size or c[self.suite.hash_name] != self._digest(e):
                 raise BundleRefused(f"清单与数据不符：数据块 {e.name} 的大小或哈希与签名清单不一致，已拒收", "mismatch")
         per_table: dict[str, int] = {}
         for c in chunks:
@@ -334,7 +374,16 @@ class BundleFile:
         if per_table != declared or sum(declared.values()) != self.manifest["rows"]:
             raise BundleRefused("清单与数据不符：各表记录数与数据块合计不一致，已拒收", "mismatch")
 
-    def content_key(self, private_keys: dict[str, PrivateKey]) -> bytes:
+    def _digest(self, e: ct.Entry) -> str:
+        """The suite's hash of an entry (the container pass already computed SHA-256)."""
+        if self.suite.hash_name == "sha256":
+            return e.sha256
+        h = self.suite.hasher()
+        for block in ct.iter_blocks(self.fh, e):
+            h.update(block)
+        return h.hexdigest()
+
+    def content_key(self, private_keys: dict[str, Opener]) -> bytes:
         """Open the sealed content key with the county encryption key the manifest names."""
         enc = self.manifest["encryption"]
         key = private_keys.get(enc["recipient"])
@@ -342,10 +391,10 @@ class BundleFile:
             raise BundleRefused("该批次不是加密给本县密钥的（接收方密钥不符），无法解密，已拒收", "wrong_recipient")
         try:
             sealed = unb64(enc["sealed_key"])
-            out = SealedBox(key).decrypt(sealed)
-        except (ValueError, CryptoError):
+            out = key.open_key(sealed)
+        except (ValueError, SuiteError):
             raise BundleRefused("无法解密批次的内容密钥（文件被修改或接收方不符），已拒收", "tampered") from None
-        if len(out) != SecretBox.KEY_SIZE:
+        if len(out) != self.suite.content_key_size:
             raise BundleRefused("批次的内容密钥格式错误，已拒收", "tampered")
         return out
 
@@ -353,16 +402,16 @@ class BundleFile:
         """(table, parsed rows) per chunk: re-hash, decrypt, decompress (bounded), parse.
 
         With parse=False the rows are the raw JSON lines (the exporter's read-back check)."""
-        box = SecretBox(content_key)
+        suite, n = self.suite, self.suite.nonce_size
         for c, e in zip(self.manifest["chunks"], self.entries[:-2], strict=True):
             data = ct.read_exact(self.fh, e.data_offset, e.size)
-            if hashlib.sha256(data).hexdigest() != c["sha256"]:
+            if suite.hexdigest(data) != c[suite.hash_name]:
                 raise BundleRefused(f"数据块 {e.name} 在读取过程中发生变化，已拒收", "tampered")
             try:
-                compressed = box.decrypt(data)
+                compressed = suite.decrypt(content_key, data[:n], data[n:])
                 z = zlib.decompressobj()
                 plain = z.decompress(compressed, c["plain_size"] + 1)
-            except (CryptoError, ValueError, zlib.error):
+            except (SuiteError, ValueError, zlib.error):
                 raise BundleRefused(f"数据块 {e.name} 无法解密或解压，已拒收", "tampered") from None
             if len(plain) != c["plain_size"] or not z.eof or z.unconsumed_tail or z.unused_data:
                 raise BundleRefused(f"清单与数据不符：数据块 {e.name} 的解压大小与清单不一致，已拒收", "mismatch")

@@ -4,7 +4,7 @@ A signed file is three lines of UTF-8 text (see docs/bundle-format.md §2):
 
     ZONGZHI-SIGNED 1 <kind>
     <payload: canonical JSON on one line>
-    <signature: base64 Ed25519 over "zongzhi/<kind>/v1\\n" + payload bytes>
+    <signature: base64 of 64 bytes (Ed25519, or SM2 r‖s for gm-1) over "zongzhi/<kind>/v1\\n" + payload bytes>
 
 The verifier checks the signature over the exact payload bytes and never re-serializes them.
 """
@@ -16,11 +16,10 @@ import binascii
 import json
 from typing import Any
 
-from nacl.exceptions import BadSignatureError
-from nacl.signing import SigningKey, VerifyKey
-
 from ..store.serialize import canonical_json
+from . import suites
 from .errors import BundleRefused
+from .suites import Signer
 
 KINDS = {"county-profile": "县级配置文件", "registration": "乡镇登记文件", "receipt": "回执", "bundle-manifest": "批次清单",
          "county-rotation": "县级密钥更换文件", "restore-manifest": "恢复批次清单"}
@@ -32,10 +31,10 @@ def context(kind: str) -> bytes:
     return f"zongzhi/{kind}/v1\n".encode("ascii")
 
 
-def sign(kind: str, payload: dict[str, Any], key: SigningKey) -> bytes:
-    """The envelope bytes for `payload` signed with `key`."""
+def sign(kind: str, payload: dict[str, Any], key: Signer) -> bytes:
+    """The envelope bytes for `payload` signed with `key` (of any suite)."""
     body = canonical_json(payload).encode("utf-8")
-    sig = key.sign(context(kind) + body).signature
+    sig = key.sign(context(kind) + body)
     return b"ZONGZHI-SIGNED 1 " + kind.encode("ascii") + b"\n" + body + b"\n" + base64.b64encode(sig) + b"\n"
 
 
@@ -66,10 +65,13 @@ def parse(data: bytes, kind: str) -> tuple[bytes, bytes, dict[str, Any]]:
 
 
 def verify(kind: str, body: bytes, sig: bytes, public_key: bytes) -> None:
-    """Check the signature over the exact payload bytes; BundleRefused if it does not match."""
+    """Check the signature over the exact payload bytes with the suite of `public_key`;
+    BundleRefused if it does not match."""
     try:
-        VerifyKey(public_key).verify(context(kind) + body, sig)
-    except (BadSignatureError, ValueError, TypeError):
+        good = suites.of_key(public_key).verify(public_key, context(kind) + body, sig)
+    except KeyError:
+        good = False
+    if not good:
         raise BundleRefused(f"{KINDS[kind]}的签名无效：文件被修改，或不是由所信任的一方签发", "bad_signature") from None
 
 

@@ -17,7 +17,7 @@ class BundleRefused(SyncError):
     """A bundle (or receipt, profile, registration file) failed a check; nothing was stored.
 
     Codes: malformed, too_large, tampered, bad_signature, unknown_township, unknown_key,
-    revoked_key, wrong_county, wrong_recipient, mismatch, unsupported.
+    revoked_key, wrong_county, wrong_recipient, wrong_suite, mismatch, unsupported.
     """
 
     def __init__(self, message: str, code: str = "malformed") -> None:

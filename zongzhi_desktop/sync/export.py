@@ -27,7 +27,7 @@ from ..store.serialize import content_columns
 from .attachments import CONTENT_TABLE, content_rows
 from .bundle import BundleFile, BundleHeader, bundle_file_name, identity_hash, write_bundle
 from .errors import BundleRefused, SyncError
-from .keys import TOWNSHIP_SIGNING, unb64
+from .keys import TOWNSHIP_SIGNING, unpub
 from .rowcodec import encode_row, encoders, synced_tables
 from .trust import trusted_county, unlocked_signing_key
 
@@ -131,7 +131,7 @@ def verify_file(path: Path, public_keys: dict[str, bytes], content_key: bytes | 
 def _own_public_keys(services: Services) -> dict[str, bytes]:
     with services.session() as s:
         rows = s.execute(select(SyncKey).where(SyncKey.purpose == TOWNSHIP_SIGNING)).scalars().all()
-    return {r.key_id: unb64(r.public_key, 32) for r in rows}
+    return {r.key_id: unpub(r.public_key) for r in rows}
 
 
 def copy_verified(src: Path, target_dir: Path, public_keys: dict[str, bytes], identity: str) -> Path:
@@ -174,7 +174,7 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
         raise SyncError(f"导出目录 {target} 不存在或不是文件夹（U盘是否已插好？）", "no_target")
     outbox = outbox_dir(services)
     now = now or utcnow()
-    recipient = unb64(county.encryption_key, 32)
+    recipient = unpub(county.encryption_key)
 
     # One read transaction: a consistent snapshot of the rows and of the last bundle.
     with services.store.engine.connect() as conn, conn.begin():
@@ -200,7 +200,7 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
             raise
     final = outbox / name
     try:
-        verify_file(tmp, {key_row.key_id: unb64(key_row.public_key, 32)}, written.content_key, written.bundle_hash)
+        verify_file(tmp, {key_row.key_id: unpub(key_row.public_key)}, written.content_key, written.bundle_hash)
         os.replace(tmp, final)
         fsync_dir(outbox)
     except BaseException:

@@ -1,31 +1,28 @@
 """Key pairs, fingerprints and passphrase protection of private keys at rest.
 
-Signing: Ed25519. Encryption: X25519 (NaCl sealed boxes). Private keys are stored sealed:
-argon2id(passphrase, salt) derives a 32-byte key that opens a NaCl secretbox holding the private
-key. The parameters travel with the sealed key, so they can be raised later without breaking old keys.
+The keys are those of a cipher suite (suites.py): Ed25519/X25519 (`nacl-1`) or SM2 (`gm-1`).
+Private keys are stored sealed: argon2id(passphrase, salt) derives a key that opens the suite's
+authenticated encryption (XSalsa20-Poly1305 or SM4-GCM) holding the private key. The suite and
+the parameters travel with the sealed key, so they can be raised later without breaking old keys.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from datetime import datetime
 
-import nacl.utils
-from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey
 from nacl.pwhash import argon2id
-from nacl.secret import SecretBox
-from nacl.signing import SigningKey
 from sqlalchemy import select
 from sqlmodel import Session
 
 from ..domain.keyloss import COUNTY_KEY_LOST, TOWNSHIP_KEY_LOST
 from ..domain.models import utcnow
 from ..domain.models.sync import SyncKey
+from . import suites
 from .errors import SyncError
+from .suites import Opener, Signer, Suite, SuiteError
 
 # argon2id cost: 3 passes over 64 MiB (well above OWASP's minimum, ~0.2 s on an office PC).
 KDF_OPSLIMIT = 3
@@ -55,14 +52,24 @@ def unb64(text: str, size: int | None = None) -> bytes:
     return raw
 
 
+def unpub(text: str) -> bytes:
+    """Decode a base64 public key of any suite (32 bytes nacl-1, 33 bytes gm-1); ValueError otherwise."""
+    raw = unb64(text)
+    try:
+        suites.of_key(raw)
+    except KeyError:
+        raise ValueError("bad key length") from None
+    return raw
+
+
 def key_id(public_key: bytes) -> str:
-    """Identity of one public key: SHA-256 hex of "zongzhi-key-v1:" + the 32 key bytes."""
-    return hashlib.sha256(b"zongzhi-key-v1:" + public_key).hexdigest()
+    """Identity of one public key: hex of the suite's hash (SHA-256 or SM3) of "zongzhi-key-v1:" + key."""
+    return suites.of_key(public_key).hexdigest(b"zongzhi-key-v1:" + public_key)
 
 
 def profile_id(signing_key: bytes, encryption_key: bytes) -> str:
-    """Identity of a county profile: SHA-256 hex over both of the county's public keys."""
-    return hashlib.sha256(b"zongzhi-county-v1:" + signing_key + encryption_key).hexdigest()
+    """Identity of a county profile: the suite's hash over both of the county's public keys."""
+    return suites.of_key(signing_key).hexdigest(b"zongzhi-county-v1:" + signing_key + encryption_key)
 
 
 def fingerprint(digest_hex: str) -> str:
@@ -79,14 +86,16 @@ def check_passphrase_rule(passphrase: str) -> None:
         raise SyncError(f"密钥口令至少{MIN_PASSPHRASE}位", "weak_passphrase")
 
 
-def seal_secret(secret: bytes, passphrase: str) -> str:
-    """JSON text holding `secret` encrypted under a key derived from `passphrase` (argon2id)."""
-    salt = nacl.utils.random(argon2id.SALTBYTES)
-    kek = argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt,
+def seal_secret(secret: bytes, passphrase: str, suite: Suite | None = None) -> str:
+    """JSON text holding `secret` encrypted under a key derived from `passphrase` (argon2id), with
+    the suite's authenticated encryption (docs/bundle-format.md §4)."""
+    suite = suite or suites.get(None)
+    salt = suites.random_bytes(argon2id.SALTBYTES)
+    nonce = suites.random_bytes(suite.nonce_size)
+    kek = argon2id.kdf(suite.content_key_size, passphrase.encode("utf-8"), salt,
                        opslimit=KDF_OPSLIMIT, memlimit=KDF_MEMLIMIT)
-    boxed = SecretBox(kek).encrypt(secret)
-    return json.dumps({"kdf": "argon2id13", "opslimit": KDF_OPSLIMIT, "memlimit": KDF_MEMLIMIT,
-                       "salt": b64(salt), "nonce": b64(boxed.nonce), "box": b64(boxed.ciphertext)},
+    return json.dumps({"suite": suite.name, "kdf": "argon2id13", "opslimit": KDF_OPSLIMIT, "memlimit": KDF_MEMLIMIT,
+                       "salt": b64(salt), "nonce": b64(nonce), "box": b64(suite.encrypt(kek, nonce, secret))},
                       sort_keys=True)
 
 
@@ -97,24 +106,26 @@ def open_secret(sealed: str, passphrase: str, label: str = "私钥", lost: str =
         p = json.loads(sealed)
         if p.get("kdf") != "argon2id13":
             raise ValueError("kdf")
-        salt, nonce, box = unb64(p["salt"], argon2id.SALTBYTES), unb64(p["nonce"], 24), unb64(p["box"])
+        suite = suites.get(p.get("suite"))  # key files written before suites existed: nacl-1
+        salt, box = unb64(p["salt"], argon2id.SALTBYTES), unb64(p["box"])
+        nonce = unb64(p["nonce"], suite.nonce_size)
         ops, mem = int(p["opslimit"]), int(p["memlimit"])
     except (ValueError, KeyError, TypeError):
         raise SyncError(f"{label}的保存格式已损坏，无法读取", "key_damaged") from None
-    kek = argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt, opslimit=ops, memlimit=mem)
+    kek = argon2id.kdf(suite.content_key_size, passphrase.encode("utf-8"), salt, opslimit=ops, memlimit=mem)
     try:
-        return SecretBox(kek).decrypt(box, nonce)
-    except CryptoError:
+        return suite.decrypt(kek, nonce, box)
+    except SuiteError:
         raise SyncError(f"密钥口令不正确，无法打开{label}" + (f"。{lost}" if lost else ""),
                         "wrong_passphrase") from None
 
 
-def new_signing_key() -> SigningKey:
-    return SigningKey.generate()
+def new_signing_key(suite: Suite | None = None) -> Signer:
+    return (suite or suites.get(None)).new_signer()
 
 
-def new_encryption_key() -> PrivateKey:
-    return PrivateKey.generate()
+def new_encryption_key(suite: Suite | None = None) -> Opener:
+    return (suite or suites.get(None)).new_opener()
 
 
 def store_key(session: Session, purpose: str, public_key: bytes, secret: bytes, passphrase: str,
@@ -126,7 +137,7 @@ def store_key(session: Session, purpose: str, public_key: bytes, secret: bytes, 
         old.status, old.retired_at = "retired", now
         session.add(old)
     row = SyncKey(key_id=key_id(public_key), purpose=purpose, public_key=b64(public_key),
-                  sealed_secret=seal_secret(secret, passphrase), created_at=now, created_by=actor, status="active")
+                  sealed_secret=seal_secret(secret, passphrase, suites.of_key(public_key)), created_at=now, created_by=actor, status="active")
     session.add(row)
     return row
 
@@ -142,24 +153,32 @@ def _labels(purpose: str) -> tuple[str, str]:
     return PURPOSE_LABELS.get(purpose, "私钥"), LOST_HINTS.get(purpose, "")
 
 
-def unlock_signing(row: SyncKey, passphrase: str) -> SigningKey:
-    """Open a sealed Ed25519 key and check it matches its stored public half."""
-    key = SigningKey(open_secret(row.sealed_secret, passphrase, *_labels(row.purpose)))
-    if b64(bytes(key.verify_key)) != row.public_key:
-        raise SyncError("私钥与登记的公钥不一致：密钥数据已损坏", "key_damaged")
-    return key
+def _unlock(row: SyncKey, passphrase: str, opener: bool) -> Signer | Opener:
+    """Open a sealed private key of the suite of its stored public half, and check they match."""
+    secret = open_secret(row.sealed_secret, passphrase, *_labels(row.purpose))
+    try:
+        public = unpub(row.public_key)
+        suite = suites.of_key(public)
+        return suite.opener(secret, public) if opener else suite.signer(secret, public)
+    except (ValueError, SuiteError):
+        raise SyncError("私钥与登记的公钥不一致：密钥数据已损坏", "key_damaged") from None
 
 
-def unlock_encryption(row: SyncKey, passphrase: str) -> PrivateKey:
-    key = PrivateKey(open_secret(row.sealed_secret, passphrase, *_labels(row.purpose)))
-    if b64(bytes(key.public_key)) != row.public_key:
-        raise SyncError("私钥与登记的公钥不一致：密钥数据已损坏", "key_damaged")
-    return key
+def unlock_signing(row: SyncKey, passphrase: str) -> Signer:
+    return _unlock(row, passphrase, False)  # type: ignore[return-value]
+
+
+def unlock_encryption(row: SyncKey, passphrase: str) -> Opener:
+    return _unlock(row, passphrase, True)
+
+
+def suite_of_row(row: SyncKey) -> Suite:
+    return suites.of_key(unpub(row.public_key))
 
 
 def reseal(session: Session, row: SyncKey, old_passphrase: str, new_passphrase: str) -> None:
     """Change the passphrase protecting a stored private key (the key itself is unchanged)."""
     check_passphrase_rule(new_passphrase)
     secret = open_secret(row.sealed_secret, old_passphrase, *_labels(row.purpose))
-    row.sealed_secret = seal_secret(secret, new_passphrase)
+    row.sealed_secret = seal_secret(secret, new_passphrase, suite_of_row(row))
     session.add(row)

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from nacl.signing import SigningKey
-
-from . import envelope
+from . import envelope, suites
 from .errors import BundleRefused
 from .keys import b64, fingerprint, key_id, profile_id, unb64
+from .suites import Signer, Suite
 
 PROFILE_FORMAT = "zongzhi-county-profile"
 REGISTRATION_FORMAT = "zongzhi-registration"
@@ -37,6 +36,7 @@ class CountyProfile:
     upload_url: str | None
     created_at: str
     raw: bytes
+    suite: str = suites.NACL  # the cipher suite of the county and of every township it registers
 
     @property
     def fingerprint(self) -> str:
@@ -62,22 +62,38 @@ class Registration:
     replaces: str | None
     created_at: str
     raw: bytes
+    suite: str = suites.NACL
 
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.key_id)
 
 
-def make_profile(county_code: str, county_name: str, signing: SigningKey, encryption_public: bytes,
+def _suite_field(payload: dict[str, Any], suite: Suite) -> dict[str, Any]:
+    """Files of suite nacl-1 carry `"suite": "nacl-1"` too; readers take a missing field as nacl-1."""
+    payload["suite"] = suite.name
+    return payload
+
+
+def _read_suite(p: dict[str, Any], label: str) -> Suite:
+    name = p.get("suite")
+    try:
+        return suites.get(name)
+    except (KeyError, TypeError):
+        raise BundleRefused(f"{label}使用了本软件不支持的密码套件（字段 suite：{name!r}），请升级软件",
+                            "unsupported") from None
+
+
+def make_profile(county_code: str, county_name: str, signing: Signer, encryption_public: bytes,
                  created_at: datetime, upload_url: str | None = None) -> bytes:
-    sign_pub = bytes(signing.verify_key)
+    sign_pub = signing.public
     payload = {
         "format": PROFILE_FORMAT, "version": 1, "county_code": county_code, "county_name": county_name,
         "signing_key": b64(sign_pub), "encryption_key": b64(encryption_public),
         "profile_id": profile_id(sign_pub, encryption_public), "upload_url": upload_url,
         "created_at": created_at.isoformat(timespec="seconds"),
     }
-    return envelope.sign("county-profile", payload, signing)
+    return envelope.sign("county-profile", _suite_field(payload, signing.suite), signing)
 
 
 def _field(p: dict[str, Any], key: str, pattern: str | None, label: str) -> str:
@@ -93,11 +109,12 @@ def read_profile(data: bytes) -> CountyProfile:
     body, sig, p = envelope.parse(data, "county-profile")
     if p.get("format") != PROFILE_FORMAT or p.get("version") != 1:
         raise BundleRefused(f"不支持的{label}格式", "unsupported")
+    suite = _read_suite(p, label)
     code = _field(p, "county_code", r"\d{6}", label)
     name = _field(p, "county_name", None, label)
     try:
-        sign_pub = unb64(_field(p, "signing_key", None, label), 32)
-        enc_pub = unb64(_field(p, "encryption_key", None, label), 32)
+        sign_pub = unb64(_field(p, "signing_key", None, label), suite.public_size)
+        enc_pub = unb64(_field(p, "encryption_key", None, label), suite.public_size)
     except ValueError:
         raise BundleRefused(f"{label}中的公钥格式错误", "malformed") from None
     envelope.verify("county-profile", body, sig, sign_pub)
@@ -107,19 +124,19 @@ def read_profile(data: bytes) -> CountyProfile:
     url = p.get("upload_url")
     if url is not None and not isinstance(url, str):
         raise BundleRefused(f"{label}格式错误（字段 upload_url）", "malformed")
-    return CountyProfile(code, name, sign_pub, enc_pub, pid, url, str(p.get("created_at", "")), data)
+    return CountyProfile(code, name, sign_pub, enc_pub, pid, url, str(p.get("created_at", "")), data, suite.name)
 
 
 def make_registration(township_code: str, township_name: str, county_code: str, county_profile_id: str,
-                      signing: SigningKey, created_at: datetime, replaces: str | None = None) -> bytes:
-    pub = bytes(signing.verify_key)
+                      signing: Signer, created_at: datetime, replaces: str | None = None) -> bytes:
+    pub = signing.public
     payload = {
         "format": REGISTRATION_FORMAT, "version": 1, "township_code": township_code,
         "township_name": township_name, "county_code": county_code, "county_profile_id": county_profile_id,
         "signing_key": b64(pub), "key_id": key_id(pub), "replaces": replaces,
         "created_at": created_at.isoformat(timespec="seconds"),
     }
-    return envelope.sign("registration", payload, signing)
+    return envelope.sign("registration", _suite_field(payload, signing.suite), signing)
 
 
 def read_registration(data: bytes) -> Registration:
@@ -132,8 +149,9 @@ def read_registration(data: bytes) -> Registration:
     name = _field(p, "township_name", None, label)
     county = _field(p, "county_code", r"\d{6}", label)
     cpid = _field(p, "county_profile_id", r"[0-9a-f]{64}", label)
+    suite = _read_suite(p, label)
     try:
-        pub = unb64(_field(p, "signing_key", None, label), 32)
+        pub = unb64(_field(p, "signing_key", None, label), suite.public_size)
     except ValueError:
         raise BundleRefused(f"{label}中的公钥格式错误", "malformed") from None
     envelope.verify("registration", body, sig, pub)
@@ -144,4 +162,5 @@ def read_registration(data: bytes) -> Registration:
         raise BundleRefused(f"{label}格式错误（字段 replaces）", "malformed")
     if not code.startswith(county):
         raise BundleRefused(f"{label}中的乡镇代码 {code} 不属于县 {county}", "malformed")
-    return Registration(code, name, county, cpid, pub, key_id(pub), replaces, str(p.get("created_at", "")), data)
+    return Registration(code, name, county, cpid, pub, key_id(pub), replaces, str(p.get("created_at", "")), data,
+                        suite.name)

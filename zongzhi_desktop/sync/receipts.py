@@ -21,10 +21,10 @@ from ..domain.models import utcnow
 from ..domain.models.sync import SyncAck, SyncBundle, SyncRejection
 from ..domain.roles import Perm
 from ..store import audit
-from . import envelope
+from . import envelope, suites
 from .attachments import keep_requests
 from .errors import BundleRefused
-from .keys import key_id, unb64
+from .keys import key_id, unpub
 from .rotation import receipt_signers
 from .rowcodec import synced_tables
 from .trust import trusted_county
@@ -61,6 +61,8 @@ def check_receipt_payload(p: dict[str, Any]) -> dict[str, Any]:
             raise bad(k)
     if not re.fullmatch(r"[0-9a-f]{64}", p["bundle_hash"]):
         raise bad("bundle_hash")
+    if "suite" in p and (not isinstance(p["suite"], str) or p["suite"] not in suites.SUITES):  # absent: nacl-1
+        raise bad("suite")
     for k in ("sequence", "rows", "accepted", "applied", "rejected"):
         if type(p.get(k)) is not int:
             raise bad(k)
@@ -102,7 +104,7 @@ def read_receipt(services: Services, data: bytes) -> dict[str, Any]:
     signers = {key_id(k): k for k in receipt_signers(county)}
     _body, _sig, claimed = envelope.parse(data, "receipt")
     sign_pub = signers.get(claimed.get("signer")) if isinstance(claimed.get("signer"), str) else None
-    p = envelope.open_signed(data, "receipt", sign_pub or unb64(county.signing_key, 32))
+    p = envelope.open_signed(data, "receipt", sign_pub or unpub(county.signing_key))
     check_receipt_payload(p)
     if sign_pub is None or p["county_code"] != county.county_code:
         raise BundleRefused("回执不是由所信任的县级密钥签发的，未导入", "bad_signature")

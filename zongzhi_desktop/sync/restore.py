@@ -74,7 +74,7 @@ def _open(services: Services, path: Path, passphrase: str) -> tuple[BundleFile, 
             raise SyncError("恢复文件是加密给本乡镇另一把密钥的：请确认县级已登记本机的登记文件（指纹 "
                             f"{fingerprint(key_row.key_id)}），再请县级重新生成恢复文件", "wrong_recipient")
         bf.check_payload()
-        content_key = bf.content_key({key_row.key_id: signing.to_curve25519_private_key()})
+        content_key = bf.content_key({key_row.key_id: signing})
     except BaseException:
         fh.close()
         raise

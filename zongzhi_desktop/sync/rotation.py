@@ -25,7 +25,7 @@ from ..domain.roles import Perm
 from ..store import audit
 from . import envelope
 from .errors import BundleRefused, SyncError
-from .keys import b64, fingerprint, unb64
+from .keys import b64, fingerprint, unpub
 from .profiles import CountyProfile, read_profile
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def preview_rotation(services: Services, data: bytes) -> RotationAccepted:
     from .trust import trusted_county
 
     county = trusted_county(services)
-    chain = follow(data, county.profile_id, unb64(county.signing_key, 32), county.county_code)
+    chain = follow(data, county.profile_id, unpub(county.signing_key), county.county_code)
     new = chain[-1].profile if chain else None
     return RotationAccepted(fingerprint(county.profile_id), fingerprint(new.profile_id if new else county.profile_id),
                             len(chain), new)
@@ -114,7 +114,7 @@ def accept_rotation(services: Services, data: bytes) -> RotationAccepted:
 
     services.require(Perm.ADMIN, "接受县级密钥更换")
     county = trusted_county(services)
-    chain = follow(data, county.profile_id, unb64(county.signing_key, 32), county.county_code)
+    chain = follow(data, county.profile_id, unpub(county.signing_key), county.county_code)
     result = RotationAccepted(fingerprint(county.profile_id),
                               fingerprint(chain[-1].profile.profile_id if chain else county.profile_id),
                               len(chain), chain[-1].profile if chain else None)
@@ -146,4 +146,4 @@ def accept_rotation(services: Services, data: bytes) -> RotationAccepted:
 def receipt_signers(county: SyncCounty) -> list[bytes]:
     """The county signing keys whose receipts this township accepts: the trusted one and those it
     replaced by a rotation (receipts for bundles sealed before the rotation are signed with them)."""
-    return [unb64(county.signing_key, 32)] + [unb64(k, 32) for k in json.loads(county.previous_keys or "[]")]
+    return [unpub(county.signing_key)] + [unpub(k) for k in json.loads(county.previous_keys or "[]")]

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, or_, select
 
 from ..domain.models.sync import SyncAck, SyncBundle, SyncCounty, SyncRejection
-from .keys import TOWNSHIP_SIGNING, active_key, fingerprint
+from . import suites
+from .keys import TOWNSHIP_SIGNING, active_key, fingerprint, suite_of_row, unpub
 from .labels import table_labels
 from .rowcodec import synced_tables
 
@@ -40,6 +41,8 @@ class SyncStatus:
     last_receipt_at: datetime | None
     last_sequence: int
     rejections: list[SyncRejection] = field(default_factory=list)
+    county_suite: str | None = None  # the cipher suite the county requires (its profile's)
+    key_suite: str | None = None  # the suite of this township's active signing key
 
     @property
     def unacked_total(self) -> int:
@@ -48,8 +51,8 @@ class SyncStatus:
     def as_dict(self) -> dict[str, Any]:
         return {
             "county": {"name": self.county_name, "code": self.county_code, "fingerprint": self.county_fingerprint,
-                       "upload_url": self.upload_url},
-            "key": {"id": self.key_id, "fingerprint": self.key_fingerprint},
+                       "upload_url": self.upload_url, "suite": self.county_suite},
+            "key": {"id": self.key_id, "fingerprint": self.key_fingerprint, "suite": self.key_suite},
             "last_sequence": self.last_sequence,
             "last_receipt_at": self.last_receipt_at.isoformat() if self.last_receipt_at else None,
             "unacknowledged": {t.table: t.unacked for t in self.tables if t.unacked},
@@ -101,4 +104,6 @@ def sync_status(services: Services, *, tables: bool = True) -> SyncStatus:
         county.county_name if county else None, county.county_code if county else None,
         fingerprint(county.profile_id) if county else None, county.upload_url if county else None,
         fingerprint(key.key_id) if key else None, key.key_id if key else None,
-        rows, waiting, last_receipt, last_seq, rejections)
+        rows, waiting, last_receipt, last_seq, rejections,
+        suites.of_key(unpub(county.encryption_key)).name if county and county.encryption_key else None,
+        suite_of_row(key).name if key else None)

@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from ..domain.models import utcnow
 from ..domain.models.sync import SyncCounty, SyncKey
 from ..domain.roles import Perm
 from ..store import audit
+from . import suites
 from .errors import SyncError
 from .keys import (
     TOWNSHIP_SIGNING,
@@ -23,9 +23,11 @@ from .keys import (
     new_signing_key,
     reseal,
     store_key,
+    suite_of_row,
     unlock_signing,
 )
 from .profiles import CountyProfile, make_registration, read_profile
+from .suites import Signer
 
 if TYPE_CHECKING:
     from ..services import Services
@@ -134,14 +136,19 @@ def make_registration_file(services: Services, passphrase: str, *, new_key: bool
     """
     services.require(Perm.ADMIN, "生成乡镇签名密钥和登记文件")
     county = trusted_county(services)
+    suite = suites.get(read_profile(county.profile.encode("utf-8")).suite)  # the county chooses the suite
     town = services.township
     now = utcnow()
     with services.session() as s, s.begin():
         current = active_key(s, TOWNSHIP_SIGNING)
+        if current is not None and not new_key and suite_of_row(current) is not suite:
+            raise SyncError(f"县级配置文件要求密码套件 {suite.name}，本乡镇现有签名密钥使用 {suite_of_row(current).name}："
+                            "请生成新密钥（zongzhi sync register-file --new-key，或在“同步”页点“更换密钥”），"
+                            "再把新的登记文件交县级登记", "wrong_suite")
         if current is None or new_key:
             check_passphrase_rule(passphrase)
-            key = new_signing_key()
-            row = store_key(s, TOWNSHIP_SIGNING, bytes(key.verify_key), bytes(key), passphrase,
+            key = new_signing_key(suite)
+            row = store_key(s, TOWNSHIP_SIGNING, key.public, key.secret, passphrase,
                             services.actor.username, now=now)
             replaces = current.key_id if current else None
             audit.append(s, username=services.actor.username, action="sync_new_key", record_kind="sync_key",
@@ -158,7 +165,7 @@ def make_registration_file(services: Services, passphrase: str, *, new_key: bool
     return RegistrationResult(data, row.key_id, fingerprint(row.key_id), created, replaces)
 
 
-def unlocked_signing_key(services: Services, passphrase: str, then: str) -> tuple[SyncKey, SigningKey]:
+def unlocked_signing_key(services: Services, passphrase: str, then: str) -> tuple[SyncKey, Signer]:
     """The township's active signing key row and the key unlocked with `passphrase`; without a key,
     a refusal saying to register first and `then` what (export, upload, restore…)."""
     with services.session() as s:

@@ -151,10 +151,10 @@ def upload(services: Services, passphrase: str, url: str | None = None, *, retri
             try:
                 send(Path(b.outbox_path), b.sequence)
             except SyncError as e:
-                if getattr(e, "server_code", "") != "wrong_recipient":
+                if getattr(e, "server_code", "") not in ("wrong_recipient", "wrong_suite"):
                     raise
                 # Sealed to a key the county no longer holds and too old to re-seal (no content key
-                # kept): nobody can ever import it. Drop it; its rows are still unacknowledged and the
+                # kept), or of a cipher suite the county no longer takes: nobody can ever import it. Drop it; its rows are still unacknowledged and the
                 # new bundle carries the township's whole state, so no sequence is left missing.
                 drop_unreadable(services, b.sequence)
                 result.dropped.append(b.sequence)

@@ -28,7 +28,7 @@ from ..domain.models import AuditEntry
 from ..domain.models.sync import SyncBundle, SyncCounty
 from . import envelope
 from .errors import BundleRefused
-from .keys import key_id, unb64
+from .keys import key_id, unpub
 from .receipts import check_receipt_payload, receipt_audit_head
 
 
@@ -52,7 +52,7 @@ def county_signing_keys(conn: Session | Connection) -> dict[str, bytes]:
             earlier = []
         for candidate in [text, *earlier]:
             try:
-                pub = unb64(candidate, 32)
+                pub = unpub(candidate)
             except (ValueError, TypeError):  # an unreadable key verifies nothing
                 continue
             keys[key_id(pub)] = pub

@@ -137,6 +137,9 @@ class SyncPage(QWidget):
         self.county_label.setObjectName("sync_county")
         self.county_fp = _big(QLabel())
         self.county_fp.setObjectName("sync_county_fingerprint")
+        self.county_suite = QLabel()
+        self.county_suite.setObjectName("sync_county_suite")
+        self.county_suite.setWordWrap(True)
         load = QPushButton(self.tr("导入县级配置或密钥更换文件…"))
         load.setObjectName("sync_load_profile")
         load.clicked.connect(self.choose_profile)
@@ -169,6 +172,7 @@ class SyncPage(QWidget):
         form = QFormLayout(box)
         form.addRow(self.tr("县级"), self.county_label)
         form.addRow(self.tr("县级指纹"), self.county_fp)
+        form.addRow(self.tr("密码套件"), self.county_suite)
         form.addRow("", _row(load))
         form.addRow(self.confirm_panel)
         if not self.is_admin:
@@ -295,6 +299,18 @@ class SyncPage(QWidget):
         return box
 
     # -- state --------------------------------------------------------------------------------
+    def _suite_text(self, st: SyncStatus) -> str:
+        """The county's cipher suite, and a warning when this township's key is of another one."""
+        names = {"nacl-1": self.tr("nacl-1（Ed25519、X25519、SHA-256）"),
+                 "gm-1": self.tr("gm-1（国密 SM2、SM3、SM4）")}
+        if not st.county_suite:
+            return "—"
+        text = names.get(st.county_suite, st.county_suite)
+        if st.key_suite and st.key_suite != st.county_suite:
+            text += self.tr("。本乡镇签名密钥使用 {suite}，县级不会接收：请点“更换密钥”生成新密钥并重新登记").format(
+                suite=st.key_suite)
+        return text
+
     def refresh(self) -> SyncStatus:
         """Show the county, the key, the bundles awaiting receipts and the rejections (a few small
         queries), and count every synced table's unacknowledged rows on the operation runner (a pass
@@ -307,6 +323,7 @@ class SyncPage(QWidget):
         else:
             self.county_label.setText(self.tr("尚未导入县级配置文件"))
             self.county_fp.setText("—")
+        self.county_suite.setText(self._suite_text(st))
         self.key_fp.setText(st.key_fingerprint or self.tr("尚未生成"))
         if st.upload_url and not self.url.text():
             self.url.setText(st.upload_url)

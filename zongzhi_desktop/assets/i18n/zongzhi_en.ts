@@ -2839,6 +2839,22 @@ New fingerprint:</translation>
         <translation>Exported bundle {name} with every record ({n}) {where}.</translation>
     </message>
     <message>
+        <source>密码套件</source>
+        <translation>Cipher suite</translation>
+    </message>
+    <message>
+        <source>nacl-1（Ed25519、X25519、SHA-256）</source>
+        <translation>nacl-1 (Ed25519, X25519, SHA-256)</translation>
+    </message>
+    <message>
+        <source>gm-1（国密 SM2、SM3、SM4）</source>
+        <translation>gm-1 (Chinese national SM2, SM3, SM4)</translation>
+    </message>
+    <message>
+        <source>。本乡镇签名密钥使用 {suite}，县级不会接收：请点“更换密钥”生成新密钥并重新登记</source>
+        <translation>. This township&apos;s signing key uses {suite}, which the county will not accept: click “Replace key…” to make a new key and register it again</translation>
+    </message>
+    <message>
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
