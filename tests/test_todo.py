@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from zongzhi_desktop.reports import service as rs
-from zongzhi_desktop.services import Services
+from zongzhi_desktop.services import Actor, Services
 from zongzhi_desktop.services.todo import todo_for
 
 
@@ -84,13 +84,11 @@ def test_close_review_lists_cases_and_is_quiet_when_everything_is_done(admin: Se
 def test_a_leader_sees_only_their_own_overdue_packages(admin: Services, clerk: Services) -> None:
     """A reviewer whose name is one of the 领导 sees that leader's overdue packages; the centre's head
     (no such leader) sees every one."""
-    from conftest import as_role
-
     mine = _package(admin, clerk, "甲", -3)  # leader 王甲
     other = _package(admin, clerk, "乙", -5)  # leader 王乙
     admin.create_user("wangjia", "王甲", "reviewer", "wangjia-pass-1")
-    leader = as_role(admin, "wangjia", "reviewer")
+    leader = Services(admin.store, Actor("wangjia", "reviewer"), today=admin._today)
     late = {i.record_id for i in todo_for(leader) if i.group == "package_overdue"}
     assert late == {mine}
-    head = as_role(admin, "leader", "reviewer")  # 李主任: not a 包案 leader
+    head = Services(admin.store, Actor("leader", "reviewer"), today=admin._today)  # 李主任: not a 包案 leader
     assert {i.record_id for i in todo_for(head) if i.group == "package_overdue"} == {mine, other}
