@@ -58,7 +58,7 @@ def _attachments_shot(services: Services, pet: Any, outdir: Path, app: QApplicat
         services.attach_file("petition", pet.id, path, note="信访人反映的围墙现场")
     key = documents_for("petition", pet)[0].key
     letter = render_pdf(build_document(services, "petition", pet.id, key).report)
-    services.attach("petition", pet.id, letter, "来信扫描件.pdf", note="来信第1页")
+    services.attach("petition", pet.id, letter, "王䶮来信扫描件.pdf", note="𠈌村王䶮来信第1页")
     detail = RecordDetailDialog(services, "petition", pet.id)
     detail.resize(1366, 768)
     detail.show()

@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..domain.formatting import size_text
 from ..services.kinds import RECORD_KINDS
 from . import tables
 from .common import add_user_args, open_services_as_user, print_json
 from .records import open_reader, resolve_kind
-
-
-def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1048576 else f"{n / 1048576:.1f} MB"
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -20,7 +17,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     svc = open_services_as_user(args)
     for path in args.files:
         att = svc.attach_file(spec.name, args.id, path, note=args.note)
-        print(f"已为{spec.label} {args.id} 添加附件“{att.file_name}”（{_size(att.size)}，id {att.id}）")
+        print(f"已为{spec.label} {args.id} 添加附件“{att.file_name}”（{size_text(att.size)}，id {att.id}）")
     return 0
 
 
@@ -37,7 +34,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{spec.label} {args.id} 没有附件")
         return 0
     print(tables.render(["id", "文件名", "大小", "说明", "添加人", "状态"], [
-        [a.id, a.file_name, _size(a.size), a.note or "", svc.person_name(a.created_by),
+        [a.id, a.file_name, size_text(a.size), a.note or "", svc.person_name(a.created_by),
          f"已作废：{a.void_reason}" if a.voided else ""] for a in rows]))
     return 0
 

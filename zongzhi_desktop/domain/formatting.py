@@ -47,3 +47,8 @@ def time_text(moment: datetime | str | None, fmt: str = TIME_FORMAT) -> str:
         except ValueError:
             return moment[:16]
     return china_time(moment).strftime(fmt)
+
+
+def size_text(n: int) -> str:
+    """A file size as people read it: 812 B, 2.8 KB, 36.7 MB."""
+    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1048576 else f"{n / 1048576:.1f} MB"

@@ -178,15 +178,3 @@ class AttachmentOps:
             session.add(row)
             self._audit(session, "void", "attachment", row, before)
         return row
-
-    def attachment_counts(self: Services, kind: str, record_ids: list[str]) -> dict[str, int]:
-        """Live attachments per record id (for lists and the detail's tab title)."""
-        from sqlalchemy import func
-
-        if not record_ids:
-            return {}
-        with self.session() as session:
-            rows = session.execute(select(m.Attachment.record_id, func.count()).where(
-                m.Attachment.record_kind == kind, m.Attachment.record_id.in_(record_ids),
-                m.Attachment.voided.is_(False)).group_by(m.Attachment.record_id)).all()
-        return {rid: n for rid, n in rows}

@@ -37,18 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.formatting import time_text
+from ..domain.formatting import size_text, time_text
 from ..services import Services
 from ..services.attachments import MAX_ATTACHMENT_BYTES, PREVIEWABLE
 from .runner import OperationRunner
 
 ADD_SHORTCUT = "Ctrl+Shift+A"
 PREVIEW_DPI = 110.0
-
-
-def size_text(n: int) -> str:
-    """A file size as people read it."""
-    return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1048576 else f"{n / 1048576:.1f} MB"
 
 
 def ask_files(parent: QWidget) -> list[str]:
@@ -341,7 +336,10 @@ class AttachmentsTab(QWidget):
             event.ignore()
 
     def dragMoveEvent(self, event: Any) -> None:
-        event.acceptProposedAction() if self.add_btn.isEnabled() else event.ignore()
+        if self.add_btn.isEnabled():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
         files = self._local_files(event)

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain import workflows as wf
 from ..domain.errors import DomainError, ValidationError, ValidationErrors
 from ..domain.fields import F, FieldSpec
-from ..domain.formatting import time_text
+from ..domain.formatting import size_text, time_text
 from ..domain.roles import Perm, has_perm
 from ..forms_loader import COMMON_DETAIL_LABELS, load_form
 from ..reports.documents import DOCUMENTS, build_document, documents_for, record_print
@@ -535,7 +535,7 @@ class RecordDetailDialog(QDialog):
                                  f"{what}：{after.get('void_reason') or ''}"])
                 else:
                     rows.append([time_text(entry.at), people.get(entry.username, entry.username), names["attach"],
-                                 f"{what}（{after.get('size', 0)} 字节）"])
+                                 f"{what}（{size_text(after.get('size', 0))}）"])
                 continue
             if entry.action in ("issue_document_number", "print_personal_document"):
                 what = f"{after.get('document', '')} {after.get('number', '')}"
