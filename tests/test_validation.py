@@ -214,3 +214,64 @@ def test_datetime_input_taken_as_its_day(clerk: Services) -> None:
     rec = clerk.create("petition", {**BASE, "received_date": datetime(2026, 3, 1, 9, 30)}).record
     assert rec.received_date == date(2026, 3, 1) and type(rec.received_date) is date
     assert rec.accept_deadline == date(2026, 3, 16)
+
+
+# ---- phones as people write them, with libphonenumber as the oracle ------------------------
+
+_PHONE_TYPES = {"FIXED_LINE", "MOBILE", "FIXED_LINE_OR_MOBILE", "TOLL_FREE", "SHARED_COST"}
+
+
+@given(st.sampled_from(["CN", "HK", "MO"]), st.from_regex(r"[0-9]{7,11}", fullmatch=True))
+def test_every_number_libphonenumber_calls_valid_is_accepted_however_written(region: str, digits: str) -> None:
+    import phonenumbers as pn
+
+    try:
+        number = pn.parse(digits, region)
+    except pn.NumberParseException:
+        return
+    kind = pn.PhoneNumberType.to_string(pn.number_type(number))
+    if not pn.is_valid_number(number) or kind not in _PHONE_TYPES:
+        return
+    if region == "CN" and kind in ("TOLL_FREE", "SHARED_COST") and not str(number.national_number).startswith(("400", "800")):
+        return  # 95xxx short service numbers are not personal phones
+    if region == "CN" and len(str(number.national_number)) < 10:
+        return  # short numbers (010 95000…): service lines, not a person's phone
+    if region != "CN" and kind == "TOLL_FREE":
+        return  # Hong Kong 800 lines: not a person's phone
+    national = pn.format_number(number, pn.PhoneNumberFormat.NATIONAL)
+    if region == "CN" and national.startswith("0") and national.split(" ", 1)[1][:1] in "01":
+        return  # libphonenumber allows it; no local number in China starts with 0 or 1 (test_bad_phones)
+    written = [pn.format_number(number, pn.PhoneNumberFormat.INTERNATIONAL),
+               pn.format_number(number, pn.PhoneNumberFormat.E164)]
+    if region == "CN":
+        written.append(national)
+        if national.startswith("0"):  # a landline: (0570)7012345 and （0570）7012345
+            area, _, local = national.partition(" ")
+            written += [f"({area}){local.replace(' ', '')}", f"（{area}）{local}"]
+    for raw in written:
+        assert phone_problem(raw) is None, raw
+        stored = normalize_phone(raw)
+        assert phone_problem(stored) is None and normalize_phone(stored) == stored, (raw, stored)
+        assert pn.parse(stored, region) == number, (raw, stored)
+
+
+@pytest.mark.parametrize(("raw", "stored"), [
+    ("(0570)7012345", "0570-7012345"),
+    ("（0570）701 2345", "0570-7012345"),
+    ("+86 570 701 2345", "05707012345"),
+    ("400-123-4567", "400-123-4567"),
+    ("4001234567", "400-123-4567"),
+    ("+852 9123 4567", "+85291234567"),
+    ("00853 6612 3456", "+85366123456"),
+    ("138-1234-5678", "13812345678"),
+])
+def test_phones_as_people_write_them(raw: str, stored: str) -> None:
+    assert phone_problem(raw) is None
+    assert normalize_phone(raw) == stored
+
+
+def test_masked_hong_kong_and_hotline_numbers_keep_little() -> None:
+    from zongzhi_desktop.domain.masking import mask_phone
+
+    assert mask_phone("+85291234567") == "+852******67"
+    assert mask_phone("400-123-4567") == "400-******67"

@@ -20,6 +20,8 @@ def mask_phone(value: str | None) -> str:
     v = value.strip()
     if len(v) == 11 and v.isdigit() and v.startswith("1"):
         return v[:3] + "****" + v[-4:]
+    if v.startswith("+"):  # +852 / +853: the country code and the last 2 digits
+        return v[:4] + "*" * max(len(v) - 6, 0) + v[-2:]
     if "-" in v:
         area, _, rest = v.partition("-")
         return area + "-" + "*" * max(len(rest) - 2, 0) + rest[-2:]

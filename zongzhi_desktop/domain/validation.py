@@ -17,6 +17,12 @@ _ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 _MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # Landline: area code 0 + 2-3 digits, then a 7-8 digit local number, optional extension.
 _LANDLINE_RE = re.compile(r"^0[0-9]{2,3}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?$")
+# 400 / 800 service hotlines: 10 digits, written 400-xxx-xxxx.
+_HOTLINE_RE = re.compile(r"^[48]00[0-9]{7}$")
+# Hong Kong (+852) and Macau (+853): 8 digits, stored with the country code (+85291234567).
+_HK_MO_RE = re.compile(r"^\+85[23][2-9][0-9]{7}$")
+# An area code in brackets, as on letterheads: (0570)7012345, （0570）7012345.
+_BRACKETED_AREA = re.compile(r"^\((0[0-9]{2,3})\)-?")
 
 
 def id_check_digit(first17: str) -> str:
@@ -52,21 +58,38 @@ def id_number_problem(value: str, today: date | None = None) -> str | None:
 
 
 def normalize_phone(value: str) -> str:
-    """Remove spaces and a leading +86 so numbers are stored one way."""
+    """One way to store a number as people write it: spaces out, full-width to ASCII, +86 / 0086
+    dropped, a bracketed area code as 0570-…, a dashed mobile as 11 digits, a hotline as
+    400-xxx-xxxx, a Hong Kong or Macau number as +852… / +853…"""
     v = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+    international = v.startswith(("+86", "0086"))
     if v.startswith("+86"):
         v = v[3:]
     elif v.startswith("0086"):
         v = v[4:]
+    elif v.startswith(("00852", "00853")):
+        v = "+" + v[2:]
+    if v.startswith("+85"):
+        return v.replace("-", "")
+    v = _BRACKETED_AREA.sub(r"\1-", v)
+    digits = v.replace("-", "")
+    if _MOBILE_RE.match(digits):
+        return digits
+    if _HOTLINE_RE.match(digits):
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if international and v[:1] in "123456789":  # +86 570 7012345: the area code without its 0
+        v = "0" + v.lstrip("-")
     return v
 
 
 def phone_problem(value: str) -> str | None:
-    """Return why `value` is not a mainland mobile or landline number, or None if it is."""
+    """Return why `value` is not a mainland mobile or landline, a 400/800 hotline or a Hong Kong /
+    Macau number, or None if it is."""
     v = normalize_phone(value)
-    if _MOBILE_RE.match(v) or _LANDLINE_RE.match(v):
+    if (_MOBILE_RE.match(v) or _LANDLINE_RE.match(v) or _HK_MO_RE.match(v)
+            or _HOTLINE_RE.match(v.replace("-", ""))):
         return None
-    return "应为11位手机号码（1开头）或带区号的固定电话（如 0570-7012345）"
+    return "应为11位手机号码（1开头）、400/800 热线、+852/+853 号码或带区号的固定电话（如 0570-7012345）"
 
 
 def date_problem(value: date, *, today: date, allow_future: bool) -> str | None:
