@@ -49,13 +49,18 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     svc = open_services_as_user(args)
     users = svc.list_users()
+    from ..domain.roles import GRANT_LABELS
+
+    holders = {g: set(svc.grant_holders(g)) for g in GRANT_LABELS}
     rows = [{"username": u.username, "display_name": u.display_name, "role": u.role,
-             "role_label": ROLE_LABELS.get(Role(u.role), u.role), "active": u.active} for u in users]
+             "role_label": ROLE_LABELS.get(Role(u.role), u.role), "active": u.active,
+             "grants": [g for g in GRANT_LABELS if u.username in holders[g]]} for u in users]
     if args.json:
         print_json(rows)
         return 0
-    print(tables.render(["用户名", "姓名", "角色", "状态"], [
-        [r["username"], r["display_name"], r["role_label"], "启用" if r["active"] else "停用"] for r in rows]))
+    print(tables.render(["用户名", "姓名", "角色", "另授权限", "状态"], [
+        [r["username"], r["display_name"], r["role_label"], "、".join(GRANT_LABELS[g] for g in r["grants"]),
+         "启用" if r["active"] else "停用"] for r in rows]))
     return 0
 
 
@@ -77,6 +82,16 @@ def cmd_user_active(args: argparse.Namespace) -> int:
     if args.enable and not svc.can_open_store(args.username):
         print(f"注意：停用时已删除该用户打开加密数据库的密钥槽，请为其重设密码（zongzhi user passwd {args.username}）后才能登录",
               file=sys.stderr)
+    return 0
+
+
+def cmd_user_grant(args: argparse.Namespace) -> int:
+    svc = open_services_as_user(args)
+    from ..domain.roles import GRANT_LABELS
+
+    name = {label: key for key, label in GRANT_LABELS.items()}.get(args.grant, args.grant)
+    svc.set_grant(args.username, name, args.on)
+    print(f"已{'授予' if args.on else '收回'}用户 {args.username} 的“{GRANT_LABELS[name]}”权限")
     return 0
 
 
@@ -184,6 +199,12 @@ def cmd_holiday_list(args: argparse.Namespace) -> int:
 
 # -- registration ---------------------------------------------------------------------------------
 
+def _grant_help() -> str:
+    from ..domain.roles import GRANT_LABELS
+
+    return "、".join(f"{k}（{v}）" for k, v in GRANT_LABELS.items())
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from . import add_data_dir
 
@@ -219,6 +240,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(enable=True)
     p = leaf(users, "unlock", "解锁：清除连续输错密码后的等待（管理员）", cmd_user_unlock)
     p.add_argument("username")
+    for verb, on, help_ in (("grant", True, "授予另授权限（管理员）"),
+                            ("revoke", False, "收回另授权限（管理员）")):
+        p = leaf(users, verb, help_, cmd_user_grant)
+        p.add_argument("username")
+        p.add_argument("grant", help="权限名或中文名：" + _grant_help())
+        p.set_defaults(on=on)
 
     codes = group("codes")
     p = leaf(codes, "list", "查看字典", cmd_codes_list)
@@ -237,7 +264,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("key", help="deadline_rule：calendar(自然日) | calendar_shift(遇节假日顺延) | working(工作日)；"
                               "idle_lock_minutes（0–240）；password_min_length（8–64）；password_classes（1–4）；"
                               "dispute_accept_days / dispute_start_days / dispute_after_failure_days"
-                              "（纠纷各阶段期限，1–90 天，默认 7 / 30 / 15）")
+                              "（纠纷各阶段期限，1–90 天，默认 7 / 30 / 15）；"
+                              "cadence.<类别代码>：按人员类别的走访周期（天数，或“第一年/以后”如 90/180）")
     p.add_argument("value")
 
     holidays = group("holiday")

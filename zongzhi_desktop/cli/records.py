@@ -555,7 +555,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("act", help=command_help("act"))
     add_data_dir(p)
     add_user_args(p)
-    p.add_argument("kind", metavar="KIND", help="petition | dispute | package | dispatch")
+    p.add_argument("kind", metavar="KIND", help=" | ".join(k for k in RECORD_KINDS if KINDS[k].workflow))
     p.add_argument("id", metavar="ID")
     p.add_argument("action", metavar="ACTION", help="步骤名（如 accept）或中文名（如 受理告知），见 docs/cli.md")
     _add_input_args(p)

@@ -213,6 +213,12 @@ def generate(
     say("办理状态历史（按办理记录重建）")
     with store.engine.begin() as conn:
         status_history.rebuild_all(conn)
+    from ..kinds import parts
+
+    for part in parts("demo"):  # the kinds added through the registry, through the services
+        say(f"{part.LABEL}（按业务流程逐条登记）")
+        result.rows[part.TABLE] = part.populate(svc, ctx.staff.clerk, ctx.staff.reviewer, records,
+                                                                Random(seed))
     svc.set_setting("demo", json.dumps({"seed": seed, "records": records, "today": today.isoformat()}))
     from ..services.unlock import remember_public
 
@@ -224,7 +230,7 @@ def generate(
             raw.execute("PRAGMA optimize")  # type: ignore[union-attr]
     if counter is not None:
         counter(records, records)
-    result.rows = dict(sink.counts)
+    result.rows = {**dict(sink.counts), **result.rows}
     result.seconds = time.perf_counter() - started
     result.cpu_seconds = time.process_time() - cpu_started
     result.writer_cpu_seconds = sink.writer_cpu

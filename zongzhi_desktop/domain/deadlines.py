@@ -40,6 +40,9 @@ DISPUTE_WINDOW_SETTINGS = {
 }
 
 
+CADENCE_PREFIX = "cadence."  # settings read into DeadlinePolicy.cadences
+
+
 class DeadlineRule(StrEnum):
     CALENDAR = "calendar"
     CALENDAR_SHIFT = "calendar_shift"
@@ -56,6 +59,13 @@ class DeadlinePolicy:
     dispute_accept_days: int = DISPUTE_ACCEPT_DAYS
     dispute_start_days: int = DISPUTE_START_DAYS
     dispute_after_failure_days: int = DISPUTE_AFTER_FAILURE_DAYS
+    # Settings `cadence.<code>` (key without the prefix, value as stored): how often a record kind
+    # added through the registry must be revisited, by its category (kinds/*/domain.py reads them).
+    cadences: tuple[tuple[str, str], ...] = ()
+
+    def cadence(self, code: str) -> str | None:
+        """The stored cadence setting for `code`, or None when none is set."""
+        return dict(self.cadences).get(code)
 
     @staticmethod
     def windows_from_settings(values: dict[str, str | None]) -> dict[str, int]:

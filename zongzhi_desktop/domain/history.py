@@ -53,6 +53,19 @@ _STEP_SET: dict[str, tuple[str, ...]] = {
 _NOT_STEPS = {"register", "void", "visit", "progress"}
 
 
+def _add_registered_kinds() -> None:
+    """Initial status, registration date and step columns of the kinds added through the registry."""
+    from ..kinds import parts
+
+    for part in parts("domain"):
+        INITIAL[part.NAME] = part.INITIAL_STATUS
+        REG_DATE[part.NAME] = part.REG_DATE
+        _STEP_SET[part.NAME] = part.STEP_COLUMNS
+
+
+_add_registered_kinds()
+
+
 @dataclass(frozen=True)
 class Span:
     """The record was in `status`, with `deadline` in force, from `start` up to (not incl.) `end`."""

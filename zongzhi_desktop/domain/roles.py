@@ -39,6 +39,12 @@ PERM_LABELS = {
 }
 
 
+# Grants the administrator gives user by user, over and above the role (a register only some may
+# read): name -> label. Filled by the kinds that need one (services/kinds.py).
+GRANT_LABELS: dict[str, str] = {}
+GRANT_SETTING_PREFIX = "grant."  # setting `grant.<name>`: the usernames holding it, one per line
+
+
 def has_perm(role: str, perm: Perm) -> bool:
     """Whether a role holds a permission."""
     try:

@@ -691,6 +691,18 @@ REFRESHERS: dict[str, Callable[..., None]] = {
 }
 
 
+def _add_registered_kinds() -> None:
+    """The workflows and refreshers of the kinds added through the registry (zongzhi_desktop/kinds)."""
+    from ..kinds import parts
+
+    for part in parts("domain"):
+        WORKFLOWS[part.NAME] = part.WORKFLOW
+        REFRESHERS[part.NAME] = part.refresh
+
+
+_add_registered_kinds()
+
+
 def days_left(deadline: date | None, today: date) -> int | None:
     """Days from today to a deadline (negative when overdue)."""
     if deadline is None:

@@ -694,6 +694,10 @@ def figures_markdown() -> str:
                 text = f.definition
             lines.append(f"| {f.label} | `{f.key}` | {text} |")
         lines.append("")
+    from ..kinds import parts
+
+    for part in parts("reports"):  # the kinds added through the registry define their own figures
+        lines += part.figures_markdown()
     return "\n".join(lines)
 
 

@@ -550,9 +550,22 @@ def _weekly(b: Builder, parts: dict[str, str]) -> list[Section]:
     secs.append(Section(_section_title(4, "逾期和7日内到期事项"),
                         [deadline_list(b, "overdue", "逾期事项", "overdue"), deadline_list(b, "due_soon", "7日内到期事项", "due_soon")]))
     secs.append(Section(_section_title(5, "领导包案进展"), [progress_list(b, "package_progress", p)]))
-    for i, (k, label) in enumerate(PARTS["weekly"].items()):
-        secs.append(Section(_section_title(6 + i, label), [Text(None, parts.get(k, ""), part=k, min_lines=4)]))
+    secs += _registered_sections(b, "weekly_section", len(secs))
+    for k, label in PARTS["weekly"].items():
+        secs.append(Section(_section_title(len(secs), label), [Text(None, parts.get(k, ""), part=k, min_lines=4)]))
     return secs
+
+
+def _registered_sections(b: Builder, which: str, first: int) -> list[Section]:
+    """The sections the kinds added through the registry put on a sheet (`which`: weekly_section or
+    monthly_section of their reports part), numbered on from `first`."""
+    from ..kinds import parts
+
+    out = []
+    for part in parts("reports"):
+        sec = getattr(part, which)(b)
+        out.append(Section(_section_title(first + len(out), sec.title or ""), sec.blocks))
+    return out
 
 
 def dispute_type_table(b: Builder, weekly: bool) -> Table:
@@ -633,7 +646,9 @@ def _monthly(b: Builder, parts: dict[str, str]) -> list[Section]:
     secs.append(Section(_section_title(4, "调度事项（堵点难点）"), [
         xs, dispatch_table(b, "dispatch", "调度事项明细", (fg.X_NEW, fg.X_DUE_OR_DONE, fg.X_OPEN))]))
     secs.append(Section(_section_title(5, "平安志愿者"), volunteer_tables(b)))
-    secs.append(Section(_section_title(6, "下月安排"), staff_texts("monthly", parts)))
+    added = _registered_sections(b, "monthly_section", 6)
+    secs += added
+    secs.append(Section(_section_title(6 + len(added), "下月安排"), staff_texts("monthly", parts)))
     return secs
 
 

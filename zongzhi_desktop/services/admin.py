@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from ..domain import models as m
 from ..domain.deadlines import (
+    CADENCE_PREFIX,
     DISPUTE_ACCEPT_DAYS,
     DISPUTE_AFTER_FAILURE_DAYS,
     DISPUTE_START_DAYS,
@@ -99,6 +100,28 @@ def validate_division_codes(township_code: str, county_code: str) -> None:
 
 def is_initialized(session: Session) -> bool:
     return session.get(m.Setting, "township_code") is not None
+
+
+def _cadence_parts() -> list[Any]:
+    from ..kinds import parts
+
+    return [p for p in parts("domain") if hasattr(p, "parse_cadence")]
+
+
+def _cadence_setting(key: str, value: str, codes: Any) -> str | None:
+    """A `cadence.<code>` setting's value, checked and normalized; None when `key` is another setting."""
+    if not key.startswith(CADENCE_PREFIX):
+        return None
+    code = key[len(CADENCE_PREFIX):]
+    for part in _cadence_parts():
+        if code in codes[part.CODE_TABLE].items:
+            try:
+                first, later = part.parse_cadence(value)
+            except ValueError:
+                raise ValidationError(key, "走访周期", "cadence",
+                                      "应为天数（如 30），或“第一年天数/以后天数”（如 90/180），1 至 3650 天") from None
+            return str(first) if first == later else f"{first}/{later}"
+    raise ValidationError(key, "走访周期", "choice", f"没有人员类别“{code}”")
 
 
 class AdminOps:
@@ -275,6 +298,38 @@ class AdminOps:
         with self.session() as session:
             return list(session.execute(select(m.User).order_by(m.User.username)).scalars())
 
+    def set_grant(self: Services, username: str, grant: str, on: bool) -> None:
+        """Give (`on`) or take away a per-user grant (domain/roles.py GRANT_LABELS), with its audit entry."""
+        from ..domain.roles import GRANT_LABELS, GRANT_SETTING_PREFIX
+
+        self.require(Perm.ADMIN, "授予或收回权限")
+        if grant not in GRANT_LABELS:
+            valid = "、".join(f"{k}({v})" for k, v in GRANT_LABELS.items()) or "无"
+            raise ValidationError("grant", "权限", "choice", f"没有权限“{grant}”，可用：{valid}")
+        key = GRANT_SETTING_PREFIX + grant
+        with self.session() as session, session.begin():
+            if session.execute(select(m.User.id).where(m.User.username == username)).first() is None:
+                raise ValidationError("username", "用户名", "ref", f"没有用户“{username}”")
+            row = session.get(m.Setting, key)
+            holders = [u for u in (row.value.split("\n") if row else []) if u]
+            before = {"key": key, "value": row.value} if row else None
+            holders = sorted(set(holders) | {username}) if on else [u for u in holders if u != username]
+            value = "\n".join(holders)
+            if row is None:
+                row = m.Setting(key=key, value=value)
+            row.value = value
+            session.add(row)
+            audit.append(session, username=self.actor.username, action="grant" if on else "revoke",
+                         record_kind="setting", record_id=None, before=before, after={"key": key, "value": value})
+        self.invalidate_caches()
+
+    def grant_holders(self: Services, grant: str) -> list[str]:
+        """The usernames holding a per-user grant."""
+        from ..domain.roles import GRANT_SETTING_PREFIX
+
+        value = self.get_setting(GRANT_SETTING_PREFIX + grant) or ""
+        return [u for u in value.split("\n") if u]
+
     # -- code tables --------------------------------------------------------------------------
     def set_code(self: Services, table: str, code: str, label: str, *, active: bool = True) -> None:
         """Add a code or rename its label (the code itself never changes)."""
@@ -308,7 +363,10 @@ class AdminOps:
         self.require(Perm.ADMIN, "修改设置")
         if key == "township_code":
             raise DomainError("本乡镇代码在初始化时确定，不能修改")
-        if key not in SETTING_LABELS and key not in INTERNAL_SETTINGS:
+        cadence = _cadence_setting(key, value, self.codes)
+        if cadence is not None:
+            value = cadence
+        elif key not in SETTING_LABELS and key not in INTERNAL_SETTINGS:
             raise ValidationError("key", "设置项", "choice", f"没有设置项“{key}”，可用：{'、'.join(k for k in SETTING_LABELS if k != 'township_code')}")
         if key == "deadline_rule" and value not in DeadlineRule._value2member_map_:
             raise ValidationError("deadline_rule", "期限计算规则", "choice",
@@ -326,6 +384,10 @@ class AdminOps:
             session.add(s)
             audit.append(session, username=self.actor.username, action="set_setting", record_kind="setting",
                          record_id=None, before=before, after={"key": key, "value": value})
+            if cadence is not None:
+                # The open records of the kind whose cadence changed get their new next visit.
+                session.flush()
+                self._refresh_cadence(session, key[len(CADENCE_PREFIX):])
             if key in DISPUTE_WINDOW_SETTINGS:
                 # The open disputes' next deadlines follow the new window (each row with its entry).
                 from ..store.stage_deadlines import refresh_open_disputes
@@ -333,6 +395,26 @@ class AdminOps:
                 session.flush()
                 refresh_open_disputes(session, username=self.actor.username)
         self.invalidate_caches()
+
+    def _refresh_cadence(self: Services, session: Any, code: str) -> None:
+        from ..store.status_history import policy_of
+        from .kinds import KINDS
+
+        policy = policy_of(session.connection())  # in this transaction: with the new setting
+        for part in _cadence_parts():
+            spec = KINDS[part.NAME]
+            model: Any = spec.model
+            rows = session.execute(select(model).where(model.voided.is_(False), model.status.in_(
+                tuple(part.WORKFLOW.open_states)), model.category == code)).scalars().all()
+            for rec in rows:
+                before = to_row(rec)
+                part.refresh(rec, policy)
+                if to_row(rec) != before:
+                    self._touch(rec)
+                    session.add(rec)
+                    session.flush()
+                    audit.append(session, username=self.actor.username, action="cadence", record_kind=part.NAME,
+                                 record_id=rec.id, before=before, after=to_row(rec), stamp=rec)
 
     def set_holiday(self: Services, day: date, *, is_workday: bool = False, name: str = "", remove: bool = False) -> None:
         """Add, change or remove a holiday / make-up working day in the deadline calendar."""

@@ -6,22 +6,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from ..domain import clock
 from ..domain.codes import CodeTables
-from ..domain.deadlines import DISPUTE_WINDOW_SETTINGS, DeadlinePolicy, DeadlineRule
-from ..domain.errors import DomainError
+from ..domain.deadlines import CADENCE_PREFIX, DISPUTE_WINDOW_SETTINGS, DeadlinePolicy, DeadlineRule
+from ..domain.errors import DomainError, PermissionDenied
 from ..domain.models import CodeItem, Holiday, Setting, Township
-from ..domain.roles import Perm, require
+from ..domain.roles import GRANT_LABELS, GRANT_SETTING_PREFIX, Perm, require
 from ..resources import resource_path
 from ..store.database import Store
 from .admin import AdminOps
 from .attachments import AttachmentOps
 from .queries import QueryOps
 from .records import RecordOps
+
+if TYPE_CHECKING:
+    from .kinds import KindSpec
 
 SYSTEM_USER = "system"
 
@@ -56,6 +60,7 @@ class Services(RecordOps, QueryOps, AdminOps, AttachmentOps):
         self._codes: CodeTables | None = None
         self._policy: DeadlinePolicy | None = None
         self._township: Township | None = None
+        self._grants: frozenset[str] | None = None
 
     # -- context ------------------------------------------------------------------------------
     def today(self) -> date:
@@ -70,6 +75,29 @@ class Services(RecordOps, QueryOps, AdminOps, AttachmentOps):
 
     def require(self, perm: Perm, what: str) -> None:
         require(self.actor.role, perm, what)
+
+    def grants(self) -> frozenset[str]:
+        """The per-user grants (domain/roles.py GRANT_LABELS) the actor holds."""
+        if self._grants is None:
+            with self.session() as s:
+                rows = s.execute(select(Setting.key, Setting.value).where(
+                    Setting.key.startswith(GRANT_SETTING_PREFIX))).all()  # type: ignore[attr-defined]
+            self._grants = frozenset(key[len(GRANT_SETTING_PREFIX):] for key, value in rows
+                                     if self.actor.username in value.split("\n"))
+        return self._grants
+
+    def may_read(self, kind: str) -> bool:
+        """Whether the actor may read records of `kind` (kinds with a read grant: only its holders)."""
+        from .kinds import kind_spec
+
+        grant = kind_spec(kind).read_grant
+        return grant is None or grant in self.grants()
+
+    def require_read(self, spec: KindSpec) -> None:
+        """PermissionDenied naming the grant unless the actor may read records of `spec`'s kind."""
+        if spec.read_grant is not None and spec.read_grant not in self.grants():
+            raise PermissionDenied(f"当前用户（{self.actor.username}）无权查看{spec.label}：需要管理员授予"
+                                   f"“{GRANT_LABELS.get(spec.read_grant, spec.read_grant)}”权限")
 
     @property
     def township(self) -> Township:
@@ -101,11 +129,14 @@ class Services(RecordOps, QueryOps, AdminOps, AttachmentOps):
                 days = s.execute(select(Holiday.day, Holiday.is_workday)).all()
                 windows = dict(s.execute(select(Setting.key, Setting.value).where(
                     Setting.key.in_(tuple(DISPUTE_WINDOW_SETTINGS)))).all())  # type: ignore[attr-defined]
+                cadences = s.execute(select(Setting.key, Setting.value).where(
+                    Setting.key.startswith(CADENCE_PREFIX)).order_by(Setting.key)).all()  # type: ignore[attr-defined]
             self._policy = DeadlinePolicy(
                 rule=DeadlineRule(rule.value) if rule else DeadlineRule.CALENDAR,
                 holidays=frozenset(d for d, w in days if not w),
                 workdays=frozenset(d for d, w in days if w),
                 **DeadlinePolicy.windows_from_settings(windows),
+                cadences=tuple((k[len(CADENCE_PREFIX):], v) for k, v in cadences),
             )
         return self._policy
 
@@ -113,6 +144,7 @@ class Services(RecordOps, QueryOps, AdminOps, AttachmentOps):
         self._codes = None
         self._policy = None
         self._township = None
+        self._grants = None
 
 
 def open_services(path: str | Path, actor: Actor | None = None, **kw: object) -> Services:

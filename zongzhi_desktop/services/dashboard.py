@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .kinds import REGISTERED_KINDS
 from .listing import OPEN, Lister, ListQuery, ListRow
 
-DEADLINE_KINDS = ("petition", "dispute", "package", "dispatch")
-NEW_KINDS = ("petition", "dispute", "package", "activity", "dispatch")
+DEADLINE_KINDS = ("petition", "dispute", "package", "dispatch", *REGISTERED_KINDS)
+NEW_KINDS = ("petition", "dispute", "package", "activity", "dispatch", *REGISTERED_KINDS)
 CHART_KINDS = ("petition", "dispute")
 CHART_WEEKS = 12
 PACKAGE_NEAR_DAYS = 15
@@ -87,9 +88,14 @@ def build_dashboard(lister: Lister, *, rows: bool = True, check: Callable[[], No
     def _fig(lister: Lister, key: str, q: ListQuery) -> Figure:
         return _count(lister, key, q, check)
 
+    readable = {k for k in (*NEW_KINDS, *DEADLINE_KINDS) if lister.services.may_read(k)}
     for kind in NEW_KINDS:
+        if kind not in readable:
+            continue
         dash.new_today.append(_fig(lister, "new_today", ListQuery(kind, date_from=today, date_to=today)))
     for kind in DEADLINE_KINDS:
+        if kind not in readable:
+            continue
         dash.resolved_today.append(_fig(lister, "resolved_today", ListQuery(
             kind, date_from=today, date_to=today, date_basis="resolved")))
         dash.open.append(_fig(lister, "open", ListQuery(kind, status=OPEN)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import SQLModel
 
@@ -36,6 +38,14 @@ class KindSpec:
     children: dict[str, ChildSpec] = field(default_factory=dict)
     perm: Perm = Perm.ENTER
     searchable: tuple[str, ...] = ()  # text columns for name/content search
+    # Kinds added through the registry (zongzhi_desktop/kinds) may restrict reading to users granted
+    # `read_grant` by the administrator (domain/roles.py GRANT_LABELS), and bring their own rules:
+    # check(rec) cross-field rules; child_values(services, session, key, values) -> values for a
+    # child row; child_added(services, session, rec, key, values) after a child row is stored.
+    read_grant: str | None = None
+    check: Callable[[Any], None] | None = None
+    child_values: Callable[..., dict[str, Any]] | None = None
+    child_added: Callable[..., None] | None = None
 
 
 KINDS: dict[str, KindSpec] = {}
@@ -114,7 +124,26 @@ _reg(KindSpec("mediator", "调解员", m.Mediator, [
     f.F("phone", "电话", check="phone")], title_field="name"))
 
 # Kinds a clerk enters day to day (the CLI's KIND argument).
-RECORD_KINDS = ("petition", "dispute", "package", "team", "volunteer", "activity", "dispatch")
+RECORD_KINDS: tuple[str, ...] = ("petition", "dispute", "package", "team", "volunteer", "activity", "dispatch")
+
+
+REGISTERED_KINDS: tuple[str, ...] = ()  # the kinds added through the registry, in its order
+
+
+def _add_registered_kinds() -> None:
+    """The kinds added through the registry (zongzhi_desktop/kinds), after the first release's."""
+    global RECORD_KINDS, REGISTERED_KINDS
+    from ..domain.roles import GRANT_LABELS
+    from ..kinds import parts
+
+    for part in parts("services"):
+        _reg(part.SPEC)
+        GRANT_LABELS[part.GRANT] = part.GRANT_LABEL
+        RECORD_KINDS = (*RECORD_KINDS, part.SPEC.name)
+        REGISTERED_KINDS = (*REGISTERED_KINDS, part.SPEC.name)
+
+
+_add_registered_kinds()
 
 
 def kind_spec(name: str) -> KindSpec:

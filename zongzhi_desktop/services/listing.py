@@ -253,6 +253,17 @@ _reg(ListSpec(
     workflow=wf.DISPATCH, village_col=None, like_columns=("title", "description"),
 ))
 
+
+
+def _add_registered_kinds() -> None:
+    """The lists of the kinds added through the registry (zongzhi_desktop/kinds)."""
+    from ..kinds import parts
+
+    for part in parts("listing"):
+        _reg(part.LIST_SPEC)
+
+
+_add_registered_kinds()
 LIST_KINDS = tuple(SPECS)
 OPEN = "__open__"  # status filter value: any open (在办) state
 
@@ -389,6 +400,10 @@ class Lister:
 
     # -- SQL building ---------------------------------------------------------------------------
     def _compile(self, q: ListQuery) -> _Compiled:
+        if not self.services.may_read(q.kind):  # a register only users granted it may read
+            from .kinds import kind_spec
+
+            self.services.require_read(kind_spec(q.kind))
         spec = list_spec(q.kind)
         conds = ["t.voided = 0"]
         params: list[Any] = []

@@ -13,7 +13,7 @@ from ..domain import models as m
 from ..domain.masking import mask_id_number, mask_phone
 from ..domain.roles import Perm, has_perm
 from ..store.serialize import to_row
-from .kinds import KINDS, kind_spec
+from .kinds import KINDS, REGISTERED_KINDS, kind_spec
 
 if TYPE_CHECKING:
     from .context import Services
@@ -49,6 +49,7 @@ class QueryOps:
     def get(self: Services, kind: str, ident: str) -> Any:
         """One record by id or serial."""
         spec = kind_spec(kind)
+        self.require_read(spec)
         with self.session() as session:
             return self._load(session, spec, ident)
 
@@ -67,6 +68,7 @@ class QueryOps:
     ) -> list[Any]:
         """Records of a kind, newest first by registration date, filtered in SQL."""
         spec = kind_spec(kind)
+        self.require_read(spec)
         model: Any = spec.model
         q = select(model)
         if not include_voided:
@@ -104,7 +106,9 @@ class QueryOps:
             return list(session.execute(q).scalars())
 
     def count_records(self: Services, kind: str) -> int:
-        model: Any = kind_spec(kind).model
+        spec = kind_spec(kind)
+        self.require_read(spec)
+        model: Any = spec.model
         with self.session() as session:
             return int(session.execute(select(func.count()).select_from(model).where(model.voided.is_(False))).scalar_one())
 
@@ -114,7 +118,9 @@ class QueryOps:
         horizon = today + timedelta(days=within)
         items: list[DueItem] = []
         with self.session() as session:
-            for kind in DUE_KINDS:
+            for kind in (*DUE_KINDS, *REGISTERED_KINDS):
+                if not self.may_read(kind):
+                    continue  # a register the actor is not granted: not even its names here
                 spec = KINDS[kind]
                 model: Any = spec.model
                 title_col = getattr(model, spec.title_field)
@@ -139,6 +145,7 @@ class QueryOps:
     def children(self: Services, kind: str, record_id: str) -> dict[str, list[Any]]:
         """Child rows of a record by key (parties, visits, links, progress…)."""
         spec = kind_spec(kind)
+        self.require_read(spec)
         out: dict[str, list[Any]] = {}
         with self.session() as session:
             for key, child in spec.children.items():
@@ -161,6 +168,7 @@ class QueryOps:
     def describe(self: Services, kind: str, rec: Any, *, unmasked: bool | None = None) -> dict[str, Any]:
         """A record as a JSON-safe dict with code labels added and identifiers masked by role."""
         spec = kind_spec(kind)
+        self.require_read(spec)
         row = to_row(rec)
         show = self.may_see_personal() if unmasked is None else unmasked
         _mask_row(row, show)

@@ -31,6 +31,7 @@ REPEAT_LOOKBACK_DAYS = 365
 _REF_LOOKUP: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
     "village": (m.Village, ("code", "name")),
     "grid": (m.Grid, ("code", "name")),
+    "grid_worker": (m.GridWorker, ("name",)),
     "department": (m.Department, ("name",)),
     "leader": (m.Leader, ("name",)),
     "committee": (m.MediationCommittee, ("name",)),
@@ -172,6 +173,9 @@ class RecordOps:
             names = [n for n in rec.representatives.replace("，", ",").replace("、", ",").split(",") if n.strip()]
             if len(names) > 5:
                 raise ValidationError("representatives", "代表姓名", "max_reps", "集体访代表不超过5人（信访工作条例第二十条）")
+        spec = KINDS.get(kind)
+        if spec is not None and spec.check is not None:
+            spec.check(rec)
 
     def _build_children(self: Services, session: Session, spec: KindSpec, data: dict[str, Any]) -> list[tuple[ChildSpec, dict[str, Any]]]:
         out: list[tuple[ChildSpec, dict[str, Any]]] = []
@@ -184,12 +188,15 @@ class RecordOps:
             for raw in items:
                 if not isinstance(raw, dict):
                     raise ValidationError(key, child.label, "object", "每一项应为对象")
-                out.append((child, self._child_values(session, child, raw)))
+                out.append((child, self._child_values(session, child, raw, spec=spec)))
         return out
 
-    def _child_values(self: Services, session: Session, child: ChildSpec, raw: dict[str, Any]) -> dict[str, Any]:
+    def _child_values(self: Services, session: Session, child: ChildSpec, raw: dict[str, Any], *,
+                      spec: KindSpec | None = None, parent: Any | None = None) -> dict[str, Any]:
         values = self._coerce(session, child.fields, raw)
         values = {k: v for k, v in values.items() if v is not None or k in raw}
+        if spec is not None and spec.child_values is not None:
+            return spec.child_values(self, session, child.key, values, parent)
         if child.model is m.PackageLink:
             rk = values["record_kind"]
             if rk not in ("petition", "dispute"):
@@ -213,6 +220,7 @@ class RecordOps:
         """Register a new record (with its child rows) and its first workflow event."""
         spec = kind_spec(kind)
         self.require(spec.perm, f"新增{spec.label}")
+        self.require_read(spec)
         data = dict(data)
         with self.session() as session, session.begin():
             children = self._build_children(session, spec, data)
@@ -276,6 +284,7 @@ class RecordOps:
         """Correct fields of a record; status and deadlines change only through workflow actions."""
         spec = kind_spec(kind)
         self.require(spec.perm, f"修改{spec.label}")
+        self.require_read(spec)
         with self.session() as session, session.begin():
             rec = self._load(session, spec, ident)
             if rec.voided:
@@ -313,6 +322,7 @@ class RecordOps:
         """Void (作废) a record with a reason; it stays stored and syncs as a tombstone."""
         spec = kind_spec(kind)
         self.require(Perm.REVIEW, f"作废{spec.label}")
+        self.require_read(spec)
         reason = _void_reason(reason)
         with self.session() as session, session.begin():
             rec = self._load(session, spec, ident)
@@ -346,6 +356,7 @@ class RecordOps:
             raise TransitionError(f"{spec.label}没有办理流程")
         step = spec.workflow.get(action)
         self.require(step.perm, step.label)
+        self.require_read(spec)
         with self.session() as session, session.begin():
             rec = self._load(session, spec, ident)
             if rec.voided:
@@ -380,17 +391,20 @@ class RecordOps:
             raise DomainError(f"{spec.label}没有“{key}”子表，可用：{valid}")
         child = spec.children[key]
         self.require(spec.perm, f"登记{child.label}")
+        self.require_read(spec)
         with self.session() as session, session.begin():
             rec = self._load(session, spec, ident)
             if rec.voided:
                 raise TransitionError(f"{spec.label}“{ident}”已作废")
-            if key == "visits" and rec.status not in wf.DISPUTE_VISIT_STATES:
+            if kind == "dispute" and key == "visits" and rec.status not in wf.DISPUTE_VISIT_STATES:
                 raise TransitionError("调解成功后才能登记回访")
-            if key == "progress" and rec.status not in wf.PACKAGE_PROGRESS_STATES:
+            if kind == "package" and key == "progress" and rec.status not in wf.PACKAGE_PROGRESS_STATES:
                 raise TransitionError("已销号的包案不能再登记进展")
-            values = self._child_values(session, child, dict(data))
+            values = self._child_values(session, child, dict(data), spec=spec, parent=rec)
             row = self._add_child_row(session, child, rec.id, values)
-            if key == "visits":
+            if spec.child_added is not None:
+                spec.child_added(self, session, rec, key, values)
+            elif kind == "dispute" and key == "visits":
                 before = to_row(rec)
                 if values.get("performance_status"):
                     rec.performance_status = values["performance_status"]
@@ -399,7 +413,7 @@ class RecordOps:
                 session.add(rec)
                 self._event(session, kind, rec.id, "visit", values["visit_date"], "回访")
                 self._audit(session, "visit", kind, rec, before)
-            elif key == "progress":
+            elif kind == "package" and key == "progress":
                 self._event(session, kind, rec.id, "progress", values["entry_date"], values["content"][:100])
         return row
 
@@ -410,6 +424,7 @@ class RecordOps:
         if child is None:
             raise DomainError(f"{spec.label}没有“{key}”子表")
         self.require(spec.perm, f"作废{child.label}")
+        self.require_read(spec)
         reason = _void_reason(reason)
         with self.session() as session, session.begin():
             row: Any = session.get(child.model, child_id)

@@ -39,7 +39,7 @@ from ..store.audit import AuditProblem
 from ..store.rowhash import BATCH_ACTIONS, batch_parts, is_row_image
 from ..store.serialize import canonical_json, content_columns
 from .bulk import _utc_text
-from .kinds import KINDS
+from .kinds import KINDS, REGISTERED_KINDS
 
 BATCH_ROWS = 2000  # rows read per query
 IN_LIMIT = 500  # ids per IN (...) lookup
@@ -50,6 +50,9 @@ CHECKED: tuple[type[SQLModel], ...] = (
     m.Mediator, m.Petition, m.Dispute, m.DisputeParty, m.DisputeVisit, m.CasePackage, m.PackageLink,
     m.PackageProgress, m.VolunteerTeam, m.Volunteer, m.TeamMember, m.Activity, m.ActivityParticipant,
     m.DispatchItem, m.Attachment,
+    # The kinds added through the registry (zongzhi_desktop/kinds): their records and child rows.
+    *(model for k in REGISTERED_KINDS
+      for model in (KINDS[k].model, *(child.model for child in KINDS[k].children.values()))),
 )
 _NAMED_BY = {m.Township: "name", m.Village: "name", m.Grid: "name", m.Department: "name",
              m.MediationCommittee: "name", m.VolunteerTeam: "name", m.User: "username"}

@@ -27,6 +27,13 @@ TODO_LIMIT = 20  # rows per group
 TITLE_COLUMN = {"petition": "petitioner_name", "dispute": "title", "package": "title", "dispatch": "title"}
 
 
+def title_column(kind: str) -> str:
+    """The list column that names a record of `kind` (a registered kind: its KindSpec's title field)."""
+    from .kinds import KINDS
+
+    return TITLE_COLUMN.get(kind) or KINDS[kind].title_field
+
+
 @dataclass(frozen=True)
 class TodoItem:
     """One thing to do. `kind`/`record_id` name the record (or the sheet), `action` the step to open."""
@@ -95,6 +102,8 @@ def _clerk_items(svc: Services) -> list[TodoItem]:
                         ("due_soon", lambda k: ListQuery(k, due_within=Lister.DUE_SOON_DAYS, sort="next_deadline",
                                                          descending=False))):
         for kind in DEADLINE_KINDS:
+            if not svc.may_read(kind):
+                continue  # a register the user is not granted: not even its names here
             index = {c.key: i for i, c in enumerate(list_spec(kind).columns)}
 
             def cell(cells: list[str], key: str, index: dict[str, int] = index) -> str:
@@ -103,7 +112,7 @@ def _clerk_items(svc: Services) -> list[TodoItem]:
             for row in lister.page(make(kind), 0, TODO_LIMIT):
                 due = cell(row.cells, "next_deadline")
                 out.append(TodoItem(group, kind, row.id, "　".join(
-                    c for c in (cell(row.cells, "serial"), cell(row.cells, TITLE_COLUMN[kind])) if c),
+                    c for c in (cell(row.cells, "serial"), cell(row.cells, title_column(kind))) if c),
                     due=date.fromisoformat(due) if len(due) == 10 else None))
     return out
 

@@ -27,11 +27,12 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.compiler import compiles
 
 from ..domain import history as h
 from ..domain import models as m
-from ..domain.deadlines import DISPUTE_WINDOW_SETTINGS, DeadlinePolicy, DeadlineRule
+from ..domain.deadlines import CADENCE_PREFIX, DISPUTE_WINDOW_SETTINGS, DeadlinePolicy, DeadlineRule
 from ..domain.workflows import WORKFLOWS
 
 T_SPAN: Table = m.StatusSpan.__table__  # type: ignore[attr-defined]
@@ -42,6 +43,17 @@ KIND_TABLES: dict[str, Table] = {
     "package": m.CasePackage.__table__,  # type: ignore[attr-defined]
     "dispatch": m.DispatchItem.__table__,  # type: ignore[attr-defined]
 }
+
+
+def _add_registered_kinds() -> None:
+    """The record tables of the kinds added through the registry (zongzhi_desktop/kinds)."""
+    from ..kinds import parts
+
+    for part in parts("domain"):
+        KIND_TABLES[part.NAME] = part.MODEL.__table__
+
+
+_add_registered_kinds()
 TABLE_KINDS: dict[str, str] = {t.name: kind for kind, t in KIND_TABLES.items()}
 BATCH = 500
 
@@ -52,10 +64,13 @@ def policy_of(conn: Connection) -> DeadlinePolicy:
     rule = conn.execute(select(st.c.value).where(st.c.key == "deadline_rule")).scalar_one_or_none()
     days = conn.execute(select(ht.c.day, ht.c.is_workday)).all()
     windows = dict(conn.execute(select(st.c.key, st.c.value).where(st.c.key.in_(tuple(DISPUTE_WINDOW_SETTINGS)))).all())
+    cadences = conn.execute(select(st.c.key, st.c.value).where(st.c.key.startswith(CADENCE_PREFIX))
+                            .order_by(st.c.key)).all()
     return DeadlinePolicy(rule=DeadlineRule(rule) if rule else DeadlineRule.CALENDAR,
                           holidays=frozenset(d for d, w in days if not w),
                           workdays=frozenset(d for d, w in days if w),
-                          **DeadlinePolicy.windows_from_settings(windows))
+                          **DeadlinePolicy.windows_from_settings(windows),
+                          cadences=tuple((k[len(CADENCE_PREFIX):], v) for k, v in cadences))
 
 
 def _chunks(ids: list[str]) -> Iterator[list[str]]:
@@ -67,7 +82,8 @@ def _reflected(conn: Connection) -> dict[str, Table]:
     """The tables as the database has them now (a migration runs before later model changes)."""
     md = MetaData()
     names = {**{k: t.name for k, t in KIND_TABLES.items()}, "event": "workflow_event"}
-    return {k: Table(name, md, autoload_with=conn) for k, name in names.items()}
+    present = set(sa_inspect(conn).get_table_names())  # a kind added by a later migration is not there yet
+    return {k: Table(name, md, autoload_with=conn) for k, name in names.items() if name in present}
 
 
 def compute(conn: Connection, kind: str, ids: Iterable[str], policy: DeadlinePolicy,
@@ -126,6 +142,8 @@ def rebuild_all(conn: Connection, kinds: Iterable[str] = tuple(KIND_TABLES), *, 
     tables = _reflected(conn) if reflect else None
     n = 0
     for kind in kinds:
+        if tables is not None and kind not in tables:
+            continue  # its table comes with a later migration
         t = (tables or KIND_TABLES)[kind]
         conn.execute(delete(T_SPAN).where(T_SPAN.c.record_kind == kind))
         ids = [r for (r,) in conn.execute(select(t.c.id))]
@@ -145,6 +163,8 @@ def backfill_missing(conn: Connection) -> int:
     span = T_SPAN  # its columns are as 0009 made them (later migrations changed only its indexes)
     n = 0
     for kind in KIND_TABLES:
+        if kind not in tables:
+            continue  # its table comes with a later migration
         t = tables[kind]
         missing = [r for (r,) in conn.execute(
             select(t.c.id).where(~select(span.c.id).where(span.c.record_id == t.c.id).exists()))]

@@ -38,15 +38,15 @@ from ..services.dashboard import (
     Figure,
     build_dashboard,
 )
+from ..services.kinds import REGISTERED_KINDS
 from ..services.listing import Lister, ListRow, list_spec
-from ..services.todo import TodoItem, todo_for
+from ..services.todo import TodoItem, title_column, todo_for
 from .chart import WeeklyChart
 from .errors import show_domain_error, show_unexpected_error
 from .icons import icon
 from .list_model import DUE_SOON_BG, OVERDUE_BG
 from .runner import Operation, OperationRunner, Progress
 
-TITLE_COLUMN = {"petition": "petitioner_name", "dispute": "title", "package": "title", "dispatch": "title"}
 GRID_KINDS = ("petition", "dispute", "package", "dispatch", "activity")
 GRID_KEYS = ("new_today", "resolved_today", "open", "overdue", "due_soon")
 
@@ -140,7 +140,8 @@ class DashboardPage(QWidget):
             h = QLabel(text)
             h.setStyleSheet("color: #5a6270;")
             grid.addWidget(h, 0, c, alignment=Qt.AlignmentFlag.AlignCenter)
-        for r, kind in enumerate(GRID_KINDS, start=1):
+        registered = tuple(k for k in REGISTERED_KINDS if self.services.may_read(k))
+        for r, kind in enumerate((*GRID_KINDS, *registered), start=1):
             grid.addWidget(QLabel(kind_label(kind)), r, 0)
             for c, key in enumerate(GRID_KEYS, start=1):
                 applies = (key == "new_today" and kind in NEW_KINDS) or (key != "new_today" and kind in DEADLINE_KINDS)
@@ -367,7 +368,7 @@ class DashboardPage(QWidget):
         table.setUpdatesEnabled(False)
         table.setRowCount(len(rows))
         for r, dr in enumerate(rows):
-            vals = self._cells(dr.kind, dr.row, ("serial", TITLE_COLUMN[dr.kind], "status", "next_deadline",
+            vals = self._cells(dr.kind, dr.row, ("serial", title_column(dr.kind), "status", "next_deadline",
                                                  "days_left"))
             self._set_row(table, r, [kind_label(dr.kind), *vals], dr.kind, dr.row.id, dr.row.deadline_state)
         table.resizeColumnsToContents()

@@ -37,6 +37,17 @@ NAMES = {
 }
 
 
+def _add_registered_kinds() -> None:
+    """The icons of the kinds added through the registry (zongzhi_desktop/kinds), by kind name."""
+    from ..kinds import parts
+
+    for part in parts("ui"):
+        NAMES[part.NAME] = part.ICON
+
+
+_add_registered_kinds()
+
+
 # The one icon font the window uses. Only it is loaded (qtawesome's own `qta.icon` opens all twelve
 # bundled fonts), so the desktop build ships just this font (build.spec reads ICON_FONT_PREFIX).
 ICON_FONT_PREFIX = "fa5s"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..domain.formatting import time_text
 from ..domain.roles import ROLE_LABELS, Role
 from ..services import Services
+from ..services.kinds import REGISTERED_KINDS
 from ..services.listing import CELL_WORDS, Lister, ListQuery
 from ..store.engine import connect_file, dbapi_module
 from . import pinyin_search
@@ -51,7 +52,18 @@ LIST_PAGE_OF_KIND = {"petition": "petition", "dispute": "dispute", "package": "p
                      "team": "volunteer", "volunteer": "volunteer", "activity": "volunteer"}
 
 
-def page_titles() -> list[tuple[str, str, str]]:
+def registered_pages(services: Services | None) -> list[tuple[str, str, str]]:
+    """The navigation entries of the kinds added through the registry (zongzhi_desktop/kinds) that
+    `services`' user may read (none without services: the county window)."""
+    from ..kinds import parts
+
+    if services is None:
+        return []
+    return [(part.NAME, part.NAME, QCoreApplication.translate("MainWindow", part.NAV_LABEL))
+            for part in parts("ui") if services.may_read(part.NAME)]
+
+
+def page_titles(services: Services | None = None) -> list[tuple[str, str, str]]:
     """(key, icon name, translated label) of every navigation entry, in order."""
     return [
         ("home", "home", QCoreApplication.translate("MainWindow", "首页")),
@@ -60,6 +72,7 @@ def page_titles() -> list[tuple[str, str, str]]:
         ("package", "package", QCoreApplication.translate("MainWindow", "领导包案")),
         ("volunteer", "volunteer", QCoreApplication.translate("MainWindow", "志愿服务")),
         ("dispatch", "dispatch", QCoreApplication.translate("MainWindow", "调度事项")),
+        *registered_pages(services),
         ("reports", "reports", QCoreApplication.translate("MainWindow", "报表")),
         ("sync", "sync", QCoreApplication.translate("MainWindow", "同步")),
         ("settings", "settings", QCoreApplication.translate("MainWindow", "设置")),
@@ -163,7 +176,7 @@ class MainWindow(QMainWindow):
 
     def page_titles(self) -> list[tuple[str, str, str]]:
         """The navigation entries (the county window, ui/county_window.py, has its own)."""
-        return page_titles()
+        return page_titles(self.services)
 
     def apply_icons(self) -> None:
         """Load qtawesome and give the navigation and every built page its icons."""
@@ -321,7 +334,7 @@ class MainWindow(QMainWindow):
             dash.open_sheet.connect(self.open_sheet)
             self.state.restore_splitter(dash.splitter, "dashboard")
             return dash
-        if key in ("petition", "dispute", "package", "dispatch"):
+        if key in ("petition", "dispute", "package", "dispatch", *REGISTERED_KINDS):
             return self._list_page(key)
         if key == "volunteer":
             return VolunteerPage({k: self._list_page(k) for k in VOLUNTEER_KINDS})
@@ -358,7 +371,7 @@ class MainWindow(QMainWindow):
 
     def list_page(self, kind: str) -> RecordListPage:
         """The list page of a kind, shown."""
-        key = LIST_PAGE_OF_KIND[kind]
+        key = LIST_PAGE_OF_KIND.get(kind, kind)  # a kind added through the registry is its own page
         page = self.navigate(key)
         if isinstance(page, VolunteerPage):
             return page.show_kind(kind)

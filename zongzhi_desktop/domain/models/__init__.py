@@ -1,4 +1,10 @@
-"""All SQLModel tables. Importing this package registers them on SQLModel.metadata."""
+"""All SQLModel tables. Importing this package registers them on SQLModel.metadata.
+
+The tables of a kind added through the registry (zongzhi_desktop/kinds) live in their own module
+here and are imported by `_import_the_rest` without being named in this file."""
+
+import importlib
+import pkgutil
 
 from . import sync  # noqa: F401  (sync bookkeeping tables; they do not travel in bundles)
 from .attachment import Attachment, AttachmentContent
@@ -66,6 +72,17 @@ SYNCED_MODELS: tuple[type[Record], ...] = (
     Attachment,
     AttachmentContent,
 )
+
+
+
+def _import_the_rest() -> None:
+    """Import every other module of this package, so each table is on the metadata (Alembic's
+    comparison, create_all) whichever part of the program runs first."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+_import_the_rest()
 
 __all__ = [
     "GENESIS_HASH",

@@ -1,0 +1,1 @@
+"""重点人员 (key persons): the fifth record kind, added through the registry (kinds/__init__.py)."""
