@@ -144,6 +144,7 @@ class Oracle:
             rows = [dict(r) for r in con.execute(f"SELECT * FROM {table}")]
             self.rows[kind] = [r for r in rows if not r["voided"]
                                and (townships is None or kind in ("participant", "progress") or r["township_code"] in townships)]
+        self.key_persons = KeyPersons(db, townships)
         self.events: dict[str, list[dict[str, Any]]] = {}
         for e in con.execute("SELECT * FROM workflow_event WHERE voided = 0"):
             self.events.setdefault(e["record_id"], []).append(dict(e))
@@ -324,9 +325,88 @@ def expected_rate_refs(o: Oracle, key: str, code: str) -> tuple[dict[str, set[st
     return o.rate_refs(base, period, w)
 
 
+# 重点人员 visit cadence (days in the first year after registration, days after), as docs/figures.md
+# and the settings page describe it; a setting `cadence.<code>` ("N" or "N/M") overrides it.
+KP_CADENCE = {"mental_disorder": (30, 30), "released_prisoner": (90, 180), "threat_society": (30, 30),
+              "extreme_behaviour": (30, 30), "domestic_violence": (30, 60), "petition_key": (30, 60)}
+KP_RISK = {"low": 0, "medium": 1, "high": 2}
+
+
+class KeyPersons:
+    """The 重点人员 figures recomputed from the raw rows of key_person, key_person_visit, the
+    register's workflow events and the settings (calendar days only)."""
+
+    def __init__(self, db: Path, townships: list[str] | None) -> None:
+        con = sqlite3.connect(db)
+        con.row_factory = sqlite3.Row
+        settings = {r["key"]: r["value"] for r in con.execute("SELECT key, value FROM setting")}
+        assert settings.get("deadline_rule", "calendar") == "calendar", "the oracle counts calendar days only"
+        self.cadence = dict(KP_CADENCE)
+        for k, v in settings.items():
+            if k.startswith("cadence."):
+                parts = [int(x) for x in v.split("/")]
+                self.cadence[k[8:]] = (parts[0], parts[-1])
+        self.people = [dict(r) for r in con.execute("SELECT * FROM key_person WHERE voided = 0")
+                       if townships is None or r["township_code"] in townships]
+        alive = {p["id"] for p in self.people}
+        self.visits = [dict(r) for r in con.execute("SELECT * FROM key_person_visit WHERE voided = 0")
+                       if r["key_person_id"] in alive]
+        self.steps: dict[str, list[tuple[str, str, str]]] = {}
+        for e in con.execute("SELECT record_id, event_date, created_at, action FROM workflow_event "
+                             "WHERE voided = 0 AND action IN ('release', 'resume') ORDER BY event_date, created_at"):
+            self.steps.setdefault(e["record_id"], []).append((e["event_date"], e["created_at"], e["action"]))
+        con.close()
+
+    def managed_on(self, p: dict[str, Any], a: str) -> bool:
+        if p["registered_date"] > a:
+            return False
+        state = "managed"
+        for day, _at, action in self.steps.get(p["id"], []):
+            if day <= a:
+                state = "released" if action == "release" else "managed"
+        return state == "managed"
+
+    def late_on(self, p: dict[str, Any], a: str) -> bool:
+        days = [v["visit_date"] for v in self.visits if v["key_person_id"] == p["id"] and v["visit_date"] <= a]
+        start = max(days) if days else p["registered_date"]
+        first, later = self.cadence.get(p["category"], (90, 90))
+        in_first_year = date.fromisoformat(start) < date.fromisoformat(p["registered_date"]) + timedelta(days=365)
+        return _plus(start, first if in_first_year else later) < a
+
+    def count(self, figure: str, s: str, e: str, a: str, dim: tuple[str, Any] | None) -> int:
+        col = {"category": "category", "village": "village_id", "township": "township_code"}
+        people = {p["id"]: p for p in self.people}
+
+        def keep(p: dict[str, Any]) -> bool:
+            if dim is None:
+                return True
+            want = None if dim[1] == "-" else dim[1]
+            return p[col[dim[0]]] == want
+
+        if figure == "managed":
+            return sum(1 for p in self.people if keep(p) and self.managed_on(p, a))
+        if figure == "overdue":
+            return sum(1 for p in self.people if keep(p) and self.managed_on(p, a) and self.late_on(p, a))
+        if figure == "new":
+            return sum(1 for p in self.people if keep(p) and s <= p["registered_date"] <= e)
+        if figure == "released":
+            return sum(1 for p in self.people if keep(p) and p["released_date"] and s <= p["released_date"] <= e)
+        visits = [v for v in self.visits if s <= v["visit_date"] <= e and keep(people[v["key_person_id"]])]
+        if figure == "visits":
+            return len(visits)
+        assert figure == "risk_up", figure
+        return sum(1 for v in visits if v["risk_before"] is not None and v["risk_after"] is not None
+                   and KP_RISK[v["risk_after"]] > KP_RISK[v["risk_before"]])
+
+
 def expected(o: Oracle, key: str, code: str) -> tuple[Any, str | None, dict[str, set[str]] | None]:
     """(value, text, refs) the oracle expects for one report value key of a sheet for `code`."""
     base, _, qual = key.partition("|")
+    if base.startswith("keyperson."):
+        s, e = period_range(code)
+        dim = (qual.split("=", 1)[0], qual.split("=", 1)[1]) if qual else None
+        n = o.key_persons.count(base[10:], s, e, o.as_at(e), dim)
+        return n, str(n), None
     period = code
     where: dict[str, Any] | None = None
     dim: tuple[str, Any] | None = None

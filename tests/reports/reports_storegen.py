@@ -236,6 +236,29 @@ class Gen:
             data["village_id"] = self.rnd.choice(self.villages)
         return self.svc.create("activity", data).record.id
 
+    def keyperson(self, workers: list[str]) -> str:
+        """A key person (重点人员) with visits at about the cadence, some late, some raising the risk;
+        some released, some of those resumed."""
+        categories = list(self.svc.codes["key_person_category"].items)
+        registered = self.day()
+        rec = self.svc.create("keyperson", {
+            "name": self.name(), "village_id": self.rnd.choice(self.villages),
+            "category": self.rnd.choice(categories), "risk_level": self.rnd.choice(["low", "medium", "high"]),
+            "grid_worker_id": self.rnd.choice(workers), "registered_date": registered}).record
+        day = registered
+        released = False
+        while (day := self.after(day, 10, 75)) is not None:
+            if not released and self.rnd.random() < 0.08:
+                released = self.act("keyperson", rec.id, "release", {
+                    "released_date": day, "release_reason": "稳控期满", "release_approver": "李主任"})
+            elif released and self.rnd.random() < 0.3:
+                released = not self.act("keyperson", rec.id, "resume", {"resume_date": day, "resume_reason": "复发"})
+            elif not released:
+                self.svc.add_child("keyperson", rec.id, "visits", {
+                    "visit_date": day, "visitor": "网格员", "situation": "走访",
+                    "risk_after": self.rnd.choice([None, "low", "medium", "high"])})
+        return rec.id
+
     def fill(self, n: int) -> dict[str, list[str]]:
         """About n records of each main kind; a few of each voided."""
         self.reference()
@@ -248,6 +271,14 @@ class Gen:
             ids["dispatch"].append(self.dispatch())
             links = [("petition", self.rnd.choice(ids["petition"]))] if ids["petition"] else []
             ids["package"].append(self.package(links))
+        # 重点人员 (the register needs the grant; one category with its own cadence setting).
+        self.svc.set_grant(self.svc.actor.username, "view_keyperson", True)
+        self.svc.set_setting("cadence.alone", "20/40")
+        grid = self.svc.create("grid", {"village_id": self.villages[0], "name": "第一网格"}).record.id
+        workers = [self.svc.create("grid_worker", {"grid_id": grid, "name": w}).record.id for w in ("甲网格", "乙网格")]
+        main, self.rnd = self.rnd, random.Random(18)  # the other kinds' data stays as it was
+        ids["keyperson"] = [self.keyperson(workers) for _ in range(max(1, n // 2))]
+        self.rnd = main
         for kind, rows in ids.items():
             for rid in self.rnd.sample(rows, max(1, len(rows) // 12)):
                 self.svc.void(kind, rid, "录入错误")

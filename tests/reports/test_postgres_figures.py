@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from zongzhi_desktop.domain import models as m
+from zongzhi_desktop.domain.models.keyperson import KeyPerson, KeyPersonLink, KeyPersonVisit
 from zongzhi_desktop.reports import service as rs
 from zongzhi_desktop.reports.periods import parse_period
 from zongzhi_desktop.reports.sheets import build_sheet
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.postgres
 PG_ADMIN_URL = os.environ.get("ZONGZHI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 TABLES = (m.Township, m.Village, m.Grid, m.Department, m.Leader, m.MediationCommittee, m.Mediator, m.Petition,
           m.Dispute, m.CasePackage, m.PackageProgress, m.DispatchItem, m.VolunteerTeam, m.Volunteer, m.Activity,
-          m.ActivityParticipant, m.WorkflowEvent)
+          m.ActivityParticipant, m.WorkflowEvent, m.GridWorker, KeyPerson, KeyPersonVisit, KeyPersonLink)
 
 
 @pytest.fixture
@@ -52,6 +53,9 @@ def test_sheets_on_postgres_equal_sqlite(gen_svc: Services, pg_url: str, tmp_pat
                 rows = [dict(r._mapping) for r in src.execute(select(t).order_by(t.c.created_at))]
                 for row in rows:  # one by one: petitions refer to earlier petitions (重复访)
                     dst.execute(t.insert().values(**row))
+            st = m.Setting.__table__  # type: ignore[attr-defined]
+            for row in src.execute(select(st).where(st.c.key.startswith("cadence."))):  # 重点人员 visit cadence
+                dst.execute(st.insert().values(**dict(row._mapping)))
             # The status history is derived: rebuilt from the copied events on PostgreSQL itself.
             status_history.rebuild_all(dst)
         for kind, code in (("weekly", "2026-W47"), ("monthly", "2026-11"), ("quarterly", "2026-Q4")):

@@ -171,7 +171,10 @@ class Report:
     def clickable(self, cell: Cell) -> bool:
         """Whether a click on the cell opens records (known without fetching any ids)."""
         if cell.value and cell.value in self.values:
-            return self.values[cell.value].records() > 0
+            v = self.values[cell.value]
+            # A count with no way to its records (a restricted register's) is printed, not opened.
+            openable = v.query is not None or v.refs is not None or v.den_refs is not None
+            return openable and v.records() > 0
         return bool(cell.refs and any(cell.refs.values()))
 
     def tables(self) -> list[Table]:

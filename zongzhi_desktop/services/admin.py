@@ -415,6 +415,8 @@ class AdminOps:
                     session.flush()
                     audit.append(session, username=self.actor.username, action="cadence", record_kind=part.NAME,
                                  record_id=rec.id, before=before, after=to_row(rec), stamp=rec)
+            if rows:
+                status_history.rebuild(session.connection(), part.NAME, [r.id for r in rows], policy)
 
     def set_holiday(self: Services, day: date, *, is_workday: bool = False, name: str = "", remove: bool = False) -> None:
         """Add, change or remove a holiday / make-up working day in the deadline calendar."""

@@ -46,6 +46,8 @@ class KindSpec:
     check: Callable[[Any], None] | None = None
     child_values: Callable[..., dict[str, Any]] | None = None
     child_added: Callable[..., None] | None = None
+    # child_open(rec, key): whether a child row may be added to `rec` now (the window's buttons).
+    child_open: Callable[[Any, str], bool] | None = None
 
 
 KINDS: dict[str, KindSpec] = {}

@@ -567,6 +567,8 @@ class RecordDetailDialog(QDialog):
     def _child_allowed(self, key: str, rec: Any) -> bool:
         if not self._may_enter():
             return False
+        if self.spec.child_open is not None:  # a kind added through the registry says itself
+            return self.spec.child_open(rec, key)
         if key == "visits":
             return rec.status in wf.DISPUTE_VISIT_STATES
         if key == "progress":
@@ -608,7 +610,9 @@ class RecordDetailDialog(QDialog):
                       "links": self.tr("关联案件"), "participants": self.tr("添加参与志愿者"), "teams": self.tr("加入队伍")}
         for key in self.spec.children:
             if self._child_allowed(key, rec):
-                self._button(f"child_{key}", add_labels.get(key, key), lambda _=False, k=key: self.add_child(k))
+                label = (self.tr("登记{label}").format(label=t(self.spec.children[key].label))
+                         if self.spec.child_open is not None else add_labels.get(key, key))
+                self._button(f"child_{key}", label, lambda _=False, k=key: self.add_child(k))
                 self.buttons[f"child_{key}"].setToolTip(self.tr("快捷键 {key}").format(key=CHILD_SHORTCUTS[key]))
         self.actions_bar.addStretch(1)
         if self._may_enter() and self.kind in RECORD_KINDS:

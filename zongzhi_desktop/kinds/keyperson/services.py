@@ -58,7 +58,13 @@ def _child_added(services: Services, session: Session, rec: Any, key: str, value
     services._touch(rec)
     session.add(rec)
     services._event(session, d.NAME, rec.id, "visit", visit_date, "走访")
+    services._spans(session, d.NAME, rec)  # the status history carries the deadline now in force
     services._audit(session, "visit", d.NAME, rec, before)
+
+
+def _child_open(rec: Any, key: str) -> bool:
+    """Visits only while in management; links at any time."""
+    return key != "visits" or rec.status == "managed"
 
 
 SPEC = KindSpec(
@@ -68,6 +74,6 @@ SPEC = KindSpec(
         "links": ChildSpec("links", d.LINK_MODEL, d.LINK_FIELDS, "key_person_id", "关联案件"),
     },
     searchable=("name", "id_number", "phone", "address", "measures"),
-    read_grant=d.GRANT, check=_check, child_values=_child_values, child_added=_child_added,
+    read_grant=d.GRANT, check=_check, child_values=_child_values, child_added=_child_added, child_open=_child_open,
 )
 GRANT, GRANT_LABEL = d.GRANT, d.GRANT_LABEL
