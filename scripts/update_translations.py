@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/update_translations.py
 
-1. pyside6-lupdate collects every tr()/translate()/QT_TRANSLATE_NOOP string of zongzhi_desktop/ui
-   and services/listing.py into zongzhi_desktop/assets/i18n/zongzhi_en.ts (existing translations are kept;
+1. pyside6-lupdate collects every tr()/translate()/QT_TRANSLATE_NOOP string of zongzhi_desktop/ui,
+   services/listing.py and the kinds' packages (zongzhi_desktop/kinds) into zongzhi_desktop/assets/i18n/zongzhi_en.ts (existing translations are kept;
    strings no longer in the code are dropped).
 2. pyside6-lrelease compiles it to zongzhi_desktop/assets/i18n/zongzhi_en.qm, which the app loads for --lang en.
 
@@ -26,7 +26,9 @@ BIN = Path(sys.executable).parent
 
 def sources() -> list[Path]:
     files = sorted((ROOT / "zongzhi_desktop" / "ui").rglob("*.py"))
-    return [*files, ROOT / "zongzhi_desktop" / "services" / "listing.py"]
+    # The kinds added through the registry carry their own list labels and navigation entry.
+    kinds = sorted((ROOT / "zongzhi_desktop" / "kinds").rglob("*.py"))
+    return [*files, ROOT / "zongzhi_desktop" / "services" / "listing.py", *kinds]
 
 
 def lupdate(ts: Path, files: list[Path]) -> None:

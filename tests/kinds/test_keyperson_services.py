@@ -158,3 +158,26 @@ def test_voided_by_a_reviewer_and_kept(admin: Services, village: str, granted) -
     assert rec.id not in {r.id for r in clerk.list_records(KIND)}
     assert clerk.get(KIND, rec.id).void_reason == "重复登记"
     assert all(item.id != rec.id for item in clerk.due(within=365))
+
+
+def test_a_petition_naming_a_key_person_is_pointed_out_only_to_granted_users(admin: Services, village: str,
+                                                                            granted) -> None:
+    from zongzhi_desktop.kinds.keyperson.services import suggested_links
+
+    clerk, _ = granted
+    person = clerk.create(KIND, _person(village)).record
+    petition = {"received_date": "2026-11-18", "form": "来访", "petitioner_name": "张三",
+                "id_number": "330825198503120017", "category": "申诉求决类", "request": "要求解决宅基地纠纷"}
+    result = clerk.create("petition", petition)
+    assert any(person.serial in w and "重点人员" in w for w in result.warnings)
+    dispute = clerk.create("dispute", {"title": "宅基地纠纷", "found_date": "2026-11-19", "source": "主动调解", "type": "其他",
+                                       "parties": [{"name": "张三", "role": "申请人", "id_number": "330825198503120017"}]})
+    assert any(person.serial in w for w in dispute.warnings)
+    other = admin  # not granted: not told
+    assert not any("重点人员" in w for w in other.create("petition", {**petition, "received_date": "2026-11-19"}).warnings)
+    suggested = suggested_links(clerk, person.id)
+    assert {k for k, _id, _s in suggested} == {"petition", "dispute"} and len(suggested) == 3
+    clerk.add_child(KIND, person.id, "links", {"record_kind": "petition", "record_id": result.record.serial})
+    assert result.record.id not in {rid for _k, rid, _s in suggested_links(clerk, person.id)}
+    with pytest.raises(PermissionDenied):
+        suggested_links(other, person.id)

@@ -13,6 +13,7 @@ import pytest
 from forms_helpers import choose, fill, pick_ref, seed_reference, when_modal
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from zongzhi_desktop.services import Actor, Services
 from zongzhi_desktop.ui.detail import RecordDetailDialog, StepDialog
@@ -46,6 +47,9 @@ def _click_nav(qtbot: Any, w: Any, key: str) -> None:
 def _grab(widget: Any, name: str) -> None:
     out = os.environ.get("ZONGZHI_SCREENSHOTS")
     if out:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()  # laid out and painted as on screen
         Path(out).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(out) / name))
 
@@ -92,8 +96,14 @@ def test_register_visit_and_release_in_the_window(qtbot: Any, admin: Services, r
     rec = clerk.get(KIND, saved[0])
     assert rec.next_deadline == date(2026, 10, 31)  # every 30 days: overdue on 2026-11-20
 
+    petition = clerk.create("petition", {"received_date": "2026-11-18", "form": "来访", "petitioner_name": "钱七",
+                                         "id_number": "11010519491231002X", "category": "申诉求决类",
+                                         "request": "要求解决低保问题"})
+    assert any("重点人员" in warning for warning in petition.warnings)
     detail = w.open_record(KIND, saved[0])
     assert isinstance(detail, RecordDetailDialog)
+    extra = detail.findChild(QLabel, "detail_extra")
+    assert extra.isVisible() and petition.record.serial in extra.text()
     assert "child_visits" in detail.buttons and detail.buttons["child_visits"].text() == "登记走访记录"
     assert detail.action_names() == []  # release is a leader's step
 
@@ -133,3 +143,28 @@ def test_register_visit_and_release_in_the_window(qtbot: Any, admin: Services, r
     assert clerk.get(KIND, saved[0]).status == "released"
     assert "child_visits" not in d2.buttons
     d2.close()
+
+
+def test_cadence_set_in_the_settings_page(qtbot: Any, admin: Services, ref: dict[str, str]) -> None:
+    from PySide6.QtWidgets import QLineEdit, QPushButton
+
+    from zongzhi_desktop.ui.settings_page import SettingsPage
+    from zongzhi_desktop.ui.state import UiState
+
+    admin.set_grant("clerk", "view_keyperson", True)
+    clerk = _as(admin, "clerk", "clerk")
+    person = clerk.create(KIND, {"name": "孙八", "village_id": ref["village_east"], "category": "独居老人（独）",
+                                 "risk_level": "低", "registered_date": "2026-10-02"}).record
+    assert person.next_deadline == date(2026, 12, 31)  # every 90 days by default
+    page = SettingsPage(admin, UiState(Path(admin.store.path).parent))
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.setCurrentWidget(page.rules)
+    edit = page.rules.findChild(QLineEdit, "cadence_alone")
+    assert edit.text() == "90"
+    fill(edit, "20/40")
+    qtbot.mouseClick(page.rules.findChild(QPushButton, "rules_save_cadence"), Qt.MouseButton.LeftButton)
+    assert admin.get_setting("cadence.alone") == "20/40"
+    assert clerk.get(KIND, person.id).next_deadline == date(2026, 10, 22)
+    _grab(page, "keyperson_cadence_settings.png")

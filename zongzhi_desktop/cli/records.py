@@ -407,7 +407,7 @@ def _print_detail(svc: Services, spec: KindSpec, d: dict[str, Any]) -> None:
     labels = _field_labels(spec)
     heading = d.get("serial") or d.get(spec.title_field) or d["id"]
     print(f"{spec.label} {heading}" + ("（已作废）" if d.get("voided") else ""))
-    rows = []
+    rows = [[label, text] for label, text in d.get("_extra", {}).items() if text]
     meta = ("revision", "created_by", "updated_by", "voided", "void_reason")
     order = [f.name for f in spec.fields] + ["status", "next_deadline"]
     order += [c for c in d if c not in order and c not in meta] + list(meta)

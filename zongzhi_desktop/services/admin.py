@@ -397,10 +397,10 @@ class AdminOps:
         self.invalidate_caches()
 
     def _refresh_cadence(self: Services, session: Any, code: str) -> None:
-        from ..store.status_history import policy_of
+        from ..store import status_history
         from .kinds import KINDS
 
-        policy = policy_of(session.connection())  # in this transaction: with the new setting
+        policy = status_history.policy_of(session.connection())  # in this transaction: with the new setting
         for part in _cadence_parts():
             spec = KINDS[part.NAME]
             model: Any = spec.model

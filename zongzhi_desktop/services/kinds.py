@@ -48,6 +48,11 @@ class KindSpec:
     child_added: Callable[..., None] | None = None
     # child_open(rec, key): whether a child row may be added to `rec` now (the window's buttons).
     child_open: Callable[[Any, str], bool] | None = None
+    # noticed(services, session, kind, rec, child values) -> warnings for the user who just stored
+    # a record of another kind (a petition naming the ID number of someone in the register).
+    noticed: Callable[..., list[str]] | None = None
+    # extra_detail(services, rec) -> {label: text}: more lines for the record's detail (suggestions…).
+    extra_detail: Callable[..., dict[str, str]] | None = None
 
 
 KINDS: dict[str, KindSpec] = {}

@@ -82,6 +82,7 @@ class ListSpec:
     type_table: str | None = None
     village_col: str | None = "village_id"
     has_risk: bool = False
+    homicide_filter: bool = True  # with has_risk: the 易引发命案 filter (a dispute column)
     like_columns: tuple[str, ...] = ()
     like_extra: tuple[str, ...] = ()  # "t.col IN (SELECT … WHERE x LIKE ?)" with one ? each
     # A page costs more than the rows it shows (a count per row over a large child table: the team

@@ -180,6 +180,8 @@ class QueryOps:
             labels["status"] = spec.workflow.states.get(row["status"], row["status"])
         row["_labels"] = labels
         row["_kind"] = kind
+        if spec.extra_detail is not None:
+            row["_extra"] = spec.extra_detail(self, rec)
         kids = self.children(kind, rec.id)
         for key, rows in kids.items():
             row[key] = [_mask_row(to_row(r), show) for r in rows]

@@ -248,6 +248,9 @@ class RecordOps:
                 self._event(session, kind, rec.id, "register", when, "登记")
                 self._spans(session, kind, rec)
             self._audit(session, "create", kind, rec, None)
+            for other in KINDS.values():  # what the kinds added through the registry note about it
+                if other.noticed is not None and other.name != kind:
+                    result.warnings += other.noticed(self, session, kind, rec, [v for _c, v in children])
         return result
 
     def _activity_defaults(self: Services, session: Session, rec: Any, children: list, result: CreateResult) -> None:

@@ -230,6 +230,12 @@ class RecordDetailDialog(QDialog):
         sub = QHBoxLayout()
         sub.addWidget(self.title_label, 1)
         sub.addWidget(self.deadline_label)
+        # Lines a kind added through the registry shows under the title (suggested links…).
+        self.extra_label = QLabel(self)
+        self.extra_label.setObjectName("detail_extra")
+        self.extra_label.setWordWrap(True)
+        self.extra_label.setStyleSheet("color: #1f5fa8;")
+        self.extra_label.setVisible(False)
 
         self.actions_bar = QHBoxLayout()
         self.actions_box = QFrame(self)
@@ -311,6 +317,7 @@ class RecordDetailDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addLayout(sub)
+        lay.addWidget(self.extra_label)
         lay.addWidget(self.tabs, 1)
         lay.addLayout(bottom)
         self.resize(1000, 680)
@@ -327,6 +334,10 @@ class RecordDetailDialog(QDialog):
         self.title_label.setText(title if serial else t(self.spec.label))
         self.setWindowTitle(self.tr("{label} {serial}").format(label=t(self.spec.label), serial=serial or title))
         self._header_status(rec)
+        extras = self.spec.extra_detail(self.services, rec) if self.spec.extra_detail is not None else {}
+        extra = "；".join(f"{t(label)}：{text}" for label, text in extras.items() if text)
+        self.extra_label.setText(extra)
+        self.extra_label.setVisible(bool(extra))
         self._build_info(rec)
         self._build_children()
         if self.spec.workflow is not None:
@@ -588,6 +599,7 @@ class RecordDetailDialog(QDialog):
     def _build_actions(self, rec: Any) -> None:
         for b in self.buttons.values():
             self.actions_bar.removeWidget(b)
+            b.hide()  # not painted in the frames before the deferred delete runs
             b.deleteLater()
         self.buttons = {}
         # Every step of the workflow has a fixed place (workflow order) and the shortcut Alt+<n>;

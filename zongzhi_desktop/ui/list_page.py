@@ -150,7 +150,8 @@ class RecordListPage(QWidget):
             for code, label in self.services.codes["risk_level"].items.items():
                 self.risk.addItem(self.tr("风险：{label}").format(label=label), code)
             filters.addWidget(self.risk)
-            filters.addWidget(self.homicide)
+            if spec.homicide_filter:
+                filters.addWidget(self.homicide)
         self.overdue = QCheckBox(self.tr("已逾期"))
         self.overdue.setObjectName("filter_overdue")
         # 7日内到期: open with its next deadline from today to today + 7 (with 已逾期: either).
@@ -270,7 +271,8 @@ class RecordListPage(QWidget):
         if self.spec.village_col:
             q = replace(q, village_id=self.village.currentData())
         if self.spec.has_risk:
-            q = replace(q, risk_level=self.risk.currentData(), homicide_risk=self.homicide.isChecked())
+            q = replace(q, risk_level=self.risk.currentData(),
+                        homicide_risk=self.spec.homicide_filter and self.homicide.isChecked())
         if self.spec.has_deadline:
             q = replace(q, overdue=self.overdue.isChecked())
             if self.due_soon.isChecked():

@@ -286,8 +286,8 @@ class MainWindow(QMainWindow):
 
     # -- navigation -----------------------------------------------------------------------------
     def _shortcuts(self) -> None:
-        for i, key in enumerate(self._keys[:9], start=1):
-            QShortcut(QKeySequence(f"Ctrl+{i}"), self, activated=lambda k=key: self.navigate(k))
+        for i, key in enumerate(self._keys[:10], start=1):  # Ctrl+1 … Ctrl+9, then Ctrl+0 for a tenth page
+            QShortcut(QKeySequence(f"Ctrl+{i % 10}"), self, activated=lambda k=key: self.navigate(k))
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_in_current_list)
 
     def page_keys(self) -> list[str]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -408,13 +409,28 @@ class RulesTab(QWidget):
         ll.addRow("", save_lock)
         password_box = self._password_box()
         windows_box = self._windows_box()
-        for box in (rule_box, windows_box, lock_box, password_box):
+        from ..kinds import parts
+
+        registered = [part.settings_box(self) for part in parts("ui")]  # the kinds' own rules
+        for box in (rule_box, windows_box, lock_box, password_box, *registered):
             box.setMaximumWidth(640)
-        layout = QVBoxLayout(self)
+        # The boxes scroll: with the kinds' own rules they grow past a 768-pixel screen.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("settings_rules_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         layout.addWidget(rule_box)
         layout.addWidget(windows_box)
         layout.addWidget(lock_box)
         layout.addWidget(password_box)
+        for box in registered:
+            layout.addWidget(box)
         layout.addStretch(1)
 
     def _password_box(self) -> QGroupBox:

@@ -1269,6 +1269,10 @@ Save your work and close the program; at the next start it will offer to restore
         <source>注销当前用户，回到登录窗口（{key}）</source>
         <translation>Sign out and return to sign-in ({key})</translation>
     </message>
+    <message>
+        <source>重点人员</source>
+        <translation>Key persons</translation>
+    </message>
 </context>
 <context>
     <name>NewUserDialog</name>
@@ -4157,6 +4161,110 @@ Enter the password of {user} to continue.</translation>
         <source>开展了什么活动、服务了哪些群众；活动照片保存后在“附件”页添加</source>
         <translation>What was done and for whom; add the activity photos in the Attachments tab after saving</translation>
     </message>
+    <message>
+        <source>人员类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>列管与稳控</source>
+        <translation>Management and stability</translation>
+    </message>
+    <message>
+        <source>列管日期</source>
+        <translation>Registered on</translation>
+    </message>
+    <message>
+        <source>包保领导</source>
+        <translation>Responsible leader</translation>
+    </message>
+    <message>
+        <source>在管</source>
+        <translation>In management</translation>
+    </message>
+    <message>
+        <source>基本情况</source>
+        <translation>Basic information</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>恢复原因</source>
+        <translation>Reason for resuming</translation>
+    </message>
+    <message>
+        <source>恢复日期</source>
+        <translation>Resumed on</translation>
+    </message>
+    <message>
+        <source>恢复管控</source>
+        <translation>Resume management</translation>
+    </message>
+    <message>
+        <source>最近走访日期</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>最近风险升高日期</source>
+        <translation>Risk last raised on</translation>
+    </message>
+    <message>
+        <source>稳控措施</source>
+        <translation>Stability measures</translation>
+    </message>
+    <message>
+        <source>解除原因</source>
+        <translation>Reason for release</translation>
+    </message>
+    <message>
+        <source>解除日期</source>
+        <translation>Released on</translation>
+    </message>
+    <message>
+        <source>解除管控</source>
+        <translation>Release from management</translation>
+    </message>
+    <message>
+        <source>责任网格员</source>
+        <translation>Grid worker</translation>
+    </message>
+    <message>
+        <source>走访人</source>
+        <translation>Visitor</translation>
+    </message>
+    <message>
+        <source>走访后风险等级</source>
+        <translation>Risk after the visit</translation>
+    </message>
+    <message>
+        <source>走访周期按类别计算（设置中可修改）</source>
+        <translation>Visits are due by category (changeable in Settings)</translation>
+    </message>
+    <message>
+        <source>走访情况</source>
+        <translation>Findings</translation>
+    </message>
+    <message>
+        <source>走访日期</source>
+        <translation>Visit date</translation>
+    </message>
+    <message>
+        <source>走访记录</source>
+        <translation>Visits</translation>
+    </message>
+    <message>
+        <source>重点人员</source>
+        <translation>Key persons</translation>
+    </message>
+    <message>
+        <source>重点人员登记</source>
+        <translation>Register a key person</translation>
+    </message>
+    <message>
+        <source>建议关联（同一身份证号）</source>
+        <translation>Suggested links (same ID number)</translation>
+    </message>
 </context>
 <context>
     <name>listing</name>
@@ -4383,6 +4491,30 @@ Enter the password of {user} to continue.</translation>
     <message>
         <source>完成日期</source>
         <translation>Done</translation>
+    </message>
+    <message>
+        <source>重点人员</source>
+        <translation>Key persons</translation>
+    </message>
+    <message>
+        <source>人员类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>最近走访</source>
+        <translation>Last visit</translation>
+    </message>
+    <message>
+        <source>责任网格员</source>
+        <translation>Grid worker</translation>
+    </message>
+    <message>
+        <source>包保领导</source>
+        <translation>Responsible leader</translation>
+    </message>
+    <message>
+        <source>列管日期</source>
+        <translation>Registered on</translation>
     </message>
 </context>
 <context>

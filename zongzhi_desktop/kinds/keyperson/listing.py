@@ -25,5 +25,5 @@ LIST_SPEC = ListSpec(
     ),
     "registered_date", date_field="registered_date", date_label=QT_TRANSLATE_NOOP("listing", "列管日期"),
     resolved_field="released_date", workflow=d.WORKFLOW, type_col="category", type_table=d.CODE_TABLE,
-    has_risk=True, like_columns=("name", "id_number", "phone", "address", "measures"),
+    has_risk=True, homicide_filter=False, like_columns=("name", "id_number", "phone", "address", "measures"),
 )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlmodel import Session
 
+from ...domain import models as m
 from ...domain.errors import TransitionError, ValidationError
 from ...services.kinds import ChildSpec, KindSpec
 from ...store.serialize import to_row
@@ -67,6 +69,52 @@ def _child_open(rec: Any, key: str) -> bool:
     return key != "visits" or rec.status == "managed"
 
 
+def _id_numbers(kind: str, rec: Any, children: list[dict[str, Any]]) -> set[str]:
+    """The ID numbers a petition (its petitioner) or a dispute (its parties) names."""
+    found = {rec.id_number} if kind == "petition" and rec.id_number else set()
+    if kind == "dispute":
+        found |= {c["id_number"] for c in children if c.get("id_number")}
+    return found
+
+
+def _noticed(services: Services, session: Session, kind: str, rec: Any, children: list[dict[str, Any]]) -> list[str]:
+    """A new petition or dispute naming a key person's ID number: told to a user granted the register
+    (nobody else learns from it that someone is in the register)."""
+    if kind not in d.LINK_KINDS or not services.may_read(d.NAME):
+        return []
+    numbers = _id_numbers(kind, rec, children)
+    if not numbers:
+        return []
+    people = session.execute(select(d.MODEL.serial, d.MODEL.name).where(
+        d.MODEL.id_number.in_(numbers), d.MODEL.voided.is_(False))).all()  # type: ignore[attr-defined]
+    return [f"身份证号与重点人员 {serial}（{name}）相同，可在其详情中“关联案件”" for serial, name in people]
+
+
+def suggested_links(services: Services, ident: str) -> list[tuple[str, str, str]]:
+    """(kind, id, serial) of the petitions and disputes naming the person's ID number that are not
+    linked to them yet, newest first."""
+    services.require_read(SPEC)
+    with services.session() as session:
+        person = services._load(session, SPEC, ident)
+        if not person.id_number:
+            return []
+        linked = set(session.execute(select(d.LINK_MODEL.record_id).where(
+            d.LINK_MODEL.key_person_id == person.id, d.LINK_MODEL.voided.is_(False))).scalars())  # type: ignore[attr-defined]
+        p, dsp, party = m.Petition, m.Dispute, m.DisputeParty
+        rows = [("petition", r.id, r.serial, r.received_date) for r in session.execute(
+            select(p.id, p.serial, p.received_date).where(p.id_number == person.id_number, p.voided.is_(False)))]
+        rows += [("dispute", r.id, r.serial, r.found_date) for r in session.execute(
+            select(dsp.id, dsp.serial, dsp.found_date).join(party, party.dispute_id == dsp.id).where(
+                party.id_number == person.id_number, party.voided.is_(False), dsp.voided.is_(False)).distinct())]
+    rows.sort(key=lambda r: r[3], reverse=True)
+    return [(kind, rid, serial) for kind, rid, serial, _day in rows if rid not in linked]
+
+
+def _extra_detail(services: Services, rec: Any) -> dict[str, str]:
+    suggested = suggested_links(services, rec.id)
+    return {"建议关联（同一身份证号）": "、".join(serial for _k, _id, serial in suggested)}
+
+
 SPEC = KindSpec(
     d.NAME, d.LABEL, d.MODEL, d.FIELDS, d.SERIAL_PREFIX, d.WORKFLOW, d.REG_DATE, "name",
     children={
@@ -75,5 +123,6 @@ SPEC = KindSpec(
     },
     searchable=("name", "id_number", "phone", "address", "measures"),
     read_grant=d.GRANT, check=_check, child_values=_child_values, child_added=_child_added, child_open=_child_open,
+    noticed=_noticed, extra_detail=_extra_detail,
 )
 GRANT, GRANT_LABEL = d.GRANT, d.GRANT_LABEL
