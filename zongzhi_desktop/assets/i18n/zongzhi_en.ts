@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <source>重点人员走访周期</source>
+        <translation>Key person visit cadence</translation>
+    </message>
+    <message>
+        <source>天数，或“列管第一年内天数/以后天数”（如 90/180）。修改后，在管人员的下次走访期限重新计算。</source>
+        <translation>Days, or “days in the first year/days after” (e.g. 90/180). When changed, the next visit of everyone in management is recomputed.</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation type="unfinished">Save</translation>
+    </message>
+</context>
+<context>
     <name>AccountTab</name>
     <message>
         <source>当前用户：{name}（{user}），角色：{role}</source>
