@@ -163,12 +163,17 @@ def populate(admin: Services) -> None:
     clerk.create("dispatch", {"title": "村道拓宽", "raised_date": "2026-10-01", "deadline": "2026-11-10"})
 
 
-def build_0001_store(source: Path, target: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
-    """A store at revision 0001 holding the source's rows (only the columns 0001 had), via raw SQL."""
-    engine = make_engine(target)
-    migrate.upgrade(engine, "0001")
-    engine.dispose()
-    assert sqlite_rows(target, "SELECT version_num FROM alembic_version") == [("0001",)]
+def build_0001_store(source: Path, target: Path, revision: str = "0001", empty: Path | None = None
+                     ) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """A store at `revision` (0001 by default) holding the source's rows (only the columns that
+    revision had), via raw SQL. `empty`: an empty store already at that revision, copied."""
+    if empty is not None:
+        shutil.copy(empty, target)
+    else:
+        engine = make_engine(target)
+        migrate.upgrade(engine, revision)
+        engine.dispose()
+    assert sqlite_rows(target, "SELECT version_num FROM alembic_version") == [(revision,)]
     con = sqlite3.connect(target)
     src = sqlite3.connect(source)
     tables = [n for (n,) in con.execute(
@@ -176,6 +181,8 @@ def build_0001_store(source: Path, target: Path) -> dict[str, tuple[list[str], l
         "AND name != 'alembic_version' ORDER BY name")]
     content: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     for t in tables:
+        if "_fts" in t or t.startswith("search_"):
+            continue  # the search index is derived: its triggers fill it from the rows copied
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
         col_sql = ", ".join(f'"{c}"' for c in cols)
         rows = src.execute(f'SELECT {col_sql} FROM "{t}"').fetchall()
@@ -220,6 +227,75 @@ def test_previous_release_store_upgrades_without_loss(admin: Services, tmp_path:
     svc.act("petition", p.id, "request_review", {"review_request_date": "2026-05-20"})
     assert svc.get("petition", p.id).revision == p.revision + 1
     store.close()
+
+
+# ---- a store at every later revision (each release since the heads were merged) ----------------------
+
+
+def _line_after_merge() -> list[str]:
+    """The revisions of the linear history from the merge of the first heads up to the one before
+    the head: the revision any store a later release left behind is at."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    line: list[str] = []
+    rev = script.get_revision(script.get_current_head())
+    while rev is not None and rev.revision != "0006":  # 0006 merged the first release's heads
+        line.append(rev.revision)
+        rev = script.get_revision(rev.down_revision)  # type: ignore[arg-type]
+    return ["0006", *reversed(line[1:])]  # without the head itself
+
+
+@pytest.fixture(scope="module")
+def populated(tmp_path_factory: pytest.TempPathFactory, initialized_template: Path) -> Path:
+    """One store at the head with records of every kind, the source of the older stores below."""
+    path = tmp_path_factory.mktemp("populated") / "zongzhi.sqlite3"
+    shutil.copy(initialized_template, path)
+    svc = Services(Store(path), Actor("admin", "admin", "管理员"), today=lambda: date(2026, 11, 20))
+    populate(svc)
+    svc.store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def empty_at(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """An empty store at each revision of the line, made by one walk up it (a copy at every step)."""
+    folder = tmp_path_factory.mktemp("revisions")
+    work = folder / "work.sqlite3"
+    out: dict[str, Path] = {}
+    engine = make_engine(work)
+    try:
+        for revision in _line_after_merge():
+            migrate.upgrade(engine, revision)
+            engine.dispose()
+            out[revision] = folder / f"{revision}.sqlite3"
+            shutil.copy(work, out[revision])
+    finally:
+        engine.dispose()
+    return out
+
+
+@pytest.mark.parametrize("revision", _line_after_merge())
+def test_store_at_each_later_revision_upgrades_without_loss(populated: Path, empty_at: dict[str, Path],
+                                                            tmp_path: Path, revision: str) -> None:
+    old = tmp_path / "zongzhi.sqlite3"
+    before = build_0001_store(populated, old, revision, empty_at[revision])
+    store = Store(old)
+    try:
+        assert migrate.current_revisions(store.engine) == migrate.head_revisions()
+        assert schema_diff(store.engine) == []
+        for t, (cols, rows) in before.items():
+            if t in ("alembic_version", "status_span"):
+                continue  # the version moves on; the status history is derived (checked below)
+            col_sql = ", ".join(f'"{c}"' for c in cols)
+            assert sorted(sqlite_rows(old, f'SELECT {col_sql} FROM "{t}"'), key=repr) == rows, (revision, t)
+        with store.engine.connect() as conn:
+            assert status_history.check(conn) == []
+        svc = Services(store, Actor("clerk", "clerk"), today=lambda: date(2026, 11, 20))
+        assert svc.verify_audit()[1] == [], revision
+        assert svc.list_records("petition", status="replied")[0].id_number == ID
+    finally:
+        store.close()
 
 
 # ---- failing and table-rebuilding migrations (a scratch copy of the script folder) ----------------
