@@ -88,6 +88,7 @@ class AttachmentOps:
         """Attach `data` (named `file_name`) to the record `ident` of `kind`."""
         spec = kind_spec(kind)
         self.require(spec.perm, f"为{spec.label}添加附件")
+        self.require_read(spec)
         name, note = _clean_name(file_name), _clean_note(note)
         if not data:
             raise ValidationError("file", "附件文件", "empty", f"“{name}”是空文件")
@@ -116,6 +117,7 @@ class AttachmentOps:
     def attachments(self: Services, kind: str, ident: str, *, include_voided: bool = False) -> list[m.Attachment]:
         """The record's attachments, oldest first."""
         spec = kind_spec(kind)
+        self.require_read(spec)
         with self.session() as session:
             rec = self._load(session, spec, ident)
             q = select(m.Attachment).where(m.Attachment.record_kind == kind, m.Attachment.record_id == rec.id)
@@ -129,6 +131,7 @@ class AttachmentOps:
             att = session.get(m.Attachment, attachment_id)
         if att is None:
             raise NotFound(f"找不到附件“{attachment_id}”")
+        self.require_read(kind_spec(att.record_kind))
         return att
 
     def attachment_bytes(self: Services, attachment_id: str) -> bytes:
@@ -167,6 +170,7 @@ class AttachmentOps:
         att = self.attachment(attachment_id)
         spec = kind_spec(att.record_kind)
         self.require(spec.perm, f"作废{spec.label}的附件")
+        self.require_read(spec)
         reason = _void_reason(reason)
         with self.session() as session, session.begin():
             row: Any = session.get(m.Attachment, attachment_id)

@@ -153,6 +153,11 @@ def _add_registered_kinds() -> None:
 _add_registered_kinds()
 
 
+def restricted_kinds() -> tuple[str, ...]:
+    """Kinds only granted users read: their records, and the attachments on them, stay in the township."""
+    return tuple(name for name, spec in KINDS.items() if spec.read_grant is not None)
+
+
 def kind_spec(name: str) -> KindSpec:
     """Look up a kind by name, with a Chinese message listing the valid ones."""
     from ..domain.errors import DomainError

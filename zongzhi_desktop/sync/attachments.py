@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, select
 from ..domain.errors import ValidationError
 from ..domain.models import Attachment, AttachmentContent, Setting
 from ..domain.models.sync import SyncAck
+from ..services.kinds import restricted_kinds
 from ..store import audit
 from ..store.attachments import deflate
 from .rowcodec import encode_row, encoders
@@ -122,7 +123,7 @@ def content_rows(conn: Connection, services: Services, township_code: str) -> It
     q = (select(att).select_from(att.outerjoin(ack, and_(ack.c.table_name == CONTENT_TABLE,
                                                          ack.c.record_id == att.c.id)))
          .where(att.c.township_code == township_code, att.c.voided.is_(False), ack.c.record_id.is_(None),
-                att.c.size <= requests["attachment_max_bytes"])
+                att.c.size <= requests["attachment_max_bytes"], att.c.record_kind.not_in(restricted_kinds()))
          .order_by(att.c.created_at, att.c.id))
     encs = encoders(AttachmentContent.__table__)  # type: ignore[attr-defined]
     for a in conn.execute(q).all():

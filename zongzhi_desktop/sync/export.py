@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.models import GENESIS_HASH, utcnow
 from ..domain.models.sync import SyncAck, SyncBundle, SyncKey
 from ..domain.roles import Perm
+from ..services.kinds import restricted_kinds
 from ..store import audit
 from ..store.serialize import content_columns
 from .attachments import CONTENT_TABLE, content_rows
@@ -80,6 +81,8 @@ def unacked_rows(conn: Connection, table_name: str, township_code: str) -> Itera
          .where(table.c.township_code == township_code,
                 or_(ack.c.revision.is_(None), ack.c.revision < table.c.revision))
          .order_by(table.c.created_at, table.c.id))
+    if "record_kind" in table.c and table_name == "attachment":
+        q = q.where(table.c.record_kind.not_in(restricted_kinds()))  # files on a restricted register stay
     encs = encoders(table)
     for row in conn.execute(q):
         yield encode_row(encs, row)
