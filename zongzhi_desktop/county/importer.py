@@ -72,6 +72,11 @@ class ImportResult:
     missing_sequences: list[int] = field(default_factory=list)
     audit_warnings: list[str] = field(default_factory=list)  # the township's audit chain went back
 
+    @property
+    def sender_headers(self) -> dict[str, str]:
+        """Response headers naming the sender (the upload route; the access log reads them)."""
+        return {"X-Zongzhi-Township": self.township_code}
+
 
 class Replay(Exception):
     def __init__(self, receipt: bytes) -> None:
