@@ -85,6 +85,9 @@ def test_city_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     st = json.loads(out)
     assert st["township_bundles_waiting"] == 0 and st["township_bundles_acknowledged"] == 1
 
+    code, out, _ = run(capsys, "city", "report", "monthly", "--period", "2026-11", "-o", str(tmp_path / "全市.xlsx"),
+                       "--data-dir", str(xdir))
+    assert code == 0 and "已写入" in out and (tmp_path / "全市.xlsx").stat().st_size > 0
     code, out, _ = run(capsys, "city", "status", "--data-dir", str(xdir))
     assert code == 0 and "330825 龙游县：县级批次 1 个" in out and "乡镇 1 个" in out
     code, out, _ = run(capsys, "city", "status", "--board", "month", "--count", "3", "--data-dir", str(xdir))

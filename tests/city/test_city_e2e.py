@@ -132,6 +132,60 @@ def test_three_townships_two_counties_one_city(world: tuple[City, Region, Region
     assert counts(city.store, "330825101") == counts(a.county.store, "330825101")
 
 
+def test_city_sheet_rows_equal_each_county_sheet(world: tuple[City, Region, Region]) -> None:
+    """After the round above: each county's row of the city sheet is that county's own sheet total."""
+    from datetime import date
+
+    from zongzhi_desktop.city.sheets import build_city_sheet, county_key
+    from zongzhi_desktop.county.sheets import build_county_sheet, township_key
+
+    city, a, b = world
+    sheet = build_city_sheet(city.store, "monthly", "2026-11", made_on=date(2026, 11, 20))
+    table = sheet.table("by_county_city")
+    assert [r[0].text for r in table.rows] == ["龙游县", "江山市", "全市合计"]
+    keys = [k for k in sheet.values if k.endswith("|county=330825")]
+    assert len(keys) >= 8
+    new_total = 0
+    for region in (a, b):
+        own = build_county_sheet(region.county.store, "monthly", "2026-11", made_on=date(2026, 11, 20))
+        for k in keys:
+            fig = k.split("|county=")[0]
+            assert sheet.values[county_key(fig, region.code)].text == own.values[township_key(fig, "total")].text, fig
+        new_total += own.values[township_key("petition.new", "total")].value
+    assert sheet.values[county_key("petition.new", "total")].value == new_total == 4
+    assert "全市合计" in [r[0].text for r in sheet.table("by_township_county").rows]
+
+
+def test_upload_to_the_city_hub_over_http(world: tuple[City, Region, Region], tmp_path: Path) -> None:
+    """The county uploads to `city serve`'s app (real HTTP on loopback); the receipt comes back."""
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "county"))
+    from countytools import serve_in_thread
+
+    from zongzhi_desktop.city.server import create_city_app
+    from zongzhi_desktop.county.forward import upload_to_city
+
+    city, _a, b = world
+    svc = b.townships["330881101"]
+    svc.create("petition", {"received_date": "2026-11-13", "form": "来访", "petitioner_name": "钱七",
+                            "category": "申诉求决类", "request": "要求公开村务"})
+    report(svc, b.county, tmp_path / "out")
+    with serve_in_thread(create_city_app(city.store, city.keys)) as url:
+        fw, receipt = upload_to_city(b.county.store, b.county.keys, url)
+        assert fw.township_bundles == 1 and receipt.acknowledged == 1 and not receipt.already_applied
+        health = httpx.get(url + "/health").json()
+        assert health["city_code"] == "330800" and health["status"] == "ok"
+        doc = httpx.get(url + "/status?period=2026-11").json()
+        assert [c["code"] for c in doc["counties"]] == ["330825", "330881"]
+        assert {t["code"] for t in doc["townships"]} == {"330825101", "330825102", "330881101"}
+        # A township bundle posted to the city is refused with the county hub's JSON shape.
+        bundle = next((tmp_path / "out").glob("*.zzb"))
+        r = httpx.post(url + "/api/v1/bundles", content=bundle.read_bytes())
+        assert r.status_code == 400 and r.json()["error"] == "malformed"
+    assert counts(city.store, "330881101") == counts(b.county.store, "330881101")
+
+
 def _alter_petition(data: bytes, region: Region) -> bytes:
     """The township bundle with one petition's text changed, re-encrypted under the same content key."""
     bf = open_bundle_bytes(data)

@@ -282,6 +282,25 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..city.sheets import render_city_sheet
+    from ..county.timeliness import local_today
+    from ..reports.periods import SHEET_PERIOD, Period
+
+    store = open_city_store(args)
+    fmt = args.format or (Path(args.output).suffix.lower().lstrip(".") or "pdf")
+    if fmt not in ("pdf", "xlsx"):
+        raise DomainError(f"不支持的格式“{fmt}”，可用：pdf、xlsx（用 --format 指定）")
+    today = local_today()
+    period = args.period or Period.containing(SHEET_PERIOD[args.sheet], today)
+    data, report = render_city_sheet(store, args.sheet, period, fmt, made_on=today)
+    path = write_file(args.output, data)
+    print(f"{report.title}（{report.subtitle}）已写入 {path}")
+    for w in report.warnings:
+        print(f"提示：{w}", file=sys.stderr)
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     city = subparsers.add_parser("city", help=command_help("city"))
     sub = city.add_subparsers(dest="city_command", metavar="子命令", required=True)
@@ -334,6 +353,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--passphrase-file", help="市级密钥口令文件（也可用环境变量 ZONGZHI_CITY_PASSPHRASE）")
     p.add_argument("--access-log", help="访问日志文件（JSON 每行一条；默认写到标准错误）")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("report", help="全市周研判、月调度、季推进报表（分县、分乡镇），PDF/XLSX")
+    p.add_argument("sheet", choices=("weekly", "monthly", "quarterly"), help="weekly 周研判 | monthly 月调度 | quarterly 季推进")
+    add_db_arg(p)
+    p.add_argument("--period", help="期间，如 2026-W47、2026-11、2026-Q4（默认：今天所在的期间）")
+    p.add_argument("--format", choices=("pdf", "xlsx"), help="输出格式（默认按 -o 的扩展名）")
+    p.add_argument("-o", "--output", required=True, help="输出文件")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("config", help="市级设置：及时转报天数")
     add_db_arg(p)
