@@ -99,6 +99,8 @@ def test_city_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     # A bundle meant for the county, given to the city, is refused with a reason (exit 2).
     code, out, _ = run(capsys, "city", "import", str(usb / "ZZ-330825101-000001.zzb"), "--data-dir", str(xdir))
     assert code == 2 and "这是乡镇批次文件" in out
+    code, out, _ = run(capsys, "county", "import", str(bundle), "--data-dir", str(cdir))
+    assert code == 2 and "这是县级批次文件" in out and "zongzhi city import" in out
     # A wrong city code at init: the field and rule are named, nothing is made.
     code, _, err = run(capsys, "city", "init", "--data-dir", str(tmp_path / "x2"), "--city-code", "330825",
                        "--city-name", "某市")

@@ -287,6 +287,9 @@ def check_manifest(m: Any) -> dict[str, Any]:
     if not isinstance(m, dict):
         raise _bad("manifest")
     if m.get("format") != FORMAT:
+        if m.get("format") == "zongzhi-county-bundle":  # §17: a county's bundle to its city
+            raise BundleRefused("这是县级批次文件（县级转报市级），不是乡镇批次：请在市级导入（zongzhi city import），已拒收",
+                                "malformed")
         raise BundleRefused("不是综治桌面的批次文件（清单格式不符），已拒收", "malformed")
     if m.get("version") not in VERSIONS.values():
         raise BundleRefused(f"不支持的批次格式版本 {m.get('version')!r}（本软件支持版本 1、2），请升级软件", "unsupported")

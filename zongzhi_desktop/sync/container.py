@@ -166,6 +166,9 @@ def read_directory(fh: BinaryIO, size: int, *, townships: bool = False) -> list[
         seen.add(name)
     for name, method, _crc, csize, usize, _off, _pos in raw_entries:
         text = name.decode("ascii", "replace")
+        if not townships and TOWNSHIP_ENTRY_RE.fullmatch(text):
+            raise BundleRefused("这是县级批次文件（县级转报市级），不是乡镇批次：请在市级导入（zongzhi city import），已拒收",
+                                "malformed")
         if (text not in (MANIFEST, SIGNATURE) and not CHUNK_RE.fullmatch(text)
                 and not (townships and TOWNSHIP_ENTRY_RE.fullmatch(text))):
             raise BundleRefused(f"批次文件含有不应有的条目“{text}”，已拒收", "malformed")
