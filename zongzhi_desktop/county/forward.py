@@ -173,20 +173,23 @@ def export_county_bundle(store: Store, keys: CountyKeys, out_dir: str | Path, *,
         more = len(chosen) < len(waiting)
         wanted: dict[str, dict[str, int]] = defaultdict(dict)
         townships: list[dict[str, Any]] = []
-        originals: list[bytes] = []
+
+        def original_of(bundle_hash: str) -> bytes:
+            return bytes(conn.execute(select(cb.c.original).where(cb.c.bundle_hash == bundle_hash)).scalar_one())
+
+        # Pass 1: which records (and revisions) each bundle carries; one bundle in memory at a time.
         for w in chosen:
-            original, = conn.execute(select(cb.c.original).where(cb.c.bundle_hash == w.bundle_hash)).one()
-            bf = open_bundle_bytes(bytes(original))
+            original = original_of(w.bundle_hash)
+            bf = open_bundle_bytes(original)
             content_key = _content_key(bf, keys, store)
             for table, rows in bf.iter_chunks(content_key):
                 for r in rows:
                     wanted[table][r["id"]] = r["revision"]
             registration = conn.execute(select(_key_table().c.registration)
                                         .where(_key_table().c.key_id == w.signer_key_id)).scalar_one()
-            originals.append(bytes(original))
             townships.append({
-                "entry": ct.township_entry_name(len(originals)), "size": len(original),
-                suite.hash_name: suite.hexdigest(bytes(original)), "township_code": w.township_code,
+                "entry": ct.township_entry_name(len(townships) + 1), "size": len(original),
+                suite.hash_name: suite.hexdigest(original), "township_code": w.township_code,
                 "sequence": w.sequence, "bundle_hash": w.bundle_hash,
                 "sealed_key": b64(suite.seal_key(city.encryption_key, content_key)), "registration": registration,
             })
@@ -198,8 +201,8 @@ def export_county_bundle(store: Store, keys: CountyKeys, out_dir: str | Path, *,
             with open(tmp, "wb") as fh:
                 writer = ct.ContainerWriter(fh)
                 chunks, counts = write_chunks(writer, tables.items(), content_key, suite=suite)
-                for t, data in zip(townships, originals, strict=True):
-                    writer.add(t["entry"], data)
+                for t in townships:  # pass 2: the originals, byte for byte, one at a time
+                    writer.add(t["entry"], original_of(t["bundle_hash"]))
                 signer_id = key_id(keys.signing.public)
                 manifest = {
                     "format": COUNTY_BUNDLE_FORMAT, "version": COUNTY_BUNDLE_VERSIONS[suite.name], "suite": suite.name,
