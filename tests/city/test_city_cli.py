@@ -101,6 +101,10 @@ def test_city_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 2 and "这是乡镇批次文件" in out
     code, out, _ = run(capsys, "county", "import", str(bundle), "--data-dir", str(cdir))
     assert code == 2 and "这是县级批次文件" in out and "zongzhi city import" in out
+    # A wrong city passphrase: refused, naming what to do; nothing changes.
+    monkeypatch.setenv("ZONGZHI_CITY_PASSPHRASE", "wrong-pass-999")
+    code, _, err = run(capsys, "city", "import", str(bundle), "--data-dir", str(xdir))
+    assert code == 2 and "市级密钥口令不正确" in err and "Traceback" not in err
     # A wrong city code at init: the field and rule are named, nothing is made.
     code, _, err = run(capsys, "city", "init", "--data-dir", str(tmp_path / "x2"), "--city-code", "330825",
                        "--city-name", "某市")

@@ -61,7 +61,7 @@ def open_city_store(args: argparse.Namespace, passphrase: str | None = None) -> 
         if store_state(target) in ("encrypted", "keyless"):
             if passphrase is None:
                 passphrase = read_passphrase(args, "市级密钥口令：", role="city")
-            return Store(target, key=county_key(target, passphrase))
+            return Store(target, key=county_key(target, passphrase, hub="市级"))
     try:
         return Store(target)
     except Exception as e:
