@@ -319,9 +319,9 @@ receipts at the counties leaves no township bundle waiting. The sheet is the rec
 city holds every record); an aggregates-only mode is not built (docs/city-hub.md), so the issue's
 "aggregates-only under 2 s" is measured here on records at this scale, not at 5,000,000 records.
 The latency is mostly waiting: every county sends at once and each county bundle carries 40 township
-bundles that are all decrypted, hashed and compared before the import; a replayed county bundle (and
-the second county bundle, which repeats the first's township bundles) is verified in full again before
-it is found to be held already.
+bundles that are all decrypted, hashed and compared before the import; the second county bundle, which
+repeats the first's township bundles, is verified in full again before they are found to be held
+already (a replayed county bundle is answered from its stored receipt once its hashes are checked).
 """
     write_section("city_load", "市级接收负载与全市月报 / City hub under load (bench/load_city.py)", body)
 
