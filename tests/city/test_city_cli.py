@@ -63,7 +63,7 @@ def test_city_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     populate(town, "甲")
     from zongzhi_desktop.services.unlock import encrypt_plain_store
 
-    Services(encrypt_plain_store(town.store)[0], town.actor, today=town._today)
+    town = Services(encrypt_plain_store(town.store)[0], town.actor, today=town._today)
     run(capsys, "sync", "trust-county", str(county_profile), "--data-dir", str(tdir), "--fingerprint", county_fp)
     reg = tmp_path / "城关镇.zzreg"
     code, out, _ = run(capsys, "sync", "register-file", "-o", str(reg), "--data-dir", str(tdir))
@@ -85,16 +85,28 @@ def test_city_workflow_by_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     st = json.loads(out)
     assert st["township_bundles_waiting"] == 0 and st["township_bundles_acknowledged"] == 1
 
+    # Bundle 2 is lost on the way to the county, bundle 3 arrives: the city names the gap.
+    town.update("petition", town.list_records("petition")[0].id, {"address": "东村5组"})
+    run(capsys, "export", "--out", str(tmp_path), "--only-new", "--data-dir", str(tdir))
+    town.update("petition", town.list_records("petition")[0].id, {"address": "东村6组"})
+    run(capsys, "export", "--out", str(usb), "--only-new", "--data-dir", str(tdir))
+    run(capsys, "county", "import", str(usb / "ZZ-330825101-000003.zzb"), "--data-dir", str(cdir))
+    run(capsys, "county", "forward", "-o", str(usb), "--data-dir", str(cdir))
+    code, out, _ = run(capsys, "city", "import", str(usb / "ZZC-330825-000002.zzb"), "--data-dir", str(xdir))
+    assert code == 0 and "乡镇 330825101 的批次 2 本市尚未收到" in out
+    code, out, _ = run(capsys, "city", "status", "--data-dir", str(xdir))
+    assert "330825101 城关镇：缺少批次 2" in out
     code, out, _ = run(capsys, "city", "report", "monthly", "--period", "2026-11", "-o", str(tmp_path / "全市.xlsx"),
                        "--data-dir", str(xdir))
     assert code == 0 and "已写入" in out and (tmp_path / "全市.xlsx").stat().st_size > 0
     code, out, _ = run(capsys, "city", "status", "--data-dir", str(xdir))
-    assert code == 0 and "330825 龙游县：县级批次 1 个" in out and "乡镇 1 个" in out
+    assert code == 0 and "330825 龙游县：县级批次 2 个" in out and "乡镇 1 个、乡镇批次 2 个" in out
     code, out, _ = run(capsys, "city", "status", "--board", "month", "--count", "3", "--data-dir", str(xdir))
     assert code == 0 and "330825 龙游县：" in out and out.count("|") >= 2
     code, out, _ = run(capsys, "city", "status", "--json", "--data-dir", str(xdir))
     doc = json.loads(out)
-    assert doc["counties"][0]["township_bundles"] == 1 and doc["townships"][0]["code"] == "330825101"
+    assert doc["counties"][0]["township_bundles"] == 2 and doc["townships"][0]["code"] == "330825101"
+    assert doc["townships"][0]["missing"] == [2]
 
     # A bundle meant for the county, given to the city, is refused with a reason (exit 2).
     code, out, _ = run(capsys, "city", "import", str(usb / "ZZ-330825101-000001.zzb"), "--data-dir", str(xdir))

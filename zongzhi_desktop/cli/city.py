@@ -206,6 +206,21 @@ def cmd_status(args: argparse.Namespace) -> int:
         last = received.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if received else "从未收到"
         print(f"{c['code']} {c['name']}：县级批次 {c['bundles']} 个，最近接收 {last}；"
               f"乡镇 {c['townships']} 个、乡镇批次 {c['township_bundles']} 个")
+    from ..county.status import ranges
+
+    gaps = [t for t in doc["townships"] if t["missing"] or t["chain_breaks"] or t["forks"]]
+    if gaps:
+        print()
+        print("乡镇批次缺口（本市尚未收到，县级转报后补齐；县级早于本版本收到的批次请乡镇运行 zongzhi sync resend --all）：")
+    for t in gaps:
+        line = f"{t['code']} {t['name']}"
+        if t["missing"]:
+            line += f"：缺少批次 {ranges(t['missing'])}"
+        if t["chain_breaks"]:
+            line += f"；批次链断开于 {ranges(t['chain_breaks'])}"
+        if t["forks"]:
+            line += f"；序号重复 {ranges(t['forks'])}"
+        print(line)
     return 0
 
 
