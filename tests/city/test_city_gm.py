@@ -29,6 +29,15 @@ def test_gm_city_round(tmp_path: Path) -> None:
     result = import_county_bundle(city.store, fw.path, city.keys)
     assert result.new_township_bundles == 1 and result.rows > 0
     assert apply_city_receipt(region.county.store, result.receipt).acknowledged == 1
+    # The county's key revoked at the city: its next county bundle is refused, nothing stored.
+    from zongzhi_desktop.city.setup import revoke_county_key
+    from zongzhi_desktop.sync.errors import BundleRefused
+
+    revoke_county_key(city.store, region.county.keys.signing_key_id[:12])
+    later = export_county_bundle(region.county.store, region.county.keys, tmp_path)
+    with pytest.raises(BundleRefused) as e:
+        import_county_bundle(city.store, later.path, city.keys)
+    assert e.value.code == "revoked_key"
 
 
 def test_a_county_of_the_other_suite_cannot_trust_the_city(tmp_path: Path) -> None:

@@ -189,3 +189,22 @@ def register_county(store: Store, data: bytes, *, actor: str = "city",
                      before={"retired": retired} if retired else None,
                      after={"county_code": reg.county_code, "key_id": reg.key_id, "replaces": reg.replaces})
     return CountyRegisterResult(reg, new_county, False, retired)
+
+
+def revoke_county_key(store: Store, key_id_prefix: str, *, actor: str = "city") -> CityCountyKey:
+    """Revoke a county key (a county PC lost or its key exposed): county bundles signed with it are
+    refused from now on; the county registers a new key (`county city-register-file --replaces`)."""
+    if len(key_id_prefix) < 8:
+        raise SyncError("请至少给出密钥标识的前8位", "bad_key_id")
+    with store.session() as s, s.begin():
+        rows = s.execute(select(CityCountyKey).where(CityCountyKey.key_id.startswith(key_id_prefix.lower())))\
+            .scalars().all()
+        if len(rows) != 1:
+            raise SyncError(f"找不到唯一的县级密钥“{key_id_prefix}”", "bad_key_id")
+        row = rows[0]
+        before = {"status": row.status}
+        row.status, row.status_changed_at = "revoked", utcnow()
+        s.add(row)
+        audit.append(s, username=actor[:64], action="city_revoke_key", record_kind="city_county_key",
+                     record_id=None, before=before, after={"key_id": row.key_id, "status": "revoked"})
+    return row

@@ -1,4 +1,4 @@
-"""City hub commands (issue 19): `zongzhi city init|profile|register|import|status|serve|report|config`.
+"""City hub commands (issue 19): `zongzhi city init|profile|register|import|status|serve|report|revoke-key|config`.
 
 The city store is <data dir>/city.sqlite3, or the database named by --db / ZONGZHI_CITY_DB (e.g.
 postgresql+psycopg://user@host/zongzhi_city). Key passphrase: ZONGZHI_CITY_PASSPHRASE,
@@ -283,6 +283,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from ..city.setup import revoke_county_key
+
+    row = revoke_county_key(open_city_store(args), args.key_id, actor=operator())
+    print(f"已吊销县 {row.county_code} 的密钥 {row.key_id[:16]}…：此后用它签发的县级批次一律拒收")
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     from ..city.setup import city_identity
     from ..county.timeliness import get_timely_days, set_timely_days
@@ -376,6 +384,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--format", choices=("pdf", "xlsx"), help="输出格式（默认按 -o 的扩展名）")
     p.add_argument("-o", "--output", required=True, help="输出文件")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("revoke-key", help="吊销县级密钥（县级电脑丢失或密钥泄露时）")
+    add_db_arg(p)
+    p.add_argument("key_id", help="密钥标识（至少前8位，见 city status --json）")
+    p.set_defaults(func=cmd_revoke)
 
     p = sub.add_parser("config", help="市级设置：及时转报天数")
     add_db_arg(p)
