@@ -26,7 +26,7 @@ from sqlalchemy import func, select, update
 
 from .._setting import get_setting, put_setting
 from ..domain.models import GENESIS_HASH, new_uuid, utcnow
-from ..domain.models.sync import CountyBundle, SyncBundle
+from ..domain.models.sync import CountyBundle, CountyTownshipKey, SyncBundle
 from ..store import audit
 from ..store.database import Store
 from ..store.serialize import content_columns
@@ -158,6 +158,7 @@ def export_county_bundle(store: Store, keys: CountyKeys, out_dir: str | Path, *,
         raise SyncError(f"目录不存在：{out_dir}", "no_dir")
     sb = SyncBundle.__table__  # type: ignore[attr-defined]
     cb = CountyBundle.__table__  # type: ignore[attr-defined]
+    ctk = CountyTownshipKey.__table__  # type: ignore[attr-defined]
     suite = keys.signing.suite
     with store.engine.connect() as conn, conn.begin():  # one snapshot: the bundles and the rows agree
         last = conn.execute(select(sb.c.sequence, sb.c.bundle_hash, sb.c.created_at)
@@ -185,8 +186,7 @@ def export_county_bundle(store: Store, keys: CountyKeys, out_dir: str | Path, *,
             for table, rows in bf.iter_chunks(content_key):
                 for r in rows:
                     wanted[table][r["id"]] = r["revision"]
-            registration = conn.execute(select(_key_table().c.registration)
-                                        .where(_key_table().c.key_id == w.signer_key_id)).scalar_one()
+            registration = conn.execute(select(ctk.c.registration).where(ctk.c.key_id == w.signer_key_id)).scalar_one()
             townships.append({
                 "entry": ct.township_entry_name(len(townships) + 1), "size": len(original),
                 suite.hash_name: suite.hexdigest(original), "township_code": w.township_code,
@@ -243,12 +243,6 @@ def export_county_bundle(store: Store, keys: CountyKeys, out_dir: str | Path, *,
                                          "rows": written.rows})
     return ForwardResult(path, sequence, written.bundle_hash, len(townships), written.rows, written.counts, more,
                          sorted({t["township_code"] for t in townships}))
-
-
-def _key_table() -> Any:
-    from ..domain.models.sync import CountyTownshipKey
-
-    return CountyTownshipKey.__table__  # type: ignore[attr-defined]
 
 
 def _content_key(bf: Any, keys: CountyKeys, store: Store) -> bytes:
@@ -335,8 +329,8 @@ def forward_status(store: Store) -> dict[str, Any]:
 
 
 # -- upload --------------------------------------------------------------------------------------
-def upload_to_city(store: Store, keys: CountyKeys, url: str | None = None, **post: Any) -> tuple[ForwardResult,
-                                                                                               CityReceiptResult]:
+def upload_to_city(store: Store, keys: CountyKeys, url: str | None = None,
+                   **post: Any) -> tuple[ForwardResult, CityReceiptResult]:
     """Write a new county bundle (every township bundle the city has not acknowledged) to a temporary
     folder, POST it to the city hub and apply the receipt it answers with."""
     from ..sync.upload import post_bundle
