@@ -75,16 +75,16 @@ class ServerProcess:
 
 @contextmanager
 def serve_process(target: str | Path, workdir: Path, *extra: str, passphrase: str = COUNTY_PASS,
-                  timeout: float = 60) -> Iterator[ServerProcess]:
-    """`zongzhi county serve` as a subprocess on 127.0.0.1, port chosen by the server (--port 0);
-    stopped (SIGTERM, then SIGKILL) when the block ends."""
+                  timeout: float = 60, hub: str = "county") -> Iterator[ServerProcess]:
+    """`zongzhi county serve` (or `zongzhi city serve`, hub="city") as a subprocess on 127.0.0.1, port
+    chosen by the server (--port 0); stopped (SIGTERM, then SIGKILL) when the block ends."""
     workdir.mkdir(parents=True, exist_ok=True)
     secret = workdir / f"passphrase-{uuid.uuid4().hex[:6]}"
     secret.write_text(passphrase + "\n", encoding="utf-8")
     secret.chmod(0o600)
     log = workdir / f"access-{uuid.uuid4().hex[:6]}.jsonl"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZONGZHI_")}
-    cmd = [ZONGZHI, "county", "serve", "--db", str(target), "--port", "0", "--passphrase-file", str(secret),
+    cmd = [ZONGZHI, hub, "serve", "--db", str(target), "--port", "0", "--passphrase-file", str(secret),
            "--access-log", str(log), *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
@@ -185,8 +185,8 @@ def build_township(job: dict[str, Any]) -> dict[str, Any]:
     root = Path(job["root"]) / job["code"]
     store = Store(_empty_store(root / "zongzhi.sqlite3"))
     generate(store, records=job["records"], seed=job["seed"], today=TODAY, writer_process=False,
-             township={"township_code": job["code"], "township_name": job["name"], "county_code": COUNTY,
-                       "county_name": COUNTY_NAME})
+             township={"township_code": job["code"], "township_name": job["name"],
+                       "county_code": job.get("county_code", COUNTY), "county_name": job.get("county_name", COUNTY_NAME)})
     svc = Services(store, Actor("admin", "admin", "系统管理员"), today=lambda: TODAY)
     trust_county(svc, job["profile"])
     reg = make_registration_file(svc, TOWN_PASS).data

@@ -52,7 +52,8 @@ COMMANDS: dict[str, Command] = {
     "sync": Command(_SYNC, "与县级同步：信任县级配置、登记密钥、回执、状态"),
     "export": Command(_SYNC, "导出上报批次到U盘或文件夹"),
     "upload": Command(_SYNC, "通过网络上传批次到县级服务器，并导入回执"),
-    "county": Command(_COUNTY, "县级：初始化、登记乡镇、导入批次、查看状态、接收服务、全县报表"),
+    "county": Command(_COUNTY, "县级：初始化、登记乡镇、导入批次、查看状态、接收服务、全县报表、向市级转报"),
+    "city": Command("zongzhi_desktop.cli.city", "市级：初始化、登记县、导入县级批次（核对至乡镇签名）、转报情况、接收服务"),
 }
 
 

@@ -1,4 +1,5 @@
-"""County hub commands: `zongzhi county init|profile|register|import|status|revoke-key|serve|report|config`.
+"""County hub commands: `zongzhi county init|profile|register|import|status|revoke-key|serve|report|config`,
+and toward the city (issue 19): `trust-city|city-register-file|forward|forward-upload|city-receipt`.
 
 The county store is <data dir>/county.sqlite3, or the database named by --db / ZONGZHI_COUNTY_DB
 (e.g. postgresql+psycopg://user@host/zongzhi). Key passphrase: ZONGZHI_COUNTY_PASSPHRASE,
@@ -430,6 +431,150 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- toward the city (issue 19) ----------------------------------------------------------------------
+
+
+def cmd_trust_city(args: argparse.Namespace) -> int:
+    from ..county.forward import trust_city
+    from ..sync.citybundle import read_city_profile
+
+    data = read_file(args.file)
+    store = open_county_store(args)
+    profile = read_city_profile(data)
+    print(f"市级：{profile.city_name}（{profile.city_code}），密码套件 {profile.suite}")
+    expected = confirm_fingerprint(args, "市级配置文件", profile.fingerprint)
+    trust_city(store, data, expected_fingerprint=expected, actor=operator())
+    print(f"已信任市级配置文件（指纹 {profile.fingerprint}）。下一步：zongzhi county city-register-file -o 登记文件，交市级登记")
+    return 0
+
+
+def cmd_city_register_file(args: argparse.Namespace) -> int:
+    from ..county.forward import registration_file
+    from ..county.setup import unlock_county_keys
+    from ..sync.citybundle import read_county_registration
+
+    passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+    store = open_county_store(args, passphrase)
+    data = registration_file(store, unlock_county_keys(store, passphrase), replaces=args.replaces)
+    path = write_file(args.output, data)
+    reg = read_county_registration(data)
+    print(f"县级登记文件已写入 {path}：交市级用 zongzhi city register 登记，电话核对指纹 {reg.fingerprint}")
+    return 0
+
+
+def _print_forward(r: object) -> None:
+    from ..county.forward import ForwardResult
+
+    assert isinstance(r, ForwardResult)
+    print(f"县级批次第 {r.sequence} 批已写入 {r.path}：转报乡镇批次 {r.township_bundles} 个"
+          f"（{len(r.townships)} 个乡镇），本县记录 {r.rows} 条（市级逐条与乡镇签名的原始记录核对）")
+    if r.more:
+        print("尚有乡镇批次未转报（单个县级批次的大小上限）：请再运行一次")
+
+
+def _print_city_receipt(c: object) -> None:
+    from ..county.forward import CityReceiptResult
+
+    assert isinstance(c, CityReceiptResult)
+    if c.already_applied:
+        print(f"市级回执（第 {c.sequence} 批）此前已导入，未作改变")
+        return
+    print(f"市级回执：第 {c.sequence} 批，市级已收妥乡镇批次 {c.acknowledged} 个")
+    for code, seqs in sorted(c.township_missing.items()):
+        print(f"  注意：市级尚缺乡镇 {code} 的批次 {'、'.join(map(str, seqs))}（县级早于本版本收到、未保存原件的批次无法转报，"
+              "可请乡镇运行 zongzhi sync resend --all）")
+    for rej in c.rejections[:REJECTIONS_LISTED]:
+        print(f"  市级拒收 乡镇 {rej.get('township_code')} {rej['table']} {rej['id']}：{rej['reason']}")
+
+
+def cmd_forward(args: argparse.Namespace) -> int:
+    from ..county.forward import export_county_bundle
+    from ..county.setup import unlock_county_keys
+
+    passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+    store = open_county_store(args, passphrase)
+    r = export_county_bundle(store, unlock_county_keys(store, passphrase), args.output, actor=operator())
+    _print_forward(r)
+    print("把该文件交市级导入（zongzhi city import），再把市级回执带回导入（zongzhi county city-receipt 回执文件）")
+    return 0
+
+
+def cmd_forward_upload(args: argparse.Namespace) -> int:
+    from ..county.forward import upload_to_city
+    from ..county.setup import unlock_county_keys
+
+    passphrase = read_passphrase(args, "县级密钥口令：", role="county")
+    store = open_county_store(args, passphrase)
+    r, c = upload_to_city(store, unlock_county_keys(store, passphrase), args.url)
+    _print_forward(r)
+    _print_city_receipt(c)
+    return 0
+
+
+def cmd_city_receipt(args: argparse.Namespace) -> int:
+    from ..county.forward import apply_city_receipt
+
+    store = open_county_store(args)
+    for f in args.files:
+        _print_city_receipt(apply_city_receipt(store, read_file(f), actor=operator()))
+    return 0
+
+
+def cmd_forward_status(args: argparse.Namespace) -> int:
+    from ..county.forward import forward_status
+
+    st = forward_status(open_county_store(args))
+    if args.json:
+        print_json(st)
+        return 0
+    city = st["city"]
+    print(f"信任的市级：{city['city_name']}（{city['city_code']}），指纹 {city['fingerprint']}" if city
+          else "尚未信任市级配置文件（zongzhi county trust-city）")
+    print(f"县级批次：已转报 {st['county_bundles_sent']} 批，收到市级回执 {st['county_bundles_receipted']} 批")
+    print(f"乡镇批次：待转报 {st['township_bundles_waiting']} 个，市级已收妥 {st['township_bundles_acknowledged']} 个")
+    if st["township_bundles_without_original"]:
+        print(f"另有 {st['township_bundles_without_original']} 个乡镇批次在本版本之前收到、未保存原件，无法转报")
+    return 0
+
+
+def _add_city_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("trust-city", help="信任市级配置文件（电话核对指纹）")
+    add_db_arg(p)
+    p.add_argument("file", help="市级配置文件（.zzcity）")
+    p.add_argument("--fingerprint", help="电话核对过的指纹（不一致则拒绝导入）")
+    p.add_argument("--yes", action="store_true", help="已核对指纹，不再询问")
+    p.set_defaults(func=cmd_trust_city)
+
+    p = sub.add_parser("city-register-file", help="生成本县在市级的登记文件（县级签名密钥）")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("-o", "--output", required=True, help="登记文件路径（.zzcreg）")
+    p.add_argument("--replaces", default=None, help="县级更换密钥后：被替换的旧密钥标识")
+    p.set_defaults(func=cmd_city_register_file)
+
+    p = sub.add_parser("forward", help="把市级尚未收妥的乡镇批次（原件）连同本县记录封装成县级批次，写到U盘或文件夹")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("-o", "--output", required=True, help="输出目录（如U盘）")
+    p.set_defaults(func=cmd_forward)
+
+    p = sub.add_parser("forward-upload", help="封装县级批次并上传到市级服务器，导入回执")
+    add_db_arg(p)
+    add_passphrase_args(p)
+    p.add_argument("--url", default=None, help="市级服务器地址（默认取市级配置文件中的地址）")
+    p.set_defaults(func=cmd_forward_upload)
+
+    p = sub.add_parser("city-receipt", help="导入市级回执（U盘带回的 .zzr）")
+    add_db_arg(p)
+    p.add_argument("files", nargs="+", help="市级回执文件")
+    p.set_defaults(func=cmd_city_receipt)
+
+    p = sub.add_parser("forward-status", help="向市级转报的情况：信任的市级、已转报和待转报的批次")
+    add_db_arg(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_forward_status)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     county = subparsers.add_parser("county", help=command_help("county"))
     sub = county.add_subparsers(dest="county_command", metavar="子命令", required=True)
@@ -521,3 +666,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="是否要求乡镇随批次上报附件内容（默认 off：只报文件名、大小和 SHA-256）")
     p.add_argument("--attachment-max-mb", help="上报附件内容时单个附件的上限（1至10 MB，默认10）")
     p.set_defaults(func=cmd_config)
+
+    _add_city_commands(sub)

@@ -28,6 +28,7 @@ def add_passphrase_args(parser: argparse.ArgumentParser) -> None:
 # One environment variable per key holder: the township's signing key and the county's keys.
 TOWNSHIP_PASSPHRASE_ENV = "ZONGZHI_KEY_PASSPHRASE"
 COUNTY_PASSPHRASE_ENV = "ZONGZHI_COUNTY_PASSPHRASE"
+CITY_PASSPHRASE_ENV = "ZONGZHI_CITY_PASSPHRASE"
 
 
 def passphrase_from_env(role: str, *, remove: bool = False) -> str | None:
@@ -36,6 +37,8 @@ def passphrase_from_env(role: str, *, remove: bool = False) -> str | None:
     note. `remove` takes it out of the environment (the long-running server, so nothing it starts
     inherits it)."""
     take = os.environ.pop if remove else os.environ.get
+    if role == "city":
+        return take(CITY_PASSPHRASE_ENV) if os.environ.get(CITY_PASSPHRASE_ENV) is not None else None
     if role == "county":
         if os.environ.get(COUNTY_PASSPHRASE_ENV) is not None:
             return take(COUNTY_PASSPHRASE_ENV)
@@ -59,7 +62,7 @@ def read_passphrase(args: argparse.Namespace, prompt: str = "密钥口令：", *
     env = passphrase_from_env(role)
     if env is not None:
         return env
-    var = COUNTY_PASSPHRASE_ENV if role == "county" else TOWNSHIP_PASSPHRASE_ENV
+    var = {"county": COUNTY_PASSPHRASE_ENV, "city": CITY_PASSPHRASE_ENV}.get(role, TOWNSHIP_PASSPHRASE_ENV)
     if not sys.stdin.isatty():
         raise DomainError(f"需要密钥口令：请设置环境变量 {var}、使用 --passphrase-stdin 或在终端中运行")
     first = getpass.getpass(prompt)

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import tempfile
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -40,6 +41,7 @@ HTTP_STATUS = {
     "too_large": 413,
     "bad_signature": 403, "unknown_key": 403, "revoked_key": 403, "unknown_township": 403,
     "wrong_county": 422, "wrong_recipient": 422, "wrong_suite": 422,
+    "unknown_county": 403, "wrong_city": 422, "custody": 422,  # the city hub (issue 19)
     "fork": 409,
     "conflict": 503, "busy": 503,
 }
@@ -51,9 +53,15 @@ def refusal(code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
-def upload_router(store: Store | Callable[[], Store], keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                  max_concurrent: int | None = None, path: str = UPLOAD_PATH) -> APIRouter:
-    """An APIRouter with the upload route, importing into `store` with the unlocked county `keys`."""
+def upload_router(store: Store | Callable[[], Store], keys: Any, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                  max_concurrent: int | None = None, path: str = UPLOAD_PATH,
+                  importer: Callable[[Store, Any, Any], Any] | None = None, hub: str = "县级") -> APIRouter:
+    """An APIRouter with the upload route, importing into `store` with the unlocked hub `keys`.
+
+    `importer(store, body, keys)` imports one upload and returns a result with `receipt`, `replay`,
+    `sequence` and `sender_headers` (default: a township bundle into a county; the city hub passes
+    its county-bundle import)."""
+    run = importer or _import
     router = APIRouter()
     limit = min(max_bytes, MAX_BUNDLE_BYTES)
     gate = asyncio.Semaphore(max_concurrent) if max_concurrent else None
@@ -93,9 +101,9 @@ def upload_router(store: Store | Callable[[], Store], keys: CountyKeys, *, max_b
         try:
             if gate is not None:
                 async with gate:
-                    result = await run_in_threadpool(_import, get_store(), spool, keys)
+                    result = await run_in_threadpool(run, get_store(), spool, keys)
             else:
-                result = await run_in_threadpool(_import, get_store(), spool, keys)
+                result = await run_in_threadpool(run, get_store(), spool, keys)
         except BundleRefused as e:
             return refusal(e.code, e.message)
         except SyncError as e:
@@ -103,7 +111,7 @@ def upload_router(store: Store | Callable[[], Store], keys: CountyKeys, *, max_b
         return Response(result.receipt, media_type=RECEIPT_MEDIA_TYPE, headers={
             "X-Zongzhi-Replay": "1" if result.replay else "0",
             "X-Zongzhi-Sequence": str(result.sequence),
-            "X-Zongzhi-Township": result.township_code,
+            **result.sender_headers,
         })
 
     return router

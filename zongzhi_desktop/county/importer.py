@@ -36,11 +36,13 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from ..domain.models import utcnow
 from ..domain.models.sync import CountyBundle, CountyTownship, CountyTownshipKey
 from ..store import audit, status_history
 from ..store.database import Store
+from ..sync import container as ct
 from ..sync import envelope
 from ..sync.attachments import county_requests
 from ..sync.bundle import BundleFile, identity_hash
@@ -70,8 +72,13 @@ class ImportResult:
     missing_sequences: list[int] = field(default_factory=list)
     audit_warnings: list[str] = field(default_factory=list)  # the township's audit chain went back
 
+    @property
+    def sender_headers(self) -> dict[str, str]:
+        """Response headers naming the sender (the upload route; the access log reads them)."""
+        return {"X-Zongzhi-Township": self.township_code}
 
-class _Replay(Exception):
+
+class Replay(Exception):
     def __init__(self, receipt: bytes) -> None:
         super().__init__("replay")
         self.receipt = receipt
@@ -135,7 +142,7 @@ def import_bundle(store: Store, source: str | Path | bytes | BinaryIO, keys: Cou
             content_key = bf.content_key(keys.encryption)
         try:
             return _apply(store, bf, content_key, keys, size, actor=actor, via=via, now=now or utcnow())
-        except _Replay as r:
+        except Replay as r:
             return _replay_result(r.receipt)
         except IntegrityError:
             # Another server or process imported the same bundle at the same moment and won.
@@ -148,84 +155,93 @@ def import_bundle(store: Store, source: str | Path | bytes | BinaryIO, keys: Cou
 
 def _apply(store: Store, bf: BundleFile, content_key: bytes, keys: CountyKeys, size: int, *,
            actor: str, via: str, now: datetime) -> ImportResult:
+    with store.session() as s, s.begin():
+        # The file as received is kept: the county forwards it byte for byte to its city (issue 19).
+        return apply_in(s, bf, content_key, keys, size, actor=actor, via=via, now=now,
+                        original=ct.read_exact(bf.fh, 0, bf.size))
+
+
+def apply_in(s: Session, bf: BundleFile, content_key: bytes, keys: CountyKeys, size: int, *,
+             actor: str, via: str, now: datetime, original: bytes | None = None) -> ImportResult:
+    """Import a verified township bundle inside the caller's transaction `s` (the county's import, and
+    the city's for each township bundle a county forwards). Raises Replay when it is held already."""
     m = bf.manifest
     town_code = m["township_code"]
     bundle_hash = identity_hash(m, bf.bundle_hash)  # a re-sealed copy is known by its original's hash
     tw = CountyTownship.__table__  # type: ignore[attr-defined]
     cb = CountyBundle.__table__  # type: ignore[attr-defined]
-    with store.session() as s, s.begin():
-        conn = s.connection()
-        # Lock first (a write), so SQLite takes its write lock before reading and PostgreSQL
-        # serializes this township's imports on the row lock.
-        locked = conn.execute(update(tw).where(tw.c.code == town_code).values(lock_version=tw.c.lock_version + 1))
-        if locked.rowcount != 1:
-            raise BundleRefused(f"乡镇 {town_code} 尚未在本县登记，已拒收", "unknown_township")
-        stored = conn.execute(select(cb.c.receipt).where(cb.c.bundle_hash == bundle_hash)).first()
-        if stored is not None:
-            raise _Replay(stored.receipt)
-        _refuse_fork(conn, m, bundle_hash)
-        status = conn.execute(select(CountyTownshipKey.__table__.c.status)  # type: ignore[attr-defined]
-                              .where(CountyTownshipKey.__table__.c.key_id == m["signer"])).scalar()  # type: ignore[attr-defined]
-        if status not in ("active", "retired"):
-            raise BundleRefused("批次的签名密钥已被吊销或未登记，已拒收", "revoked_key")
+    conn = s.connection()
+    # Lock first (a write), so SQLite takes its write lock before reading and PostgreSQL
+    # serializes this township's imports on the row lock.
+    locked = conn.execute(update(tw).where(tw.c.code == town_code).values(lock_version=tw.c.lock_version + 1))
+    if locked.rowcount != 1:
+        raise BundleRefused(f"乡镇 {town_code} 尚未在本县登记，已拒收", "unknown_township")
+    stored = conn.execute(select(cb.c.receipt).where(cb.c.bundle_hash == bundle_hash)).first()
+    if stored is not None:
+        raise Replay(stored.receipt)
+    _refuse_fork(conn, m, bundle_hash)
+    status = conn.execute(select(CountyTownshipKey.__table__.c.status)  # type: ignore[attr-defined]
+                          .where(CountyTownshipKey.__table__.c.key_id == m["signer"])).scalar()  # type: ignore[attr-defined]
+    if status not in ("active", "retired"):
+        raise BundleRefused("批次的签名密钥已被吊销或未登记，已拒收", "revoked_key")
 
-        search = SearchRefresh(conn)
-        applier = Applier(conn, town_code, keys.county_code, search)
-        for table, rows in bf.iter_chunks(content_key):
-            applier.chunk(table, rows)
-        applier.finish()
-        search.finish()
-        policy = status_history.policy_of(conn)
-        for kind, ids in sorted(applier.touched.items()):
-            status_history.rebuild(conn, kind, ids, policy)
+    search = SearchRefresh(conn)
+    applier = Applier(conn, town_code, keys.county_code, search)
+    for table, rows in bf.iter_chunks(content_key):
+        applier.chunk(table, rows)
+    applier.finish()
+    search.finish()
+    policy = status_history.policy_of(conn)
+    for kind, ids in sorted(applier.touched.items()):
+        status_history.rebuild(conn, kind, ids, policy)
 
-        earlier = conn.execute(select(cb.c.sequence, cb.c.manifest).where(cb.c.township_code == town_code)).all()
-        chain = audit_heads.heads([(r[0], r[1]) for r in earlier] + [(m["sequence"], m)])
-        head_warnings = audit_heads.warnings(chain, only=m["sequence"])
-        restored = (m.get("audit_head") or {}).get("restored_after")
-        if restored is not None and not _restore_issued(conn, town_code, restored):
-            head_warnings.append(f"批次 {m['sequence']} 声明乡镇在第 {restored} 批之后用县级恢复文件重建了数据，"
-                                 "但本县没有为该乡镇生成过这样的恢复文件：审计链可能被删短，请核实")
-        received = {r[0] for r in earlier}
-        received.add(m["sequence"])
-        # A full-state bundle (`sync resend --all`) makes the sequences before it unnecessary.
-        full = [seq for seq, man in earlier if json.loads(man).get("full_state") is True]
-        floor = max([*full, m["sequence"] if m.get("full_state") else 1, 1])
-        missing = sorted(set(range(floor, max(received) + 1)) - received)
-        signing, signer_id = keys.receipt_signer(m["encryption"]["recipient"])
-        payload = {
-            "format": RECEIPT_FORMAT, "version": 1,
-            "county_code": keys.county_code, "county_name": keys.county_name,
-            "township_code": town_code, "sequence": m["sequence"], "bundle_hash": bundle_hash,
-            "bundle_id": m["bundle_id"], "received_at": now.isoformat(timespec="microseconds"),
-            "rows": applier.rows, "accepted": applier.accepted, "applied": applier.applied,
-            "unchanged": applier.accepted - applier.applied, "rejected": len(applier.rejections),
-            "acknowledged": applier.ack, "rejections": applier.rejections,
-            "missing_sequences": missing, "signer": signer_id, "requests": county_requests(conn),
-            "suite": signing.suite.name,
-        }
-        if "audit_head" in m:  # echoed, signed: the township checks its audit chain against it
-            payload["audit_head"] = {"hash": m["audit_head"]["hash"], "seq": m["audit_head"]["seq"]}
-        receipt = envelope.sign("receipt", payload, signing)
-        span = m["span"]
-        conn.execute(insert(cb).values(
-            bundle_hash=bundle_hash, township_code=town_code, sequence=m["sequence"], bundle_id=m["bundle_id"],
-            previous_hash=m["previous_hash"], created_at=datetime.fromisoformat(m["created_at"]),
-            span_from=datetime.fromisoformat(span["from"]) if span["from"] else None,
-            span_to=datetime.fromisoformat(span["to"]), received_at=now, received_by=actor[:64], via=via[:16],
-            signer_key_id=m["signer"], file_size=size, rows=applier.rows, accepted=applier.accepted,
-            applied=applier.applied, rejected=len(applier.rejections), manifest=bf.manifest_bytes.decode("utf-8"),
-            receipt=zlib.compress(receipt, 6)))
-        conn.execute(update(tw).where(tw.c.code == town_code).values(
-            last_sequence=func.max(tw.c.last_sequence, m["sequence"]) if conn.dialect.name == "sqlite"
-            else func.greatest(tw.c.last_sequence, m["sequence"]),
-            last_received_at=now, bundle_count=tw.c.bundle_count + 1))
-        audit.append(s, username=actor[:64], action="county_import", record_kind="county_bundle", record_id=None,
-                     before=None, after={"township_code": town_code, "sequence": m["sequence"],
-                                         "bundle_hash": bundle_hash, "rows": applier.rows,
-                                         "accepted": applier.accepted, "applied": applier.applied,
-                                         "rejected": len(applier.rejections), "via": via,
-                                         "audit_head": m.get("audit_head"), "audit_warnings": head_warnings})
+    earlier = conn.execute(select(cb.c.sequence, cb.c.manifest).where(cb.c.township_code == town_code)).all()
+    chain = audit_heads.heads([(r[0], r[1]) for r in earlier] + [(m["sequence"], m)])
+    head_warnings = audit_heads.warnings(chain, only=m["sequence"])
+    restored = (m.get("audit_head") or {}).get("restored_after")
+    if restored is not None and not _restore_issued(conn, town_code, restored):
+        head_warnings.append(f"批次 {m['sequence']} 声明乡镇在第 {restored} 批之后用县级恢复文件重建了数据，"
+                             "但本县没有为该乡镇生成过这样的恢复文件：审计链可能被删短，请核实")
+    received = {r[0] for r in earlier}
+    received.add(m["sequence"])
+    # A full-state bundle (`sync resend --all`) makes the sequences before it unnecessary.
+    full = [seq for seq, man in earlier if json.loads(man).get("full_state") is True]
+    floor = max([*full, m["sequence"] if m.get("full_state") else 1, 1])
+    missing = sorted(set(range(floor, max(received) + 1)) - received)
+    signing, signer_id = keys.receipt_signer(m["encryption"]["recipient"])
+    payload = {
+        "format": RECEIPT_FORMAT, "version": 1,
+        "county_code": keys.county_code, "county_name": keys.county_name,
+        "township_code": town_code, "sequence": m["sequence"], "bundle_hash": bundle_hash,
+        "bundle_id": m["bundle_id"], "received_at": now.isoformat(timespec="microseconds"),
+        "rows": applier.rows, "accepted": applier.accepted, "applied": applier.applied,
+        "unchanged": applier.accepted - applier.applied, "rejected": len(applier.rejections),
+        "acknowledged": applier.ack, "rejections": applier.rejections,
+        "missing_sequences": missing, "signer": signer_id, "requests": county_requests(conn),
+        "suite": signing.suite.name,
+    }
+    if "audit_head" in m:  # echoed, signed: the township checks its audit chain against it
+        payload["audit_head"] = {"hash": m["audit_head"]["hash"], "seq": m["audit_head"]["seq"]}
+    receipt = envelope.sign("receipt", payload, signing)
+    span = m["span"]
+    conn.execute(insert(cb).values(
+        bundle_hash=bundle_hash, township_code=town_code, sequence=m["sequence"], bundle_id=m["bundle_id"],
+        previous_hash=m["previous_hash"], created_at=datetime.fromisoformat(m["created_at"]),
+        span_from=datetime.fromisoformat(span["from"]) if span["from"] else None,
+        span_to=datetime.fromisoformat(span["to"]), received_at=now, received_by=actor[:64], via=via[:16],
+        signer_key_id=m["signer"], file_size=size, rows=applier.rows, accepted=applier.accepted,
+        applied=applier.applied, rejected=len(applier.rejections), manifest=bf.manifest_bytes.decode("utf-8"),
+        receipt=zlib.compress(receipt, 6), original=original))
+    conn.execute(update(tw).where(tw.c.code == town_code).values(
+        last_sequence=func.max(tw.c.last_sequence, m["sequence"]) if conn.dialect.name == "sqlite"
+        else func.greatest(tw.c.last_sequence, m["sequence"]),
+        last_received_at=now, bundle_count=tw.c.bundle_count + 1))
+    audit.append(s, username=actor[:64], action="county_import", record_kind="county_bundle", record_id=None,
+                 before=None, after={"township_code": town_code, "sequence": m["sequence"],
+                                     "bundle_hash": bundle_hash, "rows": applier.rows,
+                                     "accepted": applier.accepted, "applied": applier.applied,
+                                     "rejected": len(applier.rejections), "via": via,
+                                     "audit_head": m.get("audit_head"), "audit_warnings": head_warnings})
     return ImportResult(receipt, payload, False, town_code, m["sequence"], bundle_hash, applier.rows,
                         applier.accepted, applier.applied, len(applier.rejections), missing, head_warnings)
 

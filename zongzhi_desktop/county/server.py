@@ -26,6 +26,7 @@ import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,8 @@ class AccessLog:
         }
         if "x-zongzhi-township" in h:
             entry["township"] = h["x-zongzhi-township"]
+        if "x-zongzhi-county" in h:  # a county bundle at the city hub
+            entry["county"] = h["x-zongzhi-county"]
         if "x-zongzhi-sequence" in h:
             try:
                 entry["sequence"] = int(h["x-zongzhi-sequence"])
@@ -158,8 +161,9 @@ class UploadSlots:
     """
 
     def __init__(self, app: ASGIApp, limit: int, *, queue: int = 64, wait: float = 30.0,
-                 path: str = UPLOAD_PATH, body: BodyLimits | None = None) -> None:
+                 path: str = UPLOAD_PATH, body: BodyLimits | None = None, hub: str = "县级") -> None:
         self.app = app
+        self.hub = hub
         self.limit = limit
         self.queue = queue
         self.wait = wait
@@ -192,7 +196,8 @@ class UploadSlots:
     async def _in_slot(self, scope: Scope, receive: Any, send: Any) -> None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.limit)
-        busy = refusal("busy", "县级服务器正忙（同时上传的乡镇较多），请稍后重试")
+        senders = "乡镇" if self.hub == "县级" else "县"
+        busy = refusal("busy", f"{self.hub}服务器正忙（同时上传的{senders}较多），请稍后重试")
         if self._slots.locked() and self.waiting >= self.queue:
             await busy(scope, receive, send)
             return
@@ -220,21 +225,39 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status)
 
 
+@dataclass
+class HubRole:
+    """What makes a hub a county or a city hub; the server around it is the same (issue 19)."""
+
+    name: str  # 县级 / 市级, in messages
+    identity: dict[str, str]  # code and name fields of /health
+    status: Callable[[Store, list[Any] | None, datetime | None], dict[str, Any]]  # GET /status
+    importer: Callable[[Store, Any, Any], Any] | None = None  # None: township bundles (county.http)
+    rotations: bool = True  # GET /api/v1/county/rotations (the county's key rotations)
+
+
+def county_role(store: Store) -> HubRole:
+    ident = county_identity(store)
+    return HubRole("县级", {"county_code": ident.county_code, "county_name": ident.county_name}, status_document)
+
+
 def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_BYTES,
                max_concurrent: int = DEFAULT_MAX_CONCURRENT, max_waiting: int = DEFAULT_MAX_WAITING,
                wait_seconds: float = DEFAULT_WAIT_SECONDS, body_idle: float = DEFAULT_BODY_IDLE,
                body_min_rate: float = DEFAULT_BODY_MIN_RATE, access_logger: logging.Logger | None = None,
-               now: Callable[[], datetime] | None = None) -> Any:
+               now: Callable[[], datetime] | None = None, role: HubRole | None = None) -> Any:
     """The hub as an ASGI app (FastAPI wrapped in the access log and the upload slots).
 
     An upload's body is read first: it may pause at most `body_idle` seconds and must arrive within
     `body_idle + size / body_min_rate` seconds, else 408. Then `max_concurrent` uploads are imported
     at once; up to `max_waiting` more wait up to `wait_seconds` for a slot; anything beyond is
     answered 503 (busy)."""
-    ident = county_identity(store)
-    app = FastAPI(title="综治桌面县级接收服务", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    role = role or county_role(store)
+    app = FastAPI(title=f"综治桌面{role.name}接收服务", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url=None)
     # The slots below bound concurrent imports; the route's own gate would refuse instead of queueing.
-    app.include_router(upload_router(store, keys, max_bytes=max_bytes, max_concurrent=None))
+    app.include_router(upload_router(store, keys, max_bytes=max_bytes, max_concurrent=None, importer=role.importer,
+                                     hub=role.name))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -262,9 +285,9 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
             await asyncio.to_thread(probe)
         except Exception as e:  # the database is down or unreachable
             log.warning("数据库不可用：%s", type(e).__name__)
-            return _error(503, "database_unavailable", "县级数据库暂时无法连接")
-        return JSONResponse({"status": "ok", "county_code": ident.county_code, "county_name": ident.county_name,
-                             "database": store.engine.dialect.name, "version": __version__})
+            return _error(503, "database_unavailable", f"{role.name}数据库暂时无法连接")
+        return JSONResponse({"status": "ok", **role.identity, "database": store.engine.dialect.name,
+                             "version": __version__})
 
     @app.get("/status", summary="各乡镇上报情况和及时率")
     async def status(period: str | None = None) -> JSONResponse:
@@ -274,18 +297,20 @@ def create_app(store: Store, keys: CountyKeys, *, max_bytes: int = DEFAULT_MAX_B
             periods = [parse_period(period)] if period else None
         except DomainError as e:
             return _error(400, "bad_period", e.message)
-        body = await asyncio.to_thread(status_document, store, periods, now() if now else None)
+        body = await asyncio.to_thread(role.status, store, periods, now() if now else None)
         return JSONResponse(body)
 
-    @app.get(ROTATIONS_PATH, summary="县级密钥更换文件（各次更换，由旧密钥签署）")
-    async def rotations() -> Response:
-        from .rotation import rotation_statements
+    if role.rotations:
+        @app.get(ROTATIONS_PATH, summary="县级密钥更换文件（各次更换，由旧密钥签署）")
+        async def rotations() -> Response:
+            from .rotation import rotation_statements
 
-        statements = await asyncio.to_thread(rotation_statements, store)
-        return Response(statements, media_type=ROTATION_MEDIA_TYPE)
+            statements = await asyncio.to_thread(rotation_statements, store)
+            return Response(statements, media_type=ROTATION_MEDIA_TYPE)
 
     limits = BodyLimits(min(max_bytes, MAX_BUNDLE_BYTES), idle=body_idle, min_rate=body_min_rate)
-    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds, body=limits)
+    wrapped: Any = UploadSlots(app, max(1, max_concurrent), queue=max_waiting, wait=wait_seconds, body=limits,
+                                hub=role.name)
     wrapped = AccessLog(wrapped, access_logger or logging.getLogger(ACCESS_LOGGER))
     wrapped.fastapi = app  # for tests and tools that want the inner app
     return wrapped
@@ -358,17 +383,19 @@ def serve(store: Store, keys: CountyKeys, *, host: str = "127.0.0.1", port: int 
           max_bytes: int = DEFAULT_MAX_BYTES, max_concurrent: int = DEFAULT_MAX_CONCURRENT,
           max_waiting: int = DEFAULT_MAX_WAITING, body_idle: float = DEFAULT_BODY_IDLE,
           body_min_rate: float = DEFAULT_BODY_MIN_RATE, access_log: str | None = None,
-          announce: Callable[[str], None] | None = None) -> None:
+          announce: Callable[[str], None] | None = None, role: HubRole | None = None) -> None:
     """Run the hub until SIGINT/SIGTERM."""
     import uvicorn
 
+    role = role or county_role(store)
     app = create_app(store, keys, max_bytes=max_bytes, max_concurrent=max_concurrent, max_waiting=max_waiting,
-                     body_idle=body_idle, body_min_rate=body_min_rate, access_logger=access_logger(access_log))
+                     body_idle=body_idle, body_min_rate=body_min_rate, access_logger=access_logger(access_log),
+                     role=role)
     sock = bind(host, port)
     actual = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     if announce:
-        announce(f"县级接收服务已启动：http://{shown}:{actual}（数据库 {safe_target(store.target)}，"
+        announce(f"{role.name}接收服务已启动：http://{shown}:{actual}（数据库 {safe_target(store.target)}，"
                  f"单个批次上限 {max_bytes // (1024 * 1024)} MB，同时处理 {max_concurrent} 个上传，最多 {max_waiting} 个排队）")
     config = uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off", timeout_keep_alive=10,
                             server_header=False)

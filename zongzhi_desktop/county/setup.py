@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlmodel import Session
 
+from .._setting import get_setting, put_setting
 from ..domain.errors import ValidationError
-from ..domain.models import Setting, utcnow
+from ..domain.models import utcnow
 from ..domain.models.sync import CountyTownship, CountyTownshipKey, SyncKey
 from ..store import audit
 from ..store.database import Store
@@ -42,15 +42,7 @@ from ..sync.trust import check_expected
 ROLE_KEY = "store_role"
 
 
-def _setting(s: Session, key: str) -> str | None:
-    row = s.get(Setting, key)
-    return row.value if row else None
-
-
-def _put(s: Session, key: str, value: str) -> None:
-    row = s.get(Setting, key) or Setting(key=key, value=value)
-    row.value = value
-    s.add(row)
+_setting, _put = get_setting, put_setting  # one implementation for the county and the city hub
 
 
 def is_county_store(store: Store) -> bool:

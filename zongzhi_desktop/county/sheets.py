@@ -78,8 +78,9 @@ def _figure(b: Builder, fig: Any, code: str | None) -> Value:
     return b.q.count(fig, p, "township_code" if code else None, code)
 
 
-def township_table(b: Builder, kind: str, towns: list[tuple[str, str]], status: PeriodStatus | None) -> Table:
-    """分乡镇(街道)情况: one row per township, the county total last."""
+def township_table(b: Builder, kind: str, towns: list[tuple[str, str]], status: PeriodStatus | None,
+                   total_label: str = "全县合计") -> Table:
+    """分乡镇(街道)情况: one row per township, the county (or city) total last."""
     spec = TOWNSHIP_COLUMNS[kind]
     by_code = {t.code: t for t in status.townships} if status else {}
     rows = []
@@ -91,7 +92,7 @@ def township_table(b: Builder, kind: str, towns: list[tuple[str, str]], status: 
         rep = by_code.get(code)
         row.append(Cell(rep.label if rep else "—", align="center"))
         rows.append(row)
-    total = [Cell("全县合计", bold=True, shade=True)]
+    total = [Cell(total_label, bold=True, shade=True)]
     for _head, fig in spec:
         key = fig if isinstance(fig, str) else fig.key
         total.append(b.put(township_key(key, "total"), _figure(b, fig, None)))
@@ -123,7 +124,7 @@ VOLUNTEER_COLUMNS = [("活动", fg.A_ACTIVITIES.key), ("参与人次", fg.V_PERS
                      ("服务群众", fg.V_SERVED.key), ("发现隐患", fg.V_HAZARDS.key), ("协助化解纠纷", fg.V_DISPUTES.key)]
 
 
-def volunteer_township_table(b: Builder, towns: list[tuple[str, str]]) -> Table:
+def volunteer_township_table(b: Builder, towns: list[tuple[str, str]], total_label: str = "全县合计") -> Table:
     """平安志愿者 by township (the county's form of the by-team and by-village tables)."""
     rows = []
     by_town = b.q.volunteer(b.period, "township")
@@ -131,14 +132,14 @@ def volunteer_township_table(b: Builder, towns: list[tuple[str, str]]) -> Table:
         vals = by_town.get(code) or b.q.volunteer_zero(b.period, "township", code)
         rows.append([Cell(name)] + [b.put(township_key(k, code), vals[k]) for _h, k in VOLUNTEER_COLUMNS])
     total = b.q.volunteer(b.period)[None]
-    rows.append([Cell("全县合计", bold=True, shade=True)] + [b.put(k, total[k]) for _h, k in VOLUNTEER_COLUMNS])
+    rows.append([Cell(total_label, bold=True, shade=True)] + [b.put(k, total[k]) for _h, k in VOLUNTEER_COLUMNS])
     for c in rows[-1][1:]:
         c.bold = c.shade = True
     cols = [Column("乡镇(街道)", 2.2)] + [Column(h, 1.3 if "时长" in h else 1, "right") for h, _k in VOLUNTEER_COLUMNS]
     return Table("volunteer_township", "平安志愿者活动（按乡镇）", cols, rows, font_size=9.5)
 
 
-def _county_monthly(report: Report, b: Builder, towns: list[tuple[str, str]]) -> None:
+def _county_monthly(report: Report, b: Builder, towns: list[tuple[str, str]], total_label: str = "全县合计") -> None:
     """Put the township form of the volunteer tables into the monthly sheet (the village / unit /
     team tables were skipped; any that were built anyway are dropped)."""
     dropped: set[str] = set()
@@ -146,13 +147,13 @@ def _county_monthly(report: Report, b: Builder, towns: list[tuple[str, str]]) ->
     for sec in report.sections:
         if sec.title and sec.title.endswith("平安志愿者") and not any(
                 isinstance(x, Table) and x.key == "volunteer_team" for x in sec.blocks):
-            sec.blocks.insert(0, volunteer_township_table(b, towns))
+            sec.blocks.insert(0, volunteer_township_table(b, towns, total_label))
         blocks = []
         for block in sec.blocks:
             if isinstance(block, Table) and block.key in TOWNSHIP_LEVEL_TABLES:
                 dropped.update(c.value for row in block.rows for c in row if c.value)
                 if block.key == "volunteer_team":
-                    blocks.append(volunteer_township_table(b, towns))
+                    blocks.append(volunteer_township_table(b, towns, total_label))
                 continue
             blocks.append(block)
         if blocks or not sec.blocks:
@@ -196,14 +197,20 @@ def all_townships(conn: Connection, names: Names, registered: list[tuple[str, st
 
 
 def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on: date,
-                       list_limit: int = LIST_LIMIT, parts: dict[str, str] | None = None) -> Report:
-    """The county's sheet for `period`: every township aggregated, plus the per-township table."""
+                       list_limit: int = LIST_LIMIT, parts: dict[str, str] | None = None,
+                       hub_name: str | None = None, total_label: str = "全县合计",
+                       extra: Any = None) -> Report:
+    """The county's sheet for `period`: every township aggregated, plus the per-township table.
+
+    The city hub (issue 19) builds its sheet here too: `hub_name` is the city's name, `total_label`
+    全市合计, and `extra(b, p, towns)` returns the sections it adds after the per-township one (the
+    per-county table)."""
     if kind not in SHEETS:
         from ..domain.errors import DomainError
 
         raise DomainError(f"未知的报表“{kind}”，可用：weekly(周研判)、monthly(月调度)、quarterly(季推进)")
     p = period if isinstance(period, Period) else parse_period(period, SHEET_PERIOD[kind])
-    ident = county_identity(store)
+    name = hub_name if hub_name is not None else county_identity(store).county_name
     snap = Snapshot.load(store)
     status = evaluate(snap, p)
     registered = [(t.code, t.name) for t in snap.townships]
@@ -212,15 +219,18 @@ def build_county_sheet(store: Store, kind: str, period: str | Period, *, made_on
         q = fg.FigureQueries(conn, None, today=made_on)  # shared: the per-township cells reuse the sheet's rows
         # The village / unit / team tables are replaced by their township form: never computed.
         skip = frozenset(TOWNSHIP_LEVEL_TABLES) if kind == "monthly" else frozenset()
-        report = build_sheet(conn, kind, p, codes=codes, townships=None, township_name=ident.county_name,
+        report = build_sheet(conn, kind, p, codes=codes, townships=None, township_name=name,
                              made_on=made_on, parts=parts, list_limit=list_limit, queries=q, skip=skip)
         names = Names.load(conn)
         b = Builder(conn, q, p, codes, names, list_limit, values=report.values)
         towns = all_townships(conn, names, registered)
-        table = township_table(b, kind, towns, status)
+        table = township_table(b, kind, towns, status, total_label)
         report.sections.insert(1, Section(f"{_CN_NUM[1]}、分乡镇（街道）情况", [reporting_text(status), table]))
+        if extra is not None:
+            for i, sec in enumerate(extra(b, p, towns)):
+                report.sections.insert(1 + i, sec)
         if kind == "monthly":
-            _county_monthly(report, b, towns)
+            _county_monthly(report, b, towns, total_label)
     _name_villages(report, names, dict(towns))
     _renumber(report.sections)
     report.township_codes = None

@@ -484,19 +484,20 @@ def _county_keyfile(passphrase: str) -> tuple[bytes, keys.KeyFile, str]:
     return key, keyfile, recovery
 
 
-def county_key(path: Path, passphrase: str) -> bytes:
-    """The data key of the encrypted county store at `path` (DomainError in Chinese if the passphrase
-    does not open it)."""
+def county_key(path: Path, passphrase: str, *, hub: str = "县级") -> bytes:
+    """The data key of the encrypted county (or city, hub="市级") store at `path` (DomainError in
+    Chinese if the passphrase does not open it). A city store is encrypted the same way."""
     recover_keyfile(path)
     state = store_state(path)
     if state == "keyless":
-        raise keys.KeyFileError(f"县级数据库 {path} 无法读取：没有密钥文件 {keys.keyfile_path(path).name}"
+        raise keys.KeyFileError(f"{hub}数据库 {path} 无法读取：没有密钥文件 {keys.keyfile_path(path).name}"
                                 "（文件已损坏，或密钥文件丢失）。请从备份恢复")
     key = keys.load(keys.keyfile_path(path)).unwrap_user(COUNTY_SLOT, passphrase)
     if key is None:
-        from ..domain.keyloss import COUNTY_KEY_LOST
+        from ..domain.keyloss import CITY_KEY_LOST, COUNTY_KEY_LOST
 
-        raise DomainError(f"县级密钥口令不正确，无法打开县级数据库。{COUNTY_KEY_LOST}")
+        lost = CITY_KEY_LOST if hub == "市级" else COUNTY_KEY_LOST
+        raise DomainError(f"{hub}密钥口令不正确，无法打开{hub}数据库。{lost}")
     return key
 
 

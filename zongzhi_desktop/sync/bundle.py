@@ -287,6 +287,9 @@ def check_manifest(m: Any) -> dict[str, Any]:
     if not isinstance(m, dict):
         raise _bad("manifest")
     if m.get("format") != FORMAT:
+        if m.get("format") == "zongzhi-county-bundle":  # §17: a county's bundle to its city
+            raise BundleRefused("这是县级批次文件（县级转报市级），不是乡镇批次：请在市级导入（zongzhi city import），已拒收",
+                                "malformed")
         raise BundleRefused("不是综治桌面的批次文件（清单格式不符），已拒收", "malformed")
     if m.get("version") not in VERSIONS.values():
         raise BundleRefused(f"不支持的批次格式版本 {m.get('version')!r}（本软件支持版本 1、2），请升级软件", "unsupported")
@@ -324,11 +327,13 @@ class BundleFile:
     """A bundle opened for reading: container checked and hashed, manifest parsed (not yet trusted)."""
 
     def __init__(self, fh: BinaryIO, size: int, *, schema: Callable[[Any], dict[str, Any]] | None = None,
-                 sign_kind: str = SIGN_KIND) -> None:
+                 sign_kind: str = SIGN_KIND, townships: bool = False) -> None:
         self.sign_kind = sign_kind
         self.fh = fh
         self.size = size
-        self.entries = ct.read_directory(fh, size)
+        self.entries = ct.read_directory(fh, size, townships=townships)
+        # The encrypted chunks (§10); a county bundle's forwarded township bundles are not among them.
+        self.payload_entries = [e for e in self.entries if ct.CHUNK_RE.fullmatch(e.name)]
         by_name = {e.name: e for e in self.entries}
         self.manifest_bytes = ct.read_exact(fh, by_name[ct.MANIFEST].data_offset, by_name[ct.MANIFEST].size)
         self.signature = ct.read_exact(fh, by_name[ct.SIGNATURE].data_offset, by_name[ct.SIGNATURE].size)
@@ -361,7 +366,7 @@ class BundleFile:
     def check_payload(self) -> None:
         """The chunk entries must be exactly those the signed manifest lists (names, sizes, hashes)."""
         chunks = self.manifest["chunks"]
-        payload = self.entries[:-2]
+        payload = self.payload_entries
         if len(payload) != len(chunks):
             raise BundleRefused(f"清单与数据不符：清单列出 {len(chunks)} 个数据块，文件中有 {len(payload)} 个，已拒收", "mismatch")
         for c, e in zip(chunks, payload, strict=True):
@@ -403,7 +408,7 @@ class BundleFile:
 
         With parse=False the rows are the raw JSON lines (the exporter's read-back check)."""
         suite, n = self.suite, self.suite.nonce_size
-        for c, e in zip(self.manifest["chunks"], self.entries[:-2], strict=True):
+        for c, e in zip(self.manifest["chunks"], self.payload_entries, strict=True):
             data = ct.read_exact(self.fh, e.data_offset, e.size)
             if suite.hexdigest(data) != c[suite.hash_name]:
                 raise BundleRefused(f"数据块 {e.name} 在读取过程中发生变化，已拒收", "tampered")

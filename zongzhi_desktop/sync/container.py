@@ -42,6 +42,8 @@ READ_BLOCK = 1024 * 1024
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 CHUNK_RE = re.compile(r"payload/\d{6}\.bin")
+# A county bundle (issue 19) also carries the township bundles it forwards, each byte for byte.
+TOWNSHIP_ENTRY_RE = re.compile(r"township/\d{6}\.zzb")
 
 
 def chunk_name(index: int) -> str:
@@ -49,11 +51,18 @@ def chunk_name(index: int) -> str:
     return f"payload/{index:06d}.bin"
 
 
+def township_entry_name(index: int) -> str:
+    """Name of the index-th forwarded township bundle in a county bundle (1-based)."""
+    return f"township/{index:06d}.zzb"
+
+
 def entry_limit(name: str) -> int:
     if name == MANIFEST:
         return MAX_MANIFEST_BYTES
     if name == SIGNATURE:
         return 64
+    if TOWNSHIP_ENTRY_RE.fullmatch(name):
+        return MAX_BUNDLE_BYTES
     return MAX_CHUNK_BYTES
 
 
@@ -113,8 +122,10 @@ def read_exact(fh: BinaryIO, offset: int, size: int) -> bytes:
     return data
 
 
-def read_directory(fh: BinaryIO, size: int) -> list[Entry]:
+def read_directory(fh: BinaryIO, size: int, *, townships: bool = False) -> list[Entry]:
     """Check the container strictly and hash every entry; returns the entries in file order.
+
+    `townships`: a county bundle, which may also hold `township/NNNNNN.zzb` entries.
 
     Refusals name the rule broken: too short/large, truncated, too many entries, duplicate names,
     unexpected names, compressed or high-ratio entries, oversized entries, non-canonical headers.
@@ -155,7 +166,11 @@ def read_directory(fh: BinaryIO, size: int) -> list[Entry]:
         seen.add(name)
     for name, method, _crc, csize, usize, _off, _pos in raw_entries:
         text = name.decode("ascii", "replace")
-        if text not in (MANIFEST, SIGNATURE) and not CHUNK_RE.fullmatch(text):
+        if not townships and TOWNSHIP_ENTRY_RE.fullmatch(text):
+            raise BundleRefused("这是县级批次文件（县级转报市级），不是乡镇批次：请在市级导入（zongzhi city import），已拒收",
+                                "malformed")
+        if (text not in (MANIFEST, SIGNATURE) and not CHUNK_RE.fullmatch(text)
+                and not (townships and TOWNSHIP_ENTRY_RE.fullmatch(text))):
             raise BundleRefused(f"批次文件含有不应有的条目“{text}”，已拒收", "malformed")
         if (csize and usize / csize > MAX_RATIO) or (not csize and usize):
             raise BundleRefused(f"条目“{text}”的压缩比异常（声明 {usize} 字节，压缩后 {csize} 字节），已拒收", "too_large")

@@ -22,7 +22,10 @@ from .errors import BundleRefused
 from .suites import Signer
 
 KINDS = {"county-profile": "县级配置文件", "registration": "乡镇登记文件", "receipt": "回执", "bundle-manifest": "批次清单",
-         "county-rotation": "县级密钥更换文件", "restore-manifest": "恢复批次清单"}
+         "county-rotation": "县级密钥更换文件", "restore-manifest": "恢复批次清单",
+         # the city hub (issue 19): a county toward its city as a township toward its county
+         "city-profile": "市级配置文件", "county-registration": "县级登记文件", "city-receipt": "市级回执",
+         "county-bundle-manifest": "县级批次清单"}
 MAX_ENVELOPE_BYTES = 256 * 1024 * 1024
 
 

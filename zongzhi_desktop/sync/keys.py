@@ -17,7 +17,7 @@ from nacl.pwhash import argon2id
 from sqlalchemy import select
 from sqlmodel import Session
 
-from ..domain.keyloss import COUNTY_KEY_LOST, TOWNSHIP_KEY_LOST
+from ..domain.keyloss import CITY_KEY_LOST, COUNTY_KEY_LOST, TOWNSHIP_KEY_LOST
 from ..domain.models import utcnow
 from ..domain.models.sync import SyncKey
 from . import suites
@@ -32,9 +32,13 @@ MIN_PASSPHRASE = 8
 TOWNSHIP_SIGNING = "township_signing"
 COUNTY_SIGNING = "county_signing"
 COUNTY_ENCRYPTION = "county_encryption"
-PURPOSE_LABELS = {TOWNSHIP_SIGNING: "乡镇签名密钥", COUNTY_SIGNING: "县级签名密钥", COUNTY_ENCRYPTION: "县级加密密钥"}
+CITY_SIGNING = "city_signing"
+CITY_ENCRYPTION = "city_encryption"
+PURPOSE_LABELS = {TOWNSHIP_SIGNING: "乡镇签名密钥", COUNTY_SIGNING: "县级签名密钥", COUNTY_ENCRYPTION: "县级加密密钥",
+                  CITY_SIGNING: "市级签名密钥", CITY_ENCRYPTION: "市级加密密钥"}
 # What to do when the passphrase is lost (domain/keyloss.py), told with every wrong passphrase.
-LOST_HINTS = {TOWNSHIP_SIGNING: TOWNSHIP_KEY_LOST, COUNTY_SIGNING: COUNTY_KEY_LOST, COUNTY_ENCRYPTION: COUNTY_KEY_LOST}
+LOST_HINTS = {TOWNSHIP_SIGNING: TOWNSHIP_KEY_LOST, COUNTY_SIGNING: COUNTY_KEY_LOST, COUNTY_ENCRYPTION: COUNTY_KEY_LOST,
+              CITY_SIGNING: CITY_KEY_LOST, CITY_ENCRYPTION: CITY_KEY_LOST}
 
 
 def b64(data: bytes) -> str:

@@ -56,8 +56,11 @@ def _body(path: Path) -> Iterator[bytes]:
 
 def post_bundle(path: Path, base_url: str, *, retries: int = RETRIES, backoff: float = BACKOFF,
                 timeout: httpx.Timeout | float = TIMEOUT, sleep: Callable[[float], None] = time.sleep,
-                transport: httpx.BaseTransport | None = None) -> bytes:
-    """POST one bundle file; returns the receipt bytes or raises SyncError with a Chinese message."""
+                transport: httpx.BaseTransport | None = None, server: str = "县级",
+                fallback: str = "也可以改用U盘导出（zongzhi export --out U盘目录），批次已保存在本机待发目录") -> bytes:
+    """POST one bundle file; returns the receipt bytes or raises SyncError with a Chinese message.
+
+    `server` names the receiving hub in messages (县级; 市级 for a county's bundle to its city)."""
     url = upload_url(base_url)
     size = os.path.getsize(path)
     last = ""
@@ -80,12 +83,11 @@ def post_bundle(path: Path, base_url: str, *, retries: int = RETRIES, backoff: f
             if r.status_code in RETRYABLE or r.status_code >= 500:
                 last = f"服务器暂时无法处理（HTTP {r.status_code}{'：' + message if message else ''}）"
                 continue
-            refused = SyncError(f"县级服务器拒收批次 {path.name}（HTTP {r.status_code}）：{message or '无说明'}",
+            refused = SyncError(f"{server}服务器拒收批次 {path.name}（HTTP {r.status_code}）：{message or '无说明'}",
                                 "refused")
             refused.server_code = server_code  # type: ignore[attr-defined]
             raise refused
-    raise SyncError(f"无法上传到县级服务器 {url}：{last}，已重试 {retries} 次。请检查网络连接；"
-                    "也可以改用U盘导出（zongzhi export --out U盘目录），批次已保存在本机待发目录", "offline")
+    raise SyncError(f"无法上传到{server}服务器 {url}：{last}，已重试 {retries} 次。请检查网络连接；{fallback}", "offline")
 
 
 def fetch_rotations(base_url: str, *, timeout: float = 30.0,

@@ -152,3 +152,61 @@ class CountyBundle(Model, table=True):
     rejected: int = Field(default=0)
     manifest: str
     receipt: bytes  # zlib-compressed receipt envelope, returned again on replay
+    # The bundle file as received (migration 0021): the county forwards it byte for byte to the city,
+    # whose check of the township's signature and chunk hashes is the chain of custody (issue 19).
+    original: bytes | None = None
+    city_sequence: int | None = None  # the county bundle to the city that last carried it
+    city_acked_at: datetime | None = None  # when the city's receipt acknowledged it
+
+
+class CityCounty(Model, table=True):
+    """A county registered with this city hub (the city's counterpart of county_township)."""
+
+    __tablename__ = "city_county"
+    code: str = Field(primary_key=True, max_length=6)
+    name: str
+    registered_at: datetime = Field(default_factory=utcnow)
+    registered_by: str = Field(default="", max_length=64)
+    last_sequence: int = Field(default=0)
+    last_received_at: datetime | None = None
+    bundle_count: int = Field(default=0)
+    lock_version: int = Field(default=0)  # bumped by every import: serializes imports per county
+
+
+class CityCountyKey(Model, table=True):
+    """A county signing key the city holds (registered after the phone check)."""
+
+    __tablename__ = "city_county_key"
+    key_id: str = Field(primary_key=True, max_length=64)
+    county_code: str = Field(foreign_key="city_county.code", index=True, max_length=6)
+    public_key: str = Field(max_length=64)
+    status: str = Field(default="active", max_length=16)  # active | retired | revoked
+    registered_at: datetime = Field(default_factory=utcnow)
+    registered_by: str = Field(default="", max_length=64)
+    status_changed_at: datetime | None = None
+    registration: str  # the county's registration file as received
+
+
+class CityBundle(Model, table=True):
+    """A county bundle the city imported; the township bundles inside it are in county_bundle."""
+
+    __tablename__ = "city_bundle"
+    __table_args__ = (Index("ix_city_bundle_county_seq", "county_code", "sequence"),)
+    bundle_hash: str = Field(primary_key=True, max_length=64)
+    county_code: str = Field(foreign_key="city_county.code", max_length=6)
+    sequence: int
+    bundle_id: str = Field(max_length=36)
+    previous_hash: str = Field(max_length=64)
+    created_at: datetime
+    span_from: datetime | None = None
+    span_to: datetime | None = None
+    received_at: datetime = Field(default_factory=utcnow)
+    received_by: str = Field(default="", max_length=64)
+    via: str = Field(default="file", max_length=16)
+    signer_key_id: str = Field(max_length=64)
+    file_size: int = Field(default=0)
+    township_bundles: int = Field(default=0)  # township bundles carried
+    new_township_bundles: int = Field(default=0)  # of those, not held by the city before
+    rows: int = Field(default=0)  # township rows applied from the originals
+    manifest: str
+    receipt: bytes  # zlib-compressed receipt envelope, returned again on replay
