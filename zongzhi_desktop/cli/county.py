@@ -409,9 +409,11 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"及时上报天数已设置为 {n} 天（期末后 {n} 日内收到批次为按时上报）")
     else:
         print(f"及时上报天数：{get_timely_days(store)} 天（期末后该天数内收到批次为按时上报）")
-    if args.attachment_bytes is not None or args.attachment_max_mb is not None:
+    if args.attachment_bytes is not None or args.attachment_max_mb is not None or args.restricted_records is not None:
         carry = None if args.attachment_bytes is None else args.attachment_bytes == "on"
-        requests = set_county_requests(store, carry=carry, max_mb=args.attachment_max_mb, actor=operator())
+        restricted = None if args.restricted_records is None else args.restricted_records == "on"
+        requests = set_county_requests(store, carry=carry, max_mb=args.attachment_max_mb, restricted=restricted,
+                                       actor=operator())
     else:
         with store.engine.connect() as conn:
             requests = county_requests(conn)
@@ -420,6 +422,13 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"附件内容：要求上报（单个附件不超过 {limit} MB；乡镇收到下一份回执后开始随批次上报）")
     else:
         print("附件内容：不要求上报（批次只带附件的文件名、大小和 SHA-256）")
+    from ..services.kinds import KINDS, restricted_kinds
+
+    names = "、".join(KINDS[k].label for k in restricted_kinds())
+    if requests["restricted_records"]:
+        print(f"{names}：要求上报完整记录（含姓名、身份证号、走访情况和关联案件）")
+    else:
+        print(f"{names}：只上报不含身份信息的记录（可按乡镇、类别、村统计，不含姓名、身份证号、电话、住址）")
     return 0
 
 
@@ -665,6 +674,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--attachment-bytes", choices=("on", "off"),
                    help="是否要求乡镇随批次上报附件内容（默认 off：只报文件名、大小和 SHA-256）")
     p.add_argument("--attachment-max-mb", help="上报附件内容时单个附件的上限（1至10 MB，默认10）")
+    p.add_argument("--restricted-records", choices=("on", "off"),
+                   help="是否要求乡镇上报另授权限才能查看的登记的完整记录（默认 off：只报不含身份信息的记录，供统计）")
     p.set_defaults(func=cmd_config)
 
     _add_city_commands(sub)

@@ -28,7 +28,7 @@ from ..sync.errors import SyncError
 from ..sync.export import PARTIAL, durable_close
 from ..sync.keys import fingerprint, unpub
 from ..sync.restorefile import RestoreHeader, restore_file_name, write_restore
-from ..sync.rowcodec import encode_row, encoders, synced_tables
+from ..sync.rowcodec import encode_row, encoders, restricted_tables, synced_tables
 from .setup import CountyKeys
 
 SERIAL = re.compile(r"[A-Z]{2}-(\d{4})-(\d{6})")
@@ -98,7 +98,9 @@ def write_restore_file(store: Store, keys: CountyKeys, township_code: str, outpu
         head = json.loads(last.manifest).get("audit_head") if last else None
         header = RestoreHeader(keys.county_code, township_code, town.name, now, last.sequence if last else 0,
                                last.bundle_hash if last else GENESIS_HASH, serial_counters(conn, township_code), head)
-        tables = ((t, _rows(conn, t, township_code)) for t in synced_tables())
+        # Not the restricted registers: the county holds at most their rows without the person's
+        # identity, which must not replace the township's register (its own backups restore it).
+        tables = ((t, _rows(conn, t, township_code)) for t in synced_tables() if t not in restricted_tables())
         try:
             with open(tmp, "wb") as fh:
                 written = write_restore(fh, header, tables, keys.signing, unpub(key.public_key))

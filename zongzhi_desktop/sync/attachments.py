@@ -37,27 +37,33 @@ DEFAULT_MAX_BYTES = TRAVEL_MAX_BYTES
 REQUESTS_KEY = "county_requests"  # township setting: the latest request a receipt stated (JSON)
 COUNTY_BYTES_KEY = "attachment_bytes"  # county settings
 COUNTY_MAX_KEY = "attachment_max_mb"
+COUNTY_RESTRICTED_KEY = "restricted_records"  # county setting: the whole rows of restricted registers
 
 
 # -- the county's side --------------------------------------------------------------------------
 def county_requests(conn: Connection) -> dict[str, Any]:
     """What the county asks of its townships, as stated in every receipt."""
     t = Setting.__table__  # type: ignore[attr-defined]
-    values = dict(conn.execute(select(t.c.key, t.c.value).where(t.c.key.in_((COUNTY_BYTES_KEY, COUNTY_MAX_KEY)))).all())
+    values = dict(conn.execute(select(t.c.key, t.c.value).where(
+        t.c.key.in_((COUNTY_BYTES_KEY, COUNTY_MAX_KEY, COUNTY_RESTRICTED_KEY)))).all())
     try:
         max_mb = int(values.get(COUNTY_MAX_KEY, ""))
     except ValueError:
         max_mb = DEFAULT_MAX_BYTES // 1048576
     return {"attachment_bytes": values.get(COUNTY_BYTES_KEY) == "on",
-            "attachment_max_bytes": min(max_mb * 1048576, TRAVEL_MAX_BYTES)}
+            "attachment_max_bytes": min(max_mb * 1048576, TRAVEL_MAX_BYTES),
+            "restricted_records": values.get(COUNTY_RESTRICTED_KEY) == "on"}
 
 
 def set_county_requests(store: Store, *, carry: bool | None = None, max_mb: str | int | None = None,
-                        actor: str = "county") -> dict[str, Any]:
-    """Change the county's attachment request (audited); returns the request now in force."""
+                        restricted: bool | None = None, actor: str = "county") -> dict[str, Any]:
+    """Change the county's attachment request and its request for restricted registers' whole rows
+    (audited); returns the request now in force."""
     changes: dict[str, str] = {}
     if carry is not None:
         changes[COUNTY_BYTES_KEY] = "on" if carry else "off"
+    if restricted is not None:
+        changes[COUNTY_RESTRICTED_KEY] = "on" if restricted else "off"
     if max_mb is not None:
         limit = TRAVEL_MAX_BYTES // 1048576
         try:
@@ -86,8 +92,11 @@ def check_requests(value: Any) -> dict[str, Any] | None:
     if not (isinstance(value, dict) and type(value.get("attachment_bytes")) is bool
             and type(value.get("attachment_max_bytes")) is int and value["attachment_max_bytes"] >= 0):
         return None
-    return {"attachment_bytes": value["attachment_bytes"],
-            "attachment_max_bytes": min(value["attachment_max_bytes"], TRAVEL_MAX_BYTES)}
+    out = {"attachment_bytes": value["attachment_bytes"],
+           "attachment_max_bytes": min(value["attachment_max_bytes"], TRAVEL_MAX_BYTES)}
+    if type(value.get("restricted_records")) is bool:  # absent: a county from before the registers
+        out["restricted_records"] = value["restricted_records"]
+    return out
 
 
 # -- the township's side ------------------------------------------------------------------------

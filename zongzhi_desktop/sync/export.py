@@ -25,11 +25,11 @@ from ..domain.roles import Perm
 from ..services.kinds import restricted_kinds
 from ..store import audit
 from ..store.serialize import content_columns
-from .attachments import CONTENT_TABLE, content_rows
+from .attachments import CONTENT_TABLE, content_rows, township_requests
 from .bundle import BundleFile, BundleHeader, bundle_file_name, identity_hash, write_bundle
 from .errors import BundleRefused, SyncError
 from .keys import TOWNSHIP_SIGNING, unpub
-from .rowcodec import encode_row, encoders, synced_tables
+from .rowcodec import encode_row, encoders, restricted_tables, synced_tables
 from .trust import trusted_county, unlocked_signing_key
 
 if TYPE_CHECKING:
@@ -86,6 +86,34 @@ def unacked_rows(conn: Connection, table_name: str, township_code: str) -> Itera
     encs = encoders(table)
     for row in conn.execute(q):
         yield encode_row(encs, row)
+
+
+def restricted_travel(conn: Connection) -> dict[str, tuple[str, ...] | None]:
+    """How each restricted register's table travels, from the county's latest request: None (not at
+    all: a county that never stated it, or a table that goes only with whole rows), () whole rows,
+    or the columns sent empty (the person's identity)."""
+    from ..kinds import parts
+
+    asked = township_requests(conn).get("restricted_records")
+    blanked = {name: cols for part in parts("domain") for name, cols in part.BLANKED.items()}
+    full_only = {name for part in parts("domain") for name in part.FULL_ONLY}
+    out: dict[str, tuple[str, ...] | None] = {}
+    for name in restricted_tables():
+        if asked is None or (not asked and name in full_only):
+            out[name] = None
+        else:
+            out[name] = () if asked else blanked.get(name, ())
+    return out
+
+
+def restricted_rows(conn: Connection, table_name: str, township_code: str,
+                    blanked: tuple[str, ...] | None) -> Iterator[dict[str, Any]]:
+    """A restricted register's unacknowledged rows with the `blanked` columns sent empty."""
+    table = synced_tables()[table_name]
+    for row in unacked_rows(conn, table_name, township_code):
+        for name in blanked or ():
+            row[name] = "" if not table.c[name].nullable else None
+        yield row
 
 
 def fsync_dir(path: Path) -> None:
@@ -191,8 +219,11 @@ def export_bundle(services: Services, passphrase: str, out_dir: str | Path | Non
                               restored_after=restored_after(conn))
         name = bundle_file_name(town.code, sequence)
         tmp = outbox / (name + PARTIAL)
-        tables = ((t, content_rows(conn, services, town.code) if t == CONTENT_TABLE else unacked_rows(conn, t, town.code))
-                  for t in synced_tables())
+        restricted = restricted_travel(conn)
+        tables = ((t, content_rows(conn, services, town.code) if t == CONTENT_TABLE
+                   else restricted_rows(conn, t, town.code, restricted[t]) if t in restricted
+                   else unacked_rows(conn, t, town.code))
+                  for t in synced_tables() if restricted.get(t, "") is not None)
         kw = {"chunk_target": chunk_target} if chunk_target else {}
         try:
             with open(tmp, "wb") as fh:

@@ -34,8 +34,25 @@ from ..store.serialize import LOCAL_COLUMNS, content_columns
 
 
 def synced_tables() -> dict[str, Table]:
-    """Every table that travels in bundles, by name, in SYNCED_MODELS order (parents first)."""
-    return {m.__tablename__: m.__table__ for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+    """Every table that travels in bundles, by name, in SYNCED_MODELS order (parents first), then
+    the tables of the restricted registers (`restricted_tables`)."""
+    out = {m.__tablename__: m.__table__ for m in SYNCED_MODELS}  # type: ignore[attr-defined]
+    out.update(restricted_tables())
+    return out
+
+
+def restricted_tables() -> dict[str, Table]:
+    """The tables of the kinds only granted users read (重点人员…), parents first. They travel only to a
+    county that states its request for them, and without the person's identity unless it asks for
+    the whole rows (sync/export.py, docs/bundle-format.md §7.3)."""
+    from ..services.kinds import KINDS, restricted_kinds
+
+    out: dict[str, Table] = {}
+    for kind in restricted_kinds():
+        spec = KINDS[kind]
+        for model in (spec.model, *(c.model for c in spec.children.values())):
+            out[model.__tablename__] = model.__table__  # type: ignore[attr-defined]
+    return out
 
 
 # -- encoding ---------------------------------------------------------------------------------

@@ -153,3 +153,13 @@ def risk_raised(before: str | None, after: str | None) -> bool:
 # Reading the register is a grant the administrator gives user by user (not a role).
 GRANT = "view_keyperson"
 GRANT_LABEL = "查看重点人员"
+
+# What travels to the county (docs/bundle-format.md §7.3). By default the rows without who the person
+# is — the county counts people by township, category and village, risk and visits, and sees no name
+# — and the whole rows only when the county asks (`county config --restricted-records on`). The links
+# (which petitions concern whom) travel only with the whole rows. NOT NULL text is sent empty.
+BLANKED = {
+    "key_person": ("name", "id_number", "phone", "address", "measures", "note", "release_reason", "release_approver"),
+    "key_person_visit": ("visitor", "situation"),
+}
+FULL_ONLY = ("key_person_link",)

@@ -114,7 +114,7 @@ def figures(conn: Connection, start: date, end: date, a: date, townships: list[s
 
 
 def _present(conn: Connection) -> bool:
-    """Whether this store holds the register at all (a county hub does not: it does not travel)."""
+    """Whether this store holds any of the register (a county hub only once townships sent it)."""
     return conn.execute(select(T_PERSON.c.id).limit(1)).first() is not None
 
 
@@ -125,7 +125,8 @@ def section(b: Any, monthly: bool) -> Section:
     by = "township" if several else ("village" if monthly else "category")
     title = "重点人员稳控"
     if several and not _present(b.conn):
-        note = "重点人员信息不随数据包报送县级，本表不含各乡镇重点人员数据；请查阅各乡镇报表。"
+        note = ("尚未收到各乡镇的重点人员数据（乡镇收到本级回执后随数据包上报不含身份信息的记录，"
+                "见 docs/bundle-format.md §7.3）；请查阅各乡镇报表。")
         return Section(title, [Table("keyperson", None, [Column("说明", 1)], [[Cell(note)]])])
     counts = figures(b.conn, b.period.start, b.period.end, b.as_at, townships, by)
     seen = {k for v in counts.values() for k in v if k != TOTAL}
