@@ -42,7 +42,7 @@ def synced_tables() -> dict[str, Table]:
 
 
 def restricted_tables() -> dict[str, Table]:
-    """The tables of the kinds only granted users read (重点人员…), parents first. They travel only to a
+    """The tables of the kinds only granted users read, parents first. They travel only to a
     county that states its request for them, and without the person's identity unless it asks for
     the whole rows (sync/export.py, docs/bundle-format.md §7.3)."""
     from ..services.kinds import KINDS, restricted_kinds
