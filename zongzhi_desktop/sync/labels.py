@@ -21,6 +21,10 @@ def table_labels() -> dict[str, str]:
         name = model.__tablename__  # type: ignore[attr-defined]
         doc = (model.__doc__ or "").strip()
         out[name] = labels.get(name) or _doc_label(doc) or name
+    from .rowcodec import restricted_tables
+
+    for name in restricted_tables():
+        out[name] = labels.get(name, name)
     return out
 
 

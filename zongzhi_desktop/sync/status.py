@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 
 from ..domain.models.sync import SyncAck, SyncBundle, SyncCounty, SyncRejection
 from . import suites
+from .export import restricted_travel
 from .keys import TOWNSHIP_SIGNING, active_key, fingerprint, suite_of_row, unpub
 from .labels import table_labels
 from .rowcodec import synced_tables
@@ -76,9 +77,12 @@ def table_status(services: Services, check: Callable[[], None] | None = None) ->
     tables: list[TableStatus] = []
     with services.session() as s:
         conn = s.connection()
+        travel = restricted_travel(conn)
         for name, t in synced_tables().items():
             if check is not None:
                 check()
+            if travel.get(name, "") is None:
+                continue  # a restricted register's table that does not travel to this county now
             joined = t.outerjoin(ack, and_(ack.c.table_name == name, ack.c.record_id == t.c.id))
             total, unacked = conn.execute(
                 select(func.count(), func.count().filter(or_(ack.c.revision.is_(None), ack.c.revision < t.c.revision)))
