@@ -38,7 +38,9 @@ from zongzhi_desktop.services import Actor, open_services
 from zongzhi_desktop.store.database import Store
 from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.receipts import apply_receipt
-from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.rowcodec import (
+    whole_tables as synced_tables,  # what a county holds as the township does
+)
 from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
 PASS = "bench-pass-123"

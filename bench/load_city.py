@@ -143,7 +143,9 @@ def verify(city_store: Any, city_keys: Any, counties: list[dict[str, Any]], resu
 
     from zongzhi_desktop.county.forward import apply_city_receipt, forward_status
     from zongzhi_desktop.sync import envelope
-    from zongzhi_desktop.sync.rowcodec import synced_tables
+    from zongzhi_desktop.sync.rowcodec import (
+        whole_tables as synced_tables,  # what a county holds as the township does
+    )
 
     problems = []
     for a in result.attempts:

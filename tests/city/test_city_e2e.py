@@ -22,7 +22,7 @@ from zongzhi_desktop.sync import container as ct
 from zongzhi_desktop.sync.bundle import _finish, open_bundle_bytes
 from zongzhi_desktop.sync.citybundle import COUNTY_SIGN_KIND, CountyBundleFile
 from zongzhi_desktop.sync.errors import BundleRefused
-from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.rowcodec import synced_tables, whole_tables
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[City, Region, Regio
 def counts(store, township: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with store.engine.connect() as c:
         return {n: c.execute(select(func.count()).select_from(t).where(t.c.township_code == township)).scalar_one()
-                for n, t in synced_tables().items()}
+                for n, t in whole_tables().items()}
 
 
 def rows_of(store, table: str, township: str) -> list[tuple]:  # type: ignore[no-untyped-def]

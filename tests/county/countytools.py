@@ -46,7 +46,7 @@ from zongzhi_desktop.county.setup import (
 from zongzhi_desktop.services import Actor, Services
 from zongzhi_desktop.store.database import Store
 from zongzhi_desktop.sync import envelope
-from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.rowcodec import whole_tables
 from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
 __all__ = ["COUNTY", "COUNTY_NAME", "COUNTY_PASS", "TOWN_PASS", "ServerProcess", "digest", "serve_process",
@@ -98,7 +98,7 @@ class Hub:
     def counts(self, township: str) -> dict[str, int]:
         with self.store.engine.connect() as c:
             return {n: c.execute(select(func.count()).select_from(t).where(t.c.township_code == township)).scalar_one()
-                    for n, t in synced_tables().items()}
+                    for n, t in whole_tables().items()}
 
     def scalar(self, sql: str) -> Any:
         with self.store.engine.connect() as c:

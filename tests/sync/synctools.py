@@ -111,12 +111,12 @@ def table_counts(path: Path | str, township_code: str | None = None, key: bytes 
     """Rows per synced table (optionally of one township), read with a raw connection (`key`: an
     encrypted store's data key)."""
     from zongzhi_desktop.store.engine import connect_file
-    from zongzhi_desktop.sync.rowcodec import synced_tables
+    from zongzhi_desktop.sync.rowcodec import whole_tables
 
     con = connect_file(path, key)
     try:
         out = {}
-        for name in synced_tables():
+        for name in whole_tables():
             q = f'SELECT count(*) FROM "{name}"' + (" WHERE township_code = ?" if township_code else "")
             out[name] = con.execute(q, (township_code,) if township_code else ()).fetchone()[0]
         return out

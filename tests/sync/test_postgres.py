@@ -28,7 +28,7 @@ from zongzhi_desktop.store.database import Store
 from zongzhi_desktop.sync.errors import BundleRefused
 from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.receipts import apply_receipt
-from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.rowcodec import whole_tables
 from zongzhi_desktop.sync.trust import make_registration_file, trust_county
 
 pytestmark = pytest.mark.postgres
@@ -64,7 +64,7 @@ class PgCounty:
 def pg_counts(store: Store, township: str) -> dict[str, int]:
     with store.engine.connect() as c:
         return {n: c.execute(select(func.count()).select_from(t).where(t.c.township_code == township)).scalar_one()
-                for n, t in synced_tables().items()}
+                for n, t in whole_tables().items()}
 
 
 def linked(svc: Services, county: PgCounty) -> Services:

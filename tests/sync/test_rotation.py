@@ -141,9 +141,9 @@ def test_resend_since_date_only_recent_rows(county: County, town1: Services) -> 
     assert sync_status(town1).unacked_total == 0  # a wrong passphrase forgot nothing
     # Every row but the petitions was last changed long ago.
     con = sqlite3.connect(town1.store.path)
-    from zongzhi_desktop.sync.rowcodec import synced_tables
+    from zongzhi_desktop.sync.rowcodec import whole_tables
 
-    for t in synced_tables():
+    for t in whole_tables():
         if t != "petition":
             con.execute(f'UPDATE "{t}" SET updated_at = ?', ("2025-01-01 00:00:00.000000",))
     con.commit()

@@ -14,7 +14,7 @@ from zongzhi_desktop.services import Services
 from zongzhi_desktop.store.database import Store
 from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.receipts import apply_receipt
-from zongzhi_desktop.sync.rowcodec import synced_tables
+from zongzhi_desktop.sync.rowcodec import whole_tables
 from zongzhi_desktop.sync.status import sync_status
 
 BOTH_SUITES = True  # every test using the county runs under nacl-1 and gm-1 (conftest.py)
@@ -24,7 +24,7 @@ def synced_digest(path: Path) -> list[tuple]:
     """Every synced row at the county (the record state, without bookkeeping tables)."""
     con = sqlite3.connect(path)
     try:
-        return [(t, sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)) for t in synced_tables()]
+        return [(t, sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)) for t in whole_tables()]
     finally:
         con.close()
 

@@ -41,6 +41,13 @@ def synced_tables() -> dict[str, Table]:
     return out
 
 
+def whole_tables() -> dict[str, Table]:
+    """The synced tables that always travel whole (all but `restricted_tables`): a county holds the
+    township's rows of these exactly as the township does."""
+    restricted = restricted_tables()
+    return {name: t for name, t in synced_tables().items() if name not in restricted}
+
+
 def restricted_tables() -> dict[str, Table]:
     """The tables of the kinds only granted users read, parents first. They travel only to a
     county that states its request for them, and without the person's identity unless it asks for
