@@ -7,9 +7,10 @@ benchmark. Never imports Qt.
   turn it into one SQL statement each: `WHERE` for the filters, `ORDER BY <indexed column>, rowid`
   and `LIMIT/OFFSET` for a page. Pages past the middle are read in reverse order from the end, so
   the largest offset SQLite ever walks is half the list.
-* Search: terms of three characters or more go through the FTS5 trigram tables
-  (store/search_index.py); shorter terms (SQLite's trigram index cannot match them) use LIKE on
-  the base table. A search materializes the ordered rowids once, then pages come from that array.
+* Search: every term, of any length, is looked up in the n-gram index of its kind
+  (store/search_index.py: 1-3 characters one token, longer terms their 3-character substrings
+  confirmed on the candidates' text). A search materializes the ordered rowids once, then pages
+  come from that array.
 * Identifier columns are masked unless the actor may see personal data (Perm.VIEW_PERSONAL).
 """
 
@@ -30,7 +31,7 @@ from ..domain import pinyin
 from ..domain import workflows as wf
 from ..domain.errors import DomainError
 from ..domain.masking import mask_id_number, mask_phone
-from ..store.search_index import LIST_INDEXES, SOURCES, index_name
+from ..store.search_index import LIST_INDEXES, SOURCES, index_name, term_condition, term_rowids
 
 if TYPE_CHECKING:
     from .context import Services
@@ -48,7 +49,6 @@ CELL_WORDS = {
     "due_today": QT_TRANSLATE_NOOP("listing", "今天到期"),
     "left": QT_TRANSLATE_NOOP("listing", "剩{n}天"),
 }
-FTS_MIN_CHARS = 3  # SQLite's trigram tokenizer cannot MATCH shorter strings
 
 
 @dataclass(frozen=True)
@@ -318,11 +318,6 @@ def like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def fts_phrase(term: str) -> str:
-    """`term` as one FTS5 phrase (double quotes doubled), so its characters are never syntax."""
-    return '"' + term.replace('"', '""') + '"'
-
-
 def search_terms(text: str) -> list[str]:
     return [t for t in (text or "").split() if t]
 
@@ -447,21 +442,11 @@ class Lister:
             conds.append("t.id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(q.ids)))
         for term in search_terms(q.search):
-            if len(term) >= FTS_MIN_CHARS and spec.table in SOURCES:
-                conds.append(f"t.rowid IN (SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?)")
-                params.append(fts_phrase(term))
-            elif spec.table in SOURCES:
-                # Too short for the trigram index: scan the search table's stored text (the same
-                # columns as the base table, parties included, without the rest of each row).
-                like = True
-                cols = ("c0", "c1", "c2")
-                if term.isascii() and any(ch.isalpha() for ch in term):
-                    test = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in cols)  # ASCII case-insensitive
-                    params.extend([like_pattern(term)] * len(cols))
-                else:
-                    test = " OR ".join(f"instr({c}, ?) > 0" for c in cols)
-                    params.extend([term] * len(cols))
-                conds.append(f"t.rowid IN (SELECT id FROM {spec.table}_fts_content WHERE {test})")
+            if spec.table in SOURCES:
+                # Any length through the n-gram index (store/search_index.py).
+                cond, args = term_condition(spec.table, term)
+                conds.append(cond)
+                params.extend(args)
             else:
                 like = True
                 n = len(params) + 1
@@ -547,13 +532,12 @@ class Lister:
         cols = tuple(c.removeprefix("t.") for c in col.sort)
         if cols not in LIST_INDEXES.get(spec.table, ()):
             return ""
-        long_terms = [t for t in search_terms(q.search) if len(t) >= FTS_MIN_CHARS]
-        if long_terms:  # the full-text index counts its hits cheaply: few hits, no walk
-            hits = min(int(self.connection().execute(
-                f"SELECT count(*) FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?", (fts_phrase(term),)
-            ).fetchone()[0]) for term in long_terms)
-            if hits < SEARCH_WALK_MIN_HITS:
-                return ""
+        conn = self.connection()
+        hits = min(  # the n-gram index counts its hits cheaply: few hits, no walk
+            int(conn.execute(f"SELECT count(*) FROM ({select})", args).fetchone()[0])
+            for select, args in (term_rowids(spec.table, term) for term in search_terms(q.search)))
+        if hits < SEARCH_WALK_MIN_HITS:
+            return ""
         return f" INDEXED BY {index_name(spec.table, cols)}"
 
     def _count_hint(self, q: ListQuery, compiled: _Compiled) -> str:
