@@ -533,9 +533,9 @@ class Lister:
         if cols not in LIST_INDEXES.get(spec.table, ()):
             return ""
         conn = self.connection()
-        hits = min(  # the n-gram index counts its hits cheaply: few hits, no walk
+        hits = min(  # the n-gram index estimates its hits cheaply (no text read): few hits, no walk
             int(conn.execute(f"SELECT count(*) FROM ({select})", args).fetchone()[0])
-            for select, args in (term_rowids(spec.table, term) for term in search_terms(q.search)))
+            for select, args in (term_rowids(spec.table, term, confirm=False) for term in search_terms(q.search)))
         if hits < SEARCH_WALK_MIN_HITS:
             return ""
         return f" INDEXED BY {index_name(spec.table, cols)}"

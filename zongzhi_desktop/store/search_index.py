@@ -314,10 +314,11 @@ def _phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def term_rowids(table: str, term: str) -> tuple[str, list[object]]:
+def term_rowids(table: str, term: str, *, confirm: bool = True) -> tuple[str, list[object]]:
     """A SELECT (and its parameters) of the rowids of the `table` rows whose search text contains
     `term` (ASCII letters in either case): one n-gram lookup for up to three characters; for longer
-    terms the rows holding all of its 3-character substrings, confirmed by `instr`."""
+    terms the rows holding all of its 3-character substrings, confirmed by `instr` (`confirm=False`:
+    not confirmed, a superset for an estimate — it reads no text)."""
     if any(ord(ch) < 128 and not ch.isalnum() and ch not in TOKEN_PUNCT for ch in term):
         # An ASCII control character separates tokens: no index lookup can find it, read the text.
         return f"SELECT f.id FROM {table}_fts f WHERE instr(lower({text_expr('f')}), lower(?)) > 0", [term]
@@ -325,6 +326,8 @@ def term_rowids(table: str, term: str) -> tuple[str, list[object]]:
         return f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH ?", [_phrase(term)]
     parts = dict.fromkeys(term[i:i + GRAM_MAX] for i in range(len(term) - GRAM_MAX + 1))
     match = " AND ".join(_phrase(p) for p in parts)
+    if not confirm:
+        return f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH ?", [match]
     return (f"SELECT f.id FROM {table}_grams g JOIN {table}_fts f ON f.id = g.rowid "
             f"WHERE {table}_grams MATCH ? AND instr(lower({text_expr('f')}), lower(?)) > 0", [match, term])
 
