@@ -8,7 +8,7 @@ benchmark. Never imports Qt.
   and `LIMIT/OFFSET` for a page. Pages past the middle are read in reverse order from the end, so
   the largest offset SQLite ever walks is half the list.
 * Search: every term, of any length, is looked up in the n-gram index of its kind
-  (store/search_index.py: 1-3 characters one token, longer terms their 3-character substrings
+  (store/search_index.py: 1-3 characters one lookup, longer terms their 3-character substrings
   confirmed on the candidates' text). A search materializes the ordered rowids once, then pages
   come from that array.
 * Identifier columns are masked unless the actor may see personal data (Perm.VIEW_PERSONAL).

@@ -7,13 +7,15 @@ Per record kind two objects (issue 17):
   descriptions). Its `id` (= rowid) is the base row's rowid. Triggers on the base table (and, for
   disputes, on the party table whose names and numbers belong to the dispute; for packages, on
   the leader table) keep it in step — every writer, including raw SQL, goes through them.
-* `<table>_grams`, a contentless FTS5 index (detail=none: row ids only, no positions) of every
-  1-, 2- and 3-character substring of that text. Triggers on `<table>_fts` feed it, in plain SQL
-  (no application function: a raw sqlite3 connection fires them too): the text is cut into its
-  substrings with `substr` over the position table `search_seq` and handed to the `ascii`
-  tokenizer as one string separated by char(31). A term of 1-3 characters is one token lookup; a
-  longer term is the AND of its 3-character substrings, confirmed by `instr` on the candidates'
-  text. Matching folds ASCII case only (as `lower()` does).
+* `<table>_grams`, a contentless FTS5 index (detail=none: row ids only, no positions) of the
+  3-character substring starting at every position of that text (the last two positions give the
+  final 2 and 1 characters), with FTS5 prefix indexes of their first 1 and 2 characters. Every
+  substring of 1-3 characters starts some token, so a term of 1-2 characters is one prefix-index
+  lookup and a term of 3 one token lookup; a longer term is the AND of its 3-character substrings,
+  confirmed by `instr` on the candidates' text. Triggers on `<table>_fts` feed it in plain SQL (no
+  application function: a raw sqlite3 connection fires them too): `substr` over the position
+  table `search_seq`, handed to the `ascii` tokenizer as one string separated by char(31).
+  Matching folds ASCII case only (as `lower()` does).
 
 Why this design and not FTS5 trigram (the design before migration 0019): the trigram tokenizer
 cannot match terms under three characters (1-2 characters scanned every row's text), and its
@@ -100,7 +102,7 @@ def index_name(table: str, cols: tuple[str, ...]) -> str:
 
 SEQ_TABLE = "search_seq"
 SEQ_BLOCK = 1000  # positions 1000*b + a (b 0..999, a 1..1000): texts up to 1,000,000 characters
-GRAM_MAX = 3  # the longest indexed substring; longer terms AND their 3-character substrings
+GRAM_MAX = 3  # the indexed substrings' length; longer terms AND their 3-character substrings
 SEP = "char(31)"  # between substrings: not a token character of the tokenizer below
 # Every printable ASCII punctuation character is part of a token (so "-", "@", '"' are searchable);
 # ASCII whitespace and control characters separate tokens (search terms never contain whitespace);
@@ -116,15 +118,15 @@ def text_expr(alias: str) -> str:
 
 
 def grams_expr(text: str) -> str:
-    """SQL for every 1-, 2- and 3-character substring of `text`, separated by char(31).
+    """SQL for the 3-character substring of `text` starting at each position, separated by char(31).
 
     Plain SQL (no CTE: triggers cannot hold one): a join of the position table with itself walks
     the positions, two levels so the table stays small. Duplicates are left in: the index keeps
-    one entry per token and row.
+    one entry per token and row. (A substring holding whitespace or a control character becomes
+    two tokens, each still a substring; search terms never contain whitespace.)
     """
     p = f"{SEQ_BLOCK} * b.n + a.n"
-    parts = f" || {SEP} || ".join(f"substr(x.t, {p}, {k})" for k in range(1, GRAM_MAX + 1))
-    return (f"(SELECT group_concat({parts}, {SEP}) FROM (SELECT {text} AS t) x, {SEQ_TABLE} b, {SEQ_TABLE} a "
+    return (f"(SELECT group_concat(substr(x.t, {p}, {GRAM_MAX}), {SEP}) FROM (SELECT {text} AS t) x, {SEQ_TABLE} b, {SEQ_TABLE} a "
             f"WHERE b.n <= (length(x.t) - 1) / {SEQ_BLOCK} AND a.n >= 1 "
             f"AND a.n <= min({SEQ_BLOCK}, length(x.t) - {SEQ_BLOCK} * b.n))")
 
@@ -205,7 +207,7 @@ def _refill(execute: Execute, table: str) -> None:
     execute(f"CREATE TABLE IF NOT EXISTS {table}_fts (id INTEGER PRIMARY KEY, name TEXT, ident TEXT, content TEXT)")
     execute(f"DROP TABLE IF EXISTS {table}_grams")
     execute(f"CREATE VIRTUAL TABLE {table}_grams USING fts5(g, content='', detail=none, columnsize=0, "
-            f"tokenize={TOKENIZE})")
+            f"prefix='1 2', tokenize={TOKENIZE})")
     execute(f"DELETE FROM {table}_fts")
     execute(f"INSERT INTO {table}_fts(rowid, name, ident, content) "
             f"SELECT r.rowid, {name}, {ident}, {content} FROM {table} r")
@@ -316,14 +318,15 @@ def _phrase(token: str) -> str:
 
 def term_rowids(table: str, term: str, *, confirm: bool = True) -> tuple[str, list[object]]:
     """A SELECT (and its parameters) of the rowids of the `table` rows whose search text contains
-    `term` (ASCII letters in either case): one n-gram lookup for up to three characters; for longer
+    `term` (ASCII letters in either case): one index lookup for up to three characters; for longer
     terms the rows holding all of its 3-character substrings, confirmed by `instr` (`confirm=False`:
     not confirmed, a superset for an estimate — it reads no text)."""
     if any(ord(ch) < 128 and not ch.isalnum() and ch not in TOKEN_PUNCT for ch in term):
         # An ASCII control character separates tokens: no index lookup can find it, read the text.
         return f"SELECT f.id FROM {table}_fts f WHERE instr(lower({text_expr('f')}), lower(?)) > 0", [term]
-    if len(term) <= GRAM_MAX:
-        return f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH ?", [_phrase(term)]
+    if len(term) <= GRAM_MAX:  # the prefix of a token (1-2 characters: FTS5's prefix index) or a token
+        return (f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH ?",
+                [_phrase(term) + ("*" if len(term) < GRAM_MAX else "")])
     parts = dict.fromkeys(term[i:i + GRAM_MAX] for i in range(len(term) - GRAM_MAX + 1))
     match = " AND ".join(_phrase(p) for p in parts)
     if not confirm:

@@ -1,6 +1,7 @@
 """search_grams: any search term through an index (issue 17). The FTS5 trigram tables of 0004 are
-replaced by a plain search-text table per kind and a contentless FTS5 index (detail=none) of every
-1-3 character substring of that text, fed by plain-SQL triggers (store/search_index.py).
+replaced by a plain search-text table per kind and a contentless FTS5 index (detail=none) of the
+3-character substring at every position of that text with prefix indexes of 1 and 2 characters,
+fed by plain-SQL triggers (store/search_index.py).
 The upgrade rebuilds both from the stored rows; the base-table triggers keep their text.
 
 Revision ID: 0019
