@@ -316,6 +316,15 @@ def _phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+def _contains(alias: str, term: str) -> tuple[str, list[object]]:
+    """SQL true when one of the search-text columns of row `alias` contains `term` (ASCII case folded
+    only when the term has an ASCII letter: no lowered copy of the text otherwise)."""
+    fold = any(c.isascii() and c.isalpha() for c in term)
+    cols = [f"lower({alias}.{c})" if fold else f"{alias}.{c}" for c in ("name", "ident", "content")]
+    needle = "".join(c.lower() if c.isascii() else c for c in term)
+    return " OR ".join(f"instr({c}, ?) > 0" for c in cols), [needle] * len(cols)
+
+
 def term_rowids(table: str, term: str, *, confirm: bool = True) -> tuple[str, list[object]]:
     """A SELECT (and its parameters) of the rowids of the `table` rows whose search text contains
     `term` (ASCII letters in either case): one index lookup for up to three characters; for longer
@@ -323,7 +332,8 @@ def term_rowids(table: str, term: str, *, confirm: bool = True) -> tuple[str, li
     not confirmed, a superset for an estimate — it reads no text)."""
     if any(ord(ch) < 128 and not ch.isalnum() and ch not in TOKEN_PUNCT for ch in term):
         # An ASCII control character separates tokens: no index lookup can find it, read the text.
-        return f"SELECT f.id FROM {table}_fts f WHERE instr(lower({text_expr('f')}), lower(?)) > 0", [term]
+        test, args = _contains("f", term)
+        return f"SELECT f.id FROM {table}_fts f WHERE {test}", args
     if len(term) <= GRAM_MAX:  # the prefix of a token (1-2 characters: FTS5's prefix index) or a token
         return (f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH ?",
                 [_phrase(term) + ("*" if len(term) < GRAM_MAX else "")])
@@ -331,8 +341,9 @@ def term_rowids(table: str, term: str, *, confirm: bool = True) -> tuple[str, li
     match = " AND ".join(_phrase(p) for p in parts)
     if not confirm:
         return f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH ?", [match]
+    test, args = _contains("f", term)
     return (f"SELECT f.id FROM {table}_grams g JOIN {table}_fts f ON f.id = g.rowid "
-            f"WHERE {table}_grams MATCH ? AND instr(lower({text_expr('f')}), lower(?)) > 0", [match, term])
+            f"WHERE {table}_grams MATCH ? AND ({test})", [match, *args])
 
 
 def term_condition(table: str, term: str, rowid: str = "t.rowid") -> tuple[str, list[object]]:
