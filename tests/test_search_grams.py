@@ -144,3 +144,28 @@ def test_a_0018_store_upgrades_to_the_gram_index(clerk: Services) -> None:
         assert set(lister.ids(ListQuery("petition", search=term))) == expected, term
     assert lister.count(ListQuery("petition", search="伟")) == 2 and lister.count(ListQuery("petition", search="基址")) == 0
     assert lister.count(ListQuery("petition", search="wei")) == 1
+
+
+def test_control_characters_and_a_lost_index(clerk: Services) -> None:
+    """A term holding a control character (never a token) is found by reading the text; a dropped
+    n-gram index or position table is noticed and rebuilt from the search text."""
+    from zongzhi_desktop.services.listing import rebuild_search_index, search_index_problems
+
+    rid = clerk.create("petition", {"received_date": TODAY.isoformat(), "form": "来访", "category": "申诉求决类",
+                                    "petitioner_name": "王伟", "request": "宅基地"}, link_repeat=False).record.id
+    con = sqlite3.connect(clerk.store.path)
+    con.execute("UPDATE petition SET facts = 'x\x07y工资' WHERE id = ?", (rid,))  # raw SQL: the triggers still run
+    con.commit()
+    lister = Lister(clerk)
+    assert lister.ids(ListQuery("petition", search="x\x07y")) == [rid]
+    assert lister.ids(ListQuery("petition", search="y工资")) == [rid]
+    assert lister.ids(ListQuery("petition", search="x\x07z")) == []
+    con.execute("DROP TABLE petition_grams")
+    con.execute("DROP TABLE search_seq")
+    con.commit()
+    con.close()
+    assert search_index_problems(clerk) == ["petition_grams", "search_seq"]
+    rebuild_search_index(clerk, search_index_problems(clerk))
+    assert search_index_problems(clerk) == []
+    lister.invalidate()
+    assert lister.ids(ListQuery("petition", search="伟")) == [rid] == lister.ids(ListQuery("petition", search="y工资"))
