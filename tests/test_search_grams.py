@@ -169,3 +169,31 @@ def test_control_characters_and_a_lost_index(clerk: Services) -> None:
     assert search_index_problems(clerk) == []
     lister.invalidate()
     assert lister.ids(ListQuery("petition", search="伟")) == [rid] == lister.ids(ListQuery("petition", search="y工资"))
+
+
+def test_a_frequent_terms_first_page_and_count_match_the_full_order(encrypted_admin: Services,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """On an encrypted store a term with many hits is counted by the index less its voided hits and
+    its first page read by walking the sort index: the same count and rows as ordering every hit."""
+    from zongzhi_desktop.services import listing
+
+    monkeypatch.setattr(listing, "SEARCH_WALK_MIN_HITS", 1)  # every term counts as frequent here
+    clerk = Services(encrypted_admin.store, Actor("clerk", "clerk"), today=lambda: TODAY)
+    reviewer = Services(encrypted_admin.store, Actor("leader", "reviewer"), today=lambda: TODAY)
+    ids = [clerk.create("petition", {"received_date": (TODAY - timedelta(days=i % 4)).isoformat(), "form": "来访",
+                                     "category": "申诉求决类", "petitioner_name": ("王伟", "王芳", "李娜")[i % 3],
+                                     "request": "工资"}, link_repeat=False).record.id for i in range(12)]
+    reviewer.void("petition", ids[0], "重复登记")
+    reviewer.void("petition", ids[2], "重复登记")  # 李娜: not a hit for 王
+    for term in ("王", "王伟", "工资", "娜"):
+        fast = Lister(clerk)
+        q = ListQuery("petition", search=term)
+        assert fast._first_page_plan(q) is not None, term
+        count, first = fast.count(q), [r.id for r in fast.page(q, 0, 3)]
+        full = Lister(clerk)
+        everything = full.ids(q)  # every hit ordered (iter_rows), not the fast path
+        names = {"王": ("王伟", "王芳"), "王伟": ("王伟",), "工资": ("王伟", "王芳", "李娜"), "娜": ("李娜",)}[term]
+        expected = {rid for i, rid in enumerate(ids) if i not in (0, 2) and ("王伟", "王芳", "李娜")[i % 3] in names}
+        assert count == len(everything) == len(expected) and set(everything) == expected, term
+        assert first == everything[:3], term
+        assert [r.id for r in fast.page(q, 3, 100)] == everything[3:], term  # later pages order every hit

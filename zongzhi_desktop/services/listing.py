@@ -31,7 +31,15 @@ from ..domain import pinyin
 from ..domain import workflows as wf
 from ..domain.errors import DomainError
 from ..domain.masking import mask_id_number, mask_phone
-from ..store.search_index import LIST_INDEXES, SOURCES, index_name, term_condition, term_rowids
+from ..store.search_index import (
+    GRAM_MAX,
+    LIST_INDEXES,
+    SOURCES,
+    index_name,
+    term_condition,
+    term_rowids,
+    voided_index,
+)
 
 if TYPE_CHECKING:
     from .context import Services
@@ -500,7 +508,10 @@ class Lister:
             if key in self._counts:
                 return self._counts[key]
         compiled = self._compile(q)
-        if compiled.like or q.search:
+        fast = self._first_page_plan(q) if q.search else None
+        if fast is not None:
+            n = self._frequent_count(q)
+        elif compiled.like or q.search:
             n = len(self._rowids(q))
         else:
             spec = list_spec(q.kind)
@@ -539,6 +550,35 @@ class Lister:
         if hits < SEARCH_WALK_MIN_HITS:
             return ""
         return f" INDEXED BY {index_name(spec.table, cols)}"
+
+    def _first_page_plan(self, q: ListQuery) -> str | None:
+        """The index hint for reading a frequent term's first page and count without ordering every hit.
+
+        A term of 1-3 characters found thousands of times (where `_search_order_hint` walks the
+        sort index) is counted by the n-gram index itself, less its voided hits, and its first page
+        is the first `limit` hits of the walk: 王 among 1,000,000 records, 22,842 hits, costs a few
+        milliseconds instead of ordering all of them (31 ms). Later pages order every hit once.
+        """
+        terms = search_terms(q.search)
+        if len(terms) != 1 or len(terms[0]) > GRAM_MAX:
+            return None
+        spec = list_spec(q.kind)
+        if "MATCH" not in term_rowids(spec.table, terms[0])[0]:
+            return None  # a control character: the text is read, not the index
+        return self._search_order_hint(q) or None
+
+    def _frequent_count(self, q: ListQuery) -> int:
+        """Live hits of a one-term search: the index's hits less the voided ones (few; own index)."""
+        spec = list_spec(q.kind)
+        term = search_terms(q.search)[0]
+        select, params = term_rowids(spec.table, term)
+        conn = self.connection()
+        hits = int(conn.execute(f"SELECT count(*) FROM ({select})", params).fetchone()[0])
+        voided = int(conn.execute(
+            f"SELECT count(*) FROM {spec.table} v INDEXED BY {voided_index(spec.table)} WHERE v.voided = 1 "
+            f"AND EXISTS (SELECT 1 FROM {spec.table}_grams WHERE {spec.table}_grams MATCH ? "
+            "AND rowid = v.rowid)", params).fetchone()[0])
+        return hits - voided
 
     def _count_hint(self, q: ListQuery, compiled: _Compiled) -> str:
         """Name the index for counts SQLite tends to plan as a table scan.
@@ -581,7 +621,16 @@ class Lister:
         conn = self.connection()
         select = self._select_list(spec)
         if q.search:
-            rowids = self._rowids(q)[offset:offset + limit]
+            with self._lock:
+                materialized = q in self._materialized
+            fast = None if materialized or offset else self._first_page_plan(q)
+            if fast is not None:  # a frequent term's first page: walk the sort index until it is full
+                compiled = self._compile(q)
+                rowids = array("q", (r[0] for r in conn.execute(
+                    f"SELECT t.rowid FROM {spec.table} t{fast} WHERE {compiled.where} {self._order(q)} "
+                    f"LIMIT {int(limit)}", compiled.params)))
+            else:
+                rowids = self._rowids(q)[offset:offset + limit]
             if not rowids:
                 return []
             marks = ", ".join("?" * len(rowids))

@@ -218,6 +218,11 @@ def _refill(execute: Execute, table: str) -> None:
             execute(ddl)
 
 
+def voided_index(table: str) -> str:
+    """The index of `table`'s voided rows (few): a search's count is its hits less the voided ones."""
+    return f"ixl_{table}_voided"
+
+
 def create_list_indexes(execute: Execute, has_columns: Callable[[str, tuple[str, ...]], bool] = lambda _t, _c: True,
                         only: set[str] | None = None) -> None:
     """The `ixl_*` list indexes (those whose columns the schema has; `only`: just these names)."""
@@ -226,6 +231,13 @@ def create_list_indexes(execute: Execute, has_columns: Callable[[str, tuple[str,
             name = index_name(table, cols)
             if (only is None or name in only) and has_columns(table, cols):
                 execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(cols)}) WHERE voided = 0")
+
+
+def create_voided_indexes(execute: Execute, only: set[str] | None = None) -> None:
+    """The partial indexes of voided rows of every searchable kind (migration 0019)."""
+    for table in SOURCES:
+        if only is None or voided_index(table) in only:
+            execute(f"CREATE INDEX IF NOT EXISTS {voided_index(table)} ON {table} (voided) WHERE voided = 1")
 
 
 def create_all(execute: Execute, has_columns: Callable[[str, tuple[str, ...]], bool] = lambda _t, _c: True) -> None:
@@ -238,6 +250,7 @@ def create_all(execute: Execute, has_columns: Callable[[str, tuple[str, ...]], b
         execute(f"DROP TRIGGER IF EXISTS {name}")
         execute(ddl)
     create_list_indexes(execute, has_columns)
+    create_voided_indexes(execute)
 
 
 def repair(execute: Execute, missing: list[str]) -> None:
@@ -263,6 +276,7 @@ def repair(execute: Execute, missing: list[str]) -> None:
             execute(f"DROP TRIGGER IF EXISTS {name}")
             execute(ddl)
     create_list_indexes(execute, only=gone)
+    create_voided_indexes(execute, only=gone)
 
 
 def drop_all(execute: Execute) -> None:
@@ -273,7 +287,9 @@ def drop_all(execute: Execute) -> None:
 
 
 def drop_search(execute: Execute) -> None:
-    """Drop every search table and trigger (of this design or the trigram one before it)."""
+    """Drop every search table, trigger and voided-row index (of this design or the trigram one before it)."""
+    for table in SOURCES:
+        execute(f"DROP INDEX IF EXISTS {voided_index(table)}")
     for name in triggers():
         execute(f"DROP TRIGGER IF EXISTS {name}")
     for table in SOURCES:
@@ -302,6 +318,7 @@ def expected_objects() -> dict[str, str]:
     out[SEQ_TABLE] = "table"
     out.update({name: "trigger" for name in triggers()})
     out.update({index_name(t, c): "index" for t, idx in LIST_INDEXES.items() for c in idx})
+    out.update({voided_index(t): "index" for t in SOURCES})
     return out
 
 
