@@ -183,8 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     body.append("The app's figure is what typing the term costs the window (off the GUI thread): a fresh "
                 "`Lister` count and first page of 100 formatted rows. The index floor fetches every hit's rowid "
                 "from the n-gram index with the raw driver; the same-work floor also orders all hits by the "
-                "list's sort and reads the first page. A term with many hits costs its hits: ordering 100,000 "
-                "rows by date is not an index lookup, in the app or in raw SQL.")
+                "list's sort and reads the first page. A frequent term of 1-3 characters is counted by the "
+                "index and its first page read by walking the date index (Lister._first_page_plan); terms of 4 "
+                "characters and more read the text of every candidate to confirm it.")
     if not args.no_sizes:
         file_bytes, table_rows = sizes(path)
         total = sum(s for _n, s in table_rows)
