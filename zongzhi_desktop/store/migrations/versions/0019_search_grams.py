@@ -1,8 +1,9 @@
 """search_grams: any search term through an index (issue 17). The FTS5 trigram tables of 0004 are
 replaced by a plain search-text table per kind and a contentless FTS5 index (detail=none) of the
 3-character substring at every position of that text with prefix indexes of 1 and 2 characters,
-fed by plain-SQL triggers (store/search_index.py).
-The upgrade rebuilds both from the stored rows; the base-table triggers keep their text.
+fed by plain-SQL triggers (store/search_index.py), and a partial index of each searchable kind's
+voided rows (a frequent term's count is its hits less the voided ones). The upgrade rebuilds the
+search tables from the stored rows; the base-table triggers keep their text.
 
 Revision ID: 0019
 Revises: 0018
