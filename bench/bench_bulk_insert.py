@@ -5,15 +5,19 @@
 Both targets are copies of one freshly initialized store (all indexes, the search triggers and
 foreign keys in place), written in batches of the same size, one transaction per batch. The bulk
 path also converts the row dicts, hashes each batch and appends its audit entry; the raw baseline
-gets ready tuples. Writes its section of docs/performance.md.
+gets ready tuples. Raw and service runs alternate in one process (`--repeat` pairs per mode) and
+the ratio is of CPU time (process time: both run in this process), so load from other jobs on a
+shared machine does not enter it. Writes its section of docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -56,7 +60,7 @@ def petition_rows(n: int, seed: int = 1) -> list[dict]:
     return rows
 
 
-def raw_insert(db: Path, columns: list[str], tuples: list[tuple], batch: int, deferred: bool) -> float:
+def raw_insert(db: Path, columns: list[str], tuples: list[tuple], batch: int, deferred: bool) -> tuple[float, float]:
     """Raw sqlite3 with the app's pragmas; with `deferred`, drop and recreate the same indexes,
     triggers and search rows the bulk path does (with plain SQL)."""
     from zongzhi_desktop.store import search_index
@@ -65,7 +69,7 @@ def raw_insert(db: Path, columns: list[str], tuples: list[tuple], batch: int, de
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
         con.execute(f"PRAGMA {pragma}")
     sql = f"INSERT INTO petition ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     saved = []
     if deferred:
         saved = con.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
@@ -85,13 +89,13 @@ def raw_insert(db: Path, columns: list[str], tuples: list[tuple], batch: int, de
                 con.execute(ddl)
         search_index.repair(con.execute, [name for typ, name, _sql in saved if typ == "trigger"])
         con.execute("COMMIT")
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     con.close()
-    return elapsed
+    return elapsed, cpu
 
 
-def service_insert(db: Path, rows: list[dict], batch: int, deferred: bool) -> tuple[float, float, int, int]:
-    """(insert seconds, verify seconds, audit entries checked, batches) through services/bulk.py."""
+def service_insert(db: Path, rows: list[dict], batch: int, deferred: bool) -> tuple[float, float, float, int, int]:
+    """(insert seconds, insert CPU seconds, verify seconds, audit entries checked, batches) through services/bulk.py."""
     from contextlib import nullcontext
 
     from sqlmodel import Session
@@ -99,11 +103,11 @@ def service_insert(db: Path, rows: list[dict], batch: int, deferred: bool) -> tu
     from zongzhi_desktop.store import audit
 
     engine = make_engine(db)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with Session(engine) as session:
         with bulk.deferred_indexes(session, ["petition"]) if deferred else nullcontext():
             result = bulk.insert_rows(session, m.Petition, rows, username="bench", batch_size=batch)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     with Session(engine) as session:
         checked, problems = audit.verify(session)
@@ -111,13 +115,14 @@ def service_insert(db: Path, rows: list[dict], batch: int, deferred: bool) -> tu
     verify_s = time.perf_counter() - t0
     engine.dispose()
     assert result.count == len(rows) and not problems and ok
-    return elapsed, verify_s, checked, len(result.audit_seqs)
+    return elapsed, cpu, verify_s, checked, len(result.audit_seqs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=bulk.DEFAULT_BATCH)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     n, batch = args.rows, args.batch
 
@@ -133,21 +138,33 @@ def main() -> None:
         columns, _convert = bulk.row_converter(m.Petition, "sqlite")  # the columns the tuples hold
         results = []
         for deferred in (False, True):
-            copies = [Path(tmp) / f"{name}-{deferred}.sqlite3" for name in ("raw", "service")]
-            for copy in copies:
-                shutil.copy(template, copy)
-            raw_s = raw_insert(copies[0], columns, tuples, batch, deferred)
-            service_s, verify_s, checked, batches = service_insert(copies[1], rows, batch, deferred)
-            results.append((deferred, raw_s, service_s, verify_s, checked, batches))
-            print(f"deferred={deferred}: raw {raw_s:.2f} s, service {service_s:.2f} s", flush=True)
+            raws, services = [], []
+            for k in range(args.repeat):  # alternate raw and service runs
+                copies = [Path(tmp) / f"{name}-{deferred}-{k}.sqlite3" for name in ("raw", "service")]
+                for copy in copies:
+                    shutil.copy(template, copy)
+                raws.append(raw_insert(copies[0], columns, tuples, batch, deferred))
+                service_s, service_cpu, verify_s, checked, batches = service_insert(copies[1], rows, batch, deferred)
+                services.append((service_s, service_cpu))
+                for copy in copies:
+                    copy.unlink()
+                print(f"deferred={deferred}: raw {raws[-1][0]:.2f} s ({raws[-1][1]:.2f} CPU), "
+                      f"service {service_s:.2f} s ({service_cpu:.2f} CPU)", flush=True)
+            raw_s, raw_cpu = (statistics.median(x[i] for x in raws) for i in (0, 1))
+            service_s, service_cpu = (statistics.median(x[i] for x in services) for i in (0, 1))
+            results.append((deferred, raw_s, raw_cpu, service_s, service_cpu, verify_s, checked, batches))
 
     lines = []
-    for deferred, raw_s, service_s, _v, _c, _b in results:
+    for deferred, raw_s, raw_cpu, service_s, service_cpu, _v, _c, _b in results:
         how = ("indexes, search triggers dropped first and rebuilt after (demo path: `bulk.deferred_indexes`)"
                if deferred else "every index and the search triggers in place (rows indexed one by one)")
-        lines.append(f"| {how} | {raw_s:.2f} s ({n / raw_s:,.0f}/s) | {service_s:.2f} s ({n / service_s:,.0f}/s) "
-                     f"| **{service_s / raw_s:.2f}** |")
-    _d, _r, _s, verify_s, checked, batches = results[-1]
+        ratio = service_cpu / raw_cpu
+        mark = "" if ratio <= 1.5 else " **over 1.5×**"
+        lines.append(f"| {how} | {raw_cpu:.2f} s CPU, {raw_s:.2f} s wall ({n / raw_s:,.0f}/s) | "
+                     f"{service_cpu:.2f} s CPU, {service_s:.2f} s wall ({n / service_s:,.0f}/s) "
+                     f"| **{ratio:.2f}**{mark} (wall {service_s / raw_s:.2f}) |")
+    _d, _r, _rc, _s, _sc, verify_s, checked, batches = results[-1]
+    load = os.getloadavg()[0]
     body = f"""
 `bench/bench_bulk_insert.py`: {n:,} petitions (realistic field values, valid ID numbers) inserted into
 copies of one freshly initialized store (foreign keys on, WAL, synchronous=NORMAL), in batches of
@@ -156,7 +173,10 @@ tuples; the service path takes row dicts, fills defaults, converts them, runs a 
 `insert()` with executemany, hashes every batch (SHA-256 over its canonical JSON) and appends one
 `bulk_create` audit entry per batch in the same transaction.
 
-| Target table | raw sqlite3 | services/bulk.py | Ratio |
+Median of {args.repeat} alternating raw/service runs per row; ratio of CPU time (budget ≤ 1.5×). Load
+average at the end: {load:.1f} (shared 2-core machine).
+
+| Target table | raw sqlite3 | services/bulk.py | Ratio (CPU) |
 | --- | ---: | ---: | ---: |
 {chr(10).join(lines)}
 

@@ -145,8 +145,8 @@ runs its workflow steps through the domain's own `apply` functions and deadline 
 main process, which also converts the rows to the driver's values; a spawned writer process
 hashes each batch, writes it with executemany plus one audit entry, and rebuilds each table's
 indexes and search rows as soon as that table is complete, overlapping with generation of the
-next kinds. The raw copy shows that SQLite's own share (B-trees, index builds, trigram full-text
-tables for a 3.7 GB file) is about half of the total.
+next kinds. The raw copy shows SQLite's own share (B-trees, index builds, the search text and
+its n-gram index, cut into substrings in SQL).
 """
     print(body)
     write_section("generate", "演示数据生成 / Demo generation (zongzhi demo)", body)

@@ -10,11 +10,12 @@ from zongzhi_desktop.services import Services
 
 
 def dump(path: Path | str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, read with plain sqlite3 (not through the ORM)."""
+    """Every row of every table (of a virtual table: of its shadow tables), read with plain sqlite3."""
     con = sqlite3.connect(path)
     try:
         names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")]  # a contentless index: its shadow tables
         return {n: sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names}
     finally:
         con.close()

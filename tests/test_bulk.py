@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from zongzhi_desktop.domain import models as m
 from zongzhi_desktop.services import Services, bulk
+from zongzhi_desktop.store import search_index
 
 
 def petition_rows(n: int, start: int = 1) -> list[dict]:
@@ -91,7 +92,8 @@ def test_deferred_indexes_are_rebuilt_with_the_search_tables(admin: Services, st
     con = sqlite3.connect(store_path)
     try:
         assert con.execute("SELECT count(*) FROM petition_fts").fetchone()[0] == 30
-        hit = con.execute("SELECT count(*) FROM petition_fts WHERE petition_fts MATCH '批量1'").fetchone()[0]
+        rowids, params = search_index.term_rowids("petition", "批量1")
+        hit = con.execute(f"SELECT count(*) FROM ({rowids})", params).fetchone()[0]
     finally:
         con.close()
     assert hit >= 1

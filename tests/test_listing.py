@@ -111,15 +111,16 @@ def test_overdue_filter(filled: Services) -> None:
     assert row.deadline_state == -1 and cell(row, "days_left").startswith("逾期")
 
 
-def test_search_three_chars_uses_fts_and_two_chars_the_base_table(filled: Services) -> None:
+def test_search_of_any_length_goes_through_the_gram_index(filled: Services) -> None:
     lister = Lister(filled)
     fts = ListQuery("petition", search="张伟民")
-    assert "_fts MATCH" in lister._compile(fts).where
+    assert "_grams MATCH" in lister._compile(fts).where
     assert {cell(r, "petitioner_name") for r in lister.page(fts, 0, 50)} == {"张伟民"}
     assert lister.count(fts) == 3
     two = ListQuery("petition", search="张伟")
     compiled = lister._compile(two)
-    assert "_fts_content" in compiled.where and "MATCH" not in compiled.where
+    assert "_grams MATCH" in compiled.where and "instr" not in compiled.where  # one token, no scan
+    assert "instr" in lister._compile(ListQuery("petition", search="宅基地界址")).where  # 4+: candidates confirmed
     assert {cell(r, "petitioner_name") for r in lister.page(two, 0, 50)} == {"张伟", "张伟民"}
     # Same rows as LIKE over every searchable column of the base table.
     cols = " OR ".join(f"{c} LIKE '%张伟%'" for c in SPECS["petition"].like_columns)

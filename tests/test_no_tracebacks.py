@@ -44,7 +44,8 @@ def digest(folder: Path) -> str:
     con = connect_file(store, keys.load(keys.keyfile_path(store)).unwrap_user("clerk", "zongzhi-clerk"))
     try:
         h = hashlib.sha256()
-        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                    "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"):  # shadow tables are read
             h.update(table.encode())
             for row in sorted(repr(r) for r in con.execute(f'SELECT * FROM "{table}"')):
                 h.update(row.encode())

@@ -212,8 +212,8 @@ def test_imported_records_are_searchable_and_search_triggers_survive(township, c
     commit_import(clerk, _plan(clerk, tmp_path), valid_only=True)
     with clerk.session() as s:
         conn = s.connection()
-        hits = conn.exec_driver_sql("SELECT d.title FROM dispute_fts f JOIN dispute d ON d.rowid = f.rowid "
-                                    "WHERE dispute_fts MATCH ?", (f'"{ID_A[6:]}"',)).scalars().all()
+        cond, params = search_index.term_condition("dispute", ID_A[6:], "d.rowid")
+        hits = conn.exec_driver_sql(f"SELECT d.title FROM dispute d WHERE {cond}", tuple(params)).scalars().all()
         assert hits == ["张三、李四与王五邻里纠纷"]
         objects = conn.exec_driver_sql("SELECT type, name FROM sqlite_master").all()
         assert search_index.missing_objects([tuple(o) for o in objects]) == []
@@ -221,8 +221,8 @@ def test_imported_records_are_searchable_and_search_triggers_survive(township, c
         first = s.execute(select(m.Dispute).where(m.Dispute.title == "尤三与许四损害赔偿纠纷")).scalar_one()
     clerk.add_child("dispute", first.id, "parties", {"name": "欧阳明月", "role": "third_party"})
     with clerk.session() as s:
-        hits = s.connection().exec_driver_sql(
-            "SELECT rowid FROM dispute_fts WHERE dispute_fts MATCH ?", ('"欧阳明"',)).scalars().all()
+        rowids, params = search_index.term_rowids("dispute", "欧阳明")
+        hits = s.connection().exec_driver_sql(rowids, tuple(params)).scalars().all()
         assert hits == [s.connection().exec_driver_sql("SELECT rowid FROM dispute WHERE id = ?", (first.id,)).scalar()]
 
 

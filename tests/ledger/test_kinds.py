@@ -144,8 +144,8 @@ def test_package_ledger_states_dates_deadlines_and_refusals(township, clerk, rev
         assert "推定" in events[1][2]
         assert status_history.check(s.connection()) == []
         conn = s.connection()
-        hits = conn.exec_driver_sql("SELECT p.title FROM case_package_fts f JOIN case_package p ON p.rowid = f.rowid "
-                                    "WHERE case_package_fts MATCH ?", ('"宅基地积案"',)).scalars().all()
+        cond, params = search_index.term_condition("case_package", "宅基地积案", "p.rowid")
+        hits = conn.exec_driver_sql(f"SELECT p.title FROM case_package p WHERE {cond}", tuple(params)).scalars().all()
         assert hits == ["城东村宅基地积案"]  # the search rows were written with the batch
         objects = conn.exec_driver_sql("SELECT type, name FROM sqlite_master").all()
         assert search_index.missing_objects([tuple(o) for o in objects]) == []  # triggers back in place
@@ -182,9 +182,9 @@ def test_activity_ledger_participants_hours_and_refusals(township, clerk, review
                           .join(m.Volunteer, m.Volunteer.id == m.ActivityParticipant.volunteer_id)
                           .where(m.ActivityParticipant.activity_id == patrol.id)).all()
         assert sorted(hours) == [("刘大姐", 2.5), ("张阿姨", 2.5)]
-        hits = s.connection().exec_driver_sql(
-            "SELECT a.content FROM activity_fts f JOIN activity a ON a.rowid = f.rowid WHERE activity_fts MATCH ?",
-            ('"节日巡逻"',)).scalars().all()
+        cond, params = search_index.term_condition("activity", "节日巡逻", "a.rowid")
+        hits = s.connection().exec_driver_sql(f"SELECT a.content FROM activity a WHERE {cond}",
+                                              tuple(params)).scalars().all()
         assert hits == ["五一节日巡逻"]
     assert plan_import(clerk, "activity", book).skipped["already_imported"] == 2
     assert undo_import(reviewer, result.batch_id, "重复导入") == 2

@@ -12,7 +12,7 @@ from test_bad_bundles import resign
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.services import Services
-from zongzhi_desktop.store.search_index import SOURCES
+from zongzhi_desktop.store.search_index import SOURCES, term_rowids
 from zongzhi_desktop.sync.errors import BundleRefused
 from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.receipts import apply_receipt
@@ -26,6 +26,10 @@ def schema(path: Path) -> list[tuple]:
         con.close()
 
 
+def ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
 def assert_search_consistent(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
@@ -33,6 +37,13 @@ def assert_search_consistent(path: Path) -> None:
             expected = set(con.execute(f"SELECT r.rowid, {name}, {ident}, {content} FROM {table} r"))
             actual = set(con.execute(f"SELECT rowid, name, ident, content FROM {table}_fts"))
             assert actual == expected, table
+            # The n-gram index answers every character and pair of characters of the text as a scan does.
+            texts = {r[0]: "\n".join(x or "" for x in r[1:]) for r in actual}
+            terms = {t[i:i + n] for t in texts.values() for n in (1, 2, 4) for i in range(len(t) - n + 1)}
+            for term in sorted(x for x in terms if not any(ch.isspace() for ch in x)):
+                rowids, params = term_rowids(table, term)
+                found = {r[0] for r in con.execute(rowids, params)}
+                assert found == {rid for rid, t in texts.items() if ascii_lower(term) in ascii_lower(t)}, (table, term)
     finally:
         con.close()
 
@@ -70,7 +81,8 @@ def test_search_rows_follow_imports(county: County, town1: Services) -> None:
     con = sqlite3.connect(county.store.path)
     moved = con.execute("SELECT d.title FROM dispute_fts f JOIN dispute d ON d.rowid = f.rowid "
                         "WHERE instr(f.name, '王五')").fetchall()
-    renamed = con.execute("SELECT count(*) FROM case_package_fts WHERE case_package_fts MATCH '赵书记'").fetchone()[0]
+    rowids, params = term_rowids("case_package", "赵书记")
+    renamed = con.execute(f"SELECT count(*) FROM ({rowids})", params).fetchone()[0]
     con.close()
     assert moved == [("邻里纠纷",)] and renamed == 1
 

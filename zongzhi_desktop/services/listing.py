@@ -7,9 +7,10 @@ benchmark. Never imports Qt.
   turn it into one SQL statement each: `WHERE` for the filters, `ORDER BY <indexed column>, rowid`
   and `LIMIT/OFFSET` for a page. Pages past the middle are read in reverse order from the end, so
   the largest offset SQLite ever walks is half the list.
-* Search: terms of three characters or more go through the FTS5 trigram tables
-  (store/search_index.py); shorter terms (SQLite's trigram index cannot match them) use LIKE on
-  the base table. A search materializes the ordered rowids once, then pages come from that array.
+* Search: every term, of any length, is looked up in the n-gram index of its kind
+  (store/search_index.py: 1-3 characters one lookup, longer terms their 3-character substrings
+  confirmed on the candidates' text). A search materializes the ordered rowids once, then pages
+  come from that array.
 * Identifier columns are masked unless the actor may see personal data (Perm.VIEW_PERSONAL).
 """
 
@@ -30,7 +31,14 @@ from ..domain import pinyin
 from ..domain import workflows as wf
 from ..domain.errors import DomainError
 from ..domain.masking import mask_id_number, mask_phone
-from ..store.search_index import LIST_INDEXES, SOURCES, index_name
+from ..store.search_index import (
+    GRAM_MAX,
+    LIST_INDEXES,
+    SOURCES,
+    index_name,
+    term_condition,
+    term_rowids,
+)
 
 if TYPE_CHECKING:
     from .context import Services
@@ -48,7 +56,6 @@ CELL_WORDS = {
     "due_today": QT_TRANSLATE_NOOP("listing", "今天到期"),
     "left": QT_TRANSLATE_NOOP("listing", "剩{n}天"),
 }
-FTS_MIN_CHARS = 3  # SQLite's trigram tokenizer cannot MATCH shorter strings
 
 
 @dataclass(frozen=True)
@@ -330,11 +337,6 @@ def like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def fts_phrase(term: str) -> str:
-    """`term` as one FTS5 phrase (double quotes doubled), so its characters are never syntax."""
-    return '"' + term.replace('"', '""') + '"'
-
-
 def search_terms(text: str) -> list[str]:
     return [t for t in (text or "").split() if t]
 
@@ -463,21 +465,11 @@ class Lister:
             conds.append("t.id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(q.ids)))
         for term in search_terms(q.search):
-            if len(term) >= FTS_MIN_CHARS and spec.table in SOURCES:
-                conds.append(f"t.rowid IN (SELECT rowid FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?)")
-                params.append(fts_phrase(term))
-            elif spec.table in SOURCES:
-                # Too short for the trigram index: scan the search table's stored text (the same
-                # columns as the base table, parties included, without the rest of each row).
-                like = True
-                cols = ("c0", "c1", "c2")
-                if term.isascii() and any(ch.isalpha() for ch in term):
-                    test = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in cols)  # ASCII case-insensitive
-                    params.extend([like_pattern(term)] * len(cols))
-                else:
-                    test = " OR ".join(f"instr({c}, ?) > 0" for c in cols)
-                    params.extend([term] * len(cols))
-                conds.append(f"t.rowid IN (SELECT id FROM {spec.table}_fts_content WHERE {test})")
+            if spec.table in SOURCES:
+                # Any length through the n-gram index (store/search_index.py).
+                cond, args = term_condition(spec.table, term)
+                conds.append(cond)
+                params.extend(args)
             else:
                 like = True
                 n = len(params) + 1
@@ -531,7 +523,10 @@ class Lister:
             if key in self._counts:
                 return self._counts[key]
         compiled = self._compile(q)
-        if compiled.like or q.search:
+        fast = self._first_page_plan(q) if q.search else None
+        if fast is not None:
+            n = self._frequent_count(q)
+        elif compiled.like or q.search:
             n = len(self._rowids(q))
         else:
             spec = list_spec(q.kind)
@@ -563,14 +558,44 @@ class Lister:
         cols = tuple(c.removeprefix("t.") for c in col.sort)
         if cols not in LIST_INDEXES.get(spec.table, ()):
             return ""
-        long_terms = [t for t in search_terms(q.search) if len(t) >= FTS_MIN_CHARS]
-        if long_terms:  # the full-text index counts its hits cheaply: few hits, no walk
-            hits = min(int(self.connection().execute(
-                f"SELECT count(*) FROM {spec.table}_fts WHERE {spec.table}_fts MATCH ?", (fts_phrase(term),)
-            ).fetchone()[0]) for term in long_terms)
-            if hits < SEARCH_WALK_MIN_HITS:
-                return ""
+        conn = self.connection()
+        hits = min(  # the n-gram index estimates its hits cheaply (no text read): few hits, no walk
+            int(conn.execute(f"SELECT count(*) FROM ({select})", args).fetchone()[0])
+            for select, args in (term_rowids(spec.table, term, confirm=False) for term in search_terms(q.search)))
+        if hits < SEARCH_WALK_MIN_HITS:
+            return ""
         return f" INDEXED BY {index_name(spec.table, cols)}"
+
+    def _first_page_plan(self, q: ListQuery) -> str | None:
+        """The index hint for reading a frequent term's first page and count without ordering every hit.
+
+        A term of 1-3 characters found thousands of times (where `_search_order_hint` walks the
+        sort index) is counted by the n-gram index itself, less its voided hits, and its first page
+        is the first `limit` hits of the walk: 王 among 1,000,000 records, 22,842 hits, costs a few
+        milliseconds instead of ordering all of them (31 ms). Later pages order every hit once.
+        """
+        terms = search_terms(q.search)
+        if len(terms) != 1 or len(terms[0]) > GRAM_MAX:
+            return None
+        spec = list_spec(q.kind)
+        if "MATCH" not in term_rowids(spec.table, terms[0])[0]:
+            return None  # a control character: the text is read, not the index
+        return self._search_order_hint(q) or None
+
+    def _frequent_count(self, q: ListQuery) -> int:
+        """Live hits of a one-term search: the index's hits less the voided ones (few; own index)."""
+        spec = list_spec(q.kind)
+        term = search_terms(q.search)[0]
+        select, params = term_rowids(spec.table, term)
+        conn = self.connection()
+        hits = int(conn.execute(f"SELECT count(*) FROM ({select})", params).fetchone()[0])
+        voided = int(conn.execute(
+            # The partial index of voided rows answers `voided = 1` (ixl_<table>_voided; not named, so a
+            # store that lacks it until the app repairs it still counts right, only slower).
+            f"SELECT count(*) FROM {spec.table} v WHERE v.voided = 1 "
+            f"AND EXISTS (SELECT 1 FROM {spec.table}_grams WHERE {spec.table}_grams MATCH ? "
+            "AND rowid = v.rowid)", params).fetchone()[0])
+        return hits - voided
 
     def _count_hint(self, q: ListQuery, compiled: _Compiled) -> str:
         """Name the index for counts SQLite tends to plan as a table scan.
@@ -613,7 +638,16 @@ class Lister:
         conn = self.connection()
         select = self._select_list(spec)
         if q.search:
-            rowids = self._rowids(q)[offset:offset + limit]
+            with self._lock:
+                materialized = q in self._materialized
+            fast = None if materialized or offset else self._first_page_plan(q)
+            if fast is not None:  # a frequent term's first page: walk the sort index until it is full
+                compiled = self._compile(q)
+                rowids = array("q", (r[0] for r in conn.execute(
+                    f"SELECT t.rowid FROM {spec.table} t{fast} WHERE {compiled.where} {self._order(q)} "
+                    f"LIMIT {int(limit)}", compiled.params)))
+            else:
+                rowids = self._rowids(q)[offset:offset + limit]
             if not rowids:
                 return []
             marks = ", ".join("?" * len(rowids))

@@ -29,8 +29,8 @@ def alembic_config(script_location: Path | None = None) -> Config:
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Schema objects that exist only in migrations, not on the models (0004: FTS tables, list
-    indexes); autogenerate and the schema-equals-models test leave them out."""
-    if type_ == "table" and name and "_fts" in name:
+    indexes; 0019: n-gram tables); autogenerate and the schema-equals-models test leave them out."""
+    if type_ == "table" and name and ("_fts" in name or "_grams" in name or name == "search_seq"):
         return False
     return not (type_ == "index" and name and name.startswith("ixl_"))
 

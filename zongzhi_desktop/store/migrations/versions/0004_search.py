@@ -5,7 +5,8 @@ Revises: 0001
 Create Date: 2026-11-21
 
 The definitions live in zongzhi_desktop/store/search_index.py (the app can rebuild them after a
-batch migration drops the triggers). The upgrade fills the search tables from existing rows.
+batch migration drops the triggers). The upgrade fills the search tables from existing rows. The
+trigram tables made here are replaced by the n-gram design in migration 0019.
 SQLite only: on PostgreSQL (the county hub) this revision does nothing.
 """
 from collections.abc import Sequence
@@ -28,7 +29,8 @@ def upgrade() -> None:
     # Indexes on columns a later migration adds (0018: petitioner_pinyin) are made by that migration.
     inspector = sa.inspect(op.get_bind())
     have = {t: {c["name"] for c in inspector.get_columns(t)} for t in search_index.LIST_INDEXES}
-    search_index.create_all(op.execute, has_columns=lambda table, cols: set(cols) <= have[table])
+    search_index.create_trigram(op.execute)
+    search_index.create_list_indexes(op.execute, has_columns=lambda table, cols: set(cols) <= have[table])
 
 
 def downgrade() -> None:
