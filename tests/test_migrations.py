@@ -181,7 +181,7 @@ def build_0001_store(source: Path, target: Path, revision: str = "0001", empty: 
         "AND name != 'alembic_version' ORDER BY name")]
     content: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
     for t in tables:
-        if "_fts" in t or t.startswith("search_"):
+        if "_fts" in t or "_grams" in t or t.startswith("search_"):
             continue  # the search index is derived: its triggers fill it from the rows copied
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{t}")')]
         col_sql = ", ".join(f'"{c}"' for c in cols)

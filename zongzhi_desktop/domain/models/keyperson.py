@@ -6,6 +6,7 @@ The most sensitive register the centre keeps: only users granted 查看重点人
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from .base import Record
@@ -15,6 +16,12 @@ class KeyPerson(Record, table=True):
     """One person in management (在管) or released from it (解除管控)."""
 
     __tablename__ = "key_person"
+    # The list's sort orders (kinds/keyperson/listing.py) besides the single-column indexes below.
+    __table_args__ = (
+        Index("ix_key_person_name", "name"),
+        Index("ix_key_person_status_registered", "status", "registered_date"),
+        Index("ix_key_person_category_registered", "category", "registered_date"),
+    )
     serial: str = Field(index=True, max_length=32)
     name: str
     id_number: str | None = Field(default=None, index=True, max_length=18)

@@ -74,6 +74,9 @@ def upgrade() -> None:
     )
     _indexes("key_person", "serial", "id_number", "village_id", "category", "registered_date", "status",
              "next_deadline", "released_date")
+    op.create_index("ix_key_person_name", "key_person", ["name"])
+    op.create_index("ix_key_person_status_registered", "key_person", ["status", "registered_date"])
+    op.create_index("ix_key_person_category_registered", "key_person", ["category", "registered_date"])
     op.create_table(
         "key_person_visit", *_record_columns(),
         sa.Column("key_person_id", Text(), nullable=False),
