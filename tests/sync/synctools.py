@@ -107,6 +107,18 @@ def populate(svc: Services, tag: str = "", n: int = 2) -> dict[str, Any]:
     return ids
 
 
+def county_rows(county: County, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on the county's (plain SQLite) store, read with sqlite3."""
+    import sqlite3
+
+    assert county.store.path is not None
+    con = sqlite3.connect(county.store.path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def table_counts(path: Path | str, township_code: str | None = None, key: bytes | None = None) -> dict[str, int]:
     """Rows per synced table (optionally of one township), read with a raw connection (`key`: an
     encrypted store's data key)."""

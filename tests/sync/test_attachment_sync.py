@@ -4,12 +4,11 @@ then the bytes travel once, encrypted with the rest, within the county's cap, ch
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import zlib
 from pathlib import Path
 
 import pytest
-from synctools import TOWN_PASS, County, make_township
+from synctools import TOWN_PASS, County, county_rows, make_township
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.county.restore import write_restore_file
@@ -31,15 +30,6 @@ def _petition(svc: Services) -> str:
                                    "category": "申诉求决类", "request": "要求解决拖欠工资"}).record.id
 
 
-def _county_rows(county: County, sql: str) -> list[tuple]:
-    assert county.store.path is not None
-    con = sqlite3.connect(county.store.path)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _round(town: Services, county: County) -> dict:
     exported = export_bundle(town, TOWN_PASS, None)
     result = import_bundle(county.store, exported.outbox_path, county.keys)
@@ -56,17 +46,17 @@ def test_bytes_travel_only_when_the_county_asks(town1: Services, county: County)
 
     counts = _round(town1, county)
     assert counts["attachment"]["rows"] == 2 and "attachment_content" not in counts
-    assert sorted(_county_rows(county, "SELECT file_name, size, sha256 FROM attachment")) == sorted([
+    assert sorted(county_rows(county, "SELECT file_name, size, sha256 FROM attachment")) == sorted([
         ("来信.txt", len(letter), hashlib.sha256(letter).hexdigest()),
         ("现场照片.jpg", len(photo), hashlib.sha256(photo).hexdigest())])
-    assert _county_rows(county, "SELECT count(*) FROM attachment_content") == [(0,)]
+    assert county_rows(county, "SELECT count(*) FROM attachment_content") == [(0,)]
 
     # The county asks for bytes up to 1 MB; the township learns it from the next receipt.
     set_county_requests(county.store, carry=True, max_mb=1, actor="county-admin")
     town1.create("department", {"name": "人社所", "kind": "hrss"})
     assert "attachment_content" not in _round(town1, county)  # this receipt carries the request
     assert _round(town1, county)["attachment_content"]["rows"] == 2
-    stored = dict(_county_rows(county, "SELECT id, content_zlib FROM attachment_content"))
+    stored = dict(county_rows(county, "SELECT id, content_zlib FROM attachment_content"))
     assert {k: zlib.decompress(v) for k, v in stored.items()} == {a1.id: letter, a2.id: photo}
     # Acknowledged once, never sent again.
     town1.create("department", {"name": "司法所", "kind": "justice"})
@@ -76,7 +66,7 @@ def test_bytes_travel_only_when_the_county_asks(town1: Services, county: County)
     big = town1.attach("petition", pid, b"\xff" * (1024 * 1024 + 1), "大扫描件.pdf")
     counts = _round(town1, county)
     assert counts["attachment"]["rows"] == 1 and "attachment_content" not in counts
-    assert _county_rows(county, f"SELECT count(*) FROM attachment_content WHERE id = '{big.id}'") == [(0,)]
+    assert county_rows(county, f"SELECT count(*) FROM attachment_content WHERE id = '{big.id}'") == [(0,)]
 
 
 def b64(data: bytes) -> str:

@@ -5,10 +5,9 @@ restore file. The county sheet counts them by township."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
-from synctools import TOWN_PASS, County
+from synctools import TOWN_PASS, County, county_rows
 
 from zongzhi_desktop.county.importer import import_bundle
 from zongzhi_desktop.reports.periods import parse_period
@@ -19,15 +18,6 @@ from zongzhi_desktop.sync.export import export_bundle
 from zongzhi_desktop.sync.receipts import apply_receipt
 
 ID = "330825198503120017"
-
-
-def _county_rows(county: County, sql: str) -> list[tuple]:
-    assert county.store.path is not None
-    con = sqlite3.connect(county.store.path)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _round(town: Services, county: County) -> dict:
@@ -60,9 +50,9 @@ def test_identity_stays_home_unless_the_county_asks(town1: Services, county: Cou
     town.update("keyperson", pid, {"risk_level": "高"})  # a new revision to send
     counts = _round(town, county)
     assert counts["key_person"]["rows"] == 1 and "key_person_link" not in counts
-    assert _county_rows(county, "SELECT name, id_number, phone, address, category, risk_level, status "
+    assert county_rows(county, "SELECT name, id_number, phone, address, category, risk_level, status "
                                 "FROM key_person") == [("", None, None, None, "released_prisoner", "high", "managed")]
-    assert _county_rows(county, "SELECT visitor, situation, risk_after FROM key_person_visit") == [("", "", "medium")]
+    assert county_rows(county, "SELECT visitor, situation, risk_after FROM key_person_visit") == [("", "", "medium")]
     with county.store.engine.connect() as conn:
         sheet = build_sheet(conn, "weekly", parse_period("2026-W47"), codes=town.codes, townships=None,
                             township_name="龙游县", made_on=date(2026, 11, 20))
@@ -74,5 +64,5 @@ def test_identity_stays_home_unless_the_county_asks(town1: Services, county: Cou
     _round(town, county)  # the receipt states the request …
     town.update("keyperson", pid, {"risk_level": "高"})
     counts = _round(town, county)  # … and the next bundle carries the whole rows
-    assert _county_rows(county, "SELECT name, id_number FROM key_person") == [("张三", ID)]
+    assert county_rows(county, "SELECT name, id_number FROM key_person") == [("张三", ID)]
     assert counts["key_person_link"]["rows"] == 1

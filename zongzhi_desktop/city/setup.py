@@ -8,14 +8,12 @@ in `city_county` / `city_county_key`, and the townships whose bundles its counti
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
-from .._setting import get_setting, put_setting
-from ..domain.errors import ValidationError
+from .._setting import get_setting
 from ..domain.models import utcnow
 from ..domain.models.sync import CityCounty, CityCountyKey, SyncKey
 from ..store import audit
@@ -29,16 +27,13 @@ from ..sync.citybundle import (
     read_county_registration,
 )
 from ..sync.errors import BundleRefused, SyncError
+from ..sync.hubinit import HubLevel, init_hub
 from ..sync.keys import (
     CITY_ENCRYPTION,
     CITY_SIGNING,
     active_key,
     b64,
-    check_passphrase_rule,
     fingerprint,
-    new_encryption_key,
-    new_signing_key,
-    store_key,
     unlock_encryption,
     unlock_signing,
 )
@@ -80,33 +75,19 @@ def city_profile(store: Store) -> CityProfile:
     return read_city_profile(city_identity(store).profile)
 
 
+CITY_LEVEL = HubLevel(
+    "city", r"\d{4}00", "市级区划代码", "应为6位数字，以00结尾（如 330800）", "市名称", CITY_SIGNING, CITY_ENCRYPTION,
+    make_city_profile, lambda profile: read_city_profile(profile).profile_id,
+    "该数据库已初始化（市级、县级或乡镇），不能重复初始化")
+
+
 def init_city(store: Store, city_code: str, city_name: str, passphrase: str, *, actor: str = "city",
               upload_url: str | None = None, now: datetime | None = None, suite: str = suites.NACL) -> CityIdentity:
     """Create the city's signing and encryption keys (sealed with `passphrase`) and its profile.
 
     `suite` is the cipher suite of the city and of every county that reports to it."""
-    if suite not in suites.SUITES:
-        raise ValidationError("suite", "密码套件", "choice", "应为 " + "、".join(suites.SUITES))
-    if not re.fullmatch(r"\d{4}00", city_code or ""):
-        raise ValidationError("city_code", "市级区划代码", "format", "应为6位数字，以00结尾（如 330800）")
-    if not city_name or not city_name.strip():
-        raise ValidationError("city_name", "市名称", "required", "必填项，不能为空")
-    check_passphrase_rule(passphrase)
-    now = now or utcnow()
-    signing, encryption = new_signing_key(suites.get(suite)), new_encryption_key(suites.get(suite))
-    profile = make_city_profile(city_code, city_name.strip(), signing, encryption.public, now, upload_url)
-    with store.session() as s, s.begin():
-        if get_setting(s, ROLE_KEY) is not None or get_setting(s, "township_code") is not None:
-            raise SyncError("该数据库已初始化（市级、县级或乡镇），不能重复初始化", "already_initialized")
-        put_setting(s, ROLE_KEY, "city")
-        put_setting(s, "city_code", city_code)
-        put_setting(s, "city_name", city_name.strip())
-        put_setting(s, "city_profile", profile.decode("utf-8"))
-        store_key(s, CITY_SIGNING, signing.public, signing.secret, passphrase, actor, now=now)
-        store_key(s, CITY_ENCRYPTION, encryption.public, encryption.secret, passphrase, actor, now=now)
-        audit.append(s, username=actor, action="city_init", record_kind="city", record_id=None, before=None,
-                     after={"city_code": city_code, "city_name": city_name.strip(),
-                            "profile_id": read_city_profile(profile).profile_id, "suite": suite})
+    init_hub(store, CITY_LEVEL, city_code, city_name, passphrase, actor=actor, upload_url=upload_url, now=now,
+             suite=suite)
     return city_identity(store)
 
 

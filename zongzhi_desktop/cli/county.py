@@ -127,8 +127,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     recovery = None
     target = _sqlite_path(target)
     if isinstance(target, Path):  # SQLite: encrypted, its key opened by this passphrase
-        from ..county.setup import check_passphrase_rule
         from ..services.unlock import create_encrypted_county, remove_store_files
+        from ..sync.keys import check_passphrase_rule
 
         check_passphrase_rule(passphrase)
         store, recovery = create_encrypted_county(target, passphrase)

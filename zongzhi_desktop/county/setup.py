@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
 from .._setting import get_setting, put_setting
-from ..domain.errors import ValidationError
 from ..domain.models import utcnow
 from ..domain.models.sync import CountyTownship, CountyTownshipKey, SyncKey
 from ..store import audit
 from ..store.database import Store
 from ..sync import suites
 from ..sync.errors import BundleRefused, SyncError
+from ..sync.hubinit import HubLevel, init_hub
 from ..sync.keys import (
     COUNTY_ENCRYPTION,
     COUNTY_SIGNING,
     active_key,
     b64,
-    check_passphrase_rule,
     fingerprint,
-    new_encryption_key,
-    new_signing_key,
-    store_key,
     unlock_encryption,
     unlock_signing,
 )
@@ -82,33 +77,18 @@ def county_identity(store: Store) -> CountyIdentity:
     return CountyIdentity(code, name or "", profile.raw, profile.profile_id, profile.suite)
 
 
+COUNTY_LEVEL = HubLevel(
+    "county", r"\d{6}", "县级区划代码", "应为6位数字", "县名称", COUNTY_SIGNING, COUNTY_ENCRYPTION,
+    make_profile, lambda profile: read_profile(profile).profile_id, "该数据库已初始化（县级或乡镇），不能重复初始化")
+
+
 def init_county(store: Store, county_code: str, county_name: str, passphrase: str, *, actor: str = "county",
                 upload_url: str | None = None, now: datetime | None = None, suite: str = suites.NACL) -> CountyIdentity:
     """Create the county's signing and encryption keys (sealed with `passphrase`) and its profile.
 
     `suite` is the cipher suite of the county and of every township it registers (nacl-1, gm-1)."""
-    if suite not in suites.SUITES:
-        raise ValidationError("suite", "密码套件", "choice", "应为 " + "、".join(suites.SUITES))
-    if not re.fullmatch(r"\d{6}", county_code or ""):
-        raise ValidationError("county_code", "县级区划代码", "format", "应为6位数字")
-    if not county_name or not county_name.strip():
-        raise ValidationError("county_name", "县名称", "required", "必填项，不能为空")
-    check_passphrase_rule(passphrase)
-    now = now or utcnow()
-    signing, encryption = new_signing_key(suites.get(suite)), new_encryption_key(suites.get(suite))
-    profile = make_profile(county_code, county_name.strip(), signing, encryption.public, now, upload_url)
-    with store.session() as s, s.begin():
-        if _setting(s, ROLE_KEY) is not None or _setting(s, "township_code") is not None:
-            raise SyncError("该数据库已初始化（县级或乡镇），不能重复初始化", "already_initialized")
-        _put(s, ROLE_KEY, "county")
-        _put(s, "county_code", county_code)
-        _put(s, "county_name", county_name.strip())
-        _put(s, "county_profile", profile.decode("utf-8"))
-        store_key(s, COUNTY_SIGNING, signing.public, signing.secret, passphrase, actor, now=now)
-        store_key(s, COUNTY_ENCRYPTION, encryption.public, encryption.secret, passphrase, actor, now=now)
-        audit.append(s, username=actor, action="county_init", record_kind="county", record_id=None, before=None,
-                     after={"county_code": county_code, "county_name": county_name.strip(),
-                            "profile_id": read_profile(profile).profile_id, "suite": suite})
+    init_hub(store, COUNTY_LEVEL, county_code, county_name, passphrase, actor=actor, upload_url=upload_url,
+             now=now, suite=suite)
     return county_identity(store)
 
 

@@ -35,8 +35,8 @@ from .bundle import (
     manifest_suite,
 )
 from .errors import BundleRefused
-from .keys import b64, fingerprint, key_id, profile_id, unb64
-from .profiles import _field, _read_suite, _suite_field
+from .keys import b64, fingerprint, key_id, unb64
+from .profiles import _field, _read_suite, _suite_field, make_hub_profile, read_hub_profile
 from .suites import Signer
 
 CITY_PROFILE_FORMAT = "zongzhi-city-profile"
@@ -87,38 +87,15 @@ class CityProfile:
 def make_city_profile(city_code: str, city_name: str, signing: Signer, encryption_public: bytes,
                       created_at: datetime, upload_url: str | None = None) -> bytes:
     """The city's self-signed profile (its counties import it after the phone check)."""
-    payload = {
-        "format": CITY_PROFILE_FORMAT, "version": 1, "city_code": city_code, "city_name": city_name,
-        "signing_key": b64(signing.public), "encryption_key": b64(encryption_public),
-        "profile_id": profile_id(signing.public, encryption_public), "upload_url": upload_url,
-        "created_at": created_at.isoformat(timespec="seconds"),
-    }
-    return envelope.sign("city-profile", _suite_field(payload, signing.suite), signing)
+    return make_hub_profile("city-profile", CITY_PROFILE_FORMAT, "city", city_code, city_name, signing,
+                            encryption_public, created_at, upload_url)
 
 
 def read_city_profile(data: bytes) -> CityProfile:
     """Parse a city profile, checking its self-signature and id (trust comes from the phone check)."""
-    label = "市级配置文件"
-    body, sig, p = envelope.parse(data, "city-profile")
-    if p.get("format") != CITY_PROFILE_FORMAT or p.get("version") != 1:
-        raise BundleRefused(f"不支持的{label}格式", "unsupported")
-    suite = _read_suite(p, label)
-    code = _field(p, "city_code", r"\d{6}", label)
-    name = _field(p, "city_name", None, label)
-    try:
-        sign_pub = unb64(_field(p, "signing_key", None, label), suite.public_size)
-        enc_pub = unb64(_field(p, "encryption_key", None, label), suite.public_size)
-    except ValueError:
-        raise BundleRefused(f"{label}中的公钥格式错误", "malformed") from None
-    envelope.verify("city-profile", body, sig, sign_pub)
-    pid = profile_id(sign_pub, enc_pub)
-    if p.get("profile_id") != pid:
-        raise BundleRefused(f"{label}的指纹与其中的公钥不一致", "tampered")
-    url = p.get("upload_url")
-    if url is not None and not isinstance(url, str):
-        raise BundleRefused(f"{label}格式错误（字段 upload_url）", "malformed")
-    return CityProfile(code, name, sign_pub, enc_pub, pid, url, str(p.get("created_at", "")), data,
-                       suite.name)
+    code, name, sign_pub, enc_pub, pid, url, created, suite = read_hub_profile(
+        data, "city-profile", CITY_PROFILE_FORMAT, "city", "市级配置文件")
+    return CityProfile(code, name, sign_pub, enc_pub, pid, url, created, data, suite)
 
 
 # -- county registration -------------------------------------------------------------------------

@@ -84,16 +84,24 @@ def _read_suite(p: dict[str, Any], label: str) -> Suite:
                             "unsupported") from None
 
 
-def make_profile(county_code: str, county_name: str, signing: Signer, encryption_public: bytes,
-                 created_at: datetime, upload_url: str | None = None) -> bytes:
+def make_hub_profile(kind: str, fmt: str, level: str, code: str, name: str, signing: Signer,
+                     encryption_public: bytes, created_at: datetime, upload_url: str | None = None) -> bytes:
+    """A hub's profile (a county's `county-profile`, a city's `city-profile`): its code and name under
+    `<level>_code` / `<level>_name`, its public keys and their id, self-signed."""
     sign_pub = signing.public
     payload = {
-        "format": PROFILE_FORMAT, "version": 1, "county_code": county_code, "county_name": county_name,
+        "format": fmt, "version": 1, f"{level}_code": code, f"{level}_name": name,
         "signing_key": b64(sign_pub), "encryption_key": b64(encryption_public),
         "profile_id": profile_id(sign_pub, encryption_public), "upload_url": upload_url,
         "created_at": created_at.isoformat(timespec="seconds"),
     }
-    return envelope.sign("county-profile", _suite_field(payload, signing.suite), signing)
+    return envelope.sign(kind, _suite_field(payload, signing.suite), signing)
+
+
+def make_profile(county_code: str, county_name: str, signing: Signer, encryption_public: bytes,
+                 created_at: datetime, upload_url: str | None = None) -> bytes:
+    return make_hub_profile("county-profile", PROFILE_FORMAT, "county", county_code, county_name, signing,
+                            encryption_public, created_at, upload_url)
 
 
 def _field(p: dict[str, Any], key: str, pattern: str | None, label: str) -> str:
@@ -103,28 +111,37 @@ def _field(p: dict[str, Any], key: str, pattern: str | None, label: str) -> str:
     return v
 
 
-def read_profile(data: bytes) -> CountyProfile:
-    """Parse a county profile and check its self-signature and its id (it is still to be confirmed by phone)."""
-    label = "县级配置文件"
-    body, sig, p = envelope.parse(data, "county-profile")
-    if p.get("format") != PROFILE_FORMAT or p.get("version") != 1:
+def read_hub_profile(data: bytes, kind: str, fmt: str, level: str, label: str
+                     ) -> tuple[str, str, bytes, bytes, str, str | None, str, str]:
+    """Parse a hub's profile (see `make_hub_profile`) and check its self-signature and id (trust comes
+    from the phone check): (code, name, signing key, encryption key, profile id, upload url, created
+    at, suite)."""
+    body, sig, p = envelope.parse(data, kind)
+    if p.get("format") != fmt or p.get("version") != 1:
         raise BundleRefused(f"不支持的{label}格式", "unsupported")
     suite = _read_suite(p, label)
-    code = _field(p, "county_code", r"\d{6}", label)
-    name = _field(p, "county_name", None, label)
+    code = _field(p, f"{level}_code", r"\d{6}", label)
+    name = _field(p, f"{level}_name", None, label)
     try:
         sign_pub = unb64(_field(p, "signing_key", None, label), suite.public_size)
         enc_pub = unb64(_field(p, "encryption_key", None, label), suite.public_size)
     except ValueError:
         raise BundleRefused(f"{label}中的公钥格式错误", "malformed") from None
-    envelope.verify("county-profile", body, sig, sign_pub)
+    envelope.verify(kind, body, sig, sign_pub)
     pid = profile_id(sign_pub, enc_pub)
     if p.get("profile_id") != pid:
         raise BundleRefused(f"{label}的指纹与其中的公钥不一致", "tampered")
     url = p.get("upload_url")
     if url is not None and not isinstance(url, str):
         raise BundleRefused(f"{label}格式错误（字段 upload_url）", "malformed")
-    return CountyProfile(code, name, sign_pub, enc_pub, pid, url, str(p.get("created_at", "")), data, suite.name)
+    return code, name, sign_pub, enc_pub, pid, url, str(p.get("created_at", "")), suite.name
+
+
+def read_profile(data: bytes) -> CountyProfile:
+    """Parse a county profile and check its self-signature and its id (it is still to be confirmed by phone)."""
+    code, name, sign_pub, enc_pub, pid, url, created, suite = read_hub_profile(
+        data, "county-profile", PROFILE_FORMAT, "county", "县级配置文件")
+    return CountyProfile(code, name, sign_pub, enc_pub, pid, url, created, data, suite)
 
 
 def make_registration(township_code: str, township_name: str, county_code: str, county_profile_id: str,

@@ -36,7 +36,7 @@ from .export import RESTORED_AFTER
 from .keys import fingerprint, key_id
 from .restorefile import SIGN_KIND, check_restore_manifest
 from .rotation import receipt_signers
-from .rowcodec import RowRejected, TableCodec, synced_tables
+from .rowcodec import RowRejected, TableCodec, synced_tables, whole_tables
 from .trust import trusted_county, unlocked_signing_key
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def _replace_placeholders(s: Any, models: dict[str, Any], code: str, username: s
     originals can take their place, each removal audited with the row it removed: `audit verify`
     then knows the row went by the program's hand, not behind its back."""
     conn = s.connection()
-    for name in reversed(list(synced_tables())):
+    for name in reversed(list(whole_tables())):  # a restore file never carries the restricted registers
         table = synced_tables()[name]
         for obj in s.execute(select(models[name]).where(table.c.township_code == code)).scalars().all():
             audit.append(s, username=username, action="sync_restore_replace", record_kind=audit_kind(models[name]),
