@@ -36,3 +36,15 @@ def parts(layer: str) -> list[ModuleType]:
     if layer not in LAYERS:
         raise ValueError(f"unknown kind layer {layer!r}")
     return [importlib.import_module(f"{__name__}.{name}.{layer}") for name in KIND_PACKAGES]
+
+
+def _load_hosts() -> None:
+    """Load the modules that read the kinds' parts when they load (their `_add_registered_kinds`),
+    before any kind module: a kind module that were the first to import one of them would be read
+    by it half-loaded. Loaded here, each host finds every part complete."""
+    for host in ("domain.workflows", "domain.history", "store.status_history", "services.kinds",
+                 "services.listing"):
+        importlib.import_module(f"zongzhi_desktop.{host}")
+
+
+_load_hosts()
