@@ -164,7 +164,7 @@ def test_cadence_set_in_the_settings_page(qtbot: Any, admin: Services, ref: dict
     edit = page.rules.findChild(QLineEdit, "cadence_alone")
     assert edit.text() == "90"
     fill(edit, "20/40")
-    qtbot.mouseClick(page.rules.findChild(QPushButton, "rules_save_cadence"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.rules.findChild(QPushButton, "rules_save_keyperson"), Qt.MouseButton.LeftButton)
     assert admin.get_setting("cadence.alone") == "20/40"
     assert clerk.get(KIND, person.id).next_deadline == date(2026, 10, 22)
     _grab(page, "keyperson_cadence_settings.png")

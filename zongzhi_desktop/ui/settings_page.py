@@ -411,7 +411,7 @@ class RulesTab(QWidget):
         windows_box = self._windows_box()
         from ..kinds import parts
 
-        registered = [part.settings_box(self) for part in parts("ui")]  # the kinds' own rules
+        registered = [self._kind_rules_box(part) for part in parts("ui")]  # the kinds' own rules
         for box in (rule_box, windows_box, lock_box, password_box, *registered):
             box.setMaximumWidth(640)
         # The boxes scroll: with the kinds' own rules they grow past a 768-pixel screen.
@@ -486,6 +486,43 @@ class RulesTab(QWidget):
         save = QPushButton(self.tr("保存"))
         save.setObjectName("rules_save_windows")
         save.clicked.connect(lambda: self.save_windows())
+        form.addRow("", save)
+        return box
+
+    def _kind_rules_box(self, part: Any) -> QGroupBox:
+        """A kind's own per-category settings (a kind's `ui` part: title, code table, setting prefix),
+        one field per code, saved off the GUI thread (its open records' deadlines are recomputed)."""
+        name = part.NAME
+        box = QGroupBox(self.tr(part.SETTINGS_TITLE))
+        box.setObjectName(f"rules_{name}")
+        form = QFormLayout(box)
+        edits: dict[str, QLineEdit] = {}
+        prefix = part.SETTINGS_PREFIX
+        for code, label in self.services.codes[part.SETTINGS_CODE_TABLE].items.items():
+            edit = QLineEdit(part.settings_value(code, self.services.policy))
+            edit.setObjectName(f"{prefix.rstrip('.')}_{code}")
+            edit.setMaximumWidth(120)
+            form.addRow(label, edit)
+            edits[code] = edit
+        note = QLabel(self.tr(part.SETTINGS_NOTE))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5a6270;")
+        form.addRow(note)
+        save = QPushButton(self.tr("保存"))
+        save.setObjectName(f"rules_save_{name}")
+
+        def save_all() -> None:
+            policy = self.services.policy
+            changes = {code: e.text().strip() for code, e in edits.items()
+                       if part.settings_changed(code, e.text().strip(), policy)}
+
+            def work() -> None:
+                for code, text in changes.items():
+                    self.services.set_setting(prefix + code, text)
+
+            self._in_background(self.tr(part.SETTINGS_TITLE), work, self.changed.emit)
+
+        save.clicked.connect(lambda: save_all())
         form.addRow("", save)
         return box
 

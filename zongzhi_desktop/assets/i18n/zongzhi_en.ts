@@ -2,21 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>重点人员走访周期</source>
-        <translation>Key person visit cadence</translation>
-    </message>
-    <message>
-        <source>天数，或“列管第一年内天数/以后天数”（如 90/180）。修改后，在管人员的下次走访期限重新计算。</source>
-        <translation>Days, or “days in the first year/days after” (e.g. 90/180). When changed, the next visit of everyone in management is recomputed.</translation>
-    </message>
-    <message>
-        <source>保存</source>
-        <translation>Save</translation>
-    </message>
-</context>
-<context>
     <name>AccountTab</name>
     <message>
         <source>当前用户：{name}（{user}），角色：{role}</source>
@@ -2385,6 +2370,14 @@ Choose an earlier backup.</translation>
     <message>
         <source>已保存；在办纠纷的期限已重新计算</source>
         <translation>Saved; the deadlines of open disputes were recomputed</translation>
+    </message>
+    <message>
+        <source>重点人员走访周期</source>
+        <translation>Key person visit cadence</translation>
+    </message>
+    <message>
+        <source>天数，或“列管第一年内天数/以后天数”（如 90/180）。修改后，在管人员的下次走访期限重新计算。</source>
+        <translation>Days, or “days in the first year/days after” (e.g. 90/180). When changed, the next visit of everyone in management is recomputed.</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,7 @@ CADENCES: dict[str, tuple[int, int]] = {
     "petition_key": (30, 60),
 }
 FIRST_YEAR_DAYS = 365
+CADENCE_PREFIX = dl.CADENCE_PREFIX  # settings cadence.<category code>
 VISIT_DEADLINE = "走访期限"
 
 WORKFLOW = Workflow(NAME, states={"managed": "在管", "released": "解除管控"}, open_states=frozenset({"managed"}))

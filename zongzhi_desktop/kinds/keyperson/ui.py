@@ -19,53 +19,25 @@ ICON = "fa5s.user-shield"  # qtawesome glyph of the navigation entry and the lis
 SUGGESTED = QT_TRANSLATE_NOOP("forms", "建议关联（同一身份证号）")
 
 
-def settings_box(tab: Any) -> Any:
-    """设置 → 规则: the visit cadence of every category (settings cadence.<code>), saved off the GUI
-    thread through the rules tab (open people's next visits are recomputed)."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton
+# 设置 → 期限与锁定: the visit cadence of every category (settings cadence.<code>); the settings page
+# draws the box (ui/settings_page.py), this says what it holds.
+SETTINGS_TITLE = QT_TRANSLATE_NOOP("RulesTab", "重点人员走访周期")
+SETTINGS_NOTE = QT_TRANSLATE_NOOP(
+    "RulesTab", "天数，或“列管第一年内天数/以后天数”（如 90/180）。修改后，在管人员的下次走访期限重新计算。")
+SETTINGS_CODE_TABLE = d.CODE_TABLE
+SETTINGS_PREFIX = d.CADENCE_PREFIX
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("RulesTab", text)
 
-    services = tab.services
-    box = QGroupBox(tr("重点人员走访周期"))
-    box.setObjectName("rules_keyperson_cadence")
-    form = QFormLayout(box)
-    edits: dict[str, QLineEdit] = {}
-    for code, label in services.codes[d.CODE_TABLE].items.items():
-        first, later = d.cadence_of(code, services.policy)
-        edit = QLineEdit(str(first) if first == later else f"{first}/{later}")
-        edit.setObjectName(f"cadence_{code}")
-        edit.setMaximumWidth(120)
-        form.addRow(label, edit)
-        edits[code] = edit
-    note = QLabel(tr("天数，或“列管第一年内天数/以后天数”（如 90/180）。修改后，在管人员的下次走访期限重新计算。"))
-    note.setWordWrap(True)
-    note.setStyleSheet("color: #5a6270;")
-    form.addRow(note)
-    save = QPushButton(tr("保存"))
-    save.setObjectName("rules_save_cadence")
+def settings_value(code: str, policy: Any) -> str:
+    """The cadence of a category as the box shows it ("30" or "90/180")."""
+    first, later = d.cadence_of(code, policy)
+    return str(first) if first == later else f"{first}/{later}"
 
-    def save_all() -> None:
-        title = tr("重点人员走访周期")
-        now = {code: d.cadence_of(code, services.policy) for code in edits}
-        changes = {}
-        for code, edit in edits.items():
-            text = edit.text().strip()
-            try:
-                if d.parse_cadence(text) == now[code]:
-                    continue
-            except ValueError:
-                pass  # set_setting refuses it with the field's message
-            changes[code] = text
 
-        def work() -> None:
-            for code, text in changes.items():
-                services.set_setting(f"cadence.{code}", text)
-
-        tab._in_background(title, work, tab.changed.emit)
-
-    save.clicked.connect(lambda: save_all())
-    form.addRow("", save)
-    return box
+def settings_changed(code: str, text: str, policy: Any) -> bool:
+    """Whether `text` differs from the category's cadence now (a malformed text counts as a change:
+    saving it brings the field's message)."""
+    try:
+        return d.parse_cadence(text) != d.cadence_of(code, policy)
+    except ValueError:
+        return True
